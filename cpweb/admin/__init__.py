@@ -1,0 +1,1 @@
+"""Admin pages: invite members, change their role and bodies, deactivate; bodies; audit log."""

@@ -1,0 +1,37 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..auth.roles import ROLE_LABELS
+from ..bodies.models import BODY_KINDS
+from ..forms import CheckboxesField, ChoiceField, email_field, name_field, strip
+
+
+class MemberForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    role = ChoiceField(_l("Rol"), choices=list(ROLE_LABELS.items()), default="lid",
+                       description=_l("Lid: leest en doet mee. Secretaris: regelt de vergaderingen en "
+                                      "signalen van zijn organen. Beheerder: regelt ook de leden."))
+    bodies = CheckboxesField(_l("Organen"), coerce=int, choices=[])
+
+
+class BodyForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[strip], validators=[
+        DataRequired(_l("Vul de naam van het orgaan in.")),
+        Length(max=160, message=_l("Gebruik hoogstens 160 tekens."))])
+    kind = ChoiceField(_l("Soort"), choices=list(BODY_KINDS.items()))
+    description = TextAreaField(_l("Over dit orgaan"), filters=[strip],
+                                description=_l("Wat doet dit orgaan? Voor wie? U kunt Markdown gebruiken."),
+                                validators=[Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))])
+    is_active = BooleanField(_l("Dit orgaan is actief"), default=True,
+                             description=_l("Een orgaan dat niet actief is, staat niet meer in de lijsten. "
+                                            "Alles wat erbij hoort blijft bewaard."))
+
+
+class MemberFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Zoek op naam of e-mailadres"), filters=[strip])

@@ -1,0 +1,94 @@
+"""Rules for managing members; views and the command line both use these."""
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit import record
+from ..auth import tokens
+from ..auth.models import User
+from ..auth.views import send_password_link
+from ..bodies.logic import body_names, set_memberships
+from ..database import utcnow
+from ..extensions import db
+from ..retention import purger
+
+
+class EmailTaken(ValueError):
+    pass
+
+
+def email_taken(email: str, except_user: User | None = None) -> bool:
+    query = db.select(User.id).filter(User.email == email)
+    if except_user is not None:
+        query = query.filter(User.id != except_user.id)
+    return db.session.scalar(query) is not None
+
+
+def create_member(email: str, name: str, role: str, body_ids=(), password: str | None = None) -> User:
+    """A new member; without a password they get an invitation by e-mail. Caller commits."""
+    if email_taken(email):
+        raise EmailTaken(email)
+    user = User(email=email, name=name, role=role)
+    set_memberships(user, body_ids)
+    db.session.add(user)
+    if password:
+        user.set_password(password)
+        record("created", subject=user, detail=role)
+    else:
+        invite(user)
+        record("invited", subject=user, detail=f"{role}; {body_names(body_ids)}")
+    return user
+
+
+def invite(user: User) -> None:
+    user.invited_at = utcnow()
+    db.session.flush()  # the link needs the id
+    send_password_link(user, tokens.INVITATION)
+
+
+def resend_invitation(user: User) -> None:
+    invite(user)
+    record("invitation_resent", subject=user)
+
+
+def update_member(user: User, name: str, email: str, role: str, body_ids) -> None:
+    """Apply the admin's changes and log each kind of change once."""
+    if email_taken(email, except_user=user):
+        raise EmailTaken(email)
+    if (name, email) != (user.name, user.email):
+        record("details_changed", subject=user, detail=f"{user.name} <{user.email}> → {name} <{email}>")
+        user.name, user.email = name, email
+    if role != user.role:
+        record("role_changed", subject=user, detail=f"{user.role} → {role}")
+        user.role = role
+    before = user.body_ids
+    if set_memberships(user, body_ids):
+        record("bodies_changed", subject=user, detail=f"{body_names(before)} → {body_names(body_ids)}")
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivating keeps everything the member wrote; they can no longer log in."""
+    if user.is_active_member == active:
+        return
+    user.is_active_member = active
+    record("reactivated" if active else "deactivated", subject=user)
+
+
+def can_deactivate(actor: User, user: User) -> str | None:
+    """Why this admin may not deactivate this member, or None."""
+    if actor.id == user.id:
+        return _("U kunt uw eigen account niet uitzetten.")
+    return None
+
+
+@purger("unused invitations")
+def purge_unused_invitations(now: datetime) -> int:
+    """Invited people who never chose a password wrote nothing: remove them after the retention period."""
+    cutoff = now - current_app.config["UNUSED_INVITATION_RETENTION"]
+    stale = db.session.scalars(
+        db.select(User).filter(User.password_hash.is_(None), User.invited_at < cutoff)
+    ).all()
+    for user in stale:
+        db.session.delete(user)
+    return len(stale)

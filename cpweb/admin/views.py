@@ -1,0 +1,155 @@
+from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from ..audit import AuditEntry
+from ..auth.access import role_required
+from ..auth.models import User
+from ..auth.roles import ADMIN
+from ..bodies.logic import active_bodies, slugify
+from ..bodies.models import Body
+from ..database import paginate
+from ..extensions import db
+from ..rendering import redirect_to, render
+from . import members
+from .forms import BodyForm, MemberFilterForm, MemberForm
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+@bp.before_request
+@role_required(ADMIN)
+def only_admins():
+    """Every page here is for admins only."""
+
+
+def _member_form(**kwargs) -> MemberForm:
+    form = MemberForm(**kwargs)
+    form.bodies.choices = [(b.id, b.name) for b in active_bodies()]
+    return form
+
+
+@bp.route("/")
+def index():
+    """The list of members, searchable by name or address."""
+    filters = MemberFilterForm(formdata=request.args)
+    query = db.select(User).options(selectinload(User.memberships)).order_by(User.name)
+    if filters.q.data:
+        like = f"%{filters.q.data}%"
+        query = query.filter(or_(User.name.ilike(like), User.email.ilike(like)))
+    page = paginate(query)
+    bodies = {b.id: b.name for b in db.session.scalars(db.select(Body))}
+    return render("admin/index.html", block="member_list", page=page, filters=filters, bodies=bodies)
+
+
+@bp.route("/leden/uitnodigen", methods=["GET", "POST"])
+def invite():
+    """Invite a new member by e-mail."""
+    form = _member_form()
+    if form.validate_on_submit():
+        try:
+            user = members.create_member(form.email.data, form.name.data, form.role.data, form.bodies.data)
+        except members.EmailTaken:
+            form.email.errors.append(_("Dit e-mailadres hoort al bij een lid. Zoek het lid op in de lijst."))
+        else:
+            db.session.commit()
+            flash(_("%(name)s krijgt een e-mail met een uitnodiging.", name=user.name), "success")
+            return redirect_to(url_for("admin.index"))
+    return render("admin/member_form.html", form=form, user=None, status=422 if form.errors else 200)
+
+
+def _get_user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/leden/<int:user_id>", methods=["GET", "POST"])
+def edit_member(user_id: int):
+    """Change a member's name, address, role and bodies."""
+    user = _get_user_or_404(user_id)
+    form = _member_form(obj=user, bodies=sorted(user.body_ids))
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != ADMIN:
+            form.role.errors.append(_("U kunt uw eigen rol niet lager maken. Vraag dat een andere beheerder."))
+        else:
+            try:
+                members.update_member(user, form.name.data, form.email.data, form.role.data, form.bodies.data)
+            except members.EmailTaken:
+                form.email.errors.append(_("Dit e-mailadres hoort al bij een ander lid."))
+            else:
+                db.session.commit()
+                flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
+                return redirect_to(url_for("admin.index"))
+    return render("admin/member_form.html", form=form, user=user, status=422 if form.errors else 200)
+
+
+@bp.route("/leden/<int:user_id>/actief", methods=["POST"])
+def set_active(user_id: int):
+    """Turn a member's account off (they can no longer log in; what they wrote stays) or on again."""
+    user = _get_user_or_404(user_id)
+    activate = request.form.get("actief") == "ja"
+    problem = None if activate else members.can_deactivate(current_user, user)
+    if problem:
+        flash(problem, "error")
+    else:
+        members.set_active(user, activate)
+        db.session.commit()
+        flash(_("Het account van %(name)s staat aan.", name=user.name) if activate
+              else _("Het account van %(name)s staat uit.", name=user.name), "success")
+    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+
+
+@bp.route("/leden/<int:user_id>/uitnodiging", methods=["POST"])
+def resend_invitation(user_id: int):
+    """Send the invitation again, for a member who has not chosen a password yet."""
+    user = _get_user_or_404(user_id)
+    if user.has_accepted_invitation or not user.is_active:
+        flash(_("%(name)s heeft al een wachtwoord gekozen of het account staat uit.", name=user.name), "error")
+    else:
+        members.resend_invitation(user)
+        db.session.commit()
+        flash(_("%(name)s krijgt de uitnodiging opnieuw.", name=user.name), "success")
+    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+
+
+@bp.route("/organen")
+def bodies():
+    """All bodies, also inactive ones, to add or change."""
+    all_bodies = db.session.scalars(db.select(Body).order_by(Body.is_active.desc(), Body.name)).all()
+    return render("admin/bodies.html", bodies=all_bodies)
+
+
+@bp.route("/organen/nieuw", methods=["GET", "POST"])
+@bp.route("/organen/<int:body_id>", methods=["GET", "POST"])
+def edit_body(body_id: int | None = None):
+    """Add a body or change its name, kind and description."""
+    body = db.get_or_404(Body, body_id) if body_id else None
+    form = BodyForm(obj=body)
+    if form.validate_on_submit():
+        if body is None:
+            body = Body(slug=_free_slug(form.name.data))
+            db.session.add(body)
+        form.populate_obj(body)
+        db.session.commit()
+        flash(_("%(name)s is opgeslagen.", name=body.name), "success")
+        return redirect_to(url_for("admin.bodies"))
+    return render("admin/body_form.html", form=form, body=body, status=422 if form.errors else 200)
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 1
+    while db.session.scalar(db.select(Body.id).filter_by(slug=slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@bp.route("/logboek")
+def audit_log():
+    """Who did what to members and roles, newest first."""
+    query = db.select(AuditEntry).options(
+        selectinload(AuditEntry.actor), selectinload(AuditEntry.subject)
+    ).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return render("admin/audit_log.html", page=paginate(query))

@@ -1,0 +1,59 @@
+"""The audit log: who did what to members and roles, and when."""
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .database import UTCDateTime, utcnow
+from .extensions import db
+from .retention import purger
+
+
+ACTION_LABELS = {
+    "created": _l("Account gemaakt"),
+    "invited": _l("Uitgenodigd"),
+    "invitation_resent": _l("Uitnodiging opnieuw gestuurd"),
+    "details_changed": _l("Naam of e-mailadres gewijzigd"),
+    "role_changed": _l("Rol gewijzigd"),
+    "bodies_changed": _l("Organen gewijzigd"),
+    "deactivated": _l("Account uitgezet"),
+    "reactivated": _l("Account weer aangezet"),
+}
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Empty when done from the command line.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    subject = relationship("User", foreign_keys=[subject_id])
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntry:
+    """Add an entry to the session; it is saved with the change it describes."""
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user
+    entry = AuditEntry(action=action, subject=subject, detail=detail[:500], actor=actor)
+    db.session.add(entry)
+    return entry
+
+
+@purger("audit log")
+def purge_audit_log(now: datetime) -> int:
+    cutoff = now - current_app.config["AUDIT_RETENTION"]
+    result = db.session.execute(db.delete(AuditEntry).where(AuditEntry.at < cutoff))
+    return result.rowcount

@@ -1,0 +1,1 @@
+"""Members' accounts: login, invitations, password reset, profile and roles."""

@@ -1,0 +1,55 @@
+"""Who may see what: login, roles, and the login manager's answers."""
+from functools import wraps
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from ..rendering import redirect_to
+from .models import User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    id_part, _sep, token = user_id.partition(":")
+    if not id_part.isdigit():
+        return None
+    user = db.session.get(User, int(id_part))
+    # A changed password or a deactivated account ends every open session.
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """Plain requests go to the login page; htmx requests navigate there instead of swapping it in."""
+    flash(_("Log in om deze pagina te zien."), "info")
+    return redirect_to(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return ask_to_log_in()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def role_required(role: str):
+    """Members with this role or a higher one; guests are sent to log in, others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,59 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from ..forms import CheckboxesField, ChoiceField, email_field, name_field, password_field
+from .passwords import password_problem
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class NewPasswordMixin:
+    """A new password, typed twice, strong enough for the member's address in `self.account_email`."""
+
+    account_email = ""
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        description=_l("Minstens 10 tekens. Een zin of drie losse woorden is sterk en makkelijk te onthouden."),
+        validators=[DataRequired(_l("Kies een nieuw wachtwoord."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Nieuw wachtwoord nog een keer"),
+        validators=[
+            DataRequired(_l("Typ het nieuwe wachtwoord nog een keer.")),
+            EqualTo("password", _l("Typ twee keer hetzelfde wachtwoord.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.account_email)
+        if problem:
+            raise ValidationError(problem)
+
+
+class SetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = password_field(_l("Huidig wachtwoord"), _l("Vul uw huidige wachtwoord in."))
+
+
+class ProfileForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    language = ChoiceField(_l("Taal van de website"), choices=[("nl", "Nederlands"), ("en", "English")])
+
+
+class MailPreferencesForm(FlaskForm):
+    kinds = CheckboxesField(_l("Ik wil deze e-mails krijgen"), choices=[])

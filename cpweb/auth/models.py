@@ -1,0 +1,84 @@
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from .roles import ADMIN, MEMBER, ROLE_LABELS, SECRETARY, role_rank
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    """A member with an account. Never deleted once they wrote something: deactivated instead."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), default=MEMBER)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active_member: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(String(5))
+    # Space-separated kinds from cpweb.mail.OPTIONAL_MAIL_KINDS the member switched off.
+    muted_mail_kinds: Mapped[str] = mapped_column(String(255), default="")
+    # Part of the login cookie and of mailed links: a new password ends old sessions and links.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_member
+
+    @property
+    def has_accepted_invitation(self) -> bool:
+        return self.password_hash is not None
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: str) -> bool:
+        """True for this role or a higher one (beheerder > secretaris > lid)."""
+        return role_rank(self.role) >= role_rank(role)
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def body_ids(self) -> set[int]:
+        return {m.body_id for m in self.memberships}
+
+    def is_member_of(self, body) -> bool:
+        return self.is_admin or body.id in self.body_ids
+
+    def can_manage(self, body) -> bool:
+        """Secretaries run the bodies they belong to; admins run all of them."""
+        return self.is_admin or (self.role == SECRETARY and body.id in self.body_ids)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

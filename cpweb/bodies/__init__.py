@@ -1,0 +1,1 @@
+"""Bodies (cliëntenraad, klankbordgroep, ambassadeurs …), their members, and organisations."""

@@ -1,0 +1,64 @@
+"""Public functions other features use to find bodies and check membership."""
+import re
+import unicodedata
+
+from flask import abort
+from flask_login import current_user
+
+from ..extensions import db
+from .models import Body, Membership, Organisation
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "orgaan"
+
+
+def active_bodies() -> list[Body]:
+    return list(db.session.scalars(db.select(Body).filter_by(is_active=True).order_by(Body.name)))
+
+
+def bodies_of(user) -> list[Body]:
+    """The bodies a member belongs to (all active ones for an admin)."""
+    if user.is_admin:
+        return active_bodies()
+    query = db.select(Body).join(Membership).filter(Membership.user_id == user.id, Body.is_active).order_by(Body.name)
+    return list(db.session.scalars(query))
+
+
+def get_body_or_404(slug: str) -> Body:
+    return db.first_or_404(db.select(Body).filter_by(slug=slug))
+
+
+def get_member_body_or_404(body_id: int) -> Body:
+    """A body the current member belongs to. Another body's data is a 404, not a 403 that confirms it exists."""
+    body = db.session.get(Body, body_id)
+    if body is None or not current_user.is_authenticated or not current_user.is_member_of(body):
+        abort(404)
+    return body
+
+
+def active_organisations(kind: str | None = None) -> list[Organisation]:
+    query = db.select(Organisation).filter_by(is_active=True).order_by(Organisation.name)
+    if kind:
+        query = query.filter_by(kind=kind)
+    return list(db.session.scalars(query))
+
+
+def set_memberships(user, body_ids) -> bool:
+    """Make the member belong to exactly these bodies. True when anything changed."""
+    wanted = set(body_ids)
+    current = {m.body_id: m for m in user.memberships}
+    for body_id, membership in current.items():
+        if body_id not in wanted:
+            user.memberships.remove(membership)
+    for body_id in wanted - current.keys():
+        user.memberships.append(Membership(body_id=body_id))
+    return wanted != set(current)
+
+
+def body_names(body_ids) -> str:
+    if not body_ids:
+        return "-"
+    names = db.session.scalars(db.select(Body.name).filter(Body.id.in_(body_ids)).order_by(Body.name))
+    return ", ".join(names)

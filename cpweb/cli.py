@@ -1,0 +1,66 @@
+"""`flask --app app cpweb …`: set up, fill with demo data, add members, run jobs."""
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from .admin.members import EmailTaken, create_member
+from .auth.passwords import password_problem
+from .auth.roles import ROLES
+from .bodies.models import Body
+from .database import utcnow
+from .demo import load_demo
+from .extensions import db
+from .retention import run_purge
+
+cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
+
+
+@cpweb_cli.command("init")
+def init_command():
+    """Create the database, or bring it up to the newest schema."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Database is klaar.")
+
+
+@cpweb_cli.command("demo")
+def demo_command():
+    """Fill an empty site with a demo region (does nothing the second time)."""
+    click.echo(load_demo())
+
+
+@cpweb_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Naam van het lid.")
+@click.option("--role", type=click.Choice(ROLES), default="lid", show_default=True)
+@click.option("--body", "bodies", multiple=True, help="Slug van een orgaan (mag vaker).")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer in plaats van een uitnodiging te mailen.")
+def create_user_command(email, name, role, bodies, password_stdin):
+    """Add a member; without --password-stdin they get an invitation by e-mail."""
+    email = email.strip().lower()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if password is not None and (problem := password_problem(password, email)):
+        raise click.ClickException(str(problem))
+    body_ids = []
+    for slug in bodies:
+        body = db.session.scalar(db.select(Body).filter_by(slug=slug))
+        if body is None:
+            raise click.ClickException(f"Orgaan '{slug}' bestaat niet.")
+        body_ids.append(body.id)
+    try:
+        user = create_member(email, name, role, body_ids, password=password)
+    except EmailTaken:
+        raise click.ClickException(f"{email} bestaat al.") from None
+    db.session.commit()
+    click.echo(f"{user.name} <{user.email}> is {role}" + ("." if password else "; de uitnodiging is verstuurd."))
+
+
+@cpweb_cli.command("purge")
+def purge_command():
+    """Remove personal data whose retention period is over (run daily)."""
+    counts = run_purge(utcnow())
+    db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} verwijderd")

@@ -1,0 +1,43 @@
+"""Defaults only. Secrets and local choices go in instance/config.py or CPWEB_* variables."""
+from datetime import timedelta
+
+SITE_NAME = "Cliëntenplatform Werkplein"
+CONTACT_EMAIL = "secretariaat@example.org"
+
+# SQLALCHEMY_DATABASE_URI is set by the factory (SQLite in the instance folder) unless
+# CPWEB_DATABASE_URL or instance/config.py names another database.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+BABEL_DEFAULT_LOCALE = "nl"
+BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+LANGUAGES = ("nl", "en")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Secure is added per request when it arrives over https (see cpweb.security).
+SESSION_COOKIE_SECURE = False
+PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
+MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = False
+LOGIN_RATE_LIMIT = "10 per 15 minutes"
+
+# Mail: "console" writes to the log, "smtp" sends, "memory" keeps mails for tests.
+MAIL_BACKEND = "console"
+MAIL_SERVER = "localhost"
+MAIL_PORT = 587
+MAIL_USE_TLS = True
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_FROM = "cpweb <no-reply@example.org>"
+
+INVITATION_MAX_AGE = timedelta(days=7)
+PASSWORD_RESET_MAX_AGE = timedelta(hours=24)
+# Invitations nobody accepted, and the audit log, are personal data with an end date.
+UNUSED_INVITATION_RETENTION = timedelta(days=30)
+AUDIT_RETENTION = timedelta(days=2 * 365)
+
+PER_PAGE = 25

@@ -1,0 +1,65 @@
+"""Database conventions shared by every feature: UTC times, SQLite settings, paging."""
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import abort, current_app, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC (SQLite has no time zones) and always hands back aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while one worker writes; the timeout waits out short locks.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def page_number() -> int:
+    """The ?pagina= number of the current request; nonsense gives 404, not a crash."""
+    value = request.args.get("pagina", "1")
+    if not value.isdigit() or int(value) < 1:
+        abort(404)
+    return int(value)
+
+
+def paginate(select):
+    return db.paginate(
+        select, page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=True
+    )
+
+
+def alembic_render_item(type_, obj, autogen_context):
+    """Migrations say plain sa.DateTime() so they never import application code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False

@@ -1,0 +1,104 @@
+"""A plausible demo region, written for cpweb: one Werkplein, eight municipalities, four bodies."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from .admin.members import create_member
+from .bodies.models import Body, Organisation
+from .extensions import db
+
+MUNICIPALITIES = ["Dongen", "Gilze en Rijen", "Goirle", "Hilvarenbeek", "Loon op Zand",
+                  "Oisterwijk", "Tilburg", "Waalwijk"]
+ORGANISATIONS = [("UWV", "uwv"), ("Werkplein Hart van Brabant", "werkplein"),
+                 ("Landelijke Cliëntenraad", "lcr")]
+
+BODIES = [
+    ("klankbordgroep-werkplein", "Klankbordgroep Werkplein Hart van Brabant", "klankbordgroep",
+     "De klankbordgroep praat met het Werkplein over de dienstverlening aan werkzoekenden. "
+     "We komen minstens acht keer per jaar bij elkaar. We geven gevraagd en ongevraagd advies.\n\n"
+     "Heeft u iets meegemaakt op het Werkplein? **Geef het door als signaal.** Zo horen wij wat goed "
+     "gaat en wat beter kan."),
+    ("clientenraad-dongen", "Cliëntenraad Dongen", "clientenraad",
+     "De cliëntenraad geeft de gemeente Dongen advies over werk, inkomen en meedoen. "
+     "Onze leden hebben zelf ervaring met een uitkering of met werk zoeken."),
+    ("ambassadeurs", "Ambassadeurs Werkplein", "ambassadeurs",
+     "Twee ambassadeurs praten drie keer per jaar met het management van het Werkplein. "
+     "Zij nemen de signalen van de klankbordgroep mee."),
+    ("werkgroep-communicatie", "Werkgroep Brieven en Communicatie", "werkgroep",
+     "Deze werkgroep leest brieven en folders mee. Zijn ze duidelijk? Staat erin wat iemand moet doen?"),
+]
+
+# (name, e-mail, role, bodies, function per body)
+MEMBERS = [
+    ("Annelies de Vries", "beheerder@example.org", "beheerder", ["klankbordgroep-werkplein"]),
+    ("Henk Janssen", "secretaris@example.org", "secretaris", ["klankbordgroep-werkplein", "ambassadeurs"]),
+    ("Fatima El Amrani", "fatima@example.org", "secretaris", ["clientenraad-dongen"]),
+    ("Joke van den Berg", "lid@example.org", "lid", ["klankbordgroep-werkplein", "werkgroep-communicatie"]),
+    ("Mohamed Yilmaz", "mohamed@example.org", "lid", ["klankbordgroep-werkplein"]),
+    ("Ria Verhoeven", "ria@example.org", "lid", ["klankbordgroep-werkplein", "werkgroep-communicatie"]),
+    ("Gerrit Smits", "gerrit@example.org", "lid", ["clientenraad-dongen"]),
+    ("Sandra Claassen", "sandra@example.org", "lid", ["ambassadeurs", "klankbordgroep-werkplein"]),
+    ("Wim de Jong", "wim@example.org", "lid", ["ambassadeurs"]),
+    ("Priya Ramdin", "priya@example.org", "lid", ["clientenraad-dongen"]),
+]
+FUNCTIONS = {("secretaris@example.org", "klankbordgroep-werkplein"): "secretaris",
+             ("fatima@example.org", "clientenraad-dongen"): "secretaris",
+             ("mohamed@example.org", "klankbordgroep-werkplein"): "voorzitter",
+             ("sandra@example.org", "ambassadeurs"): "ambassadeur",
+             ("wim@example.org", "ambassadeurs"): "ambassadeur"}
+
+
+def _password_file() -> Path:
+    return Path(current_app.instance_path) / "demo-login.txt"
+
+
+def load_demo() -> str:
+    """Add the demo region once; returns how to log in."""
+    if db.session.scalar(db.select(Body.id).limit(1)) is None:
+        _create_demo(_new_password())
+    return _login_text()
+
+
+def _new_password() -> str:
+    """A fresh password for the demo accounts, kept in the instance folder for the owner only."""
+    password = "demo-" + secrets.token_urlsafe(9)
+    fd = os.open(_password_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(password)
+    return password
+
+
+def _login_text() -> str:
+    try:
+        password = _password_file().read_text().strip()
+    except FileNotFoundError:
+        return "Deze site heeft al gegevens; demo-accounts zijn niet aangemaakt."
+    return (
+        "Demo-gegevens staan klaar. Ga naar http://127.0.0.1:5000/inloggen\n"
+        f"  beheerder:  beheerder@example.org  wachtwoord: {password}\n"
+        f"  secretaris: secretaris@example.org wachtwoord: {password}\n"
+        f"  lid:        lid@example.org        wachtwoord: {password}"
+    )
+
+
+def _create_demo(password: str) -> None:
+    for name in MUNICIPALITIES:
+        db.session.add(Organisation(name=f"Gemeente {name}", kind="gemeente"))
+    for name, kind in ORGANISATIONS:
+        db.session.add(Organisation(name=name, kind=kind))
+    bodies = {}
+    for slug, name, kind, description in BODIES:
+        bodies[slug] = Body(slug=slug, name=name, kind=kind, description=description)
+        db.session.add(bodies[slug])
+    db.session.flush()
+    for name, email, role, slugs in MEMBERS:
+        user = create_member(email, name, role, [bodies[s].id for s in slugs], password=password)
+        for membership in user.memberships:
+            membership.function = FUNCTIONS.get((email, _slug_of(bodies, membership.body_id)), "lid")
+    db.session.commit()
+
+
+def _slug_of(bodies: dict, body_id: int) -> str:
+    return next(slug for slug, body in bodies.items() if body.id == body_id)

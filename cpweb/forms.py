@@ -1,0 +1,85 @@
+"""Form pieces every feature uses, with the Dutch instructions written once."""
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Email, Length
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label=None, **kwargs) -> EmailField:
+    return EmailField(
+        label or _l("E-mailadres"),
+        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[
+            DataRequired(_l("Vul een e-mailadres in.")),
+            Email(_l("Vul een e-mailadres in zoals naam@voorbeeld.nl.")),
+            Length(max=254, message=_l("Gebruik hoogstens 254 tekens.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        **kwargs,
+    )
+
+
+def name_field(label=None) -> StringField:
+    return StringField(
+        label or _l("Naam"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Vul een naam in.")),
+            Length(max=120, message=_l("Gebruik hoogstens 120 tekens.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def password_field(label, message, autocomplete="current-password") -> PasswordField:
+    return PasswordField(label, validators=[DataRequired(message)],
+                         render_kw={"autocomplete": autocomplete})
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as a list of checkboxes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_choice_message", CHOICE_MESSAGE)
+        kwargs.setdefault("invalid_value_message", CHOICE_MESSAGE)
+        super().__init__(*args, **kwargs)
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def described_by(field) -> str:
+    """The ids of a field's hint and error message, for aria-describedby."""
+    ids = []
+    if field.description:
+        ids.append(f"{field.id}-hint")
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    return " ".join(ids)
+
+
+def field_attributes(field) -> dict:
+    attributes = {}
+    if described_by(field):
+        attributes["aria-describedby"] = described_by(field)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
+def init_app(app):
+    app.jinja_env.globals.update(described_by=described_by, field_attributes=field_attributes)
+
+
+CHOICE_MESSAGE = _l("Kies een van de mogelijkheden in de lijst.")
+
+
+class ChoiceField(SelectField):
+    """A select list whose error for a value not on the list is a plain instruction."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_choice_message", CHOICE_MESSAGE)
+        super().__init__(*args, **kwargs)

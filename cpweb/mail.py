@@ -1,0 +1,76 @@
+"""Sending e-mail: to the log by default, through SMTP when configured.
+
+Every mail ends with a link to the profile page, where a member chooses which mails to get.
+"""
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Kinds of mail a member may switch off. Account mails (invitation, password) are always sent.
+# Features add their kinds here so the profile page can offer them.
+OPTIONAL_MAIL_KINDS: dict[str, object] = {
+    "reminders": _l("Herinneringen voor vergaderingen en activiteiten"),
+    "updates": _l("Wijzigingen: nieuwe stukken, een verplaatste of afgelaste vergadering"),
+    "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
+}
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+def outbox() -> list[Mail]:
+    """The mails kept by the "memory" backend (for tests)."""
+    return current_app.extensions.setdefault("cpweb_outbox", [])
+
+
+def wants_mail(user, kind: str | None) -> bool:
+    return kind is None or kind not in (user.muted_mail_kinds or "").split()
+
+
+def send_mail(user_or_address, subject: str, body: str, kind: str | None = None) -> bool:
+    """Send one mail. Returns False when the member switched this kind of mail off."""
+    if isinstance(user_or_address, str):
+        address = user_or_address
+    else:
+        if not wants_mail(user_or_address, kind):
+            return False
+        address = user_or_address.email
+    footer = _("U krijgt deze e-mail van %(site)s. Kies welke e-mails u krijgt: %(url)s",
+               site=current_app.config["SITE_NAME"],
+               url=url_for("auth.profile", _external=True, _anchor="emails"))
+    mail = Mail(to=address, subject=subject, body=f"{body.rstrip()}\n\n-- \n{footer}\n")
+    _deliver(mail)
+    return True
+
+
+def _deliver(mail: Mail) -> None:
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "memory":
+        outbox().append(mail)
+    elif backend == "smtp":
+        _send_smtp(mail)
+    else:
+        current_app.logger.info("E-mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+
+
+def _send_smtp(mail: Mail) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message.set_content(mail.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

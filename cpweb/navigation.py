@@ -1,0 +1,32 @@
+"""The main menu. An entry shows once its feature's blueprint is registered."""
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+MAIN_MENU = [
+    (_l("Agenda"), "calendar.index"),
+    (_l("Vergaderingen"), "meetings.index"),
+    (_l("Documenten"), "documents.index"),
+    (_l("Activiteiten"), "activities.index"),
+    (_l("Advies"), "advice.index"),
+    (_l("Handboek"), "handbook.index"),
+]
+SIGNAL_ENDPOINT = "signals.new"
+
+
+def menu_items():
+    """(label, endpoint, is_current) for each menu entry the app has."""
+    current_blueprint = (request.endpoint or "").partition(".")[0]
+    return [
+        (label, endpoint, endpoint.partition(".")[0] == current_blueprint)
+        for label, endpoint in MAIN_MENU
+        if endpoint in current_app.view_functions
+    ]
+
+
+def has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def init_app(app):
+    app.jinja_env.globals.update(menu_items=menu_items, has_endpoint=has_endpoint,
+                                 signal_endpoint=SIGNAL_ENDPOINT)

@@ -1,0 +1,1 @@
+"""Pages for everyone: home, privacy statement, accessibility statement, language choice."""

@@ -1,0 +1,41 @@
+from flask import Blueprint, current_app, request, session, url_for
+from flask_login import current_user
+
+from ..bodies.logic import active_bodies, bodies_of
+from ..extensions import db
+from ..rendering import redirect_to, render
+from ..security import safe_next
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home():
+    """Guests read what the council is and how to pass on a signal; members see their own things."""
+    if current_user.is_authenticated:
+        return render("pages/home_member.html", bodies=bodies_of(current_user))
+    return render("pages/home_guest.html", bodies=active_bodies())
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy statement, for everyone."""
+    return render("pages/privacy.html")
+
+
+@bp.route("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement, for everyone."""
+    return render("pages/accessibility.html")
+
+
+@bp.route("/taal", methods=["POST"])
+def set_language():
+    """Switch between Dutch and English; remembered on the profile of a member."""
+    language = request.form.get("taal")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+    return redirect_to(safe_next(request.form.get("next"), url_for("pages.home")))

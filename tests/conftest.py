@@ -1,0 +1,121 @@
+"""Fixtures: a fresh app on a temporary instance folder per test, and factories for its data."""
+import itertools
+from pathlib import Path
+
+import pytest
+
+from cpweb import create_app
+from cpweb.auth.models import User
+from cpweb.bodies.models import Body, Membership
+from cpweb.extensions import db
+from cpweb.mail import outbox
+
+PASSWORD = "lang-genoeg-wachtwoord"
+SAMPLE_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "sample-documents"
+
+
+def make_test_app(instance: Path, monkeypatch, **overrides):
+    monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
+    config = {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "SERVER_NAME": "localhost",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.sqlite3'}",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path, monkeypatch)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def csrf_app(tmp_path, monkeypatch):
+    """An app that checks CSRF tokens, as production does."""
+    app = make_test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mails(app):
+    return outbox()
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_body(app):
+    def make(name=None, **fields):
+        n = next(_numbers)
+        body = Body(slug=f"orgaan-{n}", name=name or f"Cliëntenraad {n}", kind=fields.pop("kind", "clientenraad"), **fields)
+        db.session.add(body)
+        db.session.commit()
+        return body
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role="lid", bodies=(), password=PASSWORD, **fields):
+        n = next(_numbers)
+        fields.setdefault("email", f"lid{n}@example.org")
+        fields.setdefault("name", f"Lid {n}")
+        user = User(role=role, **fields)
+        if password:
+            user.set_password(password)
+        user.memberships = [Membership(body=body) for body in bodies]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class Auth:
+    def __init__(self, client, make_user):
+        self.client = client
+        self.make_user = make_user
+
+    def login(self, user=None, role="lid", bodies=()):
+        """Log in as this member (or a new one with this role) and return them."""
+        user = user or self.make_user(role=role, bodies=bodies)
+        response = self.client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 303, response.text
+        return user
+
+    def logout(self):
+        self.client.post("/uitloggen")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return Auth(client, make_user)
+
+
+@pytest.fixture
+def sample_documents():
+    if not SAMPLE_DOCUMENTS.is_dir():
+        pytest.skip("../shared/sample-documents is not here (a fresh clone has none)")
+    return SAMPLE_DOCUMENTS
