@@ -53,7 +53,8 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
 
 
 @purger("audit log")
-def purge_audit_log(now: datetime) -> int:
-    cutoff = now - current_app.config["AUDIT_RETENTION"]
-    result = db.session.execute(db.delete(AuditEntry).where(AuditEntry.at < cutoff))
-    return result.rowcount
+def purge_audit_log(now: datetime, dry_run: bool) -> int:
+    old = AuditEntry.at < now - current_app.config["AUDIT_RETENTION"]
+    if dry_run:
+        return db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(old))
+    return db.session.execute(db.delete(AuditEntry).where(old)).rowcount

@@ -58,9 +58,16 @@ def create_user_command(email, name, role, bodies, password_stdin):
 
 
 @cpweb_cli.command("purge")
-def purge_command():
+@click.option("--dry-run", is_flag=True, help="Laat alleen zien wat weg zou gaan.")
+def purge_command(dry_run):
     """Remove personal data whose retention period is over (run daily)."""
-    counts = run_purge(utcnow())
-    db.session.commit()
+    counts = run_purge(utcnow(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "zou verwijderen" if dry_run else "verwijderd"
     for name, count in counts.items():
-        click.echo(f"{name}: {count} verwijderd")
+        click.echo(f"{name}: {count} {verb}")
+    # A note in the log of every purge, as the privacy statement promises.
+    current_app.logger.info("purge%s: %s", " (dry run)" if dry_run else "", counts)

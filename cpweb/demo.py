@@ -1,11 +1,14 @@
 """A plausible demo region, written for cpweb: one Werkplein, eight municipalities, four bodies."""
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
 from .admin.members import create_member
+from .auth.models import User
 from .bodies.models import Body, Organisation
 from .extensions import db
 
@@ -30,7 +33,7 @@ BODIES = [
      "Deze werkgroep leest brieven en folders mee. Zijn ze duidelijk? Staat erin wat iemand moet doen?"),
 ]
 
-# (name, e-mail, role, bodies, function per body)
+# (name, e-mail, role, bodies); functions other than "lid" below.
 MEMBERS = [
     ("Annelies de Vries", "beheerder@example.org", "beheerder", ["klankbordgroep-werkplein"]),
     ("Henk Janssen", "secretaris@example.org", "secretaris", ["klankbordgroep-werkplein", "ambassadeurs"]),
@@ -48,6 +51,24 @@ FUNCTIONS = {("secretaris@example.org", "klankbordgroep-werkplein"): "secretaris
              ("mohamed@example.org", "klankbordgroep-werkplein"): "voorzitter",
              ("sandra@example.org", "ambassadeurs"): "ambassadeur",
              ("wim@example.org", "ambassadeurs"): "ambassadeur"}
+
+
+@dataclass
+class DemoRegion:
+    """What the core demo made, for the features' own demo steps to build on."""
+
+    bodies: dict[str, Body] = field(default_factory=dict)  # by slug
+    users: dict[str, User] = field(default_factory=dict)  # by e-mail
+    organisations: dict[str, Organisation] = field(default_factory=dict)  # by name
+
+
+_steps: list[Callable[[DemoRegion], None]] = []
+
+
+def demo_step(fn: Callable[[DemoRegion], None]):
+    """Register a feature's demo data; steps run in the order the features are registered."""
+    _steps.append(fn)
+    return fn
 
 
 def _password_file() -> Path:
@@ -84,21 +105,21 @@ def _login_text() -> str:
 
 
 def _create_demo(password: str) -> None:
-    for name in MUNICIPALITIES:
-        db.session.add(Organisation(name=f"Gemeente {name}", kind="gemeente"))
-    for name, kind in ORGANISATIONS:
-        db.session.add(Organisation(name=name, kind=kind))
-    bodies = {}
+    region = DemoRegion()
+    for name, kind in [(f"Gemeente {m}", "gemeente") for m in MUNICIPALITIES] + ORGANISATIONS:
+        region.organisations[name] = Organisation(name=name, kind=kind)
+        db.session.add(region.organisations[name])
     for slug, name, kind, description in BODIES:
-        bodies[slug] = Body(slug=slug, name=name, kind=kind, description=description)
-        db.session.add(bodies[slug])
+        region.bodies[slug] = Body(slug=slug, name=name, kind=kind, description=description)
+        db.session.add(region.bodies[slug])
     db.session.flush()
+    slugs_by_id = {body.id: slug for slug, body in region.bodies.items()}
     for name, email, role, slugs in MEMBERS:
-        user = create_member(email, name, role, [bodies[s].id for s in slugs], password=password)
+        user = create_member(email, name, role, [region.bodies[s].id for s in slugs], password=password)
         for membership in user.memberships:
-            membership.function = FUNCTIONS.get((email, _slug_of(bodies, membership.body_id)), "lid")
+            membership.function = FUNCTIONS.get((email, slugs_by_id[membership.body_id]), "lid")
+        region.users[email] = user
+    db.session.flush()
+    for step in _steps:
+        step(region)
     db.session.commit()
-
-
-def _slug_of(bodies: dict, body_id: int) -> str:
-    return next(slug for slug, body in bodies.items() if body.id == body_id)

@@ -1,16 +1,17 @@
 """Retention periods for personal data: each feature registers what it purges.
 
-`flask --app app cpweb purge` runs every registered purger; it is safe to run daily.
+`flask --app app cpweb purge [--dry-run]` runs every registered purger; safe to run daily.
 """
 from collections.abc import Callable
 from datetime import datetime
 
-Purger = Callable[[datetime], int]
+# fn(now, dry_run) -> how many records were (or, in a dry run, would be) removed.
+Purger = Callable[[datetime, bool], int]
 _purgers: dict[str, Purger] = {}
 
 
 def purger(name: str):
-    """Register fn(now) -> number of records removed, under a name shown in the command output."""
+    """Register a purger under a name shown in the command's output."""
 
     def register(fn: Purger) -> Purger:
         _purgers[name] = fn
@@ -19,5 +20,5 @@ def purger(name: str):
     return register
 
 
-def run_purge(now: datetime) -> dict[str, int]:
-    return {name: fn(now) for name, fn in _purgers.items()}
+def run_purge(now: datetime, dry_run: bool = False) -> dict[str, int]:
+    return {name: fn(now, dry_run) for name, fn in _purgers.items()}

@@ -83,12 +83,13 @@ def can_deactivate(actor: User, user: User) -> str | None:
 
 
 @purger("unused invitations")
-def purge_unused_invitations(now: datetime) -> int:
+def purge_unused_invitations(now: datetime, dry_run: bool) -> int:
     """Invited people who never chose a password wrote nothing: remove them after the retention period."""
     cutoff = now - current_app.config["UNUSED_INVITATION_RETENTION"]
     stale = db.session.scalars(
         db.select(User).filter(User.password_hash.is_(None), User.invited_at < cutoff)
     ).all()
-    for user in stale:
-        db.session.delete(user)
+    if not dry_run:
+        for user in stale:
+            db.session.delete(user)
     return len(stale)

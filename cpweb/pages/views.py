@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..bodies.logic import active_bodies, bodies_of
 from ..extensions import db
+from ..home import sections_for
 from ..rendering import redirect_to, render
 from ..security import safe_next
 
@@ -13,7 +14,8 @@ bp = Blueprint("pages", __name__)
 def home():
     """Guests read what the council is and how to pass on a signal; members see their own things."""
     if current_user.is_authenticated:
-        return render("pages/home_member.html", bodies=bodies_of(current_user))
+        return render("pages/home_member.html", bodies=bodies_of(current_user),
+                      sections=sections_for(current_user))
     return render("pages/home_guest.html", bodies=active_bodies())
 
 
