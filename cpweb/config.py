@@ -18,6 +18,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
+# Werkzeug's scrypt. Tests use a fast method; never lower this in production.
+PASSWORD_HASH_METHOD = "scrypt"
+
 WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 

@@ -1,6 +1,7 @@
 """Form pieces every feature uses, with the Dutch instructions written once."""
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -72,6 +73,12 @@ def field_attributes(field) -> dict:
 
 def init_app(app):
     app.jinja_env.globals.update(described_by=described_by, field_attributes=field_attributes)
+
+
+def choice_list(choices) -> list[SelectChoice]:
+    """Choices for a select or checkboxes from a {value: label} dict or (value, label) pairs."""
+    pairs = choices.items() if isinstance(choices, dict) else choices
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 CHOICE_MESSAGE = _l("Kies een van de mogelijkheden in de lijst.")

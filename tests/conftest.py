@@ -3,6 +3,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from cpweb import create_app
 from cpweb.auth.models import User
@@ -14,17 +15,35 @@ PASSWORD = "lang-genoeg-wachtwoord"
 SAMPLE_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "sample-documents"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The test itself holds an app context for its factories; without this, requests would share
+    its `g` (Flask-Login caches the user there) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # the request sees what the test made
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()  # expires the test's objects: they reload what the request saved
+        return response
+
+
 def make_test_app(instance: Path, monkeypatch, **overrides):
     monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
     config = {
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "memory",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
         "SERVER_NAME": "localhost",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.sqlite3'}",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture

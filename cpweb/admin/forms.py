@@ -5,13 +5,13 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth.roles import ROLE_LABELS
 from ..bodies.models import BODY_KINDS
-from ..forms import CheckboxesField, ChoiceField, email_field, name_field, strip
+from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, strip
 
 
 class MemberForm(FlaskForm):
     name = name_field()
     email = email_field()
-    role = ChoiceField(_l("Rol"), choices=list(ROLE_LABELS.items()), default="lid",
+    role = ChoiceField(_l("Rol"), choices=choice_list(ROLE_LABELS), default="lid",
                        description=_l("Lid: leest en doet mee. Secretaris: regelt de vergaderingen en "
                                       "signalen van zijn organen. Beheerder: regelt ook de leden."))
     bodies = CheckboxesField(_l("Organen"), coerce=int, choices=[])
@@ -21,7 +21,7 @@ class BodyForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[
         DataRequired(_l("Vul de naam van het orgaan in.")),
         Length(max=160, message=_l("Gebruik hoogstens 160 tekens."))])
-    kind = ChoiceField(_l("Soort"), choices=list(BODY_KINDS.items()))
+    kind = ChoiceField(_l("Soort"), choices=choice_list(BODY_KINDS))
     description = TextAreaField(_l("Over dit orgaan"), filters=[strip],
                                 description=_l("Wat doet dit orgaan? Voor wie? U kunt Markdown gebruiken."),
                                 validators=[Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))])

@@ -12,6 +12,7 @@ from ..bodies.logic import active_bodies, slugify
 from ..bodies.models import Body
 from ..database import paginate
 from ..extensions import db
+from ..forms import choice_list
 from ..rendering import redirect_to, render
 from . import members
 from .forms import BodyForm, MemberFilterForm, MemberForm
@@ -27,7 +28,7 @@ def only_admins():
 
 def _member_form(**kwargs) -> MemberForm:
     form = MemberForm(**kwargs)
-    form.bodies.choices = [(b.id, b.name) for b in active_bodies()]
+    form.bodies.choices = choice_list((b.id, b.name) for b in active_bodies())
     return form
 
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from ..forms import CheckboxesField, ChoiceField, email_field, name_field, password_field
+from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field
 from .passwords import password_problem
 
 
@@ -52,7 +52,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 class ProfileForm(FlaskForm):
     name = name_field()
     email = email_field()
-    language = ChoiceField(_l("Taal van de website"), choices=[("nl", "Nederlands"), ("en", "English")])
+    language = ChoiceField(_l("Taal van de website"), choices=choice_list({"nl": "Nederlands", "en": "English"}))
 
 
 class MailPreferencesForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..database import utcnow
 from ..extensions import db, limiter
-from ..forms import strip
+from ..forms import choice_list, strip
 from ..mail import OPTIONAL_MAIL_KINDS, send_mail
 from ..rendering import redirect_to, render
 from ..security import safe_next
@@ -118,7 +118,7 @@ def _profile_forms(user: User, **bound):
                                                                if k not in user.muted_mail_kinds.split()]),
     }
     forms.update(bound)
-    forms["mail_form"].kinds.choices = list(OPTIONAL_MAIL_KINDS.items())
+    forms["mail_form"].kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
     return forms
 
 
@@ -126,7 +126,7 @@ def _profile_forms(user: User, **bound):
 @login_required
 def profile():
     """The member's own name, address, language, password and e-mail choices."""
-    user = current_user
+    user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
     if request.method == "GET":
         return render("auth/profile.html", **_profile_forms(user))
     form = ProfileForm()
@@ -152,7 +152,7 @@ def profile():
 @login_required
 def change_password():
     """Change one's own password; other sessions end."""
-    user = current_user
+    user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
     form = ChangePasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
@@ -172,7 +172,7 @@ def change_password():
 def mail_preferences():
     """Choose which optional e-mails to receive."""
     form = MailPreferencesForm()
-    form.kinds.choices = list(OPTIONAL_MAIL_KINDS.items())
+    form.kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
     if form.validate_on_submit():
         current_user.muted_mail_kinds = " ".join(k for k in OPTIONAL_MAIL_KINDS if k not in form.kinds.data)
         db.session.commit()

@@ -1,0 +1,238 @@
+"""Logging in and out, invitations, password resets, the profile page."""
+import re
+
+import pytest
+
+from cpweb.auth import tokens
+from cpweb.auth.passwords import password_problem
+from cpweb.extensions import db
+from tests.conftest import PASSWORD
+
+
+def link_in(mail) -> str:
+    return re.search(r"http://localhost(/\S+)", mail.body).group(1)
+
+
+def test_login_page_has_the_promised_fields(client):
+    html = client.get("/inloggen").text
+    assert 'name="email"' in html and 'name="password"' in html
+    assert "<h1>Inloggen</h1>" in html
+
+
+def test_login_with_the_right_password_goes_home(client, make_user):
+    user = make_user()
+    response = client.post("/inloggen", data={"email": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert user.name in client.get("/").text
+    assert user.last_login_at is not None
+
+
+def test_wrong_password_gives_a_dutch_message_and_keeps_the_email(client, make_user):
+    user = make_user()
+    response = client.post("/inloggen", data={"email": user.email, "password": "niet-goed-123"})
+    assert response.status_code == 422
+    assert "Het e-mailadres of het wachtwoord klopt niet" in response.text
+    assert f'value="{user.email}"' in response.text
+    assert "<title>Fout: Inloggen" in response.text
+
+
+def test_unknown_address_gets_the_same_message_as_a_wrong_password(client):
+    response = client.post("/inloggen", data={"email": "onbekend@example.org", "password": "iets-langs-123"})
+    assert "Het e-mailadres of het wachtwoord klopt niet" in response.text
+
+
+def test_empty_login_form_says_what_to_fill_in(client):
+    response = client.post("/inloggen", data={"email": "", "password": ""})
+    assert "Vul een e-mailadres in." in response.text
+    assert "Vul uw wachtwoord in." in response.text
+    assert 'href="#email"' in response.text  # the summary links to the field
+
+
+def test_deactivated_member_cannot_log_in(client, make_user):
+    user = make_user(is_active_member=False)
+    response = client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 422
+    assert "Uw account staat uit" in response.text
+
+
+def test_deactivation_ends_an_open_session(client, auth):
+    user = auth.login()
+    user.is_active_member = False
+    db.session.commit()
+    assert client.get("/profiel").status_code == 303
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "http:/evil.example", "javascript:alert(1)",
+    "evil.example", "/%0d%0aLocation:%20https://evil.example",
+])
+def test_next_never_leaves_the_site(client, make_user, target):
+    user = make_user()
+    response = client.post("/inloggen", query_string={"next": target},
+                           data={"email": user.email, "password": PASSWORD})
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert "evil.example" not in location or location.startswith("/%")
+
+
+def test_next_to_a_local_page_is_followed(client, make_user):
+    user = make_user()
+    response = client.post("/inloggen?next=/profiel", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/profiel"
+
+
+def test_twelve_wrong_passwords_give_a_dutch_429(client, make_user):
+    user = make_user()
+    statuses = [client.post("/inloggen", data={"email": user.email, "password": f"fout-{i}-wachtwoord"}).status_code
+                for i in range(12)]
+    assert statuses[0] == 422 and statuses[-1] == 429
+    response = client.post("/inloggen", data={"email": user.email, "password": "fout"})
+    assert "Even wachten" in response.text and '<html lang="nl">' in response.text
+    assert response.headers["Retry-After"]
+
+
+def test_successful_logins_do_not_use_up_the_limit(client, make_user):
+    user = make_user()
+    for _ in range(12):
+        assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 303
+        client.post("/uitloggen")
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, auth):
+    auth.login()
+    assert "Wilt u uitloggen?" in client.get("/uitloggen").text
+    assert client.get("/profiel").status_code == 200
+    response = client.post("/uitloggen")
+    assert response.status_code == 303
+    assert client.get("/profiel").status_code == 303
+
+
+def test_guest_sent_to_login_with_next(client):
+    response = client.get("/profiel")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/inloggen?next=/profiel"
+
+
+def test_guest_htmx_request_gets_hx_redirect_not_a_swapped_login_page(client):
+    response = client.get("/profiel", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/inloggen?next=")
+    assert response.data == b""
+
+
+def test_forgot_password_mails_a_link_that_sets_a_new_password(client, make_user, mails):
+    user = make_user()
+    response = client.post("/wachtwoord-vergeten", data={"email": user.email})
+    assert response.status_code == 303
+    assert len(mails) == 1 and mails[0].to == user.email
+    assert "/profiel#emails" in mails[0].body  # every mail links to the mail choices
+    link = link_in(mails[0])
+    assert "Nieuw wachtwoord" in client.get(link).text
+    response = client.post(link, data={"password": "paarse-olifant-fiets", "password_again": "paarse-olifant-fiets"})
+    assert response.status_code == 303
+    client.post("/uitloggen")
+    assert client.post("/inloggen", data={"email": user.email, "password": "paarse-olifant-fiets"}).status_code == 303
+    # The link was used once; now it is void.
+    assert client.get(link).status_code == 410
+
+
+def test_forgot_password_says_the_same_for_unknown_addresses(client, mails):
+    response = client.post("/wachtwoord-vergeten", data={"email": "niemand@example.org"}, follow_redirects=True)
+    assert "Als dit e-mailadres bij ons bekend is" in response.text
+    assert mails == []
+
+
+def test_reset_link_expires(app, client, make_user, monkeypatch):
+    user = make_user()
+    token = tokens.make_token(user, tokens.PASSWORD_RESET)
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", __import__("datetime").timedelta(seconds=-1))
+    response = client.get(f"/wachtwoord/password-reset/{token}")
+    assert response.status_code == 410 and "Deze link werkt niet meer" in response.text
+
+
+@pytest.mark.parametrize("token", ["onzin", "a.b.c", ""])
+def test_broken_links_are_refused(client, token):
+    assert client.get(f"/wachtwoord/invitation/{token}").status_code in (404, 410)
+
+
+def test_an_invitation_token_is_no_reset_token(client, make_user):
+    user = make_user(password=None)
+    token = tokens.make_token(user, tokens.INVITATION)
+    assert client.get(f"/wachtwoord/password-reset/{token}").status_code == 410
+    assert client.get(f"/wachtwoord/invitation/{token}").status_code == 200
+
+
+def test_weak_new_password_is_refused_with_an_instruction(client, make_user):
+    user = make_user(password=None)
+    link = f"/wachtwoord/invitation/{tokens.make_token(user, tokens.INVITATION)}"
+    response = client.post(link, data={"password": "kort", "password_again": "kort"})
+    assert response.status_code == 200 and "minstens 10 tekens" in response.text
+    response = client.post(link, data={"password": "lange-zin-hier", "password_again": "andere-zin-hier"})
+    assert "Typ twee keer hetzelfde wachtwoord." in response.text
+
+
+@pytest.mark.parametrize("password, ok", [
+    ("kort", False), ("wachtwoord123", False), ("aaaaaaaaaaaa", False), ("jan.jansen-2026", False),
+    ("paarse-olifant-fiets", True), ("Zonnebloem 1987!", True),
+])
+def test_password_strength_rules(password, ok):
+    assert (password_problem(password, "jan.jansen@example.org") is None) is ok
+
+
+def test_passwords_are_stored_hashed_with_scrypt_by_default(make_user):
+    from cpweb import config
+
+    user = make_user()
+    assert PASSWORD not in user.password_hash and user.check_password(PASSWORD)
+    assert config.PASSWORD_HASH_METHOD == "scrypt"
+
+
+def test_profile_changes_name_language_and_email(client, auth, mails):
+    user = auth.login()
+    old_email = user.email
+    response = client.post("/profiel", data={"name": "Nieuwe Naam", "email": "nieuw@example.org", "language": "en"})
+    assert response.status_code == 303
+    assert (user.name, user.email, user.language) == ("Nieuwe Naam", "nieuw@example.org", "en")
+    assert mails[-1].to == old_email  # the old address hears of the change
+    assert '<html lang="en">' in client.get("/profiel").text
+
+
+def test_profile_refuses_an_address_of_another_member(client, auth, make_user):
+    other = make_user()
+    auth.login()
+    response = client.post("/profiel", data={"name": "X", "email": other.email, "language": "nl"})
+    assert response.status_code == 422
+    assert "hoort al bij een ander lid" in response.text
+
+
+def test_change_password_needs_the_current_one_and_ends_other_sessions(app, client, auth):
+    user = auth.login()
+    other_device = app.test_client()
+    other_device.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/profiel/wachtwoord", data={
+        "current_password": "fout-fout-fout", "password": "nieuw-sterk-wachtwoord", "password_again": "nieuw-sterk-wachtwoord"})
+    assert "Uw huidige wachtwoord klopt niet." in response.text
+    response = client.post("/profiel/wachtwoord", data={
+        "current_password": PASSWORD, "password": "nieuw-sterk-wachtwoord", "password_again": "nieuw-sterk-wachtwoord"})
+    assert response.status_code == 303
+    assert client.get("/profiel").status_code == 200
+    assert other_device.get("/profiel").status_code == 303
+
+
+def test_mail_preferences_are_saved_and_respected(client, auth):
+    from cpweb.mail import send_mail, outbox
+
+    user = auth.login()
+    response = client.post("/profiel/emails", data={"kinds": ["digest"]})
+    assert response.status_code == 303
+    assert set(user.muted_mail_kinds.split()) == {"reminders", "updates"}
+    assert send_mail(user, "Herinnering", "Tekst", kind="reminders") is False
+    assert send_mail(user, "Overzicht", "Tekst", kind="digest") is True
+    assert [m.subject for m in outbox()] == ["Overzicht"]
+
+
+def test_mail_preferences_refuse_a_tampered_kind(client, auth):
+    auth.login()
+    response = client.post("/profiel/emails", data={"kinds": ["bestaat-niet"]})
+    assert response.status_code == 422
+    assert "Kies een van de mogelijkheden" in response.text

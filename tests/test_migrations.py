@@ -1,0 +1,27 @@
+"""The schema comes from migrations; they must match the models exactly."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from cpweb.extensions import db
+from tests.conftest import make_test_app
+
+
+def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path, monkeypatch)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+            assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_go_down_and_up_again(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path, monkeypatch)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade()
+        assert "users" in inspect(db.engine).get_table_names()
