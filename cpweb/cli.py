@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from .admin.members import EmailTaken, create_member
+from .admin.members import MemberError, create_member
 from .auth.passwords import password_problem
 from .auth.roles import ROLES
 from .bodies.models import Body
@@ -51,8 +51,8 @@ def create_user_command(email, name, role, bodies, password_stdin):
         body_ids.append(body.id)
     try:
         user = create_member(email, name, role, body_ids, password=password)
-    except EmailTaken:
-        raise click.ClickException(f"{email} bestaat al.") from None
+    except MemberError as error:
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"{user.name} <{user.email}> is {role}" + ("." if password else "; de uitnodiging is verstuurd."))
 

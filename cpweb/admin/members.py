@@ -14,8 +14,17 @@ from ..extensions import db
 from ..retention import purger
 
 
-class EmailTaken(ValueError):
-    pass
+class MemberError(ValueError):
+    """A change that cannot be made; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _email_taken_error() -> MemberError:
+    return MemberError("email", _("Dit e-mailadres hoort al bij een ander lid. Zoek het lid op in de lijst."))
 
 
 def email_taken(email: str, except_user: User | None = None) -> bool:
@@ -28,7 +37,7 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 def create_member(email: str, name: str, role: str, body_ids=(), password: str | None = None) -> User:
     """A new member; without a password they get an invitation by e-mail. Caller commits."""
     if email_taken(email):
-        raise EmailTaken(email)
+        raise _email_taken_error()
     user = User(email=email, name=name, role=role)
     set_memberships(user, body_ids)
     db.session.add(user)
@@ -52,10 +61,13 @@ def resend_invitation(user: User) -> None:
     record("invitation_resent", subject=user)
 
 
-def update_member(user: User, name: str, email: str, role: str, body_ids) -> None:
+def update_member(actor: User, user: User, name: str, email: str, role: str, body_ids) -> None:
     """Apply the admin's changes and log each kind of change once."""
     if email_taken(email, except_user=user):
-        raise EmailTaken(email)
+        raise _email_taken_error()
+    if user.id == actor.id and role != user.role:
+        # An admin who demotes themselves could leave the site without any admin.
+        raise MemberError("role", _("U kunt uw eigen rol niet veranderen. Vraag dat een andere beheerder."))
     if (name, email) != (user.name, user.email):
         record("details_changed", subject=user, detail=f"{user.name} <{user.email}> → {name} <{email}>")
         user.name, user.email = name, email

@@ -52,8 +52,8 @@ def invite():
     if form.validate_on_submit():
         try:
             user = members.create_member(form.email.data, form.name.data, form.role.data, form.bodies.data)
-        except members.EmailTaken:
-            form.email.errors.append(_("Dit e-mailadres hoort al bij een lid. Zoek het lid op in de lijst."))
+        except members.MemberError as error:
+            form[error.field].errors.append(error.message)
         else:
             db.session.commit()
             flash(_("%(name)s krijgt een e-mail met een uitnodiging.", name=user.name), "success")
@@ -61,34 +61,27 @@ def invite():
     return render("admin/member_form.html", form=form, user=None, status=422 if form.errors else 200)
 
 
-def _get_user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
-
-
 @bp.route("/leden/<int:user_id>", methods=["GET", "POST"])
 def edit_member(user_id: int):
     """Change a member's name, address, role and bodies."""
-    user = _get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = _member_form(obj=user, bodies=sorted(user.body_ids))
     if form.validate_on_submit():
-        if user.id == current_user.id and form.role.data != ADMIN:
-            form.role.errors.append(_("U kunt uw eigen rol niet lager maken. Vraag dat een andere beheerder."))
+        try:
+            members.update_member(current_user, user, form.name.data, form.email.data, form.role.data, form.bodies.data)
+        except members.MemberError as error:
+            form[error.field].errors.append(error.message)
         else:
-            try:
-                members.update_member(user, form.name.data, form.email.data, form.role.data, form.bodies.data)
-            except members.EmailTaken:
-                form.email.errors.append(_("Dit e-mailadres hoort al bij een ander lid."))
-            else:
-                db.session.commit()
-                flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
-                return redirect_to(url_for("admin.index"))
+            db.session.commit()
+            flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
+            return redirect_to(url_for("admin.index"))
     return render("admin/member_form.html", form=form, user=user, status=422 if form.errors else 200)
 
 
 @bp.route("/leden/<int:user_id>/actief", methods=["POST"])
 def set_active(user_id: int):
     """Turn a member's account off (they can no longer log in; what they wrote stays) or on again."""
-    user = _get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     activate = request.form.get("actief") == "ja"
     problem = None if activate else members.can_deactivate(current_user, user)
     if problem:
@@ -104,7 +97,7 @@ def set_active(user_id: int):
 @bp.route("/leden/<int:user_id>/uitnodiging", methods=["POST"])
 def resend_invitation(user_id: int):
     """Send the invitation again, for a member who has not chosen a password yet."""
-    user = _get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     if user.has_accepted_invitation or not user.is_active:
         flash(_("%(name)s heeft al een wachtwoord gekozen of het account staat uit.", name=user.name), "error")
     else:

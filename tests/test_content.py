@@ -1,0 +1,75 @@
+"""Markdown sanitising, Dutch dates, mail delivery."""
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cpweb.i18n import date_long, datetime_long
+from cpweb.mail import outbox, send_mail
+from cpweb.markdown import render_markdown
+
+
+@pytest.mark.parametrize("source, forbidden", [
+    ("<script>alert(1)</script>", "<script"),
+    ("[klik](javascript:alert(1))", "javascript:"),
+    ('<img src=x onerror="alert(1)">', "onerror"),
+    ("<iframe src='https://evil.example'></iframe>", "<iframe"),
+    ('<a href="https://x.example" onclick="steal()">x</a>', "onclick"),
+])
+def test_markdown_removes_anything_that_runs(source, forbidden):
+    assert forbidden not in render_markdown(source)
+
+
+def test_markdown_keeps_formatting_and_demotes_headings():
+    html = render_markdown("# Titel\n\n**vet** en [link](https://example.org)\n\n- een\n- twee")
+    assert "<h2>Titel</h2>" in html and "<h1>" not in html
+    assert "<strong>vet</strong>" in html and "<li>een</li>" in html
+    assert 'rel="nofollow noopener noreferrer"' in html
+
+
+def test_markdown_of_nothing_is_empty():
+    assert render_markdown(None) == ""
+
+
+def test_dates_in_dutch_and_in_amsterdam_time(app):
+    with app.test_request_context():
+        assert date_long(date(2026, 5, 19)) == "dinsdag 19 mei 2026"
+        # 12:00 UTC is 14:00 in Amsterdam in May (summer time), 13:00 in January.
+        assert datetime_long(datetime(2026, 5, 21, 12, 0, tzinfo=UTC)) == "donderdag 21 mei 2026, 14:00"
+        assert datetime_long(datetime(2026, 1, 15, 12, 0, tzinfo=UTC)) == "donderdag 15 januari 2026, 13:00"
+
+
+def test_console_mail_goes_to_the_log(app, caplog):
+    app.config["MAIL_BACKEND"] = "console"
+    with app.test_request_context(), caplog.at_level("INFO"):
+        send_mail("iemand@example.org", "Onderwerp", "Tekst")
+    assert "iemand@example.org" in caplog.text and "Onderwerp" in caplog.text
+
+
+def test_smtp_mail_is_sent_through_the_configured_server(app, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append((host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            sent.append("tls")
+
+        def login(self, user, password):
+            sent.append(("login", user))
+
+        def send_message(self, message):
+            sent.append(message["To"])
+
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="mail.example.org", MAIL_USERNAME="cpweb", MAIL_PASSWORD="x")
+    with app.test_request_context():
+        send_mail("iemand@example.org", "Onderwerp", "Tekst")
+    assert sent == [("mail.example.org", 587), "tls", ("login", "cpweb"), "iemand@example.org"]
+    assert outbox() == []

@@ -1,0 +1,110 @@
+"""Pages for everyone, the layout, bodies, and language choice."""
+import pytest
+
+from cpweb.extensions import db
+
+
+@pytest.mark.parametrize("url, heading", [
+    ("/", "Welkom bij"),
+    ("/privacy", "Privacyverklaring"),
+    ("/toegankelijkheid", "Toegankelijkheidsverklaring"),
+    ("/organen/", "Over ons"),
+    ("/inloggen", "Inloggen"),
+    ("/wachtwoord-vergeten", "Wachtwoord vergeten"),
+    ("/uitloggen", "Uitloggen"),
+])
+def test_public_pages_are_dutch_full_pages(client, url, heading):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.startswith("<!doctype html>\n<html lang=\"nl\">")
+    assert f"<h1>{heading}" in response.text
+    assert 'href="#inhoud"' in response.text  # skip link
+    assert 'id="inhoud"' in response.text
+
+
+def test_layout_links_footer_statements(client):
+    html = client.get("/").text
+    assert 'href="/privacy"' in html and 'href="/toegankelijkheid"' in html
+
+
+def test_every_page_carries_the_csrf_token_for_htmx(client):
+    html = client.get("/").text
+    assert '<body hx-headers=\'{"X-CSRFToken": "' in html
+
+
+def test_guest_home_explains_the_council_and_lists_bodies(client, make_body):
+    make_body(name="Klankbordgroep Werkplein")
+    html = client.get("/").text
+    assert "vrijwilligers" in html and "Klankbordgroep Werkplein" in html
+    assert "Hoofdmenu" not in html  # guests get no members' menu
+
+
+def test_member_home_shows_own_bodies_and_not_others(client, auth, make_body):
+    mine, other = make_body(name="Mijn Raad"), make_body(name="Andere Raad")
+    auth.login(bodies=[mine])
+    html = client.get("/").text
+    assert "Mijn Raad" in html and "Andere Raad" not in html
+    assert "Uitloggen" in html
+
+
+def test_member_home_shows_sections_features_register(app, client, auth, monkeypatch):
+    from cpweb import home
+
+    monkeypatch.setattr(home, "_sections", [])
+    home.home_section(5)(lambda user: ("pages/privacy.html", {}) if user.role == "lid" else None)
+    auth.login()
+    assert "Privacyverklaring" in client.get("/").text
+
+
+def test_menu_shows_only_features_that_exist(client, auth):
+    auth.login()
+    html = client.get("/").text
+    assert "/vergaderingen" not in html or 'href="/vergaderingen' in html  # only real endpoints
+    from flask import url_for
+    from cpweb.navigation import MAIN_MENU
+    for label, endpoint in MAIN_MENU:
+        if endpoint in client.application.view_functions:
+            assert f'href="{url_for(endpoint)}"' in html
+
+
+def test_body_page_shows_members_only_to_its_members(client, auth, make_body, make_user):
+    body = make_body(description="Wij praten **mee**.")
+    make_user(name="Zichtbaar Lid", bodies=[body])
+    guest_html = client.get(f"/organen/{body.slug}").text
+    assert "<strong>mee</strong>" in guest_html and "Zichtbaar Lid" not in guest_html
+    auth.login(bodies=[make_body()])
+    assert "Zichtbaar Lid" not in client.get(f"/organen/{body.slug}").text
+    auth.logout()
+    auth.login(bodies=[body])
+    assert "Zichtbaar Lid" in client.get(f"/organen/{body.slug}").text
+
+
+def test_body_description_is_sanitised(client, make_body):
+    body = make_body(description='<script>alert(1)</script><a href="javascript:alert(2)">x</a>')
+    html = client.get(f"/organen/{body.slug}").text
+    assert "<script>alert(1)" not in html and "javascript:" not in html
+
+
+def test_unknown_body_is_404(client):
+    assert client.get("/organen/bestaat-niet").status_code == 404
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.post("/taal", data={"taal": "en", "next": "/privacy"})
+    assert response.status_code == 303 and response.headers["Location"] == "/privacy"
+    html = client.get("/privacy").text
+    assert '<html lang="en">' in html and "Privacy statement" in html
+    client.post("/taal", data={"taal": "nl"})
+    assert '<html lang="nl">' in client.get("/privacy").text
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_next(client):
+    response = client.post("/taal", data={"taal": "fr", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert '<html lang="nl">' in client.get("/").text
+
+
+def test_member_language_choice_is_kept_on_the_profile(client, auth):
+    user = auth.login()
+    client.post("/taal", data={"taal": "en"})
+    assert user.language == "en"
