@@ -27,6 +27,14 @@ def test_login_with_the_right_password_goes_home(client, make_user):
     assert user.last_login_at is not None
 
 
+def test_login_lasts_beyond_the_browser_only_when_asked(app, make_user):
+    user = make_user()
+    short = app.test_client().post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    assert "Expires" not in short.headers["Set-Cookie"]
+    long = app.test_client().post("/inloggen", data={"email": user.email, "password": PASSWORD, "stay_logged_in": "y"})
+    assert "Expires" in long.headers["Set-Cookie"]
+
+
 def test_wrong_password_gives_a_dutch_message_and_keeps_the_email(client, make_user):
     user = make_user()
     response = client.post("/inloggen", data={"email": user.email, "password": "niet-goed-123"})

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field
@@ -10,6 +10,8 @@ from .passwords import password_problem
 class LoginForm(FlaskForm):
     email = email_field()
     password = password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."))
+    stay_logged_in = BooleanField(_l("Ingelogd blijven op dit apparaat"),
+                                  description=_l("Niet doen op een computer die u met anderen deelt."))
 
 
 class ForgotPasswordForm(FlaskForm):

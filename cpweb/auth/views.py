@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -43,6 +43,8 @@ def login():
             error = _("Uw account staat uit. Vraag de beheerder om het weer aan te zetten.")
         else:
             login_user(user)
+            # Otherwise the login ends when the browser closes (shared computers at the Werkplein).
+            session.permanent = form.stay_logged_in.data
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect_to(next_url)
