@@ -1,0 +1,281 @@
+"""Browser tests: Debian's Chromium through Playwright, against a real server with the demo data.
+
+Without Chromium these tests skip with a reason; with CPWEB_REQUIRE_BROWSER=1 (set by .ci/run)
+a skipped browser test counts as failed, so CI cannot pass without having run them.
+"""
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path(os.environ.get("CPWEB_CHROMIUM", "/usr/bin/chromium"))
+REQUIRE_BROWSER = os.environ.get("CPWEB_REQUIRE_BROWSER") == "1"
+BROWSER_DIR = Path(__file__).resolve().parent
+NO_CHROMIUM = (f"Chromium not found at {CHROMIUM} (install Debian's chromium, or set CPWEB_CHROMIUM); "
+               "CI runs .ci/run, which installs it")
+
+# The closed network here refuses outside connections; these flags keep Chromium from trying.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# Accounts of the demo data (cpweb/demo.py), by the role the tests need.
+EMAILS = {"lid": "lid@example.org", "secretaris": "secretaris@example.org",
+          "beheerder": "beheerder@example.org"}
+
+
+def _in_browser_dir(path) -> bool:
+    return BROWSER_DIR in Path(str(path)).resolve().parents or Path(str(path)).resolve() == BROWSER_DIR
+
+
+# --- skipping, and refusing to skip in CI -------------------------------------------------------
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    for item in items:
+        if _in_browser_dir(item.path):
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_BROWSER and report.skipped and _in_browser_dir(item.path):
+        report.outcome = "failed"
+        report.longrepr = f"CPWEB_REQUIRE_BROWSER=1 but this browser test was skipped: {_skip_reason(report)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A whole browser module skipped at import (e.g. pytest.importorskip) fails as well."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_BROWSER and report.skipped and _in_browser_dir(collector.path):
+        report.outcome = "failed"
+        report.longrepr = f"CPWEB_REQUIRE_BROWSER=1 but browser tests were skipped: {_skip_reason(report)}"
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+# --- Chromium -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright takes a custom browser binary only through this fixture."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+@dataclass
+class LiveServer:
+    url: str
+    password: str  # of every demo account
+    app: object
+    _server: object = field(repr=False, default=None)
+
+    def stop(self):
+        self._server.shutdown()
+
+
+def start_live_server(instance: Path) -> LiveServer:
+    """The real app on a free port: migrations, demo data, production settings where they matter."""
+    from flask_migrate import upgrade
+
+    from cpweb import create_app
+    from cpweb.demo import load_demo
+
+    previous = os.environ.get("CPWEB_INSTANCE")
+    os.environ["CPWEB_INSTANCE"] = str(instance)
+    try:
+        app = create_app({
+            "MAIL_BACKEND": "memory",
+            # Hashing speed changes nothing a browser sees; production uses scrypt.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'cpweb.sqlite3'}",
+        })
+    finally:
+        if previous is None:
+            os.environ.pop("CPWEB_INSTANCE", None)
+        else:
+            os.environ["CPWEB_INSTANCE"] = previous
+    with app.app_context():
+        upgrade()  # the real migrations, as `cpweb init` runs them
+        load_demo()
+    password = (instance / "demo-login.txt").read_text().strip()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, name="cpweb-live-server", daemon=True).start()
+    return LiveServer(url=f"http://127.0.0.1:{server.server_port}", password=password, app=app,
+                      _server=server)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """One server for the whole browser session.
+
+    The conventions ask for no shared state between tests; this is the exception. Browser tests
+    only read the demo data and log in (no test changes what another one sees), and starting
+    a server with migrations and demo data per test would make the suite several times slower.
+    A test that must change data should make its own server with start_live_server().
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    server = start_live_server(tmp_path_factory.mktemp("live-instance"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative URLs (page.goto("/beheer/")) go to the live server.
+
+    This also replaces pytest-playwright's fallback base_url, a fixture defined on a plugin
+    instance, which pytest 9 warns about (and our filterwarnings=error turns into an error).
+    """
+    return live_server.url
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, email=...): log in through the real form, as a person would."""
+
+    def do_login(page, email="beheerder@example.org"):
+        return _login_form(page, live_server, email)
+
+    return do_login
+
+
+def _login_form(page, live_server, email):
+    page.goto(f"{live_server.url}/inloggen")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", live_server.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+    assert urlsplit(page.url).path != "/inloggen", f"login as {email} failed"
+    return page
+
+
+# --- every page is watched: console errors, CSP violations, other hosts --------------------------
+
+class Watcher:
+    """Collects what must never happen on a page: console errors (CSP violations are reported
+    there), uncaught exceptions, requests to another host and failing resources."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+
+    def watch(self, target):
+        """Watch a browser context (all its pages) or a single page."""
+        target.on("console", self._console)
+        if hasattr(target, "new_page"):
+            target.on("weberror", lambda error: self.problems.append(f"uncaught error: {error.error}"))
+        else:
+            target.on("pageerror", lambda error: self.problems.append(f"uncaught error: {error}"))
+        target.on("request", self._request)
+        target.on("response", self._response)
+        return target
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        # A page answered with 404 or 422 on purpose logs this for the document itself; failing
+        # resources are caught in _response, where their URL is known.
+        if message.text.startswith("Failed to load resource: the server responded with a status"):
+            return
+        self.problems.append(f"console error: {message.text}")
+
+    def _request(self, request):
+        scheme = urlsplit(request.url).scheme
+        if scheme in ("data", "blob", "about"):
+            return
+        if not request.url.startswith(self.origin + "/"):
+            self.problems.append(f"request to another host: {request.url}")
+
+    def _response(self, response):
+        if response.status >= 400 and response.request.resource_type not in ("document", "xhr", "fetch"):
+            self.problems.append(f"resource failed: {response.status} {response.url}")
+
+    def check(self):
+        assert not self.problems, "Problems on the page:\n" + "\n".join(self.problems)
+
+
+@pytest.fixture
+def watcher(live_server):
+    return Watcher(live_server.url)
+
+
+@pytest.fixture
+def context(context, watcher):
+    """pytest-playwright's context, watched; the test fails on any problem seen."""
+    watcher.watch(context)
+    yield context
+    watcher.check()
+
+
+@pytest.fixture
+def new_context(browser, browser_context_args, watcher):
+    """new_context(**options): another watched context, e.g. with JavaScript off."""
+    made = []
+
+    def make(**options):
+        made.append(watcher.watch(browser.new_context(**{**browser_context_args, **options})))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.close()
+    watcher.check()
+
+
+@pytest.fixture(scope="module")
+def role_contexts(browser, browser_context_args, live_server):
+    """role_contexts(role): one logged-in context per role, shared by a module's tests.
+
+    For tests that only look at pages (the axe audit of every page): a fresh context and a
+    login per page would double the run time. Open a new page in it and watch that page.
+    """
+    from tests.pages import ACCOUNTS
+
+    contexts = {}
+
+    def get(role):
+        if role not in contexts:
+            context = browser.new_context(**browser_context_args)
+            if ACCOUNTS[role]:
+                page = context.new_page()
+                _login_form(page, live_server, ACCOUNTS[role])
+                page.close()
+            contexts[role] = context
+        return contexts[role]
+
+    yield get
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def role_page(role_contexts, watcher):
+    """role_page(role): a new, watched page in that role's shared context."""
+    pages = []
+
+    def make(role):
+        pages.append(watcher.watch(role_contexts(role).new_page()))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.close()
+    watcher.check()

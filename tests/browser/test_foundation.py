@@ -1,0 +1,126 @@
+"""What only a browser shows: axe on every page, focus, keyboard, htmx swaps, small screens."""
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_accessible
+from tests.pages import ACCOUNTS, FORM_ERRORS, NOT_FOUND, STATUS, all_pages, page_id
+
+pytestmark = pytest.mark.browser
+
+
+def visit(page, login, live_server, role, path):
+    if ACCOUNTS[role]:
+        login(page, ACCOUNTS[role])
+    response = page.goto(live_server.url + path)
+    assert response.status == STATUS.get(path, 200), f"{path}: {response.status}"
+    return response
+
+
+def submit_form(page, data: dict):
+    """Fill in the page's main form field by field and send it with its own button."""
+    form = page.locator(f"main form[method=post]:has([name={next(iter(data))}])")
+    for name, value in data.items():
+        form.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize("role, path", all_pages(), ids=[page_id(*p) for p in all_pages()])
+def test_page_is_accessible(role_page, live_server, role, path):
+    page = role_page(role)
+    response = page.goto(live_server.url + path)
+    assert response.status == STATUS.get(path, 200), f"{path}: {response.status}"
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role, path, data", FORM_ERRORS, ids=[page_id(r, p) for r, p, _ in FORM_ERRORS])
+def test_page_with_form_errors_is_accessible(role_page, live_server, role, path, data):
+    page = role_page(role)
+    page.goto(live_server.url + path)
+    submit_form(page, data)
+    assert page.title().startswith("Fout:")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_first_tab_reaches_skip_link_and_enter_moves_to_main(page, live_server):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()  # visible once it has focus
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def test_wrong_password_focuses_error_summary_and_keeps_email(page, live_server):
+    page.goto(live_server.url + "/inloggen")
+    submit_form(page, {"email": "lid@example.org", "password": "niet-mijn-wachtwoord"})
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    expect(summary).to_be_focused()
+    assert page.input_value("input[name=email]") == "lid@example.org"
+    assert page.input_value("input[name=password]") == ""
+    assert page.title().startswith("Fout:")
+
+
+def test_not_found_is_dutch_in_site_layout(page, live_server):
+    response = page.goto(live_server.url + NOT_FOUND)
+    assert response.status == 404
+    assert page.locator(".skip-link").count() == 1 and page.locator("footer").count() == 1
+    assert page.locator("h1").inner_text() == "Deze pagina bestaat niet"
+
+
+def test_member_search_swaps_only_the_list_and_back_restores_full_page(page, login, live_server):
+    login(page)
+    page.goto(live_server.url + "/beheer/")
+    total = page.locator("#member-list tbody tr").count()
+    page.evaluate("window.noFullNavigation = true")
+    with page.expect_response(lambda r: "q=Joke" in r.url) as answer:
+        page.fill("input[name=q]", "Joke")
+    assert answer.value.request.headers.get("hx-request") == "true"
+    expect(page.locator("#member-list tbody tr")).to_have_count(1)
+    assert page.evaluate("window.noFullNavigation") is True  # the page was not reloaded
+    assert page.locator("#member-list").count() == 1  # swapped, not nested
+    assert "Joke van den Berg" in page.locator("#member-list").inner_text()
+    page.wait_for_url("**/beheer/?q=Joke")  # hx-push-url: the search has its own address
+    page.go_back()
+    page.wait_for_url(lambda url: urlsplit(url).query == "")
+    expect(page.locator("#member-list tbody tr")).to_have_count(total)
+    assert page.locator("h1").count() == 1 and page.locator("footer").count() == 1
+    assert page.locator("input[name=q]").count() == 1
+
+
+def test_login_and_admin_work_without_javascript(new_context, live_server):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.url + "/inloggen")
+    page.fill("input[name=email]", "beheerder@example.org")
+    page.fill("input[name=password]", live_server.password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: urlsplit(url).path != "/inloggen")
+    page.goto(live_server.url + "/beheer/")
+    page.fill("input[name=q]", "Joke")
+    page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_url("**/beheer/?q=Joke")
+    assert page.locator("#member-list tbody tr").count() == 1
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("link", name="Inloggen").count() == 1
+
+
+# 360 px: a small phone. 640 CSS px: a 1280 px wide window at 200 % zoom.
+WIDTHS = [(360, 740), (640, 800)]
+
+
+@pytest.mark.parametrize("role, path", [("guest", "/"), ("guest", "/inloggen"), ("beheerder", "/beheer/")],
+                         ids=["home", "login", "members"])
+def test_no_horizontal_scrolling_on_small_screens(role_page, live_server, role, path):
+    page = role_page(role)
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(live_server.url + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{path} is {scroll_width} px wide in a {width} px window"
