@@ -1,0 +1,115 @@
+"""Every page in tests/pages.py, without a browser: valid HTML, unique ids, nothing from other
+hosts, and a light home page. The browser suite runs axe on the same pages."""
+import gzip
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from cpweb.demo import load_demo
+from tests.pages import ACCOUNTS, FORM_ERRORS, PAGES, STATUS, all_pages, page_id
+
+HOME_BUDGET = 50 * 1024  # bytes, gzipped: the home page with its CSS and JS
+# Attributes that load or send something; <a href> is a link a person chooses, so it may leave.
+RESOURCE_ATTRIBUTES = ("src", "srcset", "href", "action", "formaction", "poster", "data",
+                       "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
+
+
+@pytest.fixture
+def demo(app):
+    load_demo()
+    return (Path(app.instance_path) / "demo-login.txt").read_text().strip()
+
+
+def visit(client, demo, role, path, data=None):
+    if ACCOUNTS[role]:
+        response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": demo})
+        assert response.status_code == 303, f"login as {role} failed"
+    if data is None:
+        response = client.get(path)
+        expected = (STATUS.get(path, 200),)
+    else:
+        response = client.post(path, data=data)
+        expected = (200, 422)  # a form with errors is shown again
+    assert response.status_code in expected, f"{path}: {response.status_code}"
+    return response.text
+
+
+def parse(html: str):
+    """Strict html5lib: any parse error (stray tag, bad nesting, duplicate attribute) fails."""
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
+
+
+def problems(html: str) -> list[str]:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    try:
+        tree = parser.parse(html)
+    except html5lib.html5parser.ParseError as error:
+        (line, column), _, _ = parser.errors[-1]
+        text = html.splitlines()[line - 1] if line else ""
+        return [f"invalid HTML at line {line}, column {column}: {error}: {text.strip()[:200]}"]
+    found, ids = [], set()
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if (id_ := element.get("id")) is not None:
+            if id_ in ids:
+                found.append(f'duplicate id="{id_}"')
+            ids.add(id_)
+        for name in RESOURCE_ATTRIBUTES:
+            value = (element.get(name) or "").strip()
+            if name == "href" and element.tag == "a":
+                continue
+            if _other_host(value):
+                found.append(f'<{element.tag} {name}="{value}"> comes from another host')
+    return found
+
+
+def _other_host(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://", "//")) or " http" in value.lower()
+
+
+@pytest.mark.parametrize("role, path", all_pages(), ids=[page_id(*p) for p in all_pages()])
+def test_page_is_valid_html_with_unique_ids_and_no_other_hosts(client, demo, role, path):
+    html = visit(client, demo, role, path)
+    assert html.startswith("<!doctype html>")
+    assert problems(html) == []
+
+
+@pytest.mark.parametrize("role, path, data", FORM_ERRORS, ids=[page_id(r, p) for r, p, _ in FORM_ERRORS])
+def test_page_with_form_errors_is_valid_html(client, demo, role, path, data):
+    html = visit(client, demo, role, path, data=data)
+    assert "<title>Fout:" in html
+    assert problems(html) == []
+
+
+def test_checker_finds_what_it_should():
+    page = ('<!doctype html><html lang="nl"><head><title>t</title>'
+            '<script src="https://cdn.example/x.js"></script></head>'
+            '<body><p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p></body></html>')
+    assert sorted(problems(page)) == ['<script src="https://cdn.example/x.js"> comes from another host',
+                                      'duplicate id="a"']
+    assert problems("<!doctype html><html><body><p></div></body></html>")[0].startswith("invalid HTML")
+
+
+def test_every_page_without_arguments_is_audited(app):
+    """A new page cannot be forgotten: add it to a list in tests/pages.py."""
+    audited = {path.split("?")[0] for paths in PAGES.values() for path in paths}
+    routes = {rule.rule for rule in app.url_map.iter_rules()
+              if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"}
+    assert routes - audited == set(), "add these pages to tests/pages.py"
+
+
+def test_home_page_with_its_css_and_js_is_small(app, client, demo):
+    html = client.get("/").text
+    tree = parse(html)
+    static = Path(app.static_folder)
+    files = [element.get("href") for element in tree.iter("link") if element.get("rel") == "stylesheet"]
+    files += [element.get("src") for element in tree.iter("script") if element.get("src")]
+    assert files, "the home page links no CSS or JS?"
+    sizes = {"HTML": len(gzip.compress(html.encode()))}
+    for url in files:
+        assert url.startswith(app.static_url_path + "/"), url
+        path = static / url.removeprefix(app.static_url_path + "/").split("?")[0]
+        sizes[url] = len(gzip.compress(path.read_bytes()))
+    assert sum(sizes.values()) <= HOME_BUDGET, sizes
