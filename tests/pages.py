@@ -2,7 +2,9 @@
 
 A feature adds its pages to the plain lists below. Paths refer to the demo data
 (cpweb/demo.py): member 1 is the beheerder, body 1 is the Klankbordgroep Werkplein.
-tests/test_html_pages.py fails when a GET route without arguments is in none of the lists.
+An entry may also be a function that returns the path, called inside the app context with the
+demo data loaded (for links with a signed token). tests/test_html_pages.py fails when a GET
+route is reached by none of the entries, so a new page cannot be forgotten.
 """
 
 # role -> demo account; "guest" is not logged in.
@@ -14,6 +16,18 @@ ACCOUNTS = {
 }
 
 NOT_FOUND = "/deze-pagina-bestaat-niet"
+EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
+
+
+def invitation_link() -> str:
+    """The page where an invited member chooses a password."""
+    from cpweb.auth import tokens
+    from cpweb.auth.models import User
+    from cpweb.extensions import db
+
+    user = db.session.scalar(db.select(User).filter_by(email="ria@example.org"))
+    return f"/wachtwoord/{tokens.INVITATION}/{tokens.make_token(user, tokens.INVITATION)}"
+
 
 GUEST = [
     "/",
@@ -24,6 +38,8 @@ GUEST = [
     "/organen/klankbordgroep-werkplein",
     "/wachtwoord-vergeten",
     "/uitloggen",
+    invitation_link,
+    EXPIRED_LINK,
     NOT_FOUND,
 ]
 
@@ -33,6 +49,7 @@ LID = [
     "/organen/",
     "/organen/klankbordgroep-werkplein",
     "/uitloggen",
+    "/beheer/",  # refused: the 403 page
 ]
 
 SECRETARIS = [
@@ -63,14 +80,23 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
 ]
 
-# Pages that answer with another status than 200 on purpose.
-STATUS = {NOT_FOUND: 404}
+# Pages that answer with another status than 200 on purpose: by path, or by (role, path).
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403}
 
 
-def all_pages() -> list[tuple[str, str]]:
-    """(role, path) for every page, for pytest.mark.parametrize."""
+def expected_status(role: str, path: str) -> int:
+    return STATUS.get((role, path), STATUS.get(path, 200))
+
+
+def resolve(path) -> str:
+    """The path of an entry; call inside an app context with the demo data."""
+    return path() if callable(path) else path
+
+
+def all_pages() -> list[tuple[str, object]]:
+    """(role, path or function) for every page, for pytest.mark.parametrize."""
     return [(role, path) for role, paths in PAGES.items() for path in paths]
 
 
-def page_id(role: str, path: str) -> str:
-    return f"{role}:{path}"
+def page_id(role: str, path) -> str:
+    return f"{role}:{getattr(path, '__name__', path)}"

@@ -176,17 +176,26 @@ class Watcher:
     def __init__(self, origin: str):
         self.origin = origin
         self.problems: list[str] = []
+        self._watched = []
 
     def watch(self, target):
         """Watch a browser context (all its pages) or a single page."""
-        target.on("console", self._console)
-        if hasattr(target, "new_page"):
-            target.on("weberror", lambda error: self.problems.append(f"uncaught error: {error.error}"))
-        else:
-            target.on("pageerror", lambda error: self.problems.append(f"uncaught error: {error}"))
-        target.on("request", self._request)
-        target.on("response", self._response)
+        errors = "weberror" if hasattr(target, "new_page") else "pageerror"
+        handlers = {"console": self._console, errors: self._error,
+                    "request": self._request, "response": self._response}
+        for event, handler in handlers.items():
+            target.on(event, handler)
+        self._watched.append((target, handlers))
         return target
+
+    def unwatch(self):
+        for target, handlers in self._watched:
+            for event, handler in handlers.items():
+                target.remove_listener(event, handler)
+        self._watched.clear()
+
+    def _error(self, error):
+        self.problems.append(f"uncaught error: {getattr(error, 'error', error)}")
 
     def _console(self, message):
         if message.type != "error":
@@ -241,41 +250,42 @@ def new_context(browser, browser_context_args, watcher):
 
 
 @pytest.fixture(scope="module")
-def role_contexts(browser, browser_context_args, live_server):
-    """role_contexts(role): one logged-in context per role, shared by a module's tests.
+def role_pages(browser, browser_context_args, live_server):
+    """role_pages(role): one page per role, logged in once, shared by a module's tests.
 
-    For tests that only look at pages (the axe audit of every page): a fresh context and a
-    login per page would double the run time. Open a new page in it and watch that page.
+    For tests that only look at pages (the axe audit of every page): a fresh context, page
+    and login per audited page would make the suite about twice as slow.
     """
     from tests.pages import ACCOUNTS
 
-    contexts = {}
+    pages = {}
 
     def get(role):
-        if role not in contexts:
-            context = browser.new_context(**browser_context_args)
+        if role not in pages:
+            page = browser.new_context(**browser_context_args).new_page()
             if ACCOUNTS[role]:
-                page = context.new_page()
                 _login_form(page, live_server, ACCOUNTS[role])
-                page.close()
-            contexts[role] = context
-        return contexts[role]
+            pages[role] = page
+        return pages[role]
 
     yield get
-    for context in contexts.values():
-        context.close()
+    for page in pages.values():
+        page.context.close()
 
 
 @pytest.fixture
-def role_page(role_contexts, watcher):
-    """role_page(role): a new, watched page in that role's shared context."""
-    pages = []
+def role_page(role_pages, watcher):
+    """role_page(role): that role's shared page, watched during this test (viewport reset after)."""
+    viewports = {}  # page -> its size before this test
 
-    def make(role):
-        pages.append(watcher.watch(role_contexts(role).new_page()))
-        return pages[-1]
+    def get(role):
+        page = role_pages(role)
+        if page not in viewports:
+            viewports[watcher.watch(page)] = page.viewport_size
+        return page
 
-    yield make
-    for page in pages:
-        page.close()
+    yield get
+    watcher.unwatch()
+    for page, size in viewports.items():
+        page.set_viewport_size(size)
     watcher.check()

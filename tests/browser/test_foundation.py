@@ -5,17 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.pages import ACCOUNTS, FORM_ERRORS, NOT_FOUND, STATUS, all_pages, page_id
+from tests.pages import FORM_ERRORS, NOT_FOUND, all_pages, expected_status, page_id, resolve
 
 pytestmark = pytest.mark.browser
-
-
-def visit(page, login, live_server, role, path):
-    if ACCOUNTS[role]:
-        login(page, ACCOUNTS[role])
-    response = page.goto(live_server.url + path)
-    assert response.status == STATUS.get(path, 200), f"{path}: {response.status}"
-    return response
 
 
 def submit_form(page, data: dict):
@@ -30,8 +22,10 @@ def submit_form(page, data: dict):
 @pytest.mark.parametrize("role, path", all_pages(), ids=[page_id(*p) for p in all_pages()])
 def test_page_is_accessible(role_page, live_server, role, path):
     page = role_page(role)
+    with live_server.app.app_context():
+        path = resolve(path)
     response = page.goto(live_server.url + path)
-    assert response.status == STATUS.get(path, 200), f"{path}: {response.status}"
+    assert response.status == expected_status(role, path), f"{path}: {response.status}"
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("h1").count() == 1
     assert_accessible(page)
