@@ -118,3 +118,31 @@ def test_no_horizontal_scrolling_on_small_screens(role_page, live_server, role, 
         page.goto(live_server.url + path)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{path} is {scroll_width} px wide in a {width} px window"
+
+
+def test_watcher_reports_csp_violations_and_other_hosts(browser, live_server):
+    """The guard every page runs under really sees what it should (so a green run means something)."""
+    from tests.browser.conftest import Watcher
+
+    watcher = Watcher(live_server.url)
+    context = watcher.watch(browser.new_context())
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.inline = 1';
+        document.body.append(script);
+        const image = document.createElement('img');
+        image.src = 'http://andere-host.invalid/pixel.png';
+        document.body.append(image);
+    }""")
+    page.wait_for_timeout(200)
+    context.close()
+    text = "\n".join(watcher.problems)
+    assert "Content Security Policy" in text and "script-src" in text and "img-src" in text, text
+
+
+def test_axe_check_fails_on_an_inaccessible_page(page):
+    page.set_content('<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></body></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page)
