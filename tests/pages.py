@@ -72,12 +72,15 @@ BEHEERDER = [
 
 PAGES = {"guest": GUEST, "lid": LID, "secretaris": SECRETARIS, "beheerder": BEHEERDER}
 
-# Pages with form errors: (role, path, form data). The form is filled in and sent as a person would.
+# Pages with form errors: (role, path, form data). The form on the page that has the first field
+# is filled in and sent as a person would (to its own action).
 FORM_ERRORS = [
     ("guest", "/inloggen", {"email": "beheerder@example.org", "password": "een-fout-wachtwoord"}),
     ("guest", "/wachtwoord-vergeten", {"email": "geen-adres"}),
     ("beheerder", "/beheer/leden/uitnodigen", {"name": "", "email": "geen-adres"}),
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
+    ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
+                         "password_again": "anders"}),
 ]
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).

@@ -16,21 +16,56 @@ RESOURCE_ATTRIBUTES = ("src", "srcset", "href", "action", "formaction", "poster"
                        "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
 
 
+# Known app problems, reported to the lead; strict: the test fails once they are fixed, so remove them.
+KNOWN_PROBLEMS = {
+    "/profiel": "templates/auth/profile.html: three forms each render hidden_tag(), so id=\"csrf_token\" "
+                "appears three times",
+}
+
+
+def with_known_problems(entries):
+    """pytest params; a page with a known problem is an xfail."""
+    params = []
+    for role, path, *rest in entries:
+        reason = KNOWN_PROBLEMS.get(path) if isinstance(path, str) else None
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(role, path, *rest, id=page_id(role, path), marks=marks))
+    return params
+
+
 @pytest.fixture
-def demo(app):
+def demo(csrf_app):
+    """The demo data; returns its password. CSRF is on, so pages carry their tokens as shipped."""
     load_demo()
-    return (Path(app.instance_path) / "demo-login.txt").read_text().strip()
+    return (Path(csrf_app.instance_path) / "demo-login.txt").read_text().strip()
+
+
+@pytest.fixture
+def client(csrf_app):
+    return csrf_app.test_client()
+
+
+def form_for(client, path: str, field: str) -> tuple[str, str]:
+    """(action, csrf token) of the form on this page that has this field, as a browser sends it."""
+    tree = parse(client.get(path).text)
+    for form in tree.iter("form"):
+        if form.find(f".//*[@name='{field}']") is not None:
+            token = form.find(".//input[@name='csrf_token']")
+            return form.get("action") or path, token.get("value")
+    raise AssertionError(f"no form with field {field} on {path}")
 
 
 def visit(client, demo, role, path, data=None):
     if ACCOUNTS[role]:
-        response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": demo})
+        response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": demo,
+                                                  "csrf_token": form_for(client, "/inloggen", "email")[1]})
         assert response.status_code == 303, f"login as {role} failed"
     if data is None:
         response = client.get(path)
         expected = (expected_status(role, path),)
     else:
-        response = client.post(path, data=data)
+        action, token = form_for(client, path, next(iter(data)))
+        response = client.post(action, data={**data, "csrf_token": token})
         expected = (200, 422)  # a form with errors is shown again
     assert response.status_code in expected, f"{path}: {response.status_code}"
     return response.text
@@ -70,14 +105,14 @@ def _other_host(value: str) -> bool:
     return value.lower().startswith(("http://", "https://", "//")) or " http" in value.lower()
 
 
-@pytest.mark.parametrize("role, path", all_pages(), ids=[page_id(*p) for p in all_pages()])
+@pytest.mark.parametrize("role, path", with_known_problems(all_pages()))
 def test_page_is_valid_html_with_unique_ids_and_no_other_hosts(client, demo, role, path):
     html = visit(client, demo, role, resolve(path))
     assert html.startswith("<!doctype html>")
     assert problems(html) == []
 
 
-@pytest.mark.parametrize("role, path, data", FORM_ERRORS, ids=[page_id(r, p) for r, p, _ in FORM_ERRORS])
+@pytest.mark.parametrize("role, path, data", with_known_problems(FORM_ERRORS))
 def test_page_with_form_errors_is_valid_html(client, demo, role, path, data):
     html = visit(client, demo, role, path, data=data)
     assert "<title>Fout:" in html
@@ -93,8 +128,9 @@ def test_checker_finds_what_it_should():
     assert problems("<!doctype html><html><body><p></div></body></html>")[0].startswith("invalid HTML")
 
 
-def test_every_page_is_audited(app, demo):
+def test_every_page_is_audited(csrf_app, demo):
     """A new page cannot be forgotten: every GET route is reached by an entry in tests/pages.py."""
+    app = csrf_app
     adapter = app.url_map.bind("localhost")
     audited = set()
     for paths in PAGES.values():
@@ -108,7 +144,8 @@ def test_every_page_is_audited(app, demo):
     assert routes - audited == set(), "add a page of these endpoints to tests/pages.py"
 
 
-def test_home_page_with_its_css_and_js_is_small(app, client, demo):
+def test_home_page_with_its_css_and_js_is_small(csrf_app, client, demo):
+    app = csrf_app
     html = client.get("/").text
     tree = parse(html)
     static = Path(app.static_folder)
