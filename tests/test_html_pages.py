@@ -158,3 +158,18 @@ def test_home_page_with_its_css_and_js_is_small(csrf_app, client, demo):
         path = static / url.removeprefix(app.static_url_path + "/").split("?")[0]
         sizes[url] = len(gzip.compress(path.read_bytes()))
     assert sum(sizes.values()) <= HOME_BUDGET, sizes
+
+
+def test_error_pages_for_missing_token_and_too_many_tries_are_valid_html(client, demo):
+    """400 (no CSRF token) and 429 (too many wrong passwords): Dutch pages in the site layout."""
+    refused = client.post("/inloggen", data={"email": "lid@example.org", "password": "x"})
+    assert refused.status_code == 400
+    for _ in range(20):
+        action, token = form_for(client, "/inloggen", "email")
+        limited = client.post(action, data={"email": "lid@example.org", "password": "fout", "csrf_token": token})
+        if limited.status_code == 429:
+            break
+    assert limited.status_code == 429
+    for response in (refused, limited):
+        assert response.text.startswith("<!doctype html>\n<html lang=\"nl\">")
+        assert problems(response.text) == []

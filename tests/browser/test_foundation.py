@@ -41,6 +41,15 @@ def test_page_with_form_errors_is_accessible(role_page, live_server, role, path,
     assert_accessible(page)
 
 
+def test_refused_form_without_token_shows_accessible_dutch_page(page, live_server):
+    page.goto(live_server.url + "/inloggen")
+    page.evaluate("document.querySelector('main input[name=csrf_token]').remove()")
+    submit_form(page, {"email": "lid@example.org", "password": "niet-mijn-wachtwoord"})
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("footer").count() == 1
+    assert_accessible(page)
+
+
 def test_first_tab_reaches_skip_link_and_enter_moves_to_main(page, live_server):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
