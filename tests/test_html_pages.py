@@ -17,10 +17,7 @@ RESOURCE_ATTRIBUTES = ("src", "srcset", "href", "action", "formaction", "poster"
 
 
 # Known app problems, reported to the lead; strict: the test fails once they are fixed, so remove them.
-KNOWN_PROBLEMS = {
-    "/profiel": "templates/auth/profile.html: three forms each render hidden_tag(), so id=\"csrf_token\" "
-                "appears three times",
-}
+KNOWN_PROBLEMS: dict[str, str] = {}  # path -> reason; such a page is a strict xfail
 
 
 def with_known_problems(entries):
