@@ -131,6 +131,14 @@ def prepare_instance(env: dict) -> str:
     return (Path(env["CPWEB_INSTANCE"]) / "demo-login.txt").read_text().strip()
 
 
+# The floor: what the fixed stack (Flask + Flask-SQLAlchemy, which imports the ORM) costs alone.
+FLOOR_CODE = """
+import json, time
+t0 = time.perf_counter()
+import flask, flask_sqlalchemy
+print(json.dumps({"floor": time.perf_counter() - t0}))
+"""
+
 STARTUP_CODE = """
 import json, time
 t0 = time.perf_counter()
@@ -151,6 +159,9 @@ def measure_startup(env: dict) -> dict:
                              capture_output=True, text=True).stdout
         run = json.loads(out.strip().splitlines()[-1])
         run["process"] = time.perf_counter() - started
+        floor = subprocess.run([PYTHON, "-c", FLOOR_CODE], cwd=ROOT, env=env, check=True,
+                               capture_output=True, text=True).stdout
+        run |= json.loads(floor.strip().splitlines()[-1])
         runs.append(run)
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]} | {"runs": runs}
 
@@ -261,6 +272,7 @@ def report(r: dict) -> None:
         ("import + create_app() (median)", f"{s['total']:.3f} s", f"<= {TARGET_STARTUP_S} s",
          verdict(s["total"] <= TARGET_STARTUP_S)),
         ("  of which create_app()", f"{s['create_app']:.3f} s", "", ""),
+        ("  floor: import flask, flask_sqlalchemy", f"{s['floor']:.3f} s", "", ""),
         ("  whole process incl. interpreter", f"{s['process']:.3f} s", "", ""),
         ("worker RSS before requests", f"{m['worker_before_kb']['VmRSS'] / 1024:.1f} MB", "", ""),
         (f"worker RSS after {RSS_REQUESTS} requests", f"{rss_mb:.1f} MB", f"<= {TARGET_RSS_MB} MB",
