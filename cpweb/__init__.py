@@ -3,6 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,7 +12,7 @@ from . import config as default_config
 from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
 from .database import alembic_render_item
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, htmx, limiter, login_manager
 from .security import SessionInterface, set_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +69,6 @@ def _instance_secret(path: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
-                     render_item=alembic_render_item)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -106,3 +105,14 @@ def _register_cli(app: Flask) -> None:
     from .cli import cpweb_cli
 
     app.cli.add_command(cpweb_cli)
+    # Started by the `flask` command (e.g. `flask db migrate`): its commands need migrations.
+    if click.get_current_context(silent=True) is not None:
+        init_migrations(app)
+
+
+def init_migrations(app: Flask) -> None:
+    """Set up Flask-Migrate. Only commands need it: web workers start faster without Alembic."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item)

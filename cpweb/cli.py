@@ -4,8 +4,8 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
+from . import init_migrations
 from .admin.members import MemberError, create_member
 from .auth.passwords import password_problem
 from .auth.roles import ROLES
@@ -21,6 +21,9 @@ cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
 @cpweb_cli.command("init")
 def init_command():
     """Create the database, or bring it up to the newest schema."""
+    from flask_migrate import upgrade  # Alembic is loaded only for the commands that need it
+
+    init_migrations(current_app)
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is klaar.")
 

@@ -4,12 +4,14 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from cpweb import init_migrations
 from cpweb.extensions import db
 from tests.conftest import make_test_app
 
 
 def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
     app = make_test_app(tmp_path, monkeypatch)
+    init_migrations(app)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -19,6 +21,7 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
 
 def test_migrations_go_down_and_up_again(tmp_path, monkeypatch):
     app = make_test_app(tmp_path, monkeypatch)
+    init_migrations(app)
     with app.app_context():
         upgrade()
         downgrade(revision="base")

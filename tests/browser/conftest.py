@@ -94,7 +94,7 @@ def start_live_server(instance: Path) -> LiveServer:
     """The real app on a free port: migrations, demo data, production settings where they matter."""
     from flask_migrate import upgrade
 
-    from cpweb import create_app
+    from cpweb import create_app, init_migrations
     from cpweb.demo import load_demo
 
     previous = os.environ.get("CPWEB_INSTANCE")
@@ -111,6 +111,7 @@ def start_live_server(instance: Path) -> LiveServer:
             os.environ.pop("CPWEB_INSTANCE", None)
         else:
             os.environ["CPWEB_INSTANCE"] = previous
+    init_migrations(app)
     with app.app_context():
         upgrade()  # the real migrations, as `cpweb init` runs them
         load_demo()
