@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, request, session, url_for
 from flask_login import current_user
 
-from ..bodies.logic import active_bodies, bodies_of
+from ..bodies.logic import bodies_of, body_links
 from ..extensions import db
 from ..home import sections_for
 from ..rendering import redirect_to, render
@@ -16,7 +16,7 @@ def home():
     if current_user.is_authenticated:
         return render("pages/home_member.html", bodies=bodies_of(current_user),
                       sections=sections_for(current_user))
-    return render("pages/home_guest.html", bodies=active_bodies())
+    return render("pages/home_guest.html", bodies=body_links())
 
 
 @bp.route("/privacy")
