@@ -155,3 +155,18 @@ def test_axe_check_fails_on_an_inaccessible_page(page):
     page.set_content('<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+def test_english_pages_are_accessible_and_say_so_in_lang(new_context, live_server):
+    page = new_context().new_page()
+    page.goto(live_server.url + "/privacy")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    assert page.url.endswith("/privacy")  # the switch returns to the same page
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Privacy statement"
+    assert_accessible(page)
+    page.goto(live_server.url + "/inloggen")
+    submit_form(page, {"email": "lid@example.org", "password": "not-my-password"})
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
