@@ -94,11 +94,13 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
     from .pages.views import bp as pages_bp
+    from .signals.views import bp as signals_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(signals_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -44,3 +44,9 @@ UNUSED_INVITATION_RETENTION = timedelta(days=30)
 AUDIT_RETENTION = timedelta(days=2 * 365)
 
 PER_PAGE = 25
+
+# Signals: the public form's spam check, and how long personal data is kept.
+SIGNAL_MIN_FILL_SECONDS = 3
+SIGNAL_RATE_LIMIT = "10 per hour"
+SIGNAL_CONTACT_RETENTION_MONTHS = 3  # after the signal is closed
+SIGNAL_CANCELLED_RETENTION_DAYS = 365

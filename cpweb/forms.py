@@ -1,6 +1,6 @@
 """Form pieces every feature uses, with the Dutch instructions written once."""
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -84,9 +84,15 @@ def choice_list(choices) -> list[SelectChoice]:
 CHOICE_MESSAGE = _l("Kies een van de mogelijkheden in de lijst.")
 
 
-class ChoiceField(SelectField):
-    """A select list whose error for a value not on the list is a plain instruction."""
-
+class _PlainChoiceMessage:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("invalid_choice_message", CHOICE_MESSAGE)
         super().__init__(*args, **kwargs)
+
+
+class ChoiceField(_PlainChoiceMessage, SelectField):
+    """A select list whose error for a value not on the list is a plain instruction."""
+
+
+class RadioChoiceField(_PlainChoiceMessage, RadioField):
+    """Radio buttons: every choice in view, easier than a select list for many people."""

@@ -16,6 +16,7 @@ OPTIONAL_MAIL_KINDS: dict[str, object] = {
     "reminders": _l("Herinneringen voor vergaderingen en activiteiten"),
     "updates": _l("Wijzigingen: nieuwe stukken, een verplaatste of afgelaste vergadering"),
     "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
+    "signals": _l("Een e-mail bij elk nieuw signaal (voor secretarissen)"),
 }
 
 

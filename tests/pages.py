@@ -17,6 +17,7 @@ ACCOUNTS = {
 
 NOT_FOUND = "/deze-pagina-bestaat-niet"
 EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
+REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a GET form with errors
 
 
 def invitation_link() -> str:
@@ -38,6 +39,8 @@ GUEST = [
     "/organen/klankbordgroep-werkplein",
     "/wachtwoord-vergeten",
     "/uitloggen",
+    "/signaal",
+    "/signaal/ontvangen",  # without a sent signal: back to the form
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,
@@ -50,11 +53,18 @@ LID = [
     "/organen/klankbordgroep-werkplein",
     "/uitloggen",
     "/beheer/",  # refused: the 403 page
+    "/signaal",  # a member records a signal
+    "/signalen",  # refused: the 403 page
 ]
 
 SECRETARIS = [
     "/",
     "/profiel",
+    "/signalen",
+    "/signalen?status=alle&category=communicatie",
+    "/signalen/1",
+    "/signalen/overzicht",
+    REPORT_WITH_ERRORS,
 ]
 
 BEHEERDER = [
@@ -79,12 +89,13 @@ FORM_ERRORS = [
     ("guest", "/wachtwoord-vergeten", {"email": "geen-adres"}),
     ("beheerder", "/beheer/leden/uitnodigen", {"name": "", "email": "geen-adres"}),
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
+    ("guest", "/signaal", {"description": "kort"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
-STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403}
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, ("lid", "/signalen"): 403, REPORT_WITH_ERRORS: 422}
 
 
 def expected_status(role: str, path: str) -> int:

@@ -1,0 +1,244 @@
+"""Storing, triaging and counting signals."""
+import secrets
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.models import User
+from ..auth.roles import ADMIN, SECRETARY
+from ..bodies.models import Organisation
+from ..database import utcnow
+from ..extensions import db
+from ..mail import send_mail
+from ..retention import purger
+from . import rules
+from .models import Signal, SignalEvent
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+# --- the public form's spam defences -------------------------------------------------------
+
+def _form_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cpweb-signal-form")
+
+
+def new_form_token() -> str:
+    """A signed, timestamped nonce for one rendering of the form."""
+    return _form_serializer().dumps(secrets.token_hex(16))
+
+
+def read_form_token(token: str | None) -> tuple[str | None, float | None]:
+    """(nonce, seconds since the form was shown), or (None, None) for a missing or forged token."""
+    try:
+        nonce, signed_at = _form_serializer().loads(token or "", return_timestamp=True)
+    except (BadSignature, TypeError, ValueError):
+        return None, None
+    return nonce, (utcnow() - signed_at).total_seconds()
+
+
+def spam_reason(honeypot: str | None, seconds: float | None) -> str | None:
+    """Why a submission looks automated; such signals are kept but marked for a person to check."""
+    if honeypot:
+        return "honeypot"
+    if seconds is None:
+        return "no_token"
+    if seconds < current_app.config["SIGNAL_MIN_FILL_SECONDS"]:
+        return "too_fast"
+    return None
+
+
+# --- storing --------------------------------------------------------------------------------
+
+def find_by_submission(key: str | None) -> Signal | None:
+    return db.session.scalar(db.select(Signal).filter_by(submission_key=key)) if key else None
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"S-{year}-"
+    last = db.session.scalar(db.select(func.max(Signal.reference)).filter(Signal.reference.like(prefix + "%")))
+    return rules.format_reference(year, int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+
+
+def store_signal(fields: dict, submission_key: str | None = None) -> Signal:
+    """Save a new signal with the next reference of the year; commits.
+
+    Two visitors may take the same number at the same moment; the unique reference makes the
+    second one retry. A repeated submission key (a double click) returns the first signal.
+    """
+    for _attempt in range(5):
+        signal = Signal(reference=_next_reference(utcnow().astimezone(AMSTERDAM).year),
+                        submission_key=submission_key, **fields)
+        db.session.add(signal)
+        try:
+            db.session.commit()
+            return signal
+        except IntegrityError:
+            db.session.rollback()
+            if (existing := find_by_submission(submission_key)) is not None:
+                return existing
+    raise RuntimeError("no free signal reference")
+
+
+def contact_fields(form) -> dict:
+    """Contact details only with consent (the form refuses them without)."""
+    if not form.consent.data:
+        return {}
+    return {"contact_name": form.contact_name.data or None, "contact_email": form.contact_email.data or None,
+            "contact_phone": form.contact_phone.data or None, "consent_at": utcnow(),
+            "consent_version": rules.CONSENT_VERSION}
+
+
+def signal_fields(form) -> dict:
+    municipality = form.municipality.data
+    return {
+        "category": form.category.data, "sentiment": form.sentiment.data,
+        "municipality_id": None if municipality == rules.UNKNOWN_MUNICIPALITY else int(municipality),
+        "organisation_kind": form.organisation_kind.data, "description": form.description.data,
+        "happened_on": form.happened_on.data, **contact_fields(form),
+    }
+
+
+def notify_secretaries(signal: Signal) -> None:
+    link = url_for("signals.show", signal_id=signal.id, _external=True)
+    for user in db.session.scalars(db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)):
+        send_mail(user, _("Nieuw signaal %(reference)s", reference=signal.reference),
+                  _("Er is een nieuw signaal binnengekomen: %(category)s (%(sentiment)s).\n\nBekijk het hier: %(link)s",
+                    category=signal.category_label, sentiment=signal.sentiment_label, link=link),
+                  kind="signals")
+
+
+def confirm_to_visitor(signal: Signal) -> None:
+    if signal.contact_email:
+        send_mail(signal.contact_email, _("Wij hebben uw signaal ontvangen (%(reference)s)", reference=signal.reference),
+                  _("Dank u wel voor uw signaal. Het kenmerk is %(reference)s.\n\nWij lezen elk signaal. "
+                    "U vroeg ons om contact met u op te nemen. Dat doen wij binnen twee weken.",
+                    reference=signal.reference))
+
+
+# --- triage ---------------------------------------------------------------------------------
+
+def _event(signal: Signal, actor, kind: str, text: str = "", **fields) -> None:
+    signal.events.append(SignalEvent(actor=actor, kind=kind, text=text, **fields))
+
+
+def change_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "") -> bool:
+    """Move along the transition table; returns False for a change the table does not allow."""
+    if not rules.can_move(signal.status, to_status):
+        return False
+    detail = [str(rules.CANCEL_REASONS[reason])] if to_status == rules.CANCELLED else []
+    if to_status == rules.PASSED_ON:
+        detail.append(str(rules.PASSED_TO[passed_to]))
+    detail += [note] if note else []
+    _event(signal, actor, "status", " – ".join(detail), from_status=signal.status, to_status=to_status)
+    signal.status = to_status
+    signal.closed_at = utcnow() if to_status in rules.CLOSED else None
+    return True
+
+
+def add_note(signal: Signal, actor, text: str) -> None:
+    _event(signal, actor, "note", text)
+
+
+def assign(signal: Signal, actor, assignee: User | None) -> None:
+    signal.assignee = assignee
+    _event(signal, actor, "assigned", assignee.name if assignee else "")
+
+
+def erase_contact(signal: Signal, actor=None) -> None:
+    signal.contact_name = signal.contact_email = signal.contact_phone = None
+    signal.contact_erased_at = utcnow()
+    _event(signal, actor, "contact_erased")
+
+
+def triage_query(status: str, category: str, sentiment: str, text: str):
+    query = db.select(Signal).order_by(Signal.created_at.desc(), Signal.id.desc())
+    if status == "":
+        query = query.filter(Signal.status.not_in(rules.CLOSED))
+    elif status != "alle":
+        query = query.filter(Signal.status == status)
+    if category:
+        query = query.filter(Signal.category == category)
+    if sentiment:
+        query = query.filter(Signal.sentiment == sentiment)
+    if text:
+        query = query.filter(or_(Signal.description.ilike(f"%{text}%"), Signal.reference.ilike(f"%{text}%")))
+    return query
+
+
+def triage_candidates() -> list[User]:
+    return list(db.session.scalars(db.select(User).filter(User.is_active_member).order_by(User.name)))
+
+
+# --- "aard en aantal" -----------------------------------------------------------------------
+
+def default_period(today: date) -> tuple[date, date]:
+    """The current quarter so far."""
+    first_month = (today.month - 1) // 3 * 3 + 1
+    return date(today.year, first_month, 1), today
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Amsterdam calendar days [start, end] as UTC instants [from, to)."""
+    begin = datetime.combine(start, time(), AMSTERDAM)
+    finish = datetime.combine(end + timedelta(days=1), time(), AMSTERDAM)
+    return begin, finish
+
+
+def counted_signals(begin: datetime, finish: datetime):
+    """Signals that count for management: no spam, nothing cancelled."""
+    return (Signal.created_at >= begin, Signal.created_at < finish,
+            Signal.suspected_spam.is_(False), Signal.status != rules.CANCELLED)
+
+
+def counts_by_category(begin: datetime, finish: datetime) -> list[dict]:
+    """Per category: how many went well and how many could be better. Counts only, no content."""
+    rows = db.session.execute(
+        db.select(Signal.category, Signal.sentiment, func.count()).filter(*counted_signals(begin, finish))
+        .group_by(Signal.category, Signal.sentiment)).all()
+    counts = {key: {"goed": 0, "beter": 0} for key in rules.CATEGORIES}
+    for category, sentiment, number in rows:
+        counts.setdefault(category, {"goed": 0, "beter": 0})[sentiment] = number
+    return [{"category": key, "label": rules.CATEGORIES.get(key, key), **value, "total": value["goed"] + value["beter"]}
+            for key, value in counts.items()]
+
+
+def counts_by_municipality(begin: datetime, finish: datetime) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        db.select(Organisation.name, func.count(Signal.id)).select_from(Signal)
+        .outerjoin(Organisation, Signal.municipality_id == Organisation.id)
+        .filter(*counted_signals(begin, finish)).group_by(Organisation.name).order_by(func.count(Signal.id).desc())).all()
+    return [(name or _("Weet ik niet"), number) for name, number in rows]
+
+
+# --- retention ------------------------------------------------------------------------------
+
+@purger("signal contact details")
+def purge_contact_details(now: datetime, dry_run: bool) -> int:
+    """Contact details are erased a while after the signal is closed; the text stays."""
+    cutoff = now - timedelta(days=30 * current_app.config["SIGNAL_CONTACT_RETENTION_MONTHS"])
+    due = db.session.scalars(db.select(Signal).filter(
+        Signal.closed_at < cutoff, or_(Signal.contact_email.is_not(None), Signal.contact_phone.is_not(None),
+                                       Signal.contact_name.is_not(None)))).all()
+    if not dry_run:
+        for signal in due:
+            erase_contact(signal)
+    return len(due)
+
+
+@purger("spam and cancelled signals")
+def purge_cancelled(now: datetime, dry_run: bool) -> int:
+    """Suspected spam and cancelled signals go after a year; the report only ever counted the others."""
+    cutoff = now - timedelta(days=current_app.config["SIGNAL_CANCELLED_RETENTION_DAYS"])
+    old = or_(Signal.suspected_spam.is_(True), Signal.status == rules.CANCELLED)
+    due = db.select(Signal.id).filter(old, Signal.created_at < cutoff)
+    if dry_run:
+        return len(db.session.execute(due).all())
+    ids = [row[0] for row in db.session.execute(due)]
+    db.session.execute(db.delete(SignalEvent).where(SignalEvent.signal_id.in_(ids)))
+    return db.session.execute(db.delete(Signal).where(Signal.id.in_(ids))).rowcount

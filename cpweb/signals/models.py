@@ -1,0 +1,96 @@
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from . import rules
+
+
+class Signal(db.Model):
+    """One experience a client passed on. Holds no IP address; contact details only with consent."""
+
+    __tablename__ = "signals"
+    __table_args__ = (Index("ix_signals_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    sentiment: Mapped[str] = mapped_column(String(10))
+    # Empty when the visitor chose "weet ik niet".
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    organisation_kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    happened_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20), default="online")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    status: Mapped[str] = mapped_column(String(20), default=rules.NEW)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Kept for a person to judge: browsers fill hidden fields by mistake, and people type fast.
+    suspected_spam: Mapped[bool] = mapped_column(default=False)
+    spam_reason: Mapped[str | None] = mapped_column(String(40))
+    # One per rendered form, so a double click stores the signal once.
+    submission_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+    municipality = relationship("Organisation")
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    events: Mapped[list["SignalEvent"]] = relationship(
+        back_populates="signal", cascade="all, delete-orphan", order_by="SignalEvent.at")
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_email or self.contact_phone)
+
+    @property
+    def category_label(self):
+        return rules.CATEGORIES.get(self.category, self.category)
+
+    @property
+    def sentiment_label(self):
+        return rules.SENTIMENTS.get(self.sentiment, self.sentiment)
+
+    @property
+    def status_label(self):
+        return rules.STATUSES.get(self.status, self.status)
+
+    @property
+    def organisation_label(self):
+        return rules.ORGANISATIONS.get(self.organisation_kind, self.organisation_kind)
+
+    @property
+    def source_label(self):
+        return rules.SOURCES.get(self.source, self.source)
+
+
+class SignalEvent(db.Model):
+    """One step in a signal's history: a status change, a note, an assignment."""
+
+    __tablename__ = "signal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # status, note, assigned, contact_erased
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    signal: Mapped[Signal] = relationship(back_populates="events")
+    actor = relationship("User")
+
+    @property
+    def to_status_label(self):
+        return rules.STATUSES.get(self.to_status, self.to_status)

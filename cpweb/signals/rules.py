@@ -1,0 +1,57 @@
+"""The rules of signals, kept apart from the views so they can be tested on their own."""
+from flask_babel import lazy_gettext as _l
+
+CATEGORIES = {
+    "bejegening": _l("Bejegening: hoe u behandeld werd"),
+    "communicatie": _l("Communicatie en informatie"),
+    "deskundigheid": _l("Deskundigheid"),
+    "werk": _l("Werk en re-integratie"),
+    "uitkering": _l("Uitkering en regels"),
+    "bereikbaarheid": _l("Bereikbaarheid"),
+    "anders": _l("Iets anders"),
+}
+SENTIMENTS = {"goed": _l("Het ging goed"), "beter": _l("Het kan beter")}
+ORGANISATIONS = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein"),
+                 "anders": _l("Anders, of ik weet het niet")}
+SOURCES = {"online": _l("Online formulier"), "telefoon": _l("Telefoon"), "spreekuur": _l("Spreekuur"),
+           "email": _l("E-mail"), "anders": _l("Anders")}
+UNKNOWN_MUNICIPALITY = "onbekend"
+
+NEW, IN_PROGRESS, ON_AGENDA, DISCUSSED, PASSED_ON, DONE, CANCELLED, REOPENED = (
+    "nieuw", "in_behandeling", "geagendeerd", "besproken", "doorgegeven", "afgerond", "geannuleerd", "heropend")
+STATUSES = {
+    NEW: _l("Nieuw"), IN_PROGRESS: _l("In behandeling"), ON_AGENDA: _l("Geagendeerd"),
+    DISCUSSED: _l("Besproken"), PASSED_ON: _l("Doorgegeven"), DONE: _l("Afgerond"),
+    CANCELLED: _l("Geannuleerd"), REOPENED: _l("Heropend"),
+}
+# Every allowed status change, in one place.
+TRANSITIONS = {
+    NEW: (IN_PROGRESS, CANCELLED),
+    IN_PROGRESS: (ON_AGENDA, PASSED_ON, DONE, CANCELLED),
+    ON_AGENDA: (DISCUSSED, CANCELLED),
+    DISCUSSED: (PASSED_ON, DONE),
+    PASSED_ON: (DONE,),
+    DONE: (REOPENED,),
+    CANCELLED: (REOPENED,),
+    REOPENED: (IN_PROGRESS, ON_AGENDA, PASSED_ON, DONE, CANCELLED),
+}
+CLOSED = (DONE, CANCELLED)
+CANCEL_REASONS = {"spam": _l("Spam"), "dubbel": _l("Dubbel: hetzelfde signaal staat er al"),
+                  "buiten_werkterrein": _l("Buiten ons werkterrein")}
+PASSED_TO = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein")}
+
+# The consent text the visitor saw; stored with the consent so we can show what they agreed to.
+CONSENT_VERSION = "2026-11"
+MIN_TEXT, MAX_TEXT = 10, 5000
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in next_statuses(from_status)
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"S-{year}-{number:04d}"

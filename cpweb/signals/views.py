@@ -1,0 +1,221 @@
+import csv
+import io
+
+from flask import Blueprint, abort, current_app, flash, make_response, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..auth.access import role_required
+from ..auth.models import User
+from ..auth.roles import SECRETARY
+from ..bodies.logic import active_organisations
+from ..database import paginate, utcnow
+from ..extensions import csrf, db, limiter
+from ..forms import choice_list
+from ..home import home_section
+from ..rendering import redirect_to, render
+from . import demo, logic, rules  # noqa: F401 (demo registers its demo step)
+from .forms import AssignForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
+from .models import Signal, SignalEvent
+
+bp = Blueprint("signals", __name__)
+
+RECEIPT_KEY = "signal_receipt"
+
+
+def _signal_form(**kwargs) -> SignalForm:
+    form_class = RecordedSignalForm if current_user.is_authenticated else SignalForm
+    form = form_class(**kwargs)
+    form.municipality.choices = choice_list(
+        [(str(o.id), o.name) for o in active_organisations("gemeente")] + [(rules.UNKNOWN_MUNICIPALITY, _("Weet ik niet"))])
+    return form
+
+
+def _csrf_problem(form) -> str | None:
+    """An expired or missing token: say so, but keep what the visitor wrote (no error page)."""
+    token = getattr(form, "csrf_token", None)  # absent when CSRF is switched off (tests)
+    if token is not None and token.errors:
+        token.errors = []
+        return _("Het formulier was te lang open. Uw tekst staat er nog. Kijk alles na en klik nog een keer op "
+                 "‘Signaal versturen’.")
+    return None
+
+
+@bp.route("/signaal", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, so an expired token re-shows the form with the text
+@limiter.limit(lambda: current_app.config["SIGNAL_RATE_LIMIT"], methods=["POST"])
+def new():
+    """The public signal form, for everyone; members may also record a signal they heard."""
+    form = _signal_form()
+    if request.method == "POST":
+        valid = form.validate()
+        problem = _csrf_problem(form)
+        if valid and not problem:
+            return _save(form)
+        form.started.data = logic.new_form_token()
+        return render("signals/new.html", form=form, error=problem, status=422)
+    form.started.data = logic.new_form_token()
+    return render("signals/new.html", form=form, error=None)
+
+
+def _save(form):
+    nonce, seconds = logic.read_form_token(form.started.data)
+    fields = logic.signal_fields(form)
+    if current_user.is_authenticated:
+        fields.update(source=form.source.data, recorded_by_id=current_user.id)
+    else:
+        reason = logic.spam_reason(form.hp_kleur.data, seconds)
+        fields.update(suspected_spam=reason is not None, spam_reason=reason)
+    existing = logic.find_by_submission(nonce)
+    signal = existing or logic.store_signal(fields, submission_key=nonce)
+    if existing is None and not signal.suspected_spam:
+        logic.notify_secretaries(signal)
+        logic.confirm_to_visitor(signal)
+    session[RECEIPT_KEY] = {"reference": signal.reference, "contact": signal.has_contact}
+    return redirect_to(url_for("signals.receipt"))
+
+
+@bp.route("/signaal/ontvangen")
+def receipt():
+    """The receipt with the reference, only in the session that sent the signal (nothing to guess)."""
+    details = session.get(RECEIPT_KEY) or {"reference": None, "contact": False}
+    return render("signals/receipt.html", **details)
+
+
+def _get_signal_or_404(signal_id: int) -> Signal:
+    return db.get_or_404(Signal, signal_id)
+
+
+@bp.route("/signalen")
+@role_required(SECRETARY)
+def index():
+    """The triage list, for secretaries and admins."""
+    filters = SignalFilterForm(formdata=request.args)
+    if not filters.validate():
+        abort(400)
+    query = logic.triage_query(filters.status.data, filters.category.data, filters.sentiment.data, filters.q.data)
+    page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee)))
+    return render("signals/index.html", block="signal_list", page=page, filters=filters)
+
+
+def _triage_forms(signal: Signal, **bound) -> dict:
+    forms = {"status_form": StatusForm(formdata=None), "note_form": NoteForm(formdata=None),
+             "assign_form": AssignForm(formdata=None, assignee=str(signal.assignee_id or ""))}
+    forms.update(bound)
+    forms["status_form"].status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
+    forms["assign_form"].assignee.choices = choice_list(
+        [("", _("Niemand"))] + [(str(u.id), u.name) for u in logic.triage_candidates()])
+    return forms
+
+
+def _show(signal: Signal, status: int = 200, **bound):
+    events = db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal.id)
+                                .options(selectinload(SignalEvent.actor)).order_by(SignalEvent.at)).all()
+    return render("signals/show.html", block="signal_triage", status=status,
+                  signal=signal, events=events, **_triage_forms(signal, **bound))
+
+
+@bp.route("/signalen/<int:signal_id>")
+@role_required(SECRETARY)
+def show(signal_id: int):
+    """One signal with its history, for secretaries and admins."""
+    return _show(_get_signal_or_404(signal_id))
+
+
+@bp.route("/signalen/<int:signal_id>/status", methods=["POST"])
+@role_required(SECRETARY)
+def change_status(signal_id: int):
+    """Move a signal on; htmx swaps the triage panel, a plain form reloads the page."""
+    signal = _get_signal_or_404(signal_id)
+    form = StatusForm()
+    form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
+    if form.validate():
+        logic.change_status(signal, current_user, form.status.data, form.reason.data, form.passed_to.data, form.note.data)
+        db.session.commit()
+        return _after_change(signal, _("De status is nu: %(status)s.", status=signal.status_label))
+    return _show(signal, status=422, status_form=form)
+
+
+def _after_change(signal: Signal, message: str):
+    flash(message, "success")
+    if request.htmx:
+        return _show(signal)
+    return redirect_to(url_for("signals.show", signal_id=signal.id))
+
+
+@bp.route("/signalen/<int:signal_id>/notitie", methods=["POST"])
+@role_required(SECRETARY)
+def add_note(signal_id: int):
+    """Add an internal note."""
+    signal = _get_signal_or_404(signal_id)
+    form = NoteForm()
+    if form.validate():
+        logic.add_note(signal, current_user, form.text.data)
+        db.session.commit()
+        return _after_change(signal, _("De notitie is opgeslagen."))
+    return _show(signal, status=422, note_form=form)
+
+
+@bp.route("/signalen/<int:signal_id>/toewijzen", methods=["POST"])
+@role_required(SECRETARY)
+def assign(signal_id: int):
+    """Give the signal to a member to pick up."""
+    signal = _get_signal_or_404(signal_id)
+    form = AssignForm()
+    form.assignee.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.triage_candidates()])
+    if form.validate():
+        assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
+        logic.assign(signal, current_user, assignee)
+        db.session.commit()
+        return _after_change(signal, _("Opgeslagen wie dit oppakt."))
+    return _show(signal, status=422, assign_form=form)
+
+
+@bp.route("/signalen/<int:signal_id>/contact-wissen", methods=["POST"])
+@role_required(SECRETARY)
+def erase_contact(signal_id: int):
+    """Erase the visitor's contact details at once (on their request)."""
+    signal = _get_signal_or_404(signal_id)
+    logic.erase_contact(signal, current_user)
+    db.session.commit()
+    return _after_change(signal, _("De contactgegevens zijn gewist."))
+
+
+@bp.route("/signalen/overzicht")
+@role_required(SECRETARY)
+def report():
+    """Counts by kind for management ("aard en aantal"): no names, no texts. Also as CSV."""
+    form = ReportForm(formdata=request.args)
+    start, end = logic.default_period(utcnow().astimezone(logic.AMSTERDAM).date())
+    if request.args and form.validate():
+        start, end = form.start.data or start, form.end.data or end
+    elif request.args:
+        return render("signals/report.html", form=form, rows=[], municipalities=[], start=start, end=end, status=422)
+    begin, finish = logic.period_bounds(start, end)
+    rows = logic.counts_by_category(begin, finish)
+    municipalities = logic.counts_by_municipality(begin, finish)
+    if request.args.get("formaat") == "csv":
+        return _report_csv(rows, start, end)
+    return render("signals/report.html", form=form, rows=rows, municipalities=municipalities, start=start, end=end,
+                  largest=max([r["total"] for r in rows] + [1]))
+
+
+def _report_csv(rows: list[dict], start, end):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")])
+    for row in rows:
+        writer.writerow([row["label"], row["goed"], row["beter"], row["total"]])
+    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="signalen-{start}-{end}.csv"'
+    return response
+
+
+@home_section(30)
+def new_signals_section(user):
+    if not user.has_role(SECRETARY):
+        return None
+    count = db.session.scalar(db.select(db.func.count()).select_from(Signal).filter(Signal.status == rules.NEW))
+    return "signals/_home.html", {"count": count}

@@ -1,0 +1,81 @@
+"""Signals in a real browser: the public form by keyboard only, then triage through htmx."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+SHORT = "Te kort"
+STORY = "De brief over mijn uitkering was niet te begrijpen. Niemand kon het uitleggen."
+
+
+def focused_name(page) -> str:
+    return page.evaluate("document.activeElement.name || document.activeElement.id || ''")
+
+
+def tab_to(page, name: str, limit: int = 80) -> list[str]:
+    """Press Tab until the field with this name has focus; returns the names passed on the way."""
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        passed.append(focused_name(page))
+        if passed[-1] == name:
+            return passed
+    raise AssertionError(f"Tab never reached {name}: {passed}")
+
+
+def test_visitor_sends_a_signal_with_the_keyboard_only(page, live_server):
+    page.goto(live_server.url + "/signaal")
+    assert_accessible(page)
+    passed = tab_to(page, "category")
+    page.keyboard.press("Space")  # the first subject
+    tab_to(page, "sentiment")
+    page.keyboard.press("ArrowDown")  # "Het kan beter"
+    tab_to(page, "organisation_kind")
+    page.keyboard.press("Space")
+    tab_to(page, "municipality")
+    page.keyboard.press("ArrowDown")
+    passed += tab_to(page, "description")
+    page.keyboard.type(SHORT)
+    expect(page.locator("#description-teller")).to_contain_text("U kunt nog 4.993 tekens typen.")
+    passed += tab_to(page, "consent")
+    assert "hp_kleur" not in passed  # the honeypot is out of the tab order
+    passed += tab_to(page, "")  # on to the submit button, which has no name
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Fout:")
+    assert page.locator("textarea[name=description]").input_value() == SHORT
+    assert_accessible(page)
+
+    page.keyboard.press("Tab")  # the summary's link to the field
+    page.keyboard.press("Enter")
+    page.locator("textarea[name=description]").press("End")
+    expect(page.locator("textarea[name=description]")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(STORY)
+    tab_to(page, "")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(page.locator("h1")).to_have_text("Dank u wel voor uw signaal")
+    assert page.locator(".reference").inner_text().startswith("S-")
+    assert_accessible(page)
+
+
+def test_secretary_changes_status_in_place(page, login, live_server):
+    login(page, "secretaris@example.org")
+    page.goto(live_server.url + "/signalen")
+    assert_accessible(page)
+    page.locator("#signal-list tbody a").first.click()
+    page.wait_for_load_state()
+    page.evaluate("window.notReloaded = true")
+    page.locator("select[name=status]").select_option(index=0)
+    chosen = page.locator("select[name=status] option:checked").inner_text()
+    page.get_by_role("button", name="Status opslaan").click()
+    expect(page.locator("#signal-triage .flash")).to_contain_text(f"De status is nu: {chosen}.")
+    assert page.evaluate("window.notReloaded === true")  # htmx swapped the panel, no page load
+    assert_accessible(page)

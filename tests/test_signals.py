@@ -1,0 +1,399 @@
+"""Signals: the public form, its defences, triage, the counts report and retention."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from cpweb.bodies.models import Organisation
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.signals import logic, rules
+from cpweb.signals.models import Signal
+
+TEXT = "De brief over mijn uitkering was niet te begrijpen."
+
+
+@pytest.fixture
+def municipality(app):
+    organisation = Organisation(name="Gemeente Dongen", kind="gemeente")
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+@pytest.fixture
+def form_data(app, client, municipality):
+    """What a visitor sends: a fresh form token, filled in a while ago."""
+    app.config["SIGNAL_MIN_FILL_SECONDS"] = 0
+
+    def make(**overrides):
+        html = client.get("/signaal").text
+        started = re.search(r'name="started" type="hidden" value="([^"]+)"', html).group(1)
+        data = {"started": started, "category": "communicatie", "sentiment": "beter",
+                "municipality": str(municipality.id), "organisation_kind": "uwv", "description": TEXT, "hp_kleur": ""}
+        data.update(overrides)
+        return {k: v for k, v in data.items() if v is not None}
+
+    return make
+
+
+@pytest.fixture
+def make_signal(app):
+    def make(**fields):
+        fields.setdefault("category", "bejegening")
+        fields.setdefault("sentiment", "beter")
+        fields.setdefault("organisation_kind", "gemeente")
+        fields.setdefault("description", TEXT)
+        return logic.store_signal(fields)
+
+    return make
+
+
+def only_signal() -> Signal:
+    return db.session.scalars(db.select(Signal)).one()
+
+
+# --- the public form -------------------------------------------------------------------------
+
+def test_form_is_public_plain_and_explains_privacy(client, municipality):
+    html = client.get("/signaal").text
+    assert "<h1>Signaal doorgeven</h1>" in html and "novalidate" in html
+    assert "komt niet in uw dossier" in html
+    assert "Gemeente Dongen" in html and "Weet ik niet" in html
+    assert 'type="radio"' in html and 'data-counter="5000"' in html
+    assert 'class="hp" aria-hidden="true"' in html and 'tabindex="-1"' in html
+
+
+def test_anonymous_signal_is_stored_and_receipt_shows_reference(client, form_data, mails):
+    response = client.post("/signaal", data=form_data())
+    assert response.status_code == 303 and response.headers["Location"] == "/signaal/ontvangen"
+    signal = only_signal()
+    year = utcnow().year
+    assert signal.reference == f"S-{year}-0001" and signal.status == rules.NEW
+    assert not signal.has_contact and signal.consent_at is None and not signal.suspected_spam
+    receipt = client.get("/signaal/ontvangen").text
+    assert f"S-{year}-0001" in receipt and "Wat gebeurt er nu?" in receipt
+    assert mails == []  # nobody to notify: no secretaries here, no address given
+
+
+def test_references_count_up_within_the_year(client, form_data):
+    client.post("/signaal", data=form_data())
+    client.post("/signaal", data=form_data())
+    assert sorted(db.session.scalars(db.select(Signal.reference))) == [
+        f"S-{utcnow().year}-0001", f"S-{utcnow().year}-0002"]
+
+
+def test_contact_details_only_with_consent(client, form_data, mails):
+    response = client.post("/signaal", data=form_data(contact_email="jan@example.org"))
+    assert response.status_code == 422 and "Zet een vinkje als wij contact met u mogen opnemen" in response.text
+    assert 'value="jan@example.org"' in response.text and TEXT in response.text
+    response = client.post("/signaal", data=form_data(consent="y"))
+    assert "Vul uw e-mailadres of telefoonnummer in" in response.text
+    client.post("/signaal", data=form_data(contact_name="Jan", contact_email="jan@example.org", consent="y"))
+    signal = only_signal()
+    assert signal.contact_email == "jan@example.org" and signal.consent_version == rules.CONSENT_VERSION
+    assert signal.consent_at is not None
+    assert mails[-1].to == "jan@example.org" and signal.reference in mails[-1].subject
+    assert "binnen twee weken" in client.get("/signaal/ontvangen").text
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"description": ""}, "Vertel wat er gebeurde."),
+    ({"description": "abc"}, "Schrijf iets meer: minstens 10 tekens."),
+    ({"description": "x" * 5001}, "Gebruik hoogstens 5.000 tekens."),
+    ({"category": None}, "Kies waar het over gaat."),
+    ({"category": "verzonnen"}, "Kies een van de mogelijkheden in de lijst."),
+    ({"sentiment": None}, "Kies of het goed ging of beter kan."),
+    ({"municipality": "999"}, "Kies een van de mogelijkheden in de lijst."),
+    ({"organisation_kind": "ns"}, "Kies een van de mogelijkheden in de lijst."),
+    ({"happened_on": "gisteren"}, "Vul een datum in zoals 19-05-2026."),
+    ({"happened_on": (date.today() + timedelta(days=3)).isoformat()}, "Kies een datum die al geweest is."),
+    ({"contact_email": "jan@", "consent": "y"}, "Vul een e-mailadres in zoals naam@voorbeeld.nl."),
+    ({"contact_phone": "bel me", "consent": "y"}, "Vul een telefoonnummer in zoals 06 12345678."),
+])
+def test_bad_input_gets_a_dutch_instruction_and_keeps_the_text(client, form_data, overrides, message):
+    data = form_data(**overrides)
+    response = client.post("/signaal", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert "<title>Fout: Signaal doorgeven" in response.text
+    if data.get("description"):
+        assert data["description"][:50] in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == 0
+
+
+def test_html_is_shown_as_typed_never_run(client, form_data, auth):
+    client.post("/signaal", data=form_data(description="<script>alert(1)</script> en <b>vet</b>"))
+    signal = only_signal()
+    auth.login(role="secretaris")
+    html = client.get(f"/signalen/{signal.id}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_honeypot_and_fast_submissions_are_kept_but_marked(app, client, form_data):
+    client.post("/signaal", data=form_data(hp_kleur="blauw"))
+    assert only_signal().suspected_spam and only_signal().spam_reason == "honeypot"
+    app.config["SIGNAL_MIN_FILL_SECONDS"] = 60
+    client.post("/signaal", data=form_data())
+    reasons = set(db.session.scalars(db.select(Signal.spam_reason)))
+    assert reasons == {"honeypot", "too_fast"}
+
+
+def test_forged_or_missing_form_token_is_marked(client, form_data):
+    client.post("/signaal", data=form_data(started="vervalst"))
+    assert only_signal().spam_reason == "no_token"
+
+
+def test_double_click_stores_once(client, form_data):
+    data = form_data()
+    client.post("/signaal", data=data)
+    client.post("/signaal", data=data)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == 1
+
+
+def test_missing_csrf_token_keeps_the_text_and_explains(csrf_app, municipality):
+    csrf_app.config["SIGNAL_MIN_FILL_SECONDS"] = 0
+    client = csrf_app.test_client()
+    response = client.post("/signaal", data={"category": "bejegening", "sentiment": "goed", "organisation_kind": "uwv",
+                                             "municipality": str(municipality.id), "description": TEXT})
+    assert response.status_code == 422
+    assert "te lang open" in response.text and TEXT in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == 0
+
+
+def test_rate_limit_gives_a_friendly_429(app, client, form_data):
+    app.config["SIGNAL_RATE_LIMIT"] = "2 per hour"
+    statuses = [client.post("/signaal", data=form_data()).status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert "Even wachten" in client.post("/signaal", data=form_data()).text
+
+
+def test_no_ip_address_is_stored(client, form_data):
+    client.post("/signaal", data=form_data(), environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    row = db.session.execute(db.select(Signal.__table__)).one()
+    assert "203.0.113.7" not in " ".join(str(value) for value in row)
+
+
+def test_member_records_a_signal_with_its_source(client, auth, form_data):
+    member = auth.login()
+    html = client.get("/signaal").text
+    assert "Hoe kwam dit signaal binnen?" in html
+    client.post("/signaal", data=form_data(source="spreekuur", hp_kleur="ingevuld-door-browser"))
+    signal = only_signal()
+    assert signal.source == "spreekuur" and signal.recorded_by_id == member.id and not signal.suspected_spam
+
+
+def test_receipt_without_a_signal_says_so(client):
+    assert "Geen signaal verstuurd" in client.get("/signaal/ontvangen").text
+
+
+def test_secretaries_get_a_mail_for_each_new_signal(client, form_data, make_user, mails):
+    secretary = make_user(role="secretaris")
+    make_user(role="secretaris", muted_mail_kinds="signals")
+    make_user(role="lid")
+    client.post("/signaal", data=form_data())
+    assert [m.to for m in mails] == [secretary.email]
+    assert "/signalen/" in mails[0].body
+
+
+# --- triage ----------------------------------------------------------------------------------
+
+TRIAGE_URLS = ["/signalen", "/signalen/1", "/signalen/overzicht"]
+
+
+@pytest.mark.parametrize("url", TRIAGE_URLS)
+def test_guests_must_log_in_and_members_are_refused(client, auth, make_signal, url):
+    make_signal()
+    assert client.get(url).status_code == 303
+    auth.login(role="lid")
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/signalen/1/status", "/signalen/1/notitie", "/signalen/1/toewijzen",
+                                 "/signalen/1/contact-wissen"])
+def test_members_cannot_triage(client, auth, make_signal, url):
+    make_signal()
+    auth.login(role="lid")
+    assert client.post(url, data={"status": "in_behandeling"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/signaal", "/signalen/1/status", "/signalen/1/notitie", "/signalen/1/toewijzen",
+                                 "/signalen/1/contact-wissen"])
+def test_triage_posts_need_a_csrf_token(csrf_app, url):
+    # /signaal answers 422 with the form (text kept); the others refuse with the 400 page.
+    assert csrf_app.test_client().post(url, data={}).status_code in (303, 400, 422)
+
+
+def test_unknown_signal_is_404(client, auth):
+    auth.login(role="secretaris")
+    assert client.get("/signalen/999").status_code == 404
+
+
+def test_triage_list_filters_and_answers_htmx_with_the_list(client, auth, make_signal):
+    make_signal(category="werk", description="Over een cursus om weer aan het werk te gaan.")
+    make_signal(category="uitkering")
+    auth.login(role="secretaris")
+    html = client.get("/signalen?category=werk").text
+    assert '<td data-label="Onderwerp">Werk en re-integratie</td>' in html
+    assert '<td data-label="Onderwerp">Uitkering en regels</td>' not in html
+    fragment = client.get("/signalen?q=cursus", headers={"HX-Request": "true"}).text
+    assert fragment.strip().startswith('<div id="signal-list">') and "1 signaal" in fragment
+    assert client.get("/signalen?status=onzin").status_code == 400
+
+
+def test_triage_list_uses_a_constant_number_of_queries(client, auth, make_signal, municipality, make_user):
+    auth.login(role="secretaris")
+
+    def queries() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            client.get("/signalen")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    make_signal(municipality_id=municipality.id, assignee_id=make_user().id)
+    few = queries()
+    for _ in range(15):
+        make_signal(municipality_id=municipality.id, assignee_id=make_user().id)
+    assert queries() == few
+
+
+def test_status_follows_the_transition_table(client, auth, make_signal):
+    signal = make_signal()
+    auth.login(role="secretaris")
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "afgerond"})
+    assert response.status_code == 422 and "Kies een van de mogelijkheden" in response.text
+    client.post(f"/signalen/{signal.id}/status", data={"status": "in_behandeling"})
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "doorgegeven", "passed_to": ""})
+    assert "Kies aan wie het signaal is doorgegeven." in response.text
+    client.post(f"/signalen/{signal.id}/status", data={"status": "doorgegeven", "passed_to": "uwv", "note": "Per mail."})
+    assert signal.status == "doorgegeven"
+    client.post(f"/signalen/{signal.id}/status", data={"status": "afgerond"})
+    assert signal.status == "afgerond" and signal.closed_at is not None
+    history = client.get(f"/signalen/{signal.id}").text
+    assert "UWV – Per mail." in history
+
+
+def test_cancelling_needs_a_reason(client, auth, make_signal):
+    signal = make_signal()
+    auth.login(role="secretaris")
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "geannuleerd"})
+    assert "Kies waarom het signaal geannuleerd wordt." in response.text
+    client.post(f"/signalen/{signal.id}/status", data={"status": "geannuleerd", "reason": "dubbel"})
+    assert signal.status == "geannuleerd"
+
+
+def test_status_change_by_htmx_returns_the_triage_panel(client, auth, make_signal):
+    signal = make_signal()
+    auth.login(role="secretaris")
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "in_behandeling"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.strip().startswith('<div id="signal-triage">') and "<html" not in response.text
+    assert "De status is nu: In behandeling." in response.text
+
+
+def test_notes_assignment_and_erasing_contact(client, auth, make_signal, make_user):
+    signal = make_signal(contact_email="jan@example.org", consent_at=utcnow(), consent_version="2026-11")
+    helper = make_user(name="Ria Helpt")
+    auth.login(role="secretaris")
+    assert client.post(f"/signalen/{signal.id}/notitie", data={"text": ""}).status_code == 422
+    client.post(f"/signalen/{signal.id}/notitie", data={"text": "Gebeld, voicemail."})
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(helper.id)})
+    assert signal.assignee_id == helper.id
+    client.post(f"/signalen/{signal.id}/contact-wissen")
+    assert signal.contact_email is None and signal.contact_erased_at is not None
+    html = client.get(f"/signalen/{signal.id}").text
+    assert "Gebeld, voicemail." in html and "opgepakt door Ria Helpt" in html and "contactgegevens gewist" in html
+
+
+# --- the report ------------------------------------------------------------------------------
+
+def test_report_counts_by_kind_without_spam_or_cancelled(client, auth, make_signal):
+    make_signal(category="bejegening", sentiment="goed")
+    make_signal(category="bejegening", sentiment="beter")
+    make_signal(category="bejegening", sentiment="beter", suspected_spam=True)
+    cancelled = make_signal(category="werk")
+    cancelled.status = rules.CANCELLED
+    db.session.commit()
+    auth.login(role="secretaris")
+    html = client.get("/signalen/overzicht").text
+    assert "<svg" in html and 'role="img"' in html
+    csv = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
+    assert "Bejegening: hoe u behandeld werd;1;1;2" in csv  # the spam one is not counted
+    assert "Werk en re-integratie;0;0;0" in csv
+    assert TEXT not in csv  # counts only
+
+
+def test_report_refuses_a_reversed_period(client, auth):
+    auth.login(role="secretaris")
+    response = client.get("/signalen/overzicht?start=2026-12-31&end=2026-01-01")
+    assert response.status_code == 422 and "Kies een einddatum na de begindatum." in response.text
+
+
+def test_period_bounds_follow_amsterdam_days():
+    begin, finish = logic.period_bounds(date(2026, 7, 1), date(2026, 7, 31))
+    assert begin.utcoffset() == timedelta(hours=2) and (finish - begin) == timedelta(days=31)
+
+
+def test_default_period_is_the_current_quarter():
+    assert logic.default_period(date(2026, 11, 22)) == (date(2026, 10, 1), date(2026, 11, 22))
+    assert logic.default_period(date(2026, 1, 5)) == (date(2026, 1, 1), date(2026, 1, 5))
+
+
+# --- rules and retention ---------------------------------------------------------------------
+
+def test_transition_table_is_complete_and_closed_states_only_reopen():
+    assert set(rules.TRANSITIONS) == set(rules.STATUSES)
+    for targets in rules.TRANSITIONS.values():
+        assert set(targets) <= set(rules.STATUSES)
+    for closed in rules.CLOSED:
+        assert rules.next_statuses(closed) == (rules.REOPENED,)
+    assert rules.can_move("nieuw", "in_behandeling") and not rules.can_move("nieuw", "afgerond")
+
+
+def test_spam_reason_rules(app):
+    with app.app_context():
+        app.config["SIGNAL_MIN_FILL_SECONDS"] = 3
+        assert logic.spam_reason("iets", 100) == "honeypot"
+        assert logic.spam_reason("", None) == "no_token"
+        assert logic.spam_reason("", 1) == "too_fast"
+        assert logic.spam_reason("", 10) is None
+
+
+def test_purge_erases_contact_after_closing_and_deletes_old_spam(app, runner, make_signal):
+    long_ago = utcnow() - timedelta(days=400)
+    closed = make_signal(contact_email="jan@example.org", consent_at=long_ago, status=rules.DONE,
+                         closed_at=utcnow() - timedelta(days=100))
+    open_with_contact = make_signal(contact_phone="0612345678", consent_at=long_ago)
+    make_signal(suspected_spam=True, created_at=long_ago)
+    make_signal(status=rules.CANCELLED, created_at=long_ago, closed_at=long_ago)
+    keep = make_signal(created_at=long_ago)
+
+    dry = runner.invoke(args=["cpweb", "purge", "--dry-run"])
+    assert "signal contact details: 1 zou verwijderen" in dry.output
+    assert "spam and cancelled signals: 2 zou verwijderen" in dry.output
+    result = runner.invoke(args=["cpweb", "purge"])
+    assert "spam and cancelled signals: 2 verwijderd" in result.output
+    db.session.expire_all()
+    assert closed.contact_email is None and closed.description == TEXT
+    assert open_with_contact.contact_phone == "0612345678"
+    assert {s.id for s in db.session.scalars(db.select(Signal))} == {closed.id, open_with_contact.id, keep.id}
+
+
+def test_secretary_home_shows_new_signals(client, auth, make_signal):
+    make_signal()
+    auth.login(role="secretaris")
+    assert "Er is 1 nieuw signaal." in client.get("/").text
+    auth.logout()
+    auth.login(role="lid")
+    assert "nieuw signaal" not in client.get("/").text
+
+
+def test_demo_brings_signals(app, runner):
+    runner.invoke(args=["cpweb", "demo"])
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == 40
