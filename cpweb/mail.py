@@ -17,6 +17,7 @@ OPTIONAL_MAIL_KINDS: dict[str, object] = {
     "updates": _l("Wijzigingen: nieuwe stukken, een verplaatste of afgelaste vergadering"),
     "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
     "signals": _l("Een e-mail bij elk nieuw signaal (voor secretarissen)"),
+    "signals_digest": _l("Elke ochtend een overzicht van de nieuwe signalen (voor secretarissen)"),
 }
 
 
@@ -32,8 +33,26 @@ def outbox() -> list[Mail]:
     return current_app.extensions.setdefault("cpweb_outbox", [])
 
 
+# Off until a member switches them on.
+OFF_BY_DEFAULT = {"signals_digest"}
+
+
+def chosen_kinds(user) -> set[str]:
+    """The optional kinds this member gets. Stored as changes from the default: "kind" switched
+    off, "+kind" switched on (for a kind that is off by default)."""
+    changes = (user.muted_mail_kinds or "").split()
+    return {kind for kind in OPTIONAL_MAIL_KINDS
+            if (f"+{kind}" in changes if kind in OFF_BY_DEFAULT else kind not in changes)}
+
+
+def choose_kinds(user, kinds) -> None:
+    changes = [kind for kind in OPTIONAL_MAIL_KINDS if kind not in kinds and kind not in OFF_BY_DEFAULT]
+    changes += [f"+{kind}" for kind in OPTIONAL_MAIL_KINDS if kind in kinds and kind in OFF_BY_DEFAULT]
+    user.muted_mail_kinds = " ".join(changes)
+
+
 def wants_mail(user, kind: str | None) -> bool:
-    return kind is None or kind not in (user.muted_mail_kinds or "").split()
+    return kind is None or kind in chosen_kinds(user)
 
 
 def send_mail(user_or_address, subject: str, body: str, kind: str | None = None) -> bool:

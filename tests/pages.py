@@ -40,7 +40,8 @@ GUEST = [
     "/wachtwoord-vergeten",
     "/uitloggen",
     "/signaal",
-    "/signaal/ontvangen",  # without a sent signal: back to the form
+    "/signaal/ontvangen",  # without a sent signal: says so
+    "/signaal/poster",
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,

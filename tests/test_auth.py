@@ -228,15 +228,18 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, clie
 
 
 def test_mail_preferences_are_saved_and_respected(client, auth):
-    from cpweb.mail import OPTIONAL_MAIL_KINDS, outbox, send_mail
+    from cpweb.mail import chosen_kinds, outbox, send_mail
 
     user = auth.login()
-    response = client.post("/profiel/emails", data={"kinds": ["digest"]})
+    response = client.post("/profiel/emails", data={"kinds": ["digest", "signals_digest"]})
     assert response.status_code == 303
-    assert set(user.muted_mail_kinds.split()) == set(OPTIONAL_MAIL_KINDS) - {"digest"}
+    assert chosen_kinds(user) == {"digest", "signals_digest"}
+    assert send_mail(user, "Signalen", "Tekst", kind="signals") is False
     assert send_mail(user, "Herinnering", "Tekst", kind="reminders") is False
     assert send_mail(user, "Overzicht", "Tekst", kind="digest") is True
     assert [m.subject for m in outbox()] == ["Overzicht"]
+    client.post("/profiel/emails", data={})
+    assert chosen_kinds(user) == set()
 
 
 def test_mail_preferences_refuse_a_tampered_kind(client, auth):

@@ -324,8 +324,8 @@ def test_report_counts_by_kind_without_spam_or_cancelled(client, auth, make_sign
     html = client.get("/signalen/overzicht").text
     assert "<svg" in html and 'role="img"' in html
     csv = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
-    assert "Bejegening: hoe u behandeld werd;1;1;2" in csv  # the spam one is not counted
-    assert "Werk en re-integratie;0;0;0" in csv
+    assert "Bejegening: hoe u behandeld werd;1;1;2;0" in csv  # the spam one is not counted
+    assert "Werk en re-integratie;0;0;0;0" in csv
     assert TEXT not in csv  # counts only
 
 
@@ -338,6 +338,29 @@ def test_report_refuses_a_reversed_period(client, auth):
 def test_period_bounds_follow_amsterdam_days():
     begin, finish = logic.period_bounds(date(2026, 7, 1), date(2026, 7, 31))
     assert begin.utcoffset() == timedelta(hours=2) and (finish - begin) == timedelta(days=31)
+
+
+def test_report_compares_with_the_previous_period(client, auth, make_signal):
+    make_signal(category="werk", created_at=utcnow() - timedelta(days=10))
+    make_signal(category="werk", created_at=utcnow() - timedelta(days=40))
+    auth.login(role="secretaris")
+    today = utcnow().astimezone(logic.AMSTERDAM).date()
+    start = today - timedelta(days=29)
+    csv = client.get(f"/signalen/overzicht?formaat=csv&start={start}&end={today}").text
+    assert "Werk en re-integratie;0;1;1;1" in csv
+
+
+def test_previous_period_and_named_periods():
+    assert logic.previous_period(date(2026, 4, 1), date(2026, 6, 30)) == (date(2025, 12, 31), date(2026, 3, 31))
+    assert logic.previous_period(date(2026, 7, 1), date(2026, 7, 31)) == (date(2026, 5, 31), date(2026, 6, 30))
+    labels = [str(label) for label, _start, _end in logic.named_periods(date(2026, 11, 22))]
+    assert labels == ["Dit kwartaal", "Vorig kwartaal", "Dit jaar", "Vorig jaar"]
+    assert logic.named_periods(date(2026, 2, 1))[1][1:] == (date(2025, 10, 1), date(2025, 12, 31))
+
+
+def test_poster_has_a_local_qr_code_to_the_form(client):
+    html = client.get("/signaal/poster").text
+    assert '<svg role="img"' in html and "http://localhost/signaal" in html and "<title>QR-code" in html
 
 
 def test_default_period_is_the_current_quarter():
@@ -397,3 +420,25 @@ def test_secretary_home_shows_new_signals(client, auth, make_signal):
 def test_demo_brings_signals(app, runner):
     runner.invoke(args=["cpweb", "demo"])
     assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == 40
+
+
+def test_daily_digest_goes_once_to_those_who_chose_it(app, make_signal, make_user, mails):
+    from cpweb.mail import choose_kinds
+    from cpweb.signals.commands import send_digest
+
+    wants = make_user(role="secretaris")
+    choose_kinds(wants, ["signals_digest"])
+    make_user(role="secretaris")  # default: a mail per signal, no digest
+    db.session.commit()
+    yesterday = utcnow().astimezone(logic.AMSTERDAM).date() - timedelta(days=1)
+    signal = make_signal(created_at=utcnow() - timedelta(days=1))
+    make_signal(created_at=utcnow() - timedelta(days=1), suspected_spam=True)
+    with app.test_request_context():
+        assert send_digest(yesterday) == 1
+        assert send_digest(yesterday) == 0  # a second run the same day sends nothing
+    assert [m.to for m in mails] == [wants.email] and signal.reference in mails[0].body
+
+
+def test_digest_command_runs_from_the_command_line(runner):
+    result = runner.invoke(args=["cpweb", "signals-digest"])
+    assert result.exit_code == 0 and "signals-digest" in result.output

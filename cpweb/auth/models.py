@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_member: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(5))
-    # Space-separated kinds from cpweb.mail.OPTIONAL_MAIL_KINDS the member switched off.
+    # The member's changes to the default mail choices; read and write through cpweb.mail.
     muted_mail_kinds: Mapped[str] = mapped_column(String(255), default="")
     # Part of the login cookie and of mailed links: a new password ends old sessions and links.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 from ..database import utcnow
 from ..extensions import db, limiter
 from ..forms import choice_list, strip
-from ..mail import OPTIONAL_MAIL_KINDS, send_mail
+from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
 from ..rendering import redirect_to, render
 from ..security import safe_next
 from . import tokens
@@ -116,8 +116,7 @@ def _profile_forms(user: User, **bound):
     forms = {
         "profile_form": ProfileForm(obj=user, formdata=None),
         "password_form": ChangePasswordForm(formdata=None),
-        "mail_form": MailPreferencesForm(formdata=None, kinds=[k for k in OPTIONAL_MAIL_KINDS
-                                                               if k not in user.muted_mail_kinds.split()]),
+        "mail_form": MailPreferencesForm(formdata=None, kinds=sorted(chosen_kinds(user))),
     }
     forms.update(bound)
     forms["mail_form"].kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
@@ -176,7 +175,7 @@ def mail_preferences():
     form = MailPreferencesForm()
     form.kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
     if form.validate_on_submit():
-        current_user.muted_mail_kinds = " ".join(k for k in OPTIONAL_MAIL_KINDS if k not in form.kinds.data)
+        choose_kinds(current_user, form.kinds.data or [])  # no box ticked: None
         db.session.commit()
         flash(_("Uw keuze voor e-mails is opgeslagen."), "success")
         return redirect_to(url_for("auth.profile", _anchor="emails"))

@@ -1,9 +1,12 @@
 """Storing, triaging and counting signals."""
+import io
 import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import segno
 from flask import current_app, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
@@ -51,6 +54,14 @@ def spam_reason(honeypot: str | None, seconds: float | None) -> str | None:
     if seconds < current_app.config["SIGNAL_MIN_FILL_SECONDS"]:
         return "too_fast"
     return None
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """A QR code as inline SVG, made here (no outside service). Safe: only our own URL goes in."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2,
+                                    svgclass="qr", title=label, dark="#000")
+    return Markup(out.getvalue().decode().replace("<svg ", '<svg role="img" ', 1))
 
 
 # --- storing --------------------------------------------------------------------------------
@@ -104,9 +115,14 @@ def signal_fields(form) -> dict:
     }
 
 
+def secretaries() -> list[User]:
+    """Who triages signals: active secretaries and admins."""
+    return list(db.session.scalars(db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)))
+
+
 def notify_secretaries(signal: Signal) -> None:
     link = url_for("signals.show", signal_id=signal.id, _external=True)
-    for user in db.session.scalars(db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)):
+    for user in secretaries():
         send_mail(user, _("Nieuw signaal %(reference)s", reference=signal.reference),
                   _("Er is een nieuw signaal binnengekomen: %(category)s (%(sentiment)s).\n\nBekijk het hier: %(link)s",
                     category=signal.category_label, sentiment=signal.sentiment_label, link=link),
@@ -183,6 +199,25 @@ def default_period(today: date) -> tuple[date, date]:
     return date(today.year, first_month, 1), today
 
 
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before, to compare with."""
+    length = end - start
+    return start - length - timedelta(days=1), start - timedelta(days=1)
+
+
+def named_periods(today: date) -> list[tuple[str, date, date]]:
+    """Quick choices for the report: this and last quarter, this and last year."""
+    quarter_start, _today = default_period(today)
+    last_quarter_end = quarter_start - timedelta(days=1)
+    last_quarter_start, _end = default_period(last_quarter_end)
+    return [
+        (_("Dit kwartaal"), quarter_start, today),
+        (_("Vorig kwartaal"), last_quarter_start, last_quarter_end),
+        (_("Dit jaar"), date(today.year, 1, 1), today),
+        (_("Vorig jaar"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    ]
+
+
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """Amsterdam calendar days [start, end] as UTC instants [from, to)."""
     begin = datetime.combine(start, time(), AMSTERDAM)
@@ -194,6 +229,15 @@ def counted_signals(begin: datetime, finish: datetime):
     """Signals that count for management: no spam, nothing cancelled."""
     return (Signal.created_at >= begin, Signal.created_at < finish,
             Signal.suspected_spam.is_(False), Signal.status != rules.CANCELLED)
+
+
+def report_rows(start: date, end: date) -> list[dict]:
+    """Counts per category for the period, with the previous period's total beside them."""
+    rows = counts_by_category(*period_bounds(start, end))
+    before = {row["category"]: row["total"] for row in counts_by_category(*period_bounds(*previous_period(start, end)))}
+    for row in rows:
+        row["previous"] = before.get(row["category"], 0)
+    return rows
 
 
 def counts_by_category(begin: datetime, finish: datetime) -> list[dict]:

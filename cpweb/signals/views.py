@@ -15,7 +15,7 @@ from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..home import home_section
 from ..rendering import redirect_to, render
-from . import demo, logic, rules  # noqa: F401 (demo registers its demo step)
+from . import commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves)
 from .forms import AssignForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalEvent
 
@@ -81,6 +81,13 @@ def receipt():
     """The receipt with the reference, only in the session that sent the signal (nothing to guess)."""
     details = session.get(RECEIPT_KEY) or {"reference": None, "contact": False}
     return render("signals/receipt.html", **details)
+
+
+@bp.route("/signaal/poster")
+def poster():
+    """A printable A4 poster for the waiting room, with a QR code to the form; for everyone."""
+    url = url_for("signals.new", _external=True)
+    return render("signals/poster.html", url=url, qr=logic.qr_svg(url, _("QR-code naar het formulier")))
 
 
 def _get_signal_or_404(signal_id: int) -> Signal:
@@ -187,26 +194,26 @@ def erase_contact(signal_id: int):
 def report():
     """Counts by kind for management ("aard en aantal"): no names, no texts. Also as CSV."""
     form = ReportForm(formdata=request.args)
-    start, end = logic.default_period(utcnow().astimezone(logic.AMSTERDAM).date())
-    if request.args and form.validate():
-        start, end = form.start.data or start, form.end.data or end
-    elif request.args:
-        return render("signals/report.html", form=form, rows=[], municipalities=[], start=start, end=end, status=422)
-    begin, finish = logic.period_bounds(start, end)
-    rows = logic.counts_by_category(begin, finish)
-    municipalities = logic.counts_by_municipality(begin, finish)
+    today = utcnow().astimezone(logic.AMSTERDAM).date()
+    start, end = logic.default_period(today)
+    context = {"form": form, "periods": logic.named_periods(today)}
+    if request.args and not form.validate():
+        return render("signals/report.html", rows=[], municipalities=[], start=start, end=end, status=422, **context)
+    start, end = form.start.data or start, form.end.data or end
+    rows = logic.report_rows(start, end)
     if request.args.get("formaat") == "csv":
         return _report_csv(rows, start, end)
-    return render("signals/report.html", form=form, rows=rows, municipalities=municipalities, start=start, end=end,
-                  largest=max([r["total"] for r in rows] + [1]))
+    return render("signals/report.html", rows=rows, start=start, end=end, previous=logic.previous_period(start, end),
+                  municipalities=logic.counts_by_municipality(*logic.period_bounds(start, end)),
+                  largest=max([r["total"] for r in rows] + [1]), **context)
 
 
 def _report_csv(rows: list[dict], start, end):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")])
+    writer.writerow([_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")])
     for row in rows:
-        writer.writerow([row["label"], row["goed"], row["beter"], row["total"]])
+        writer.writerow([row["label"], row["goed"], row["beter"], row["total"], row["previous"]])
     response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="signalen-{start}-{end}.csv"'

@@ -1,0 +1,40 @@
+"""`flask --app app cpweb signals-digest`: the morning overview for secretaries who chose it."""
+from datetime import timedelta
+
+import click
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..cli import cpweb_cli
+from ..database import utcnow
+from ..extensions import db
+from ..jobs import claim
+from ..mail import send_mail
+from . import logic
+from .models import Signal
+
+
+def send_digest(day) -> int:
+    """Mail the signals of this Amsterdam day to secretaries who chose the digest; once per day."""
+    if not claim("signals-digest", day.isoformat()):
+        return 0
+    begin, finish = logic.period_bounds(day, day)
+    signals = db.session.scalars(db.select(Signal).filter(
+        Signal.created_at >= begin, Signal.created_at < finish, Signal.suspected_spam.is_(False))
+        .order_by(Signal.created_at)).all()
+    if not signals:
+        return 0
+    lines = "\n".join(f"- {s.reference}: {s.category_label} ({s.sentiment_label}) "
+                      f"{url_for('signals.show', signal_id=s.id, _external=True)}" for s in signals)
+    sent = 0
+    for user in logic.secretaries():
+        sent += send_mail(user, _("Nieuwe signalen van %(day)s", day=day.strftime("%d-%m-%Y")),
+                          _("Gisteren kwamen deze signalen binnen:\n\n%(lines)s", lines=lines), kind="signals_digest")
+    return sent
+
+
+@cpweb_cli.command("signals-digest")
+def signals_digest_command():
+    """Send yesterday's new signals to the secretaries who chose a daily digest (run each morning)."""
+    yesterday = utcnow().astimezone(logic.AMSTERDAM).date() - timedelta(days=1)
+    click.echo(f"signals-digest {yesterday}: {send_digest(yesterday)} e-mails")
