@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench translations clean
+.PHONY: run test install bench bench-signals translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+bench-signals: $(VENV)/.installed-test
+	$(BIN)/python bench/signals.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test

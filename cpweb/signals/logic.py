@@ -231,33 +231,36 @@ def counted_signals(begin: datetime, finish: datetime):
             Signal.suspected_spam.is_(False), Signal.status != rules.CANCELLED)
 
 
-def report_rows(start: date, end: date) -> list[dict]:
-    """Counts per category for the period, with the previous period's total beside them."""
-    rows = counts_by_category(*period_bounds(start, end))
-    before = {row["category"]: row["total"] for row in counts_by_category(*period_bounds(*previous_period(start, end)))}
-    for row in rows:
-        row["previous"] = before.get(row["category"], 0)
-    return rows
+def _counted(begin: datetime, finish: datetime, *columns):
+    """Counts grouped by these columns, over the signals that count for management."""
+    return db.session.execute(db.select(*columns, func.count()).filter(*counted_signals(begin, finish))
+                              .group_by(*columns)).all()
 
 
-def counts_by_category(begin: datetime, finish: datetime) -> list[dict]:
-    """Per category: how many went well and how many could be better. Counts only, no content."""
-    rows = db.session.execute(
-        db.select(Signal.category, Signal.sentiment, func.count()).filter(*counted_signals(begin, finish))
-        .group_by(Signal.category, Signal.sentiment)).all()
-    counts = {key: {"goed": 0, "beter": 0} for key in rules.CATEGORIES}
-    for category, sentiment, number in rows:
-        counts.setdefault(category, {"goed": 0, "beter": 0})[sentiment] = number
-    return [{"category": key, "label": rules.CATEGORIES.get(key, key), **value, "total": value["goed"] + value["beter"]}
-            for key, value in counts.items()]
+def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
+    """Per category (went well, could be better, total, previous period) and per municipality.
 
-
-def counts_by_municipality(begin: datetime, finish: datetime) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        db.select(Organisation.name, func.count(Signal.id)).select_from(Signal)
-        .outerjoin(Organisation, Signal.municipality_id == Organisation.id)
-        .filter(*counted_signals(begin, finish)).group_by(Organisation.name).order_by(func.count(Signal.id).desc())).all()
-    return [(name or _("Weet ik niet"), number) for name, number in rows]
+    Counts only, no content. One grouped query for the period and one for the period before,
+    both answered from the covering index ix_signals_report.
+    """
+    per_category = {key: {"category": key, "label": label, "goed": 0, "beter": 0, "total": 0, "previous": 0}
+                    for key, label in rules.CATEGORIES.items()}
+    per_municipality: dict[int | None, int] = {}
+    for category, sentiment, municipality_id, number in _counted(
+            *period_bounds(start, end), Signal.category, Signal.sentiment, Signal.municipality_id):
+        row = per_category.setdefault(category, {"category": category, "label": category, "goed": 0, "beter": 0,
+                                                 "total": 0, "previous": 0})
+        row[sentiment] = row.get(sentiment, 0) + number
+        row["total"] += number
+        per_municipality[municipality_id] = per_municipality.get(municipality_id, 0) + number
+    for category, number in _counted(*period_bounds(*previous_period(start, end)), Signal.category):
+        if category in per_category:
+            per_category[category]["previous"] = number
+    names = dict(db.session.execute(db.select(Organisation.id, Organisation.name)
+                                    .filter(Organisation.id.in_([i for i in per_municipality if i]))).all())
+    municipalities = sorted(((names.get(i) or _("Weet ik niet"), n) for i, n in per_municipality.items()),
+                            key=lambda item: -item[1])
+    return list(per_category.values()), municipalities
 
 
 # --- retention ------------------------------------------------------------------------------

@@ -200,12 +200,11 @@ def report():
     if request.args and not form.validate():
         return render("signals/report.html", rows=[], municipalities=[], start=start, end=end, status=422, **context)
     start, end = form.start.data or start, form.end.data or end
-    rows = logic.report_rows(start, end)
+    rows, municipalities = logic.report(start, end)
     if request.args.get("formaat") == "csv":
         return _report_csv(rows, start, end)
     return render("signals/report.html", rows=rows, start=start, end=end, previous=logic.previous_period(start, end),
-                  municipalities=logic.counts_by_municipality(*logic.period_bounds(start, end)),
-                  largest=max([r["total"] for r in rows] + [1]), **context)
+                  municipalities=municipalities, largest=max([r["total"] for r in rows] + [1]), **context)
 
 
 def _report_csv(rows: list[dict], start, end):

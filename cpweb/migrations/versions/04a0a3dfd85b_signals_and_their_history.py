@@ -52,7 +52,7 @@ def upgrade():
     with op.batch_alter_table('signals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signals_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_signals_closed_at'), ['closed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_signals_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_signals_report', ['created_at', 'category', 'sentiment', 'municipality_id', 'suspected_spam', 'status'], unique=False)
         batch_op.create_index('ix_signals_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('signal_events',
@@ -82,7 +82,7 @@ def downgrade():
     op.drop_table('signal_events')
     with op.batch_alter_table('signals', schema=None) as batch_op:
         batch_op.drop_index('ix_signals_status_created')
-        batch_op.drop_index(batch_op.f('ix_signals_created_at'))
+        batch_op.drop_index('ix_signals_report')
         batch_op.drop_index(batch_op.f('ix_signals_closed_at'))
         batch_op.drop_index(batch_op.f('ix_signals_category'))
 
