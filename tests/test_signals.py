@@ -278,13 +278,20 @@ def test_status_follows_the_transition_table(client, auth, make_signal):
     assert "UWV – Per mail." in history
 
 
-def test_cancelling_needs_a_reason(client, auth, make_signal):
-    signal = make_signal()
+def test_cancelling_needs_a_reason_and_a_duplicate_its_original(client, auth, make_signal):
+    original, signal = make_signal(), make_signal()
     auth.login(role="secretaris")
     response = client.post(f"/signalen/{signal.id}/status", data={"status": "geannuleerd"})
     assert "Kies waarom het signaal geannuleerd wordt." in response.text
-    client.post(f"/signalen/{signal.id}/status", data={"status": "geannuleerd", "reason": "dubbel"})
-    assert signal.status == "geannuleerd"
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "geannuleerd", "reason": "dubbel"})
+    assert "Vul het kenmerk in van het signaal dat blijft." in response.text
+    response = client.post(f"/signalen/{signal.id}/status",
+                           data={"status": "geannuleerd", "reason": "dubbel", "original": signal.reference})
+    assert "Er is geen ander signaal met dit kenmerk." in response.text and signal.status == "nieuw"
+    client.post(f"/signalen/{signal.id}/status",
+                data={"status": "geannuleerd", "reason": "dubbel", "original": original.reference.lower()})
+    assert signal.status == "geannuleerd" and signal.duplicate_of_id == original.id
+    assert f'>{original.reference}</a>' in client.get(f"/signalen/{signal.id}").text
 
 
 def test_status_change_by_htmx_returns_the_triage_panel(client, auth, make_signal):

@@ -73,9 +73,15 @@ class StatusForm(FlaskForm):
                          validate_choice=False)
     passed_to = ChoiceField(_l("Doorgegeven aan (bij doorgegeven)"), choices=choice_list({"": "–", **rules.PASSED_TO}),
                             validate_choice=False)
+    original = StringField(_l("Kenmerk van het signaal dat blijft (bij dubbel)"), filters=[strip],
+                           description=_l("Bijvoorbeeld S-2026-0042."))
     note = TextAreaField(_l("Toelichting (niet verplicht)"), filters=[strip],
                          validators=[Length(max=2000, message=_l("Gebruik hoogstens 2.000 tekens."))],
                          render_kw={"rows": 2})
+
+    def validate_original(self, field):
+        if self.status.data == rules.CANCELLED and self.reason.data == "dubbel" and not field.data:
+            raise ValidationError(_l("Vul het kenmerk in van het signaal dat blijft."))
 
     def validate_reason(self, field):
         if self.status.data == rules.CANCELLED and field.data not in rules.CANCEL_REASONS:

@@ -143,11 +143,19 @@ def _event(signal: Signal, actor, kind: str, text: str = "", **fields) -> None:
     signal.events.append(SignalEvent(actor=actor, kind=kind, text=text, **fields))
 
 
-def change_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "") -> bool:
+def find_by_reference(reference: str) -> Signal | None:
+    return db.session.scalar(db.select(Signal).filter_by(reference=reference.upper()))
+
+
+def change_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "",
+                  original: Signal | None = None) -> bool:
     """Move along the transition table; returns False for a change the table does not allow."""
     if not rules.can_move(signal.status, to_status):
         return False
     detail = [str(rules.CANCEL_REASONS[reason])] if to_status == rules.CANCELLED else []
+    if original is not None:
+        signal.duplicate_of = original
+        detail.append(original.reference)
     if to_status == rules.PASSED_ON:
         detail.append(str(rules.PASSED_TO[passed_to]))
     detail += [note] if note else []

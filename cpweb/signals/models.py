@@ -46,10 +46,13 @@ class Signal(db.Model):
     spam_reason: Mapped[str | None] = mapped_column(String(40))
     # One per rendered form, so a double click stores the signal once.
     submission_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # A signal cancelled as a duplicate points at the one that stays.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
 
     municipality = relationship("Organisation")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     assignee = relationship("User", foreign_keys=[assignee_id])
+    duplicate_of = relationship("Signal", remote_side=[id])
     events: Mapped[list["SignalEvent"]] = relationship(
         back_populates="signal", cascade="all, delete-orphan", order_by="SignalEvent.at")
 

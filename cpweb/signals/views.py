@@ -137,8 +137,14 @@ def change_status(signal_id: int):
     signal = _get_signal_or_404(signal_id)
     form = StatusForm()
     form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
-    if form.validate():
-        logic.change_status(signal, current_user, form.status.data, form.reason.data, form.passed_to.data, form.note.data)
+    original = None
+    if form.validate() and form.reason.data == "dubbel" and form.status.data == rules.CANCELLED:
+        original = logic.find_by_reference(form.original.data)
+        if original is None or original.id == signal.id:
+            form.original.errors.append(_("Er is geen ander signaal met dit kenmerk. Kijk het kenmerk na."))
+    if not form.errors:
+        logic.change_status(signal, current_user, form.status.data, form.reason.data, form.passed_to.data,
+                            form.note.data, original)
         db.session.commit()
         return _after_change(signal, _("De status is nu: %(status)s.", status=signal.status_label))
     return _show(signal, status=422, status_form=form)
