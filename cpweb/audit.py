@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import UTCDateTime, utcnow
 from .extensions import db
+from .privacy import Processing, processing
 from .retention import purger
 
 
@@ -50,6 +51,16 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
     entry = AuditEntry(action=action, subject=subject, detail=detail[:500], actor=actor)
     db.session.add(entry)
     return entry
+
+
+processing(Processing(
+    name=_l("Logboek van leden en rollen"),
+    purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette."),
+    people=_l("Leden en beheerders"),
+    data=_l("Naam, wat er veranderde, en wanneer"),
+    recipients=_l("Alleen beheerders"),
+    retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
+))
 
 
 @purger("audit log")

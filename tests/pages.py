@@ -78,6 +78,10 @@ BEHEERDER = [
     "/beheer/organen/nieuw",
     "/beheer/organen/1",
     "/beheer/logboek",
+    "/beheer/verwerkingsregister",
+    "/beheer/organisaties",
+    "/beheer/organisaties/nieuw",
+    "/beheer/organisaties/1",
     NOT_FOUND,
 ]
 
@@ -90,6 +94,7 @@ FORM_ERRORS = [
     ("guest", "/wachtwoord-vergeten", {"email": "geen-adres"}),
     ("beheerder", "/beheer/leden/uitnodigen", {"name": "", "email": "geen-adres"}),
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
+    ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),

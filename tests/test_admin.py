@@ -7,7 +7,8 @@ from cpweb.audit import AuditEntry
 from cpweb.auth.models import User
 from cpweb.extensions import db
 
-ADMIN_PAGES = ["/beheer/", "/beheer/leden/uitnodigen", "/beheer/organen", "/beheer/organen/nieuw", "/beheer/logboek"]
+ADMIN_PAGES = ["/beheer/", "/beheer/leden/uitnodigen", "/beheer/organen", "/beheer/organen/nieuw", "/beheer/logboek",
+               "/beheer/verwerkingsregister", "/beheer/organisaties", "/beheer/organisaties/nieuw"]
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
@@ -190,3 +191,36 @@ def test_audit_log_is_paginated_without_n_plus_one(app, client, auth, make_user)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) <= 6, statements
+
+
+def test_processing_register_shows_retention_from_the_settings(app, client, auth):
+    app.config["SIGNAL_CONTACT_RETENTION_MONTHS"] = 5
+    auth.login(role="beheerder")
+    html = client.get("/beheer/verwerkingsregister").text
+    assert "Signalen van cliënten" in html and "Contactgegevens: 5 maanden na afhandeling" in html
+    assert "Leden en hun accounts" in html and "Logboek van leden en rollen" in html
+
+
+def test_municipalities_are_editable_and_feed_the_signal_form(client, auth):
+    from cpweb.bodies.models import Organisation
+
+    auth.login(role="beheerder")
+    response = client.post("/beheer/organisaties/nieuw", data={"name": "Gemeente Heusden", "kind": "gemeente",
+                                                               "is_active": "y"})
+    assert response.status_code == 303
+    assert "Gemeente Heusden" in client.get("/signaal").text
+    organisation = db.session.scalar(db.select(Organisation).filter_by(name="Gemeente Heusden"))
+    client.post(f"/beheer/organisaties/{organisation.id}", data={"name": "Gemeente Heusden", "kind": "gemeente"})
+    assert not organisation.is_active
+    client.get("/")  # shows the flash message, which names it
+    assert "Gemeente Heusden" not in client.get("/signaal").text
+
+
+def test_organisation_form_refuses_empty_and_double_names(client, auth):
+    auth.login(role="beheerder")
+    client.post("/beheer/organisaties/nieuw", data={"name": "UWV", "kind": "uwv", "is_active": "y"})
+    response = client.post("/beheer/organisaties/nieuw", data={"name": "UWV", "kind": "uwv"})
+    assert response.status_code == 422 and "Deze naam staat al in de lijst." in response.text
+    response = client.post("/beheer/organisaties/nieuw", data={"name": "", "kind": "bank"})
+    assert "Vul de naam van de organisatie in." in response.text and "Kies een van de mogelijkheden" in response.text
+    assert client.get("/beheer/organisaties/999").status_code == 404

@@ -4,7 +4,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.roles import ROLE_LABELS
-from ..bodies.models import BODY_KINDS
+from ..bodies.models import BODY_KINDS, ORGANISATION_KINDS
 from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, strip
 
 
@@ -35,3 +35,14 @@ class MemberFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Zoek op naam of e-mailadres"), filters=[strip])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[strip], validators=[
+        DataRequired(_l("Vul de naam van de organisatie in.")),
+        Length(max=160, message=_l("Gebruik hoogstens 160 tekens."))],
+        description=_l("Bijvoorbeeld: Gemeente Dongen. Gemeenten staan in de lijst op het signaalformulier."))
+    kind = ChoiceField(_l("Soort"), choices=choice_list(ORGANISATION_KINDS))
+    is_active = BooleanField(_l("Staat in de lijsten"), default=True,
+                             description=_l("Haal het vinkje weg als de organisatie niet meer meedoet. "
+                                            "Oude signalen houden hun gemeente."))

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..audit import record
 from ..auth import tokens
@@ -11,6 +12,7 @@ from ..auth.views import send_password_link
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
+from ..privacy import Processing, processing
 from ..retention import purger
 
 
@@ -92,6 +94,17 @@ def can_deactivate(actor: User, user: User) -> str | None:
     if actor.id == user.id:
         return _("U kunt uw eigen account niet uitzetten.")
     return None
+
+
+processing(Processing(
+    name=_l("Leden en hun accounts"),
+    purpose=_l("Leden uitnodigen, laten inloggen, en e-mails sturen over vergaderingen en stukken."),
+    people=_l("Leden van de organen"),
+    data=_l("Naam, e-mailadres, rol, organen, taal, e-mailkeuzes, laatste keer ingelogd"),
+    recipients=_l("Andere leden van hetzelfde orgaan zien de naam; beheerders zien alles"),
+    retention=lambda config: _l("Zolang iemand lid is. Een uitnodiging die niemand gebruikt: %(days)s dagen.",
+                                days=config["UNUSED_INVITATION_RETENTION"].days),
+))
 
 
 @purger("unused invitations")

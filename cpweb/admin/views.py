@@ -9,13 +9,14 @@ from ..auth.access import role_required
 from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..bodies.logic import active_bodies, slugify
-from ..bodies.models import Body
+from ..bodies.models import Body, Organisation
 from ..database import paginate
 from ..extensions import db
 from ..forms import choice_list
 from ..rendering import redirect_to, render
+from .. import privacy
 from . import members
-from .forms import BodyForm, MemberFilterForm, MemberForm
+from .forms import BodyForm, MemberFilterForm, MemberForm, OrganisationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -138,6 +139,41 @@ def _free_slug(name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+@bp.route("/organisaties")
+def organisations():
+    """The municipalities and organisations the site knows, also those no longer in the lists."""
+    query = db.select(Organisation).order_by(Organisation.is_active.desc(), Organisation.kind, Organisation.name)
+    return render("admin/organisations.html", organisations=db.session.scalars(query).all())
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+@bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int | None = None):
+    """Add an organisation (a municipality shows on the signal form) or change one."""
+    organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        clash = db.session.scalar(db.select(Organisation.id).filter(
+            Organisation.name == form.name.data, Organisation.id != (organisation.id if organisation else 0)))
+        if clash is not None:
+            form.name.errors.append(_("Deze naam staat al in de lijst."))
+        else:
+            organisation = organisation or Organisation()
+            form.populate_obj(organisation)
+            db.session.add(organisation)
+            db.session.commit()
+            flash(_("%(name)s is opgeslagen.", name=organisation.name), "success")
+            return redirect_to(url_for("admin.organisations"))
+    return render("admin/organisation_form.html", form=form, organisation=organisation,
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/verwerkingsregister")
+def processing_register():
+    """The record of processing (GDPR art. 30), printable, from the site's own settings."""
+    return render("admin/register.html", register=privacy.register(), measures=privacy.SECURITY_MEASURES)
 
 
 @bp.route("/logboek")

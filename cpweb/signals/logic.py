@@ -8,6 +8,7 @@ import segno
 from flask import current_app, url_for
 from markupsafe import Markup
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from ..bodies.models import Organisation
 from ..database import utcnow
 from ..extensions import db
 from ..mail import send_mail
+from ..privacy import Processing, processing
 from ..retention import purger
 from . import rules
 from .models import Signal, SignalEvent
@@ -272,6 +274,21 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
 
 
 # --- retention ------------------------------------------------------------------------------
+
+processing(Processing(
+    name=_l("Signalen van cliënten"),
+    purpose=_l("Horen wat goed gaat en wat beter kan, om de gemeente, UWV en het Werkplein te adviseren. "
+               "Contact opnemen als iemand daarom vraagt."),
+    people=_l("Cliënten van de gemeenten, UWV en het Werkplein"),
+    data=_l("Wat er gebeurde, onderwerp, gemeente. Alleen met toestemming: naam, e-mailadres, telefoonnummer. "
+            "Geen IP-adres."),
+    recipients=_l("Secretarissen en beheerders. Het management ziet alleen aantallen."),
+    retention=lambda config: _l("Contactgegevens: %(months)s maanden na afhandeling. Spam en geannuleerde "
+                                "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
+                                months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
+                                days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
+))
+
 
 @purger("signal contact details")
 def purge_contact_details(now: datetime, dry_run: bool) -> int:
