@@ -10,7 +10,7 @@ from .admin.members import MemberError, create_member
 from .auth.passwords import password_problem
 from .auth.roles import ROLES
 from .bodies.models import Body
-from .database import utcnow
+from .database import run_seeders, utcnow
 from .demo import load_demo
 from .extensions import db
 from .retention import run_purge
@@ -25,6 +25,8 @@ def init_command():
 
     init_migrations(current_app)
     upgrade(directory=current_app.extensions["migrate"].directory)
+    run_seeders()
+    db.session.commit()
     click.echo("Database is klaar.")
 
 

@@ -44,6 +44,20 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+_seeders = []
+
+
+def seeder(fn):
+    """Register fn() that adds the reference data every site needs (idempotent: only what is missing)."""
+    _seeders.append(fn)
+    return fn
+
+
+def run_seeders() -> None:
+    for fn in _seeders:
+        fn()
+
+
 def page_number() -> int:
     """The ?pagina= number of the current request; nonsense gives 404, not a crash."""
     value = request.args.get("pagina", "1")

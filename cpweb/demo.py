@@ -10,6 +10,7 @@ from flask import current_app
 from .admin.members import create_member
 from .auth.models import User
 from .bodies.models import Body, Organisation
+from .database import run_seeders
 from .extensions import db
 
 MUNICIPALITIES = ["Dongen", "Gilze en Rijen", "Goirle", "Hilvarenbeek", "Loon op Zand",
@@ -77,6 +78,7 @@ def _password_file() -> Path:
 
 def load_demo() -> str:
     """Add the demo region once; returns how to log in."""
+    run_seeders()
     if db.session.scalar(db.select(Body.id).limit(1)) is None:
         _create_demo(_new_password())
     return _login_text()

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from cpweb import create_app
 from cpweb.auth.models import User
 from cpweb.bodies.models import Body, Membership
+from cpweb.database import run_seeders
 from cpweb.extensions import db
 from cpweb.mail import outbox
 
@@ -51,6 +52,8 @@ def app(tmp_path, monkeypatch):
     app = make_test_app(tmp_path, monkeypatch)
     with app.app_context():
         db.create_all()
+        run_seeders()
+        db.session.commit()
         yield app
         db.session.remove()
 
@@ -61,6 +64,8 @@ def csrf_app(tmp_path, monkeypatch):
     app = make_test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
+        run_seeders()
+        db.session.commit()
         yield app
         db.session.remove()
 

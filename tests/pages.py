@@ -66,6 +66,9 @@ SECRETARIS = [
     "/signalen/1",
     "/signalen/overzicht",
     REPORT_WITH_ERRORS,
+    "/signalen/onderwerpen",
+    "/signalen/onderwerpen/nieuw",
+    "/signalen/onderwerpen/1",
 ]
 
 BEHEERDER = [
@@ -96,6 +99,7 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
     ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
+    ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]

@@ -199,7 +199,8 @@ def test_secretaries_get_a_mail_for_each_new_signal(client, form_data, make_user
 
 # --- triage ----------------------------------------------------------------------------------
 
-TRIAGE_URLS = ["/signalen", "/signalen/1", "/signalen/overzicht"]
+TRIAGE_URLS = ["/signalen", "/signalen/1", "/signalen/overzicht", "/signalen/onderwerpen",
+               "/signalen/onderwerpen/nieuw", "/signalen/onderwerpen/1"]
 
 
 @pytest.mark.parametrize("url", TRIAGE_URLS)
@@ -449,3 +450,33 @@ def test_daily_digest_goes_once_to_those_who_chose_it(app, make_signal, make_use
 def test_digest_command_runs_from_the_command_line(runner):
     result = runner.invoke(args=["cpweb", "signals-digest"])
     assert result.exit_code == 0 and "signals-digest" in result.output
+
+
+def test_secretaries_keep_the_list_of_subjects(client, auth, make_signal):
+    from cpweb.signals.models import SignalCategory
+
+    old = make_signal(category="anders")
+    auth.login(role="secretaris")
+    response = client.post("/signalen/onderwerpen/nieuw", data={"label": "Schuldhulp", "position": "2", "is_active": "y"})
+    assert response.status_code == 303
+    new = db.session.scalar(db.select(SignalCategory).filter_by(label="Schuldhulp"))
+    assert new.key == "schuldhulp"
+    other = db.session.scalar(db.select(SignalCategory).filter_by(key="anders"))
+    client.post(f"/signalen/onderwerpen/{other.id}", data={"label": "Iets heel anders", "position": "9"})
+    client.get("/signalen/onderwerpen")  # shows the flash message, which names it
+    form = client.get("/signaal").text
+    assert "Schuldhulp" in form and "Iets heel anders" not in form  # retired: off the form
+    assert "Iets heel anders" in client.get(f"/signalen/{old.id}").text  # the old signal keeps it
+    response = client.post("/signalen/onderwerpen/nieuw", data={"label": "", "position": "x"})
+    assert response.status_code == 422
+    assert "Vul het onderwerp in." in response.text and "Vul een getal in." in response.text
+    assert client.get("/signalen/onderwerpen/999").status_code == 404
+
+
+def test_a_retired_subject_cannot_be_sent(client, form_data, auth):
+    from cpweb.signals.models import SignalCategory
+
+    db.session.scalar(db.select(SignalCategory).filter_by(key="werk")).is_active = False
+    db.session.commit()
+    response = client.post("/signaal", data=form_data(category="werk"))
+    assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..database import utcnow
 from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
@@ -13,7 +13,7 @@ PHONE = r"^\+?[0-9 ()-]{10,20}$"
 class SignalForm(FlaskForm):
     """The public form. Contact details are optional and need consent."""
 
-    category = RadioChoiceField(_l("Waar gaat het over?"), choices=choice_list(rules.CATEGORIES),
+    category = RadioChoiceField(_l("Waar gaat het over?"), choices=[],
                                 validators=[InputRequired(_l("Kies waar het over gaat."))])
     sentiment = RadioChoiceField(_l("Ging het goed, of kan het beter?"), choices=choice_list(rules.SENTIMENTS),
                                  validators=[InputRequired(_l("Kies of het goed ging of beter kan."))])
@@ -108,7 +108,7 @@ class SignalFilterForm(FlaskForm):
 
     status = ChoiceField(_l("Status"), choices=choice_list({"": _l("Alle open signalen"), "alle": _l("Alle"),
                                                            **rules.STATUSES}), default="")
-    category = ChoiceField(_l("Onderwerp"), choices=choice_list({"": _l("Alle"), **rules.CATEGORIES}), default="")
+    category = ChoiceField(_l("Onderwerp"), choices=[], default="")
     sentiment = ChoiceField(_l("Goed of beter"), choices=choice_list({"": _l("Alle"), **rules.SENTIMENTS}), default="")
     q = StringField(_l("Zoek in de tekst of het kenmerk"), filters=[strip])
 
@@ -123,3 +123,14 @@ class ReportForm(FlaskForm):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("Kies een einddatum na de begindatum."))
+
+
+class CategoryForm(FlaskForm):
+    label = StringField(_l("Onderwerp"), filters=[strip], validators=[
+        DataRequired(_l("Vul het onderwerp in.")), Length(max=80, message=_l("Gebruik hoogstens 80 tekens."))],
+        description=_l("Zoals bezoekers het lezen op het formulier. Kort en duidelijk."))
+    position = IntegerField(_l("Plaats in de lijst"), default=0, validators=[
+        InputRequired(_l("Vul een getal in.")), NumberRange(0, 999, message=_l("Vul een getal in van 0 tot 999."))],
+        invalid_value_message=_l("Vul een getal in."), description=_l("Lagere getallen staan bovenaan."))
+    is_active = BooleanField(_l("Staat op het formulier"), default=True,
+                             description=_l("Oude signalen houden hun onderwerp, ook als het niet meer op het formulier staat."))

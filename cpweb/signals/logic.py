@@ -16,15 +16,42 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Organisation
-from ..database import utcnow
+from ..bodies.logic import slugify
+from ..database import seeder, utcnow
 from ..extensions import db
 from ..mail import send_mail
 from ..privacy import Processing, processing
 from ..retention import purger
 from . import rules
-from .models import Signal, SignalEvent
+from .models import Signal, SignalCategory, SignalEvent
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+# --- subjects ---------------------------------------------------------------------------------
+
+@seeder
+def seed_categories() -> None:
+    """A new site starts with the usual subjects."""
+    if db.session.scalar(db.select(SignalCategory.id).limit(1)) is None:
+        for position, (key, label) in enumerate(rules.DEFAULT_CATEGORIES.items()):
+            db.session.add(SignalCategory(key=key, label=label, position=position))
+
+
+def categories(active_only: bool = True) -> list[SignalCategory]:
+    query = db.select(SignalCategory).order_by(SignalCategory.position, SignalCategory.label)
+    if active_only:
+        query = query.filter_by(is_active=True)
+    return list(db.session.scalars(query))
+
+
+def new_category_key(label: str) -> str:
+    base = slugify(label)[:24]
+    key, n = base, 1
+    while db.session.scalar(db.select(SignalCategory.id).filter_by(key=key)) is not None:
+        n += 1
+        key = f"{base}-{n}"
+    return key
 
 
 # --- the public form's spam defences -------------------------------------------------------
@@ -253,8 +280,8 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
     Counts only, no content. One grouped query for the period and one for the period before,
     both answered from the covering index ix_signals_report.
     """
-    per_category = {key: {"category": key, "label": label, "goed": 0, "beter": 0, "total": 0, "previous": 0}
-                    for key, label in rules.CATEGORIES.items()}
+    per_category = {c.key: {"category": c.key, "label": c.label, "goed": 0, "beter": 0, "total": 0, "previous": 0}
+                    for c in categories(active_only=False)}
     per_municipality: dict[int | None, int] = {}
     for category, sentiment, municipality_id, number in _counted(
             *period_bounds(start, end), Signal.category, Signal.sentiment, Signal.municipality_id):

@@ -8,6 +8,18 @@ from ..extensions import db
 from . import rules
 
 
+class SignalCategory(db.Model):
+    """What a signal is about; secretaries keep the list (rename, add, retire)."""
+
+    __tablename__ = "signal_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(30), unique=True)  # fixed once made; signals refer to it
+    label: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
 class Signal(db.Model):
     """One experience a client passed on. Holds no IP address; contact details only with consent."""
 
@@ -21,7 +33,7 @@ class Signal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    category: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(ForeignKey("signal_categories.key"), index=True)
     sentiment: Mapped[str] = mapped_column(String(10))
     # Empty when the visitor chose "weet ik niet".
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
@@ -49,6 +61,7 @@ class Signal(db.Model):
     # A signal cancelled as a duplicate points at the one that stays.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
 
+    category_entry = relationship(SignalCategory)
     municipality = relationship("Organisation")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     assignee = relationship("User", foreign_keys=[assignee_id])
@@ -62,7 +75,7 @@ class Signal(db.Model):
 
     @property
     def category_label(self):
-        return rules.CATEGORIES.get(self.category, self.category)
+        return self.category_entry.label if self.category_entry else self.category
 
     @property
     def sentiment_label(self):

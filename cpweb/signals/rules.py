@@ -1,14 +1,15 @@
 """The rules of signals, kept apart from the views so they can be tested on their own."""
 from flask_babel import lazy_gettext as _l
 
-CATEGORIES = {
-    "bejegening": _l("Bejegening: hoe u behandeld werd"),
-    "communicatie": _l("Communicatie en informatie"),
-    "deskundigheid": _l("Deskundigheid"),
-    "werk": _l("Werk en re-integratie"),
-    "uitkering": _l("Uitkering en regels"),
-    "bereikbaarheid": _l("Bereikbaarheid"),
-    "anders": _l("Iets anders"),
+# The subjects a new site starts with; after that secretaries keep the list (SignalCategory).
+DEFAULT_CATEGORIES = {
+    "bejegening": "Bejegening: hoe u behandeld werd",
+    "communicatie": "Communicatie en informatie",
+    "deskundigheid": "Deskundigheid",
+    "werk": "Werk en re-integratie",
+    "uitkering": "Uitkering en regels",
+    "bereikbaarheid": "Bereikbaarheid",
+    "anders": "Iets anders",
 }
 SENTIMENTS = {"goed": _l("Het ging goed"), "beter": _l("Het kan beter")}
 ORGANISATIONS = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein"),

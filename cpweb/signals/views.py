@@ -16,8 +16,8 @@ from ..forms import choice_list
 from ..home import home_section
 from ..rendering import redirect_to, render
 from . import commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves)
-from .forms import AssignForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
-from .models import Signal, SignalEvent
+from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
+from .models import Signal, SignalCategory, SignalEvent
 
 bp = Blueprint("signals", __name__)
 
@@ -27,6 +27,7 @@ RECEIPT_KEY = "signal_receipt"
 def _signal_form(**kwargs) -> SignalForm:
     form_class = RecordedSignalForm if current_user.is_authenticated else SignalForm
     form = form_class(**kwargs)
+    form.category.choices = choice_list((c.key, c.label) for c in logic.categories())
     form.municipality.choices = choice_list(
         [(str(o.id), o.name) for o in active_organisations("gemeente")] + [(rules.UNKNOWN_MUNICIPALITY, _("Weet ik niet"))])
     return form
@@ -99,10 +100,12 @@ def _get_signal_or_404(signal_id: int) -> Signal:
 def index():
     """The triage list, for secretaries and admins."""
     filters = SignalFilterForm(formdata=request.args)
+    filters.category.choices = choice_list([("", _("Alle"))] + [(c.key, c.label) for c in logic.categories(False)])
     if not filters.validate():
         abort(400)
     query = logic.triage_query(filters.status.data, filters.category.data, filters.sentiment.data, filters.q.data)
-    page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee)))
+    page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee),
+                                  selectinload(Signal.category_entry)))
     return render("signals/index.html", block="signal_list", page=page, filters=filters)
 
 
@@ -223,6 +226,31 @@ def _report_csv(rows: list[dict], start, end):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="signalen-{start}-{end}.csv"'
     return response
+
+
+@bp.route("/signalen/onderwerpen")
+@role_required(SECRETARY)
+def categories():
+    """The subjects on the signal form, for secretaries to keep."""
+    return render("signals/categories.html", categories=logic.categories(active_only=False))
+
+
+@bp.route("/signalen/onderwerpen/nieuw", methods=["GET", "POST"])
+@bp.route("/signalen/onderwerpen/<int:category_id>", methods=["GET", "POST"])
+@role_required(SECRETARY)
+def edit_category(category_id: int | None = None):
+    """Add a subject, or rename, move or retire one (its key stays, so old signals keep it)."""
+    category = db.get_or_404(SignalCategory, category_id) if category_id else None
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        if category is None:
+            category = SignalCategory(key=logic.new_category_key(form.label.data))
+            db.session.add(category)
+        form.populate_obj(category)
+        db.session.commit()
+        flash(_("Het onderwerp ‘%(label)s’ is opgeslagen.", label=category.label), "success")
+        return redirect_to(url_for("signals.categories"))
+    return render("signals/category_form.html", form=form, category=category, status=422 if form.errors else 200)
 
 
 @home_section(30)
