@@ -112,7 +112,8 @@ def _create_demo(password: str) -> None:
         region.organisations[name] = Organisation(name=name, kind=kind)
         db.session.add(region.organisations[name])
     for slug, name, kind, description in BODIES:
-        region.bodies[slug] = Body(slug=slug, name=name, kind=kind, description=description)
+        region.bodies[slug] = Body(slug=slug, name=name, kind=kind, description=description,
+                                   receives_signals=kind == "klankbordgroep")
         db.session.add(region.bodies[slug])
     db.session.flush()
     slugs_by_id = {body.id: slug for slug, body in region.bodies.items()}

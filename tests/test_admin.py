@@ -159,8 +159,11 @@ def test_member_list_is_paginated(app, client, auth, make_user):
 def test_create_and_edit_a_body(client, auth):
     auth.login(role="beheerder")
     response = client.post("/beheer/organen/nieuw", data={"name": "Cliëntenraad Goirle", "kind": "clientenraad",
-                                                          "description": "Wij adviseren.", "is_active": "y"})
+                                                          "description": "Wij adviseren.", "is_active": "y",
+                                                          "receives_signals": "y"})
     assert response.status_code == 303
+    from cpweb.bodies.models import Body
+    assert db.session.scalar(db.select(Body).filter_by(slug="clientenraad-goirle")).receives_signals
     assert "Cliëntenraad Goirle" in client.get("/organen/").text
     assert client.get("/organen/clientenraad-goirle").status_code == 200
     client.post("/beheer/organen/nieuw", data={"name": "Cliëntenraad Goirle", "kind": "clientenraad"})

@@ -480,3 +480,50 @@ def test_a_retired_subject_cannot_be_sent(client, form_data, auth):
     db.session.commit()
     response = client.post("/signaal", data=form_data(category="werk"))
     assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text
+
+
+
+def test_suspected_spam_has_its_own_list_and_can_be_restored(client, auth, make_signal, make_user, mails):
+    spam = make_signal(suspected_spam=True, spam_reason="honeypot", description="Koop goedkope horloges hier.")
+    make_signal(description="Een gewoon signaal over de balie.")
+    secretary = auth.login(role="secretaris")
+    assert "goedkope horloges" not in client.get("/signalen?status=alle").text
+    spam_list = client.get("/signalen?status=spam").text
+    assert spam.reference in spam_list and "gewoon signaal" not in spam_list
+    client.post(f"/signalen/{spam.id}/geen-spam")
+    assert not spam.suspected_spam
+    assert spam.reference in client.get("/signalen").text
+    assert [m.to for m in mails] == [secretary.email]  # now it is real: secretaries hear of it
+
+
+def test_triage_list_filters_on_municipality_and_period(client, auth, make_signal, municipality):
+    make_signal(municipality_id=municipality.id, description="In Dongen gebeurd.")
+    make_signal(description="Gemeente onbekend.", created_at=utcnow() - timedelta(days=60))
+    auth.login(role="secretaris")
+    assert "In Dongen" not in client.get("/signalen?municipality=onbekend").text  # texts are not listed
+    listed = client.get(f"/signalen?municipality={municipality.id}").text
+    assert "1 signaal" in listed
+    recent = (utcnow() - timedelta(days=7)).date().isoformat()
+    assert "1 signaal" in client.get(f"/signalen?start={recent}").text
+    assert client.get("/signalen?start=gisteren").status_code == 400
+
+
+def test_members_of_the_receiving_body_triage_and_others_do_not(client, auth, make_body, make_user, make_signal):
+    receiving, other = make_body(receives_signals=True), make_body()
+    make_signal()
+    auth.login(role="lid", bodies=[receiving])
+    assert client.get("/signalen").status_code == 200
+    auth.logout()
+    auth.login(role="secretaris", bodies=[other])
+    assert client.get("/signalen").status_code == 403
+    auth.logout()
+    auth.login(role="beheerder")
+    assert client.get("/signalen").status_code == 200
+
+
+def test_only_the_receiving_bodys_secretaries_hear_of_new_signals(app, make_body, make_user):
+    receiving, other = make_body(receives_signals=True), make_body()
+    inside = make_user(role="secretaris", bodies=[receiving])
+    make_user(role="secretaris", bodies=[other])
+    admin = make_user(role="beheerder")
+    assert {u.id for u in logic.secretaries()} == {inside.id, admin.id}

@@ -25,6 +25,10 @@ class BodyForm(FlaskForm):
     description = TextAreaField(_l("Over dit orgaan"), filters=[strip],
                                 description=_l("Wat doet dit orgaan? Voor wie? U kunt Markdown gebruiken."),
                                 validators=[Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))])
+    receives_signals = BooleanField(_l("Dit orgaan behandelt de signalen"),
+                                    description=_l("De leden van dit orgaan lezen en behandelen de signalen van "
+                                                   "cliënten. Staat dit bij geen enkel orgaan aan? Dan doen de "
+                                                   "secretarissen het."))
     is_active = BooleanField(_l("Dit orgaan is actief"), default=True,
                              description=_l("Een orgaan dat niet actief is, staat niet meer in de lijsten. "
                                             "Alles wat erbij hoort blijft bewaard."))

@@ -39,17 +39,22 @@ def login_required(view):
     return wrapped
 
 
-def role_required(role: str):
-    """Members with this role or a higher one; guests are sent to log in, others get 403."""
+def permission_required(allowed):
+    """Members for whom allowed(user) is true; guests are sent to log in, others get 403."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(role):
+            if not allowed(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def role_required(role: str):
+    """Members with this role or a higher one."""
+    return permission_required(lambda user: user.has_role(role))

@@ -68,3 +68,9 @@ def body_names(body_ids) -> str:
         return "-"
     names = db.session.scalars(db.select(Body.name).filter(Body.id.in_(body_ids)).order_by(Body.name))
     return ", ".join(names)
+
+
+def signal_receiving_body_ids() -> set[int]:
+    """The bodies whose members handle incoming signals."""
+    query = db.select(Body.id).filter_by(receives_signals=True, is_active=True)
+    return set(db.session.scalars(query))

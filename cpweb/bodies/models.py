@@ -44,6 +44,8 @@ class Body(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Its members read and handle the signals clients send in.
+    receives_signals: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="body", cascade="all, delete-orphan")

@@ -107,9 +107,13 @@ class SignalFilterForm(FlaskForm):
         csrf = False
 
     status = ChoiceField(_l("Status"), choices=choice_list({"": _l("Alle open signalen"), "alle": _l("Alle"),
-                                                           **rules.STATUSES}), default="")
+                                                           **rules.STATUSES, "spam": _l("Mogelijk spam")}), default="")
     category = ChoiceField(_l("Onderwerp"), choices=[], default="")
     sentiment = ChoiceField(_l("Goed of beter"), choices=choice_list({"": _l("Alle"), **rules.SENTIMENTS}), default="")
+    municipality = ChoiceField(_l("Gemeente"), choices=[], default="")
+    start = DateField(_l("Ontvangen vanaf"), validators=[Optional()], invalid_value_message=_l("Vul een datum in zoals 1-1-2026."))
+    end = DateField(_l("Ontvangen tot en met"), validators=[Optional()],
+                    invalid_value_message=_l("Vul een datum in zoals 31-3-2026."))
     q = StringField(_l("Zoek in de tekst of het kenmerk"), filters=[strip])
 
 

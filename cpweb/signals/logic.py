@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
-from ..bodies.models import Organisation
-from ..bodies.logic import slugify
+from ..bodies.models import Membership, Organisation
+from ..bodies.logic import signal_receiving_body_ids, slugify
 from ..database import seeder, utcnow
 from ..extensions import db
 from ..mail import send_mail
@@ -144,9 +144,20 @@ def signal_fields(form) -> dict:
     }
 
 
+def can_triage(user) -> bool:
+    """Admins, and the members of the receiving body; without one, the secretaries."""
+    if not user.is_authenticated:
+        return False
+    receiving = signal_receiving_body_ids()
+    return user.is_admin or (bool(user.body_ids & receiving) if receiving else user.has_role(SECRETARY))
+
+
 def secretaries() -> list[User]:
-    """Who triages signals: active secretaries and admins."""
-    return list(db.session.scalars(db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)))
+    """Who hears of new signals: the receiving body's secretaries (or all of them), and admins."""
+    query = db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)
+    if receiving := signal_receiving_body_ids():
+        query = query.filter(or_(User.role == ADMIN, User.memberships.any(Membership.body_id.in_(receiving))))
+    return list(db.session.scalars(query))
 
 
 def notify_secretaries(signal: Signal) -> None:
@@ -209,19 +220,38 @@ def erase_contact(signal: Signal, actor=None) -> None:
     _event(signal, actor, "contact_erased")
 
 
-def triage_query(status: str, category: str, sentiment: str, text: str):
+SPAM_LIST = "spam"
+
+
+def triage_query(filters: dict):
+    """The triage list for the filter form's values. Suspected spam only shows in its own list."""
     query = db.select(Signal).order_by(Signal.created_at.desc(), Signal.id.desc())
+    status = filters.get("status") or ""
+    query = query.filter(Signal.suspected_spam.is_(status == SPAM_LIST))
     if status == "":
         query = query.filter(Signal.status.not_in(rules.CLOSED))
-    elif status != "alle":
+    elif status not in ("alle", SPAM_LIST):
         query = query.filter(Signal.status == status)
-    if category:
-        query = query.filter(Signal.category == category)
-    if sentiment:
-        query = query.filter(Signal.sentiment == sentiment)
-    if text:
+    for column, value in ((Signal.category, filters.get("category")), (Signal.sentiment, filters.get("sentiment"))):
+        if value:
+            query = query.filter(column == value)
+    municipality = filters.get("municipality")
+    if municipality == rules.UNKNOWN_MUNICIPALITY:
+        query = query.filter(Signal.municipality_id.is_(None))
+    elif municipality:
+        query = query.filter(Signal.municipality_id == int(municipality))
+    if filters.get("start") or filters.get("end"):
+        begin, finish = period_bounds(filters.get("start") or date(2000, 1, 1), filters.get("end") or date(2999, 12, 31))
+        query = query.filter(Signal.created_at >= begin, Signal.created_at < finish)
+    if text := filters.get("q"):
         query = query.filter(or_(Signal.description.ilike(f"%{text}%"), Signal.reference.ilike(f"%{text}%")))
     return query
+
+
+def not_spam(signal: Signal, actor) -> None:
+    """A person read it: it is a real signal after all, and goes into the normal list as new."""
+    signal.suspected_spam = False
+    _event(signal, actor, "restored")
 
 
 def triage_candidates() -> list[User]:

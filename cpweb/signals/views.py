@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..auth.access import role_required
+from ..auth.access import permission_required
 from ..auth.models import User
-from ..auth.roles import SECRETARY
 from ..bodies.logic import active_organisations
 from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
@@ -20,6 +19,8 @@ from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, Repor
 from .models import Signal, SignalCategory, SignalEvent
 
 bp = Blueprint("signals", __name__)
+# Members who handle signals (see logic.can_triage).
+triage_required = permission_required(logic.can_triage)
 
 RECEIPT_KEY = "signal_receipt"
 
@@ -28,9 +29,13 @@ def _signal_form(**kwargs) -> SignalForm:
     form_class = RecordedSignalForm if current_user.is_authenticated else SignalForm
     form = form_class(**kwargs)
     form.category.choices = choice_list((c.key, c.label) for c in logic.categories())
-    form.municipality.choices = choice_list(
-        [(str(o.id), o.name) for o in active_organisations("gemeente")] + [(rules.UNKNOWN_MUNICIPALITY, _("Weet ik niet"))])
+    form.municipality.choices = choice_list(_municipality_choices())
     return form
+
+
+def _municipality_choices() -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in active_organisations("gemeente")] + [
+        (rules.UNKNOWN_MUNICIPALITY, _("Weet ik niet"))]
 
 
 def _csrf_problem(form) -> str | None:
@@ -96,17 +101,19 @@ def _get_signal_or_404(signal_id: int) -> Signal:
 
 
 @bp.route("/signalen")
-@role_required(SECRETARY)
+@triage_required
 def index():
     """The triage list, for secretaries and admins."""
     filters = SignalFilterForm(formdata=request.args)
     filters.category.choices = choice_list([("", _("Alle"))] + [(c.key, c.label) for c in logic.categories(False)])
+    filters.municipality.choices = choice_list([("", _("Alle"))] + _municipality_choices())
     if not filters.validate():
         abort(400)
-    query = logic.triage_query(filters.status.data, filters.category.data, filters.sentiment.data, filters.q.data)
+    query = logic.triage_query(filters.data)
     page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee),
                                   selectinload(Signal.category_entry)))
-    return render("signals/index.html", block="signal_list", page=page, filters=filters)
+    filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
+    return render("signals/index.html", block="signal_list", page=page, filters=filters, filter_args=filter_args)
 
 
 def _triage_forms(signal: Signal, **bound) -> dict:
@@ -127,14 +134,14 @@ def _show(signal: Signal, status: int = 200, **bound):
 
 
 @bp.route("/signalen/<int:signal_id>")
-@role_required(SECRETARY)
+@triage_required
 def show(signal_id: int):
     """One signal with its history, for secretaries and admins."""
     return _show(_get_signal_or_404(signal_id))
 
 
 @bp.route("/signalen/<int:signal_id>/status", methods=["POST"])
-@role_required(SECRETARY)
+@triage_required
 def change_status(signal_id: int):
     """Move a signal on; htmx swaps the triage panel, a plain form reloads the page."""
     signal = _get_signal_or_404(signal_id)
@@ -161,7 +168,7 @@ def _after_change(signal: Signal, message: str):
 
 
 @bp.route("/signalen/<int:signal_id>/notitie", methods=["POST"])
-@role_required(SECRETARY)
+@triage_required
 def add_note(signal_id: int):
     """Add an internal note."""
     signal = _get_signal_or_404(signal_id)
@@ -174,7 +181,7 @@ def add_note(signal_id: int):
 
 
 @bp.route("/signalen/<int:signal_id>/toewijzen", methods=["POST"])
-@role_required(SECRETARY)
+@triage_required
 def assign(signal_id: int):
     """Give the signal to a member to pick up."""
     signal = _get_signal_or_404(signal_id)
@@ -188,8 +195,20 @@ def assign(signal_id: int):
     return _show(signal, status=422, assign_form=form)
 
 
+@bp.route("/signalen/<int:signal_id>/geen-spam", methods=["POST"])
+@triage_required
+def restore(signal_id: int):
+    """Take a signal out of the 'mogelijk spam' list: a person read it and it is real."""
+    signal = _get_signal_or_404(signal_id)
+    if signal.suspected_spam:
+        logic.not_spam(signal, current_user)
+        db.session.commit()
+        logic.notify_secretaries(signal)
+    return _after_change(signal, _("Het signaal staat nu bij de gewone signalen."))
+
+
 @bp.route("/signalen/<int:signal_id>/contact-wissen", methods=["POST"])
-@role_required(SECRETARY)
+@triage_required
 def erase_contact(signal_id: int):
     """Erase the visitor's contact details at once (on their request)."""
     signal = _get_signal_or_404(signal_id)
@@ -199,7 +218,7 @@ def erase_contact(signal_id: int):
 
 
 @bp.route("/signalen/overzicht")
-@role_required(SECRETARY)
+@triage_required
 def report():
     """Counts by kind for management ("aard en aantal"): no names, no texts. Also as CSV."""
     form = ReportForm(formdata=request.args)
@@ -229,7 +248,7 @@ def _report_csv(rows: list[dict], start, end):
 
 
 @bp.route("/signalen/onderwerpen")
-@role_required(SECRETARY)
+@triage_required
 def categories():
     """The subjects on the signal form, for secretaries to keep."""
     return render("signals/categories.html", categories=logic.categories(active_only=False))
@@ -237,7 +256,7 @@ def categories():
 
 @bp.route("/signalen/onderwerpen/nieuw", methods=["GET", "POST"])
 @bp.route("/signalen/onderwerpen/<int:category_id>", methods=["GET", "POST"])
-@role_required(SECRETARY)
+@triage_required
 def edit_category(category_id: int | None = None):
     """Add a subject, or rename, move or retire one (its key stays, so old signals keep it)."""
     category = db.get_or_404(SignalCategory, category_id) if category_id else None
@@ -255,7 +274,7 @@ def edit_category(category_id: int | None = None):
 
 @home_section(30)
 def new_signals_section(user):
-    if not user.has_role(SECRETARY):
+    if not logic.can_triage(user):
         return None
     count = db.session.scalar(db.select(db.func.count()).select_from(Signal).filter(Signal.status == rules.NEW))
     return "signals/_home.html", {"count": count}

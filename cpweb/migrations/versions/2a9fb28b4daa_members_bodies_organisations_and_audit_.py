@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('receives_signals', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bodies')),
     sa.UniqueConstraint('slug', name=op.f('uq_bodies_slug'))
