@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from cpweb import create_app
 from cpweb.auth.models import User
@@ -115,6 +116,21 @@ def make_user(app):
         return user
 
     return make
+
+
+def count_queries(client, url: str) -> int:
+    """How many SQL statements a GET of this page runs (to prove a list has no N+1)."""
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
 
 
 class Auth:

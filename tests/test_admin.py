@@ -180,20 +180,13 @@ def test_body_form_errors_in_dutch(client, auth):
 
 def test_audit_log_is_paginated_without_n_plus_one(app, client, auth, make_user):
     from cpweb.audit import record
-    from sqlalchemy import event
+    from tests.conftest import count_queries
 
     admin = auth.login(role="beheerder")
     for _ in range(20):
         record("role_changed", subject=make_user(), actor=admin, detail="lid → secretaris")
     db.session.commit()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        client.get("/beheer/logboek")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) <= 6, statements
+    assert count_queries(client, "/beheer/logboek") <= 6
 
 
 def test_processing_register_shows_retention_from_the_settings(app, client, auth):

@@ -3,13 +3,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from cpweb.bodies.models import Organisation
 from cpweb.database import utcnow
 from cpweb.extensions import db
 from cpweb.signals import logic, rules
 from cpweb.signals.models import Signal
+from tests.conftest import count_queries
 
 TEXT = "De brief over mijn uitkering was niet te begrijpen."
 
@@ -245,22 +245,11 @@ def test_triage_list_filters_and_answers_htmx_with_the_list(client, auth, make_s
 
 def test_triage_list_uses_a_constant_number_of_queries(client, auth, make_signal, municipality, make_user):
     auth.login(role="secretaris")
-
-    def queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            client.get("/signalen")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
-
     make_signal(municipality_id=municipality.id, assignee_id=make_user().id)
-    few = queries()
+    few = count_queries(client, "/signalen")
     for _ in range(15):
         make_signal(municipality_id=municipality.id, assignee_id=make_user().id)
-    assert queries() == few
+    assert count_queries(client, "/signalen") == few
 
 
 def test_status_follows_the_transition_table(client, auth, make_signal):
