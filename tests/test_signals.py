@@ -106,6 +106,7 @@ def test_contact_details_only_with_consent(client, form_data, mails):
     ({"category": "verzonnen"}, "Kies een van de mogelijkheden in de lijst."),
     ({"sentiment": None}, "Kies of het goed ging of beter kan."),
     ({"municipality": "999"}, "Kies een van de mogelijkheden in de lijst."),
+    ({"municipality": ""}, "Kies uw gemeente, of kies ‘Weet ik niet’."),
     ({"organisation_kind": "ns"}, "Kies een van de mogelijkheden in de lijst."),
     ({"happened_on": "gisteren"}, "Vul een datum in zoals 19-05-2026."),
     ({"happened_on": (date.today() + timedelta(days=3)).isoformat()}, "Kies een datum die al geweest is."),

@@ -18,7 +18,7 @@ class SignalForm(FlaskForm):
     sentiment = RadioChoiceField(_l("Ging het goed, of kan het beter?"), choices=choice_list(rules.SENTIMENTS),
                                  validators=[InputRequired(_l("Kies of het goed ging of beter kan."))])
     municipality = ChoiceField(_l("In welke gemeente woont u?"), choices=[],
-                               validators=[InputRequired(_l("Kies uw gemeente, of kies ‘Weet ik niet’."))])
+                               validators=[DataRequired(_l("Kies uw gemeente, of kies ‘Weet ik niet’."))])
     organisation_kind = RadioChoiceField(_l("Bij welke organisatie was het?"), choices=choice_list(rules.ORGANISATIONS),
                                          validators=[InputRequired(_l("Kies bij welke organisatie het was."))])
     description = TextAreaField(

@@ -29,7 +29,8 @@ def _signal_form(**kwargs) -> SignalForm:
     form_class = RecordedSignalForm if current_user.is_authenticated else SignalForm
     form = form_class(**kwargs)
     form.category.choices = choice_list((c.key, c.label) for c in logic.categories())
-    form.municipality.choices = choice_list(_municipality_choices())
+    # An empty first choice: a pre-selected municipality would be sent by whoever overlooks it.
+    form.municipality.choices = choice_list([("", _("Kies uw gemeente"))] + _municipality_choices())
     return form
 
 
