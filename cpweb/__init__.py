@@ -93,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
+    from .calendar.views import bp as calendar_bp
+    from .meetings.views import bp as meetings_bp
     from .pages.views import bp as pages_bp
     from .signals.views import bp as signals_bp
 
@@ -101,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bodies_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(signals_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(calendar_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -2,6 +2,8 @@
 from datetime import timedelta
 
 SITE_NAME = "Cliëntenplatform Werkplein"
+# The address members use; links in mails sent by cron jobs start with it.
+SITE_URL = "http://127.0.0.1:5000"
 CONTACT_EMAIL = "secretariaat@example.org"
 
 # SQLALCHEMY_DATABASE_URI is set by the factory (SQLite in the instance folder) unless
@@ -50,3 +52,9 @@ SIGNAL_MIN_FILL_SECONDS = 3
 SIGNAL_RATE_LIMIT = "10 per hour"
 SIGNAL_CONTACT_RETENTION_MONTHS = 3  # after the signal is closed
 SIGNAL_CANCELLED_RETENTION_DAYS = 365
+
+# Meetings and the calendar.
+CALENDAR_UID_DOMAIN = "cpweb.example.org"  # the part after @ in each event's UID; never change it later
+MEETING_DOCUMENTS_DAYS = 7  # default for a body: stukken out this many days before a meeting
+MEETING_REMINDER_DAYS = 2
+MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)

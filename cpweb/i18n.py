@@ -1,5 +1,6 @@
 """Language choice and Dutch dates ("donderdag 19 mei 2026, 14:00")."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -10,6 +11,22 @@ from flask_login import current_user
 DATE_LONG = "EEEE d MMMM y"
 DATETIME_LONG = "EEEE d MMMM y, HH:mm"
 DATE_SHORT = "d MMM y"
+
+# Members live in one time zone; the database keeps UTC.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local_today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def from_local(day: date, at: time) -> datetime:
+    """A wall-clock time in Amsterdam as an aware UTC instant (right on both sides of a DST change)."""
+    return datetime.combine(day, at, AMSTERDAM).astimezone(UTC)
+
+
+def as_local(value: datetime) -> datetime:
+    return value.astimezone(AMSTERDAM)
 
 
 def select_locale() -> str:
@@ -37,10 +54,32 @@ def datetime_long(value: datetime | None) -> str:
     return _format(value, DATETIME_LONG)
 
 
+def time_short(value: datetime | None) -> str:
+    return _format(value, "HH:mm")
+
+
+def month_name(value: date) -> str:
+    return _format(value, "LLLL y")
+
+
+def month_name_only(value: date) -> str:
+    return _format(value, "MMMM")
+
+
+def weekday_name(value: date) -> str:
+    return _format(value, "EEEE")
+
+
+def weekday_short(value: date) -> str:
+    return _format(value, "EEE")
+
+
 def date_short(value: date | datetime | None) -> str:
     return _format(value, DATE_SHORT)
 
 
 def init_app(app):
-    app.jinja_env.filters.update(date_long=date_long, datetime_long=datetime_long, date_short=date_short)
+    app.jinja_env.filters.update(date_long=date_long, datetime_long=datetime_long, date_short=date_short,
+                               time_short=time_short, month_name=month_name, month_name_only=month_name_only,
+                               weekday_name=weekday_name, weekday_short=weekday_short)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

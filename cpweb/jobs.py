@@ -1,6 +1,7 @@
 """Scheduled jobs remember what they did, so running one twice (or from two cron lines) sends nothing twice."""
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,3 +29,8 @@ def claim(job: str, key: str) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def job_context():
+    """A request context for jobs run from cron, so mailed links carry the site's own address."""
+    return current_app.test_request_context(base_url=current_app.config["SITE_URL"])

@@ -3,7 +3,7 @@
 Every mail ends with a link to the profile page, where a member chooses which mails to get.
 """
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flask import current_app, url_for
@@ -13,8 +13,11 @@ from flask_babel import lazy_gettext as _l
 # Kinds of mail a member may switch off. Account mails (invitation, password) are always sent.
 # Features add their kinds here so the profile page can offer them.
 OPTIONAL_MAIL_KINDS: dict[str, object] = {
+    "invitations": _l("Uitnodigingen voor vergaderingen, met de agenda"),
     "reminders": _l("Herinneringen voor vergaderingen en activiteiten"),
-    "updates": _l("Wijzigingen: nieuwe stukken, een verplaatste of afgelaste vergadering"),
+    "documents": _l("Bericht als de stukken voor een vergadering compleet zijn"),
+    "minutes": _l("Bericht als er een verslag is om te lezen"),
+    "updates": _l("Wijzigingen: een verplaatste of afgelaste vergadering"),
     "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
     "signals": _l("Een e-mail bij elk nieuw signaal (voor secretarissen)"),
     "signals_digest": _l("Elke ochtend een overzicht van de nieuwe signalen (voor secretarissen)"),
@@ -26,6 +29,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    # (file name, MIME type, content), e.g. an invitation's .ics file.
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
 
 
 def outbox() -> list[Mail]:
@@ -55,7 +60,7 @@ def wants_mail(user, kind: str | None) -> bool:
     return kind is None or kind in chosen_kinds(user)
 
 
-def send_mail(user_or_address, subject: str, body: str, kind: str | None = None) -> bool:
+def send_mail(user_or_address, subject: str, body: str, kind: str | None = None, attachments=()) -> bool:
     """Send one mail. Returns False when the member switched this kind of mail off."""
     if isinstance(user_or_address, str):
         address = user_or_address
@@ -66,7 +71,7 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None)
     footer = _("U krijgt deze e-mail van %(site)s. Kies welke e-mails u krijgt: %(url)s",
                site=current_app.config["SITE_NAME"],
                url=url_for("auth.profile", _external=True, _anchor="emails"))
-    mail = Mail(to=address, subject=subject, body=f"{body.rstrip()}\n\n-- \n{footer}\n")
+    mail = Mail(to=address, subject=subject, body=f"{body.rstrip()}\n\n-- \n{footer}\n", attachments=list(attachments))
     _deliver(mail)
     return True
 
@@ -88,6 +93,9 @@ def _send_smtp(mail: Mail) -> None:
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message.set_content(mail.body)
+    for filename, mimetype, content in mail.attachments:
+        maintype, _slash, subtype = mimetype.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()

@@ -42,6 +42,10 @@ GUEST = [
     "/signaal",
     "/signaal/ontvangen",  # without a sent signal: says so
     "/signaal/poster",
+    "/vergaderingen/",
+    "/vergaderingen/1",  # a public meeting of the klankbordgroep
+    "/agenda",
+    "/agenda?weergave=lijst&maand=2026-03",
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,
@@ -56,6 +60,12 @@ LID = [
     "/beheer/",  # refused: the 403 page
     "/signaal",  # a member records a signal
     "/signalen",  # the demo member is in the body that handles signals
+    "/vergaderingen/",
+    "/vergaderingen/1",
+    "/vergaderingen/1/verslag",
+    "/vergaderingen/actiepunten",
+    "/agenda",
+    "/agenda/koppelen",
 ]
 
 SECRETARIS = [
@@ -70,6 +80,16 @@ SECRETARIS = [
     "/signalen/onderwerpen",
     "/signalen/onderwerpen/nieuw",
     "/signalen/onderwerpen/1",
+    "/vergaderingen/nieuw",
+    "/vergaderingen/8",  # the last of the klankbordgroep's year: the secretary's tools
+    "/vergaderingen/1/bewerken",
+    "/vergaderingen/1/verslag",
+    "/vergaderingen/8/verslag",  # a draft: the secretary writes it
+    "/vergaderingen/1/presentie",
+    "/vergaderingen/1/agendapunten/1",
+    "/vergaderingen/instellingen/1",
+    "/vergaderingen/actiepunten?klaar=1",
+    "/agenda?maand=2026-03&orgaan=1",
 ]
 
 BEHEERDER = [
@@ -101,9 +121,16 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
     ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
+    ("secretaris", "/vergaderingen/nieuw", {"title": "", "day": "gisteren", "repeat": "list", "dates": "1-13-2026"}),
+    ("secretaris", "/vergaderingen/8", {"title": "x" * 300}),
+    ("secretaris", "/vergaderingen/1/bewerken", {"title": "", "start": "20:00", "end": "19:00"}),
+    ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
+
+# GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
+NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422}

@@ -9,6 +9,19 @@ from ..extensions import db
 from .models import Body, Membership, Organisation
 
 
+# Sections on a body's page that other features add: fn(body, user) -> (template, context) or None.
+_body_sections = []
+
+
+def body_section(fn):
+    _body_sections.append(fn)
+    return fn
+
+
+def body_sections_for(body, user) -> list[tuple[str, dict]]:
+    return [section for fn in _body_sections if (section := fn(body, user)) is not None]
+
+
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "orgaan"

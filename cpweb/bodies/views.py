@@ -4,7 +4,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..rendering import render
-from .logic import active_bodies, get_body_or_404
+from .logic import active_bodies, body_sections_for, get_body_or_404
 from .models import Membership
 
 bp = Blueprint("bodies", __name__, url_prefix="/organen")
@@ -26,4 +26,5 @@ def show(slug: str):
             db.select(Membership).filter_by(body_id=body.id).options(selectinload(Membership.user))
         ).all()
         memberships = sorted((m for m in memberships if m.user.is_active), key=lambda m: m.user.name)
-    return render("bodies/show.html", body=body, memberships=memberships)
+    return render("bodies/show.html", body=body, memberships=memberships,
+                  sections=body_sections_for(body, current_user))

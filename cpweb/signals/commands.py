@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..cli import cpweb_cli
 from ..database import utcnow
 from ..extensions import db
-from ..jobs import claim
+from ..jobs import claim, job_context
 from ..mail import send_mail
 from . import logic
 from .models import Signal
@@ -37,4 +37,5 @@ def send_digest(day) -> int:
 def signals_digest_command():
     """Send yesterday's new signals to the secretaries who chose a daily digest (run each morning)."""
     yesterday = utcnow().astimezone(logic.AMSTERDAM).date() - timedelta(days=1)
-    click.echo(f"signals-digest {yesterday}: {send_digest(yesterday)} e-mails")
+    with job_context():
+        click.echo(f"signals-digest {yesterday}: {send_digest(yesterday)} e-mails")

@@ -2,7 +2,6 @@
 import io
 import secrets
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import segno
 from flask import current_app, url_for
@@ -19,13 +18,13 @@ from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids, slugify
 from ..database import seeder, utcnow
 from ..extensions import db
+from ..i18n import AMSTERDAM
 from ..mail import send_mail
 from ..privacy import Processing, processing
 from ..retention import purger
 from . import rules
 from .models import Signal, SignalCategory, SignalEvent
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 # --- subjects ---------------------------------------------------------------------------------

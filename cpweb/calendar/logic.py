@@ -1,0 +1,95 @@
+"""The month grid and the feeds' time windows, in Amsterdam days."""
+import calendar as stdlib_calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import abort
+
+from ..extensions import db
+from ..i18n import AMSTERDAM, from_local, local_today
+from .models import CalendarFeed, new_feed_token
+from .sources import CalendarEvent, events_between
+
+FEED_PAST = timedelta(days=92)
+FEED_FUTURE = timedelta(days=2 * 366)
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Month":
+        """"2026-05" from the address; nonsense is a 404, not a crash."""
+        if not text:
+            today = local_today()
+            return cls(today.year, today.month)
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            if not (1900 <= year <= 2200 and 1 <= month <= 12):
+                raise ValueError
+        except ValueError:
+            abort(404)
+        return cls(year, month)
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def shifted(self, months: int) -> "Month":
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    def grid_days(self) -> list[date]:
+        """Monday to Sunday weeks that cover the month."""
+        start = self.first - timedelta(days=self.first.weekday())
+        last = date(self.year, self.month, stdlib_calendar.monthrange(self.year, self.month)[1])
+        end = last + timedelta(days=6 - last.weekday())
+        return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def local_days(event: CalendarEvent) -> list[date]:
+    """The Amsterdam days an event touches (a multi-day activity shows on each)."""
+    first = event.starts_at.astimezone(AMSTERDAM).date()
+    last = (event.ends_at - timedelta(seconds=1)).astimezone(AMSTERDAM).date()
+    return [first + timedelta(days=n) for n in range(max(0, (last - first).days) + 1)]
+
+
+def month_view(user, month: Month, body_id: int | None) -> tuple[list[list[date]], dict[date, list[CalendarEvent]]]:
+    days = month.grid_days()
+    start, end = from_local(days[0], time()), from_local(days[-1] + timedelta(days=1), time())
+    by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
+    for event in events_between(user, start, end, body_id):
+        for day in local_days(event):
+            by_day[day].append(event)
+    weeks = [days[n:n + 7] for n in range(0, len(days), 7)]
+    return weeks, by_day
+
+
+def feed_events(user, now: datetime) -> list[CalendarEvent]:
+    return events_between(user, now - FEED_PAST, now + FEED_FUTURE)
+
+
+def feed_of(user) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, user.id)
+
+
+def renew_feed(user) -> CalendarFeed:
+    """A new private address; the old one stops working at once."""
+    feed = feed_of(user) or CalendarFeed(user_id=user.id)
+    feed.token = new_feed_token()
+    db.session.add(feed)
+    return feed
+
+
+def feed_by_token_or_404(token: str) -> CalendarFeed:
+    feed = db.session.scalar(db.select(CalendarFeed).filter_by(token=token)) if len(token) <= 64 else None
+    if feed is None:
+        abort(404)
+    return feed

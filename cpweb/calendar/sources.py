@@ -1,0 +1,38 @@
+"""What the calendar shows comes from sources that features register; the calendar knows none of them."""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str  # stable for the life of the thing, so calendar apps update rather than duplicate
+    title: str
+    starts_at: datetime  # aware UTC
+    ends_at: datetime
+    url: str  # path of the page about it
+    kind: str  # "meeting", "activity", …: for a label and a colour
+    kind_label: str
+    body_id: int | None = None
+    body_name: str = ""
+    location: str = ""
+    cancelled: bool = False
+    sequence: int = 0
+    changed_at: datetime | None = None
+    public: bool = False
+
+
+# fn(user or None, start, end, body_id or None) -> events that user may see, overlapping [start, end).
+Source = Callable[[object, datetime, datetime, int | None], list[CalendarEvent]]
+_sources: list[Source] = []
+
+
+def calendar_source(fn: Source) -> Source:
+    _sources.append(fn)
+    return fn
+
+
+def events_between(user, start: datetime, end: datetime, body_id: int | None = None) -> list[CalendarEvent]:
+    """Everything with a date in [start, end) that this member (or a guest, None) may see, by start time."""
+    events = [event for source in _sources for event in source(user, start, end, body_id)]
+    return sorted(events, key=lambda event: (event.starts_at, event.title))

@@ -1,0 +1,93 @@
+from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin, current_user
+
+from ..auth.access import login_required
+from ..auth.models import User
+from ..bodies.logic import active_bodies
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import local_today
+from ..rendering import redirect_to, render
+from . import logic
+from .forms import AlarmForm
+from .ical import calendar_file
+
+bp = Blueprint("calendar", __name__)
+VIEWS = ("maand", "lijst")
+
+
+def _body_id(bodies) -> int | None:
+    value = request.args.get("orgaan", "")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) not in {b.id for b in bodies}:
+        abort(404)
+    return int(value)
+
+
+@bp.route("/agenda")
+def index():
+    """Everything with a date in one month, as a grid or a list; guests see the public items."""
+    month = logic.Month.parse(request.args.get("maand"))
+    view = request.args.get("weergave", "maand")
+    if view not in VIEWS:
+        abort(404)
+    bodies = active_bodies()
+    body_id = _body_id(bodies)
+    weeks, by_day = logic.month_view(current_user, month, body_id)
+    return render("calendar/index.html", block="calendar", month=month, view=view, weeks=weeks, by_day=by_day,
+                  bodies=bodies, body_id=body_id, today=local_today())
+
+
+def _ics_response(content: bytes, filename: str):
+    response = make_response(content)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@bp.route("/agenda.ics")
+def public_feed():
+    """The public items as an iCal feed to subscribe to."""
+    events = logic.feed_events(AnonymousUserMixin(), utcnow())
+    return _ics_response(calendar_file(events, _("Openbare agenda")), "agenda.ics")
+
+
+@bp.route("/agenda/<token>.ics")
+def private_feed(token: str):
+    """A member's own feed: all they may see. A wrong or renewed token is a 404."""
+    feed = logic.feed_by_token_or_404(token)
+    user = db.session.get(User, feed.user_id)
+    if user is None or not user.is_active:
+        abort(404)
+    events = logic.feed_events(user, utcnow())
+    return _ics_response(calendar_file(events, _("Mijn agenda"), feed.alarm_minutes), "mijn-agenda.ics")
+
+
+@bp.route("/agenda/koppelen", methods=["GET", "POST"])
+@login_required
+def subscribe():
+    """The member's private calendar address, a new one on request, and the alarm they want."""
+    feed = logic.feed_of(current_user)
+    form = AlarmForm(alarm=str(feed.alarm_minutes or "") if feed else "")
+    if form.validate_on_submit():
+        feed = feed or logic.renew_feed(current_user)
+        feed.alarm_minutes = int(form.alarm.data) if form.alarm.data else None
+        db.session.commit()
+        flash(_("Uw keuze is opgeslagen."), "success")
+        return redirect_to(url_for("calendar.subscribe"))
+    return render("calendar/subscribe.html", feed=feed, form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/agenda/koppelen/nieuw-adres", methods=["POST"])
+@login_required
+def renew():
+    """Make (or replace) the private address; whoever had the old one sees nothing any more."""
+    had_one = logic.feed_of(current_user) is not None
+    logic.renew_feed(current_user)
+    db.session.commit()
+    flash(_("U heeft een nieuw adres. Het oude adres werkt niet meer.") if had_one
+          else _("Uw persoonlijke agenda-adres staat klaar."), "success")
+    return redirect_to(url_for("calendar.subscribe"))

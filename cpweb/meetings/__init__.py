@@ -1,0 +1,1 @@
+"""Meetings of a body: agenda, stukken, attendance, minutes, decisions and action items."""

@@ -1,0 +1,422 @@
+"""What meetings do, for the views, the calendar, the jobs and other features."""
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import User
+from ..auth.roles import SECRETARY
+from ..bodies.models import Body, Membership
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import AMSTERDAM, from_local
+from ..privacy import Processing, processing
+from ..retention import purger
+from . import rules
+from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
+                     MinutesCorrection)
+
+
+class StaleEdit(Exception):
+    """Someone else saved a change after this form was opened."""
+
+
+# --- who may see and do what ---------------------------------------------------------------
+
+def _member_of(user, body_id: int) -> bool:
+    return user.is_authenticated and (user.is_admin or body_id in user.body_ids)
+
+
+def can_manage(user, body_id: int) -> bool:
+    """Secretaries run the meetings of their own bodies; admins those of all bodies."""
+    return user.is_authenticated and (user.is_admin or (user.role == SECRETARY and body_id in user.body_ids))
+
+
+def is_member(user, meeting: Meeting) -> bool:
+    return _member_of(user, meeting.body_id)
+
+
+def can_see(user, meeting: Meeting, now: datetime | None = None) -> bool:
+    if can_manage(user, meeting.body_id):
+        return True
+    if not meeting.is_published(now or utcnow()):
+        return False
+    return meeting.is_public or _member_of(user, meeting.body_id)
+
+
+def visible_filter(user, now: datetime):
+    """A WHERE clause for the meetings this member (or guest) may see."""
+    if user.is_authenticated and user.is_admin:
+        return True
+    published = and_(Meeting.published_at.is_not(None), Meeting.published_at <= now)
+    if not user.is_authenticated:
+        return and_(published, Meeting.visibility == rules.PUBLIC)
+    body_ids = list(user.body_ids)
+    managed = body_ids if user.role == SECRETARY else []
+    return or_(Meeting.body_id.in_(managed),
+               and_(published, or_(Meeting.visibility == rules.PUBLIC, Meeting.body_id.in_(body_ids))))
+
+
+def get_meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting the current visitor may see. Otherwise 404, so a guessed id tells nothing."""
+    meeting = db.session.get(Meeting, meeting_id, options=[selectinload(Meeting.body)])
+    if meeting is None or not can_see(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+def get_managed_meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = get_meeting_or_404(meeting_id)
+    if not can_manage(current_user, meeting.body_id):
+        abort(404 if not is_member(current_user, meeting) else 403)
+    return meeting
+
+
+def managed_bodies(user) -> list[Body]:
+    query = db.select(Body).filter_by(is_active=True).order_by(Body.name)
+    if not user.is_admin:
+        query = query.filter(Body.id.in_(user.body_ids if user.role == SECRETARY else []))
+    return list(db.session.scalars(query))
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+def meetings_query(user, *, upcoming: bool, body_id: int | None = None, now: datetime | None = None):
+    now = now or utcnow()
+    query = db.select(Meeting).filter(visible_filter(user, now)).options(selectinload(Meeting.body))
+    if body_id:
+        query = query.filter(Meeting.body_id == body_id)
+    if upcoming:
+        return query.filter(Meeting.ends_at >= now).order_by(Meeting.starts_at)
+    return query.filter(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
+
+
+def next_meetings(user, limit: int = 3) -> list[Meeting]:
+    return list(db.session.scalars(meetings_query(user, upcoming=True).limit(limit)))
+
+
+# --- settings and commitments ------------------------------------------------------------------
+
+def settings_for(body_id: int) -> MeetingSettings:
+    settings = db.session.get(MeetingSettings, body_id)
+    if settings is None:
+        config = current_app.config
+        settings = MeetingSettings(body_id=body_id, documents_days=config["MEETING_DOCUMENTS_DAYS"],
+                                   reminder_days=config["MEETING_REMINDER_DAYS"],
+                                   standard_items="\n".join(rules.STANDARD_ITEMS))
+    return settings
+
+
+def documents_deadline(meeting: Meeting, settings: MeetingSettings | None = None) -> date:
+    settings = settings or settings_for(meeting.body_id)
+    return rules.documents_deadline(meeting.starts_at, settings.documents_days)
+
+
+def commitments_of(body_id: int) -> list[Commitment]:
+    return list(db.session.scalars(db.select(Commitment).filter_by(body_id=body_id).order_by(Commitment.id)))
+
+
+def commitment_progress(body_id: int, year: int, now: datetime | None = None) -> list[rules.Progress]:
+    """Each commitment of the body with this year's held and still planned meetings of its kind (one query)."""
+    now = now or utcnow()
+    commitments = commitments_of(body_id)
+    if not commitments:
+        return []
+    begin, end = from_local(date(year, 1, 1), datetime.min.time()), from_local(date(year + 1, 1, 1), datetime.min.time())
+    rows = db.session.execute(
+        db.select(Meeting.kind, Meeting.starts_at < now, func.count())
+        .filter(Meeting.body_id == body_id, Meeting.status != rules.CANCELLED,
+                Meeting.starts_at >= begin, Meeting.starts_at < end)
+        .group_by(Meeting.kind, Meeting.starts_at < now)).all()
+    held, planned = Counter(), Counter()
+    for kind, past, count in rows:
+        (held if past else planned)[kind] += count
+    return [rules.Progress(c.label, c.times_per_year, held[c.kind], planned[c.kind]) for c in commitments]
+
+
+# --- creating and changing meetings ------------------------------------------------------------
+
+def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: datetime | None) -> list[Meeting]:
+    """One meeting per day, each with the body's standard agenda items."""
+    start, end = fields.pop("start"), fields.pop("end")
+    standard = [line.strip() for line in settings_for(body_id).standard_items.splitlines() if line.strip()]
+    meetings = []
+    for day in days:
+        starts_at, ends_at = rules.meeting_times(day, start, end)
+        meeting = Meeting(body_id=body_id, starts_at=starts_at, ends_at=ends_at, published_at=publish_at, **fields)
+        meeting.items = [AgendaItem(position=n, title=title) for n, title in enumerate(standard)]
+        db.session.add(meeting)
+        meetings.append(meeting)
+    db.session.flush()
+    return meetings
+
+
+def update_meeting(meeting: Meeting, fields: dict, seen_sequence: int) -> bool:
+    """Save the changes; True when the time or place moved (invitees must hear of it)."""
+    if seen_sequence != meeting.sequence:
+        raise StaleEdit()
+    day, start, end = fields.pop("day"), fields.pop("start"), fields.pop("end")
+    starts_at, ends_at = rules.meeting_times(day, start, end)
+    moved = (starts_at, ends_at, fields["location"]) != (meeting.starts_at, meeting.ends_at, meeting.location)
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.sequence += 1
+    return moved
+
+
+def cancel_meeting(meeting: Meeting) -> None:
+    meeting.status = rules.CANCELLED
+    meeting.sequence += 1
+
+
+def publish(meeting: Meeting, at: datetime | None = None) -> None:
+    meeting.published_at = at or utcnow()
+
+
+def mark_documents_complete(meeting: Meeting) -> None:
+    meeting.documents_complete_at = utcnow()
+
+
+# --- agenda ------------------------------------------------------------------------------------
+
+def add_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> AgendaItem:
+    now = now or utcnow()
+    late = rules.is_late(now, documents_deadline(meeting)) and meeting.published_at is not None
+    position = max((item.position for item in meeting.items), default=-1) + 1
+    item = AgendaItem(position=position, added_late=late, **fields)
+    meeting.items.append(item)
+    meeting.sequence += 1
+    return item
+
+
+def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((item for item in meeting.items if item.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> None:
+    order = rules.reorder([i.id for i in meeting.items], item.id, direction)
+    by_id = {i.id: i for i in meeting.items}
+    for position, item_id in enumerate(order):
+        by_id[item_id].position = position
+    meeting.sequence += 1
+
+
+def remove_item(meeting: Meeting, item: AgendaItem) -> None:
+    meeting.items.remove(item)
+    for position, other in enumerate(meeting.items):
+        other.position = position
+    meeting.sequence += 1
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+def members_of(body_id: int) -> list[User]:
+    query = (db.select(User).join(Membership).filter(Membership.body_id == body_id, User.is_active_member)
+             .order_by(User.name))
+    return list(db.session.scalars(query))
+
+
+def attendance_of(meeting: Meeting, user) -> Attendance | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(db.select(Attendance).filter_by(meeting_id=meeting.id, user_id=user.id))
+
+
+def answer(meeting: Meeting, user, reply: str, message: str = "") -> Attendance:
+    attendance = attendance_of(meeting, user) or Attendance(meeting_id=meeting.id, user_id=user.id)
+    attendance.answer, attendance.message, attendance.answered_at = reply, message, utcnow()
+    db.session.add(attendance)
+    return attendance
+
+
+def attendance_list(meeting: Meeting) -> list[tuple[User, Attendance | None]]:
+    """Every current member of the body with their answer (two queries, whatever the size)."""
+    members = members_of(meeting.body_id)
+    answers = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
+    return [(member, answers.get(member.id)) for member in members]
+
+
+def presence_summary(rows: list[tuple[User, Attendance | None]]) -> dict:
+    """Who was there, and who sent word they could not come: what the minutes list."""
+    return {"present": [user for user, a in rows if a and a.present],
+            "with_notice": [(user, a) for user, a in rows if a and not a.present and a.answer == rules.NO]}
+
+
+def record_presence(meeting: Meeting, present_ids: set[int]) -> None:
+    existing = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
+    for member in members_of(meeting.body_id):
+        attendance = existing.get(member.id) or Attendance(meeting_id=meeting.id, user_id=member.id)
+        attendance.present = member.id in present_ids
+        db.session.add(attendance)
+    if meeting.status == rules.PLANNED:
+        meeting.status = rules.HELD
+
+
+# --- minutes, decisions, action items ----------------------------------------------------------
+
+def minutes_of(meeting: Meeting) -> Minutes:
+    return db.session.get(Minutes, meeting.id) or Minutes(meeting_id=meeting.id, text="", status=rules.DRAFT, version=0)
+
+
+def save_minutes(meeting: Meeting, text: str, seen_version: int) -> Minutes:
+    minutes = minutes_of(meeting)
+    if minutes.is_frozen:
+        abort(409)
+    if seen_version != minutes.version:
+        raise StaleEdit()
+    minutes.text = text
+    minutes.version += 1
+    db.session.add(minutes)
+    return minutes
+
+
+def advance_minutes(meeting: Meeting, approved_on: date | None = None) -> Minutes:
+    minutes = minutes_of(meeting)
+    following = rules.MINUTES_NEXT.get(minutes.status)
+    if following is None:
+        abort(409)
+    minutes.status = following
+    if following == rules.APPROVED:
+        minutes.approved_on = approved_on or utcnow().astimezone(AMSTERDAM).date()
+    minutes.version += 1
+    db.session.add(minutes)
+    return minutes
+
+
+def corrections_of(meeting: Meeting) -> list[MinutesCorrection]:
+    return list(db.session.scalars(db.select(MinutesCorrection).filter_by(meeting_id=meeting.id)
+                                   .options(selectinload(MinutesCorrection.author)).order_by(MinutesCorrection.id)))
+
+
+def can_propose_correction(user, meeting: Meeting, minutes: Minutes) -> bool:
+    return minutes.status == rules.SHARED and is_member(user, meeting)
+
+
+def propose_correction(meeting: Meeting, user, text: str) -> MinutesCorrection:
+    correction = MinutesCorrection(meeting_id=meeting.id, author_id=user.id, text=text)
+    db.session.add(correction)
+    return correction
+
+
+def decide_correction(meeting: Meeting, correction_id: int, accepted: bool) -> MinutesCorrection:
+    correction = db.session.get(MinutesCorrection, correction_id)
+    if correction is None or correction.meeting_id != meeting.id:
+        abort(404)
+    if minutes_of(meeting).is_frozen:
+        abort(409)
+    correction.status = rules.ACCEPTED if accepted else rules.DECLINED
+    correction.decided_at = utcnow()
+    return correction
+
+
+def decisions_of(meeting: Meeting) -> list[Decision]:
+    return list(db.session.scalars(db.select(Decision).filter_by(meeting_id=meeting.id).order_by(Decision.id)))
+
+
+def add_decision(meeting: Meeting, text: str) -> Decision:
+    decision = Decision(meeting_id=meeting.id, text=text)
+    db.session.add(decision)
+    return decision
+
+
+def open_action_items(body_ids, owner_id: int | None = None) -> list[ActionItem]:
+    query = (db.select(ActionItem).filter(ActionItem.body_id.in_(list(body_ids)), ActionItem.done_at.is_(None))
+             .options(selectinload(ActionItem.owner), selectinload(ActionItem.body))
+             .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
+    if owner_id is not None:
+        query = query.filter(ActionItem.owner_id == owner_id)
+    return list(db.session.scalars(query))
+
+
+def action_items_query(body_ids, show_done: bool):
+    query = (db.select(ActionItem).filter(ActionItem.body_id.in_(list(body_ids)))
+             .options(selectinload(ActionItem.owner), selectinload(ActionItem.body)))
+    if not show_done:
+        query = query.filter(ActionItem.done_at.is_(None))
+    return query.order_by(ActionItem.done_at.is_not(None), ActionItem.due_on.is_(None), ActionItem.due_on,
+                          ActionItem.id)
+
+
+def add_action_item(meeting: Meeting, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
+    item = ActionItem(body_id=meeting.body_id, meeting_id=meeting.id, description=description,
+                      owner_id=owner_id, due_on=due_on)
+    db.session.add(item)
+    return item
+
+
+def get_action_item_or_404(item_id: int) -> ActionItem:
+    item = db.session.get(ActionItem, item_id)
+    if item is None or not _member_of(current_user, item.body_id):
+        abort(404)
+    return item
+
+
+def can_tick(user, item: ActionItem) -> bool:
+    return item.owner_id == user.id or can_manage(user, item.body_id)
+
+
+def set_done(item: ActionItem, done: bool) -> None:
+    item.done_at = utcnow() if done else None
+
+
+def past_due(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(AMSTERDAM).date()
+
+
+# --- jobs -----------------------------------------------------------------------------------
+
+def due_for_reminder(now: datetime) -> list[Meeting]:
+    """Published, planned meetings within their body's reminder window that had no reminder yet."""
+    horizon = now + timedelta(days=31)
+    candidates = db.session.scalars(
+        db.select(Meeting).filter(Meeting.status == rules.PLANNED, Meeting.reminder_sent_at.is_(None),
+                                  Meeting.published_at.is_not(None), Meeting.published_at <= now,
+                                  Meeting.starts_at > now, Meeting.starts_at <= horizon)).all()
+    return [m for m in candidates if m.starts_at - now <= timedelta(days=settings_for(m.body_id).reminder_days)]
+
+
+def claim_reminder(meeting: Meeting, now: datetime) -> bool:
+    """Mark the reminder as sent, atomically: of two jobs running at once only one gets True."""
+    result = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.reminder_sent_at.is_(None))
+                                .values(reminder_sent_at=now))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def users_with_ids(ids) -> dict[int, User]:
+    return {u.id: u for u in db.session.scalars(select(User).filter(User.id.in_(list(ids))))}
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+processing(Processing(
+    name=_l("Vergaderingen"),
+    purpose=_l("Vergaderingen voorbereiden, laten weten wie er komt, verslagen en actiepunten bijhouden."),
+    people=_l("Leden van de organen"),
+    data=_l("Naam, of iemand komt en een kort bericht daarbij, aanwezigheid, correcties op het verslag, "
+            "actiepunten met naam. Een geheim adres voor de eigen agenda."),
+    recipients=_l("De leden van hetzelfde orgaan. Openbare vergaderingen: alleen datum, plaats en agenda."),
+    retention=lambda config: _l("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
+                                "verslagen en besluiten horen bij het archief van het orgaan.",
+                                days=config["MEETING_MESSAGE_RETENTION_DAYS"]),
+))
+
+
+@purger("attendance messages")
+def purge_attendance_messages(now: datetime, dry_run: bool) -> int:
+    """A message like "ik ben ziek" may be about someone's health: it goes a while after the meeting."""
+    cutoff = now - timedelta(days=current_app.config["MEETING_MESSAGE_RETENTION_DAYS"])
+    due = (db.select(Attendance.id).join(Meeting, Meeting.id == Attendance.meeting_id)
+           .filter(Meeting.starts_at < cutoff, Attendance.message != ""))
+    ids = list(db.session.scalars(due))
+    if not dry_run and ids:
+        db.session.execute(db.update(Attendance).where(Attendance.id.in_(ids)).values(message=""))
+    return len(ids)

@@ -1,0 +1,77 @@
+"""The mails about meetings. Each member chooses per kind whether to get them (cpweb.mail)."""
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..i18n import datetime_long
+from ..mail import send_mail
+from . import feeds, logic
+from .models import Meeting
+
+
+def _when_and_where(meeting: Meeting) -> str:
+    lines = [_("Wanneer: %(when)s", when=datetime_long(meeting.starts_at))]
+    if meeting.location:
+        lines.append(_("Waar: %(where)s", where=meeting.location))
+    if meeting.online_url:
+        lines.append(_("Online: %(url)s", url=meeting.online_url))
+    return "\n".join(lines)
+
+
+def _agenda_text(meeting: Meeting) -> str:
+    return "\n".join(f"{n}. {item.title}" for n, item in enumerate(meeting.items, start=1))
+
+
+def _link(meeting: Meeting) -> str:
+    return url_for("meetings.show", meeting_id=meeting.id, _external=True)
+
+
+def _ics(meeting: Meeting):
+    return [(f"vergadering-{meeting.id}.ics", "text/calendar", feeds.meeting_ics(meeting))]
+
+
+def _send_to_members(meeting: Meeting, subject: str, body: str, kind: str, with_ics: bool = False) -> int:
+    attachments = _ics(meeting) if with_ics else ()
+    return sum(send_mail(member, subject, body, kind=kind, attachments=attachments)
+               for member in logic.members_of(meeting.body_id))
+
+
+def send_invitations(meeting: Meeting) -> int:
+    subject = _("Uitnodiging: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
+    body = _("U bent uitgenodigd voor deze vergadering van %(body)s.\n\n%(where)s\n\nAgenda:\n%(agenda)s\n\n"
+             "Laat weten of u komt: %(url)s\nDe bijlage zet de vergadering in uw agenda.",
+             body=meeting.body.name, where=_when_and_where(meeting), agenda=_agenda_text(meeting), url=_link(meeting))
+    return _send_to_members(meeting, subject, body, "invitations", with_ics=True)
+
+
+def send_reminder(meeting: Meeting) -> int:
+    subject = _("Herinnering: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
+    body = _("Binnenkort is deze vergadering van %(body)s.\n\n%(where)s\n\nAgenda en stukken: %(url)s",
+             body=meeting.body.name, where=_when_and_where(meeting), url=_link(meeting))
+    return _send_to_members(meeting, subject, body, "reminders")
+
+
+def send_change(meeting: Meeting) -> int:
+    """Tell the members that a meeting was cancelled or moved; the .ics updates their calendar."""
+    if meeting.is_cancelled:
+        subject = _("Afgelast: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
+        body = _("Deze vergadering van %(body)s gaat niet door.\n\n%(url)s", body=meeting.body.name, url=_link(meeting))
+    else:
+        subject = _("Gewijzigd: %(title)s", title=meeting.title)
+        body = _("Deze vergadering van %(body)s is verplaatst of heeft een andere plek.\n\n%(where)s\n\n%(url)s",
+                 body=meeting.body.name, where=_when_and_where(meeting), url=_link(meeting))
+    return _send_to_members(meeting, subject, body, "updates", with_ics=True)
+
+
+def send_documents_complete(meeting: Meeting) -> int:
+    subject = _("De stukken zijn compleet: %(title)s", title=meeting.title)
+    body = _("De stukken voor de vergadering van %(when)s staan klaar.\n\n%(url)s",
+             when=datetime_long(meeting.starts_at), url=_link(meeting))
+    return _send_to_members(meeting, subject, body, "documents")
+
+
+def send_minutes_shared(meeting: Meeting) -> int:
+    subject = _("Verslag om te lezen: %(title)s", title=meeting.title)
+    body = _("Het conceptverslag van de vergadering van %(when)s staat klaar. Klopt er iets niet? "
+             "Stel een correctie voor: %(url)s",
+             when=datetime_long(meeting.starts_at), url=url_for("meetings.minutes", meeting_id=meeting.id, _external=True))
+    return _send_to_members(meeting, subject, body, "minutes")

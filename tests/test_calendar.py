@@ -1,0 +1,165 @@
+"""The shared calendar: month grid, list, and the iCal feeds (checked with an independent parser)."""
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import vobject
+
+from cpweb.calendar.logic import Month, local_days
+from cpweb.calendar.models import CalendarFeed
+from cpweb.calendar.sources import CalendarEvent
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.i18n import local_today
+from cpweb.meetings import logic, rules
+
+
+@pytest.fixture
+def body(make_body):
+    return make_body("Klankbordgroep Agenda")
+
+
+@pytest.fixture
+def make_meeting(app, body):
+    def make(day: date, title="Vergadering", visibility=rules.PUBLIC, start=time(19, 30), end=time(21, 0)):
+        meeting = logic.create_meetings(body.id, [day], {"title": title, "kind": rules.REGULAR, "location": "Zaal 1",
+                                                         "online_url": "", "visibility": visibility,
+                                                         "start": start, "end": end},
+                                        publish_at=utcnow() - timedelta(days=1))[0]
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+def parse_feed(data: bytes):
+    return vobject.readOne(data.decode())
+
+
+def test_month_grid_runs_monday_to_sunday():
+    days = Month(2026, 11).grid_days()
+    assert days[0] == date(2026, 10, 26) and days[-1] == date(2026, 12, 6) and len(days) % 7 == 0
+    assert Month(2026, 12).shifted(1) == Month(2027, 1) and Month(2026, 1).shifted(-1) == Month(2025, 12)
+
+
+def test_a_multi_day_event_shows_on_each_day():
+    event = CalendarEvent(uid="x", title="Training", starts_at=datetime(2026, 5, 18, 7, tzinfo=UTC),
+                          ends_at=datetime(2026, 5, 20, 15, tzinfo=UTC), url="/", kind="activity", kind_label="Activiteit")
+    assert local_days(event) == [date(2026, 5, 18), date(2026, 5, 19), date(2026, 5, 20)]
+
+
+def test_month_view_shows_the_meeting_and_marks_today(client, make_meeting):
+    today = local_today()
+    make_meeting(today, title="Vandaag vergaderen")
+    html = client.get(f"/agenda?maand={today:%Y-%m}").text
+    assert "Vandaag vergaderen" in html and 'aria-current="date"' in html and "vandaag" in html
+
+
+def test_list_view_and_body_filter(client, make_meeting, make_body):
+    day = local_today() + timedelta(days=1)
+    make_meeting(day, title="Van de klankbordgroep")
+    other = make_body()
+    html = client.get(f"/agenda?maand={day:%Y-%m}&weergave=lijst").text
+    assert "Van de klankbordgroep" in html
+    assert "Van de klankbordgroep" not in client.get(f"/agenda?maand={day:%Y-%m}&orgaan={other.id}").text
+
+
+def test_previous_and_next_month_with_htmx_get_only_the_calendar(client):
+    response = client.get("/agenda?maand=2026-05", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text and 'id="calendar"' in response.text
+    assert "maand=2026-04" in response.text and "maand=2026-06" in response.text
+    assert "<html" in client.get("/agenda?maand=2026-05").text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("query", ["maand=2026-13", "maand=kerst", "weergave=jaar", "orgaan=999", "orgaan=abc"])
+def test_nonsense_in_the_address_is_404(client, query):
+    assert client.get(f"/agenda?{query}").status_code == 404
+
+
+def test_guests_see_public_items_only(client, auth, body, make_meeting):
+    day = local_today() + timedelta(days=2)
+    make_meeting(day, title="Openbaar overleg")
+    make_meeting(day, title="Besloten overleg", visibility=rules.MEMBERS)
+    html = client.get(f"/agenda?maand={day:%Y-%m}").text
+    assert "Openbaar overleg" in html and "Besloten overleg" not in html
+    auth.login(bodies=[body])
+    assert "Besloten overleg" in client.get(f"/agenda?maand={day:%Y-%m}").text
+
+
+def test_public_feed_parses_and_holds_public_items_only(client, make_meeting):
+    day = local_today() + timedelta(days=3)
+    meeting = make_meeting(day, title="Openbaar")
+    make_meeting(day, title="Besloten", visibility=rules.MEMBERS)
+    response = client.get("/agenda.ics")
+    assert response.headers["Content-Type"].startswith("text/calendar")
+    calendar = parse_feed(response.data)
+    events = calendar.vevent_list
+    assert [e.summary.value for e in events] == ["Openbaar (Klankbordgroep Agenda)"]
+    event = events[0]
+    assert event.uid.value == f"meeting-{meeting.id}@cpweb.example.org"
+    assert event.dtstamp.value.tzinfo is not None and event.sequence.value == "0"
+    assert event.url.value.endswith(f"/vergaderingen/{meeting.id}") and event.location.value == "Zaal 1"
+    assert calendar.vtimezone.tzid.value == "Europe/Amsterdam"
+
+
+@pytest.mark.parametrize("day, utc_hour", [(date(2027, 3, 27), 18), (date(2027, 3, 29), 17),
+                                           (date(2027, 10, 30), 17), (date(2027, 11, 1), 18), (date(2028, 7, 1), 17)])
+def test_times_land_right_around_a_dst_change(client, make_meeting, day, utc_hour):
+    make_meeting(day)  # 19:30 in Amsterdam, CET (UTC+1) or CEST (UTC+2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("cpweb.calendar.logic.FEED_FUTURE", timedelta(days=3 * 366))
+        event = parse_feed(client.get("/agenda.ics").data).vevent
+    start = event.dtstart.value
+    assert (start.hour, start.minute) == (19, 30)
+    assert start.astimezone(UTC).hour == utc_hour
+
+
+def test_a_cancelled_meeting_shows_as_cancelled_with_a_higher_sequence(client, make_meeting):
+    meeting = make_meeting(local_today() + timedelta(days=4))
+    logic.cancel_meeting(meeting)
+    db.session.commit()
+    event = parse_feed(client.get("/agenda.ics").data).vevent
+    assert event.status.value == "CANCELLED" and event.sequence.value == "1"
+
+
+def test_private_feed_with_alarm_and_renewal(client, auth, body, make_meeting):
+    day = local_today() + timedelta(days=5)
+    make_meeting(day, title="Besloten", visibility=rules.MEMBERS)
+    member = auth.login(bodies=[body])
+    assert client.get("/agenda/koppelen").status_code == 200
+    client.post("/agenda/koppelen/nieuw-adres")
+    client.post("/agenda/koppelen", data={"alarm": "1440"})
+    feed = db.session.get(CalendarFeed, member.id)
+    assert feed.alarm_minutes == 1440
+    auth.logout()
+    event = parse_feed(client.get(f"/agenda/{feed.token}.ics").data).vevent
+    assert event.summary.value.startswith("Besloten")
+    assert event.valarm.trigger.value == -timedelta(days=1)
+    old = feed.token
+    auth.login(member)
+    client.post("/agenda/koppelen/nieuw-adres")
+    auth.logout()
+    assert client.get(f"/agenda/{old}.ics").status_code == 404
+    assert client.get("/agenda/verzonnen-token.ics").status_code == 404
+
+
+def test_a_deactivated_members_feed_is_gone(client, make_user, body):
+    member = make_user(bodies=[body])
+    db.session.add(CalendarFeed(user_id=member.id, token="geheim-token"))
+    member.is_active_member = False
+    db.session.commit()
+    assert client.get("/agenda/geheim-token.ics").status_code == 404
+
+
+def test_subscribe_needs_login_and_a_valid_choice(client, auth):
+    assert client.get("/agenda/koppelen").status_code == 303
+    auth.login()
+    response = client.post("/agenda/koppelen", data={"alarm": "5"})
+    assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text
+
+
+def test_a_single_meeting_as_ics(client, make_meeting):
+    meeting = make_meeting(local_today() + timedelta(days=6))
+    response = client.get(f"/vergaderingen/{meeting.id}/agenda.ics")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert parse_feed(response.data).vevent.uid.value.startswith(f"meeting-{meeting.id}@")

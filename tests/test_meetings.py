@@ -1,0 +1,561 @@
+"""Meetings: planning, agenda, attendance, minutes, action items, commitments, mails."""
+import socket
+from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes
+
+import pytest
+
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.i18n import local_today
+from cpweb.meetings import logic, rules
+from cpweb.meetings.commands import send_reminders
+from cpweb.meetings.models import ActionItem, AgendaItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
+from tests.conftest import count_queries
+
+
+@pytest.fixture
+def body(make_body):
+    return make_body("Klankbordgroep Test")
+
+
+@pytest.fixture
+def secretary(make_user, body):
+    return make_user(role="secretaris", bodies=[body], name="Sec Retaris")
+
+
+@pytest.fixture
+def member(make_user, body):
+    return make_user(bodies=[body], name="Lid Lisa")
+
+
+@pytest.fixture
+def make_meeting(app, body):
+    def make(days_ahead=10, published=True, visibility=rules.MEMBERS, meeting_body=None, **fields):
+        start = datetime.combine(local_today() + timedelta(days=days_ahead), time(19, 30))
+        meeting = logic.create_meetings((meeting_body or body).id, [start.date()],
+                                        {"title": fields.pop("title", "Vergadering"), "kind": rules.REGULAR,
+                                         "location": "Werkplein", "online_url": "", "visibility": visibility,
+                                         "start": time(19, 30), "end": time(21, 0), **fields},
+                                        publish_at=utcnow() - timedelta(hours=1) if published else None)[0]
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+def new_meeting_data(**changes):
+    data = {"body": "", "title": "Vergadering mei", "kind": "regular", "day": (local_today() + timedelta(days=20)).isoformat(),
+            "start": "19:30", "end": "21:30", "location": "Werkplein", "online_url": "", "visibility": "members",
+            "repeat": "once", "every_weeks": "4", "count": "8", "dates": "", "publish": "now", "publish_on": ""}
+    data.update(changes)
+    return data
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+def test_documents_deadline_counts_amsterdam_days():
+    # 00:30 in Amsterdam on 10 June is still 9 June in UTC: the deadline counts from the local day.
+    starts = datetime(2026, 6, 9, 22, 30, tzinfo=UTC)
+    assert rules.documents_deadline(starts, 7) == date(2026, 6, 3)
+    assert rules.is_late(datetime(2026, 6, 4, 8, tzinfo=UTC), date(2026, 6, 3))
+    assert not rules.is_late(datetime(2026, 6, 3, 20, tzinfo=UTC), date(2026, 6, 3))
+
+
+def test_date_list_reads_dutch_dates_and_names_the_rest():
+    days, unreadable = rules.parse_date_list("19-05-2026\n2-6-2026, 31-02-2026; morgen\n19-05-2026")
+    assert days == [date(2026, 5, 19), date(2026, 6, 2)]
+    assert unreadable == ["31-02-2026", "morgen"]
+
+
+def test_series_every_n_weeks_and_reorder():
+    assert rules.every_n_weeks(date(2026, 1, 5), 2, 3) == [date(2026, 1, 5), date(2026, 1, 19), date(2026, 2, 2)]
+    assert rules.reorder([1, 2, 3], 3, "up") == [1, 3, 2]
+    assert rules.reorder([1, 2, 3], 1, "up") == [1, 2, 3]
+    assert rules.reorder([1, 2, 3], 3, "down") == [1, 2, 3]
+
+
+def test_meeting_times_are_right_on_both_sides_of_a_dst_change():
+    before, _end = rules.meeting_times(date(2026, 3, 28), time(19, 30), time(21, 0))
+    after, _end = rules.meeting_times(date(2026, 3, 30), time(19, 30), time(21, 0))
+    assert before == datetime(2026, 3, 28, 18, 30, tzinfo=UTC)  # CET, UTC+1
+    assert after == datetime(2026, 3, 30, 17, 30, tzinfo=UTC)  # CEST, UTC+2
+
+
+def test_progress_warns_when_the_plan_cannot_reach_the_commitment():
+    assert rules.Progress("8 keer", 8, held=5, planned=2).short_by == 1
+    assert not rules.Progress("8 keer", 8, held=5, planned=2).reachable
+    assert rules.Progress("8 keer", 8, held=6, planned=2).reachable
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+def test_secretary_plans_a_meeting_with_the_standard_items(client, auth, body, secretary):
+    auth.login(secretary)
+    response = client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id)))
+    assert response.status_code == 303
+    meeting = db.session.scalar(db.select(Meeting))
+    assert [item.title for item in meeting.items] == rules.STANDARD_ITEMS
+    assert meeting.published_at is not None and meeting.is_published(utcnow())
+    assert client.get(response.location).status_code == 200
+
+
+def test_a_series_every_four_weeks_or_on_given_dates(client, auth, body, secretary):
+    auth.login(secretary)
+    client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), repeat="weeks", every_weeks="4", count="8"))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 8
+    client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), repeat="list",
+                                                              dates="01-12-2027\n15-12-2027"))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 11
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"end": "19:00"}, "Kies een eindtijd na de begintijd."),
+    ({"title": "x" * 300}, "Gebruik hoogstens 200 tekens."),
+    ({"title": ""}, "Vul een titel in."),
+    ({"day": "gisteren"}, "Vul een datum in zoals 19-05-2026."),
+    ({"repeat": "list", "dates": "1-13-2026"}, "Deze data kunnen we niet lezen: 1-13-2026."),
+    ({"online_url": "javascript:alert(1)"}, "Vul een link in die begint met https://."),
+    ({"publish": "later"}, "Vul de datum in vanaf wanneer de leden de vergadering zien."),
+    ({"body": "999"}, "Kies een van de mogelijkheden in de lijst."),
+])
+def test_bad_meeting_input_keeps_what_was_typed(client, auth, body, secretary, changes, message):
+    auth.login(secretary)
+    data = {**new_meeting_data(body=str(body.id), location="Zaal met een naam"), **changes}
+    response = client.post("/vergaderingen/nieuw", data=data)
+    assert response.status_code == 422
+    assert message in response.text and "Zaal met een naam" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 0
+
+
+def test_a_date_in_the_past_is_saved_with_a_warning(client, auth, body, secretary):
+    auth.login(secretary)
+    day = local_today() - timedelta(days=3)
+    response = client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), day=day.isoformat()))
+    assert response.status_code == 303
+    assert "is al geweest" in client.get(response.location).text
+
+
+def test_a_member_cannot_plan_and_a_secretary_not_for_another_body(client, auth, body, member, make_body, make_user):
+    auth.login(member)
+    assert client.get("/vergaderingen/nieuw").status_code == 403
+    auth.logout()
+    auth.login(make_user(role="secretaris", bodies=[make_body()]))
+    response = client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id)))
+    assert response.status_code == 422 and db.session.scalar(db.select(Meeting)) is None
+
+
+def test_edit_moves_the_meeting_and_tells_the_invitees(client, auth, secretary, member, make_meeting, mails):
+    meeting = make_meeting()
+    meeting.invitations_sent_at = utcnow()
+    db.session.commit()
+    auth.login(secretary)
+    day = (local_today() + timedelta(days=12)).isoformat()
+    response = client.post(f"/vergaderingen/{meeting.id}/bewerken", data={
+        "title": "Verplaatst", "kind": "regular", "day": day, "start": "10:00", "end": "12:00", "location": "Elders",
+        "online_url": "", "visibility": "members", "sequence": str(meeting.sequence)})
+    assert response.status_code == 303
+    assert meeting.title == "Verplaatst" and meeting.sequence == 1
+    change = [m for m in mails if m.subject.startswith("Gewijzigd")]
+    assert {m.to for m in change} == {member.email, secretary.email}
+    assert change[0].attachments[0][0].endswith(".ics")
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_input(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    auth.login(secretary)
+    meeting.sequence = 3  # someone else saved meanwhile
+    db.session.commit()
+    response = client.post(f"/vergaderingen/{meeting.id}/bewerken", data={
+        "title": "Mijn versie", "kind": "regular", "day": local_today().isoformat(), "start": "10:00", "end": "12:00",
+        "location": "", "online_url": "", "visibility": "members", "sequence": "0"})
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze vergadering veranderd" in response.text and "Mijn versie" in response.text
+    assert meeting.title == "Vergadering"
+
+
+def test_cancel_keeps_the_meeting_and_tells_the_members(client, auth, secretary, member, make_meeting, mails):
+    meeting = make_meeting()
+    auth.login(secretary)
+    assert client.post(f"/vergaderingen/{meeting.id}/afgelasten").status_code == 303
+    assert meeting.status == rules.CANCELLED and meeting.sequence == 1
+    assert any(m.to == member.email and m.subject.startswith("Afgelast") for m in mails)
+    assert "Deze vergadering is afgelast." in client.get(f"/vergaderingen/{meeting.id}").text
+
+
+def test_a_draft_is_hidden_until_published(client, auth, secretary, member, make_meeting):
+    meeting = make_meeting(published=False)
+    auth.login(member)
+    assert client.get(f"/vergaderingen/{meeting.id}").status_code == 404
+    auth.logout()
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/publiceren")
+    auth.logout()
+    auth.login(member)
+    assert client.get(f"/vergaderingen/{meeting.id}").status_code == 200
+
+
+def test_a_meeting_published_later_appears_by_itself(app, member, make_meeting):
+    meeting = make_meeting()
+    meeting.published_at = utcnow() + timedelta(days=2)
+    db.session.commit()
+    assert not logic.can_see(member, meeting)
+    assert logic.can_see(member, meeting, now=utcnow() + timedelta(days=3))
+
+
+@pytest.mark.parametrize("path", ["", "/verslag", "/bewerken", "/presentie", "/agenda.ics"])
+def test_members_only_meetings_are_404_for_guests_and_other_bodies(client, auth, make_meeting, make_body, path):
+    meeting = make_meeting()
+    assert client.get(f"/vergaderingen/{meeting.id}{path}").status_code in (303, 404)
+    auth.login(bodies=[make_body()])
+    assert client.get(f"/vergaderingen/{meeting.id}{path}").status_code == 404
+
+
+def test_guests_see_public_meetings_only(client, make_meeting):
+    public, private = make_meeting(visibility=rules.PUBLIC, title="Openbaar"), make_meeting(title="Besloten")
+    html = client.get("/vergaderingen/").text
+    assert "Openbaar" in html and "Besloten" not in html
+    assert client.get(f"/vergaderingen/{public.id}").status_code == 200
+    assert client.get(f"/vergaderingen/{private.id}").status_code == 404
+
+
+def test_invitation_mails_the_agenda_and_an_ics(client, auth, secretary, member, make_meeting, mails):
+    meeting = make_meeting()
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/uitnodigen")
+    invitation = next(m for m in mails if m.to == member.email)
+    assert "Vaststellen verslag vorige vergadering" in invitation.body
+    name, mimetype, content = invitation.attachments[0]
+    assert mimetype == "text/calendar" and b"BEGIN:VEVENT" in content
+    assert "/profiel#emails" in invitation.body  # every mail links to the mail choices
+
+
+def test_a_member_who_switched_invitations_off_gets_none(client, auth, secretary, member, make_meeting, mails):
+    from cpweb.mail import OPTIONAL_MAIL_KINDS, choose_kinds
+
+    choose_kinds(member, [kind for kind in OPTIONAL_MAIL_KINDS if kind != "invitations"])
+    db.session.commit()
+    meeting = make_meeting()
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/uitnodigen")
+    assert [m.to for m in mails] == [secretary.email]
+
+
+def test_documents_complete_tells_the_members(client, auth, secretary, member, make_meeting, mails):
+    meeting = make_meeting()
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/stukken-compleet")
+    assert meeting.documents_complete_at is not None
+    assert any(m.to == member.email and "stukken zijn compleet" in m.subject for m in mails)
+
+
+# --- agenda -------------------------------------------------------------------------------------
+
+def test_add_an_item_with_markdown_made_safe(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={
+        "title": "Brieven", "description": "<script>alert(1)</script> [klik](javascript:alert(1)) **vet**",
+        "presenter": "Henk", "duration_minutes": "20"})
+    assert response.status_code == 303
+    html = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "<strong>vet</strong>" in html and "<script>alert" not in html and "javascript:alert" not in html
+    assert meeting.items[-1].title == "Brieven" and not meeting.items[-1].added_late
+
+
+def test_an_item_added_after_the_deadline_is_marked_late(client, auth, secretary, make_meeting):
+    meeting = make_meeting(days_ahead=2)  # the stukken were due five days ago
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "Laat punt"})
+    assert meeting.items[-1].added_late
+    assert "later toegevoegd" in client.get(f"/vergaderingen/{meeting.id}").text
+
+
+def test_bad_item_input_shows_the_agenda_block_with_errors(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "", "duration_minutes": "veel"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "<html" not in response.text and 'id="agenda"' in response.text
+    assert "Vul een titel in." in response.text
+
+
+def test_move_item_with_htmx_returns_the_agenda_and_without_reloads(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    auth.login(secretary)
+    last = meeting.items[-1]
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{last.id}/verplaatsen", data={"richting": "up"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text and 'id="agenda"' in response.text
+    assert [i.title for i in meeting.items][-2:] == ["Sluiting", "Rondvraag"]
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{last.id}/verplaatsen", data={"richting": "down"})
+    assert response.status_code == 303 and response.location.endswith("#agenda")
+    assert [i.title for i in meeting.items][-1] == "Sluiting"
+    assert client.post(f"/vergaderingen/{meeting.id}/agendapunten/{last.id}/verplaatsen",
+                       data={"richting": "zijwaarts"}).status_code == 400
+
+
+def test_edit_and_remove_an_item(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    item = meeting.items[0]
+    auth.login(secretary)
+    assert client.get(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}").status_code == 200
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}", data={"title": "Welkom"})
+    assert item.title == "Welkom"
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/verwijderen")
+    assert "Welkom" not in [i.title for i in meeting.items]
+    assert [i.position for i in meeting.items] == list(range(len(meeting.items)))
+
+
+def test_an_item_of_another_meeting_is_404(client, auth, secretary, make_meeting):
+    one, other = make_meeting(), make_meeting()
+    auth.login(secretary)
+    assert client.get(f"/vergaderingen/{one.id}/agendapunten/{other.items[0].id}").status_code == 404
+
+
+def test_a_member_cannot_change_the_agenda(client, auth, member, make_meeting):
+    meeting = make_meeting()
+    auth.login(member)
+    assert client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "Van mij"}).status_code == 403
+    assert client.post(f"/vergaderingen/{meeting.id}/afgelasten").status_code == 403
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+def test_answer_attendance_with_one_click(client, auth, member, make_meeting):
+    meeting = make_meeting()
+    auth.login(member)
+    response = client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "no", "message": "Op vakantie"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text and 'id="attendance"' in response.text
+    assert "Ik ben er niet" in response.text and "Op vakantie" in response.text
+    response = client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "yes"})
+    assert response.status_code == 303
+    assert db.session.scalar(db.select(Attendance)).answer == rules.YES
+
+
+def test_attendance_needs_an_answer_and_membership(client, auth, member, make_meeting, make_body):
+    meeting = make_meeting(visibility=rules.PUBLIC)
+    auth.login(member)
+    response = client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "misschien"})
+    assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text
+    auth.logout()
+    auth.login(bodies=[make_body()])
+    assert client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "yes"}).status_code == 403
+
+
+def test_secretary_records_presence_and_the_minutes_show_it(client, auth, secretary, member, make_meeting):
+    meeting = make_meeting(days_ahead=-1)
+    db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, answer=rules.NO, message="Ziek"))
+    db.session.commit()
+    auth.login(secretary)
+    assert client.get(f"/vergaderingen/{meeting.id}/presentie").status_code == 200
+    client.post(f"/vergaderingen/{meeting.id}/presentie", data={"present": [str(secretary.id)]})
+    assert meeting.status == rules.HELD
+    html = client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    assert "Sec Retaris" in html and "Afwezig met bericht" in html and "Lid Lisa (Ziek)" in html
+
+
+# --- minutes --------------------------------------------------------------------------------------
+
+def test_minutes_from_draft_to_shared_to_approved(client, auth, secretary, member, make_meeting, mails):
+    meeting = make_meeting(days_ahead=-1)
+    auth.login(member)
+    assert "nog niet klaar" in client.get(f"/vergaderingen/{meeting.id}/verslag").text  # a draft is the secretary's
+    auth.logout()
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "## Opening\n\nIedereen welkom.", "version": "0"})
+    client.post(f"/vergaderingen/{meeting.id}/verslag/verder")
+    assert any(m.to == member.email and m.subject.startswith("Verslag om te lezen") for m in mails)
+    auth.logout()
+    auth.login(member)
+    html = client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    assert "<h3>Opening</h3>" in html and "Correctie voorstellen" in html
+    client.post(f"/vergaderingen/{meeting.id}/verslag/correcties", data={"correction": "Ik was er ook."})
+    auth.logout()
+    auth.login(secretary)
+    correction = db.session.scalar(db.select(MinutesCorrection))
+    client.post(f"/vergaderingen/{meeting.id}/verslag/correcties/{correction.id}", data={"besluit": "overnemen"})
+    assert correction.status == rules.ACCEPTED
+    client.post(f"/vergaderingen/{meeting.id}/verslag/verder")
+    minutes = db.session.get(Minutes, meeting.id)
+    assert minutes.status == rules.APPROVED and minutes.approved_on == local_today()
+    # Approved minutes are frozen.
+    response = client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "Anders", "version": str(minutes.version)})
+    assert response.status_code == 409 and minutes.text.startswith("## Opening")
+    assert client.post(f"/vergaderingen/{meeting.id}/verslag/verder").status_code == 409
+
+
+def test_stale_minutes_are_not_overwritten(client, auth, secretary, make_meeting):
+    meeting = make_meeting(days_ahead=-1)
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "Eerste versie", "version": "0"})
+    response = client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "Tweede versie", "version": "0"})
+    assert response.status_code == 409 and "Tweede versie" in response.text
+    assert db.session.get(Minutes, meeting.id).text == "Eerste versie"
+
+
+def test_corrections_only_on_shared_minutes(client, auth, member, make_meeting):
+    meeting = make_meeting(days_ahead=-1)
+    auth.login(member)
+    assert client.post(f"/vergaderingen/{meeting.id}/verslag/correcties", data={"correction": "x"}).status_code == 409
+
+
+def test_decisions_and_action_items_stay_open_across_meetings(client, auth, secretary, member, make_meeting):
+    past, upcoming = make_meeting(days_ahead=-7), make_meeting(days_ahead=7, title="Volgende")
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{past.id}/besluiten", data={"decision": "We sturen een advies."})
+    client.post(f"/vergaderingen/{past.id}/actiepunten", data={"description": "Advies schrijven", "owner": str(member.id),
+                                                               "due_on": (local_today() + timedelta(days=5)).isoformat()})
+    assert "Advies schrijven" in client.get(f"/vergaderingen/{upcoming.id}").text  # on the next agenda
+    response = client.post(f"/vergaderingen/{past.id}/actiepunten", data={"description": "", "owner": "999"})
+    assert response.status_code == 422 and "Schrijf op wat er moet gebeuren." in response.text
+    auth.logout()
+    auth.login(member)
+    assert "Advies schrijven" in client.get("/").text  # on the owner's home page
+    item = db.session.scalar(db.select(ActionItem))
+    client.post(f"/vergaderingen/actiepunten/{item.id}/klaar", data={"klaar": "1", "terug": "//evil.example"})
+    assert item.done_at is not None
+    assert "Advies schrijven" not in client.get("/vergaderingen/actiepunten").text
+    assert "Advies schrijven" in client.get("/vergaderingen/actiepunten?klaar=1").text
+
+
+def test_only_the_owner_or_a_secretary_ticks_an_action_item(client, auth, body, make_user, make_meeting, make_body):
+    meeting = make_meeting()
+    item = logic.add_action_item(meeting, "Iets doen", None, None)
+    db.session.commit()
+    auth.login(make_user(bodies=[body]))
+    assert client.post(f"/vergaderingen/actiepunten/{item.id}/klaar", data={"klaar": "1"}).status_code == 403
+    auth.logout()
+    auth.login(bodies=[make_body()])
+    assert client.post(f"/vergaderingen/actiepunten/{item.id}/klaar", data={"klaar": "1"}).status_code == 404
+
+
+# --- settings and commitments -------------------------------------------------------------------
+
+def test_settings_and_commitments_show_progress_on_the_body_page(client, auth, body, secretary, member, make_meeting):
+    auth.login(secretary)
+    assert client.get(f"/vergaderingen/instellingen/{body.id}").status_code == 200
+    client.post(f"/vergaderingen/instellingen/{body.id}", data={"documents_days": "10", "reminder_days": "3",
+                                                                "standard_items": "Opening\nSluiting"})
+    assert logic.settings_for(body.id).documents_days == 10
+    response = client.post(f"/vergaderingen/instellingen/{body.id}/afspraken",
+                           data={"label": "Komt 8 keer per jaar bijeen", "kind": "regular", "times_per_year": "8"})
+    assert response.status_code == 303
+    past = make_meeting(days_ahead=-1) if local_today().timetuple().tm_yday > 1 else make_meeting()
+    assert [i.title for i in make_meeting().items] == ["Opening", "Sluiting"]
+    auth.logout()
+    auth.login(member)
+    html = client.get(f"/organen/{body.slug}").text
+    held = 1 if past.starts_at < utcnow() else 0
+    assert f"{held} van 8 gehouden" in html and "Let op: er moeten nog" in html
+
+
+def test_bad_settings_are_refused(client, auth, body, secretary, make_body):
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/instellingen/{body.id}", data={"documents_days": "99", "reminder_days": "x"})
+    assert response.status_code == 422 and "Kies een getal van 0 tot en met 60." in response.text
+    response = client.post(f"/vergaderingen/instellingen/{body.id}/afspraken", data={"label": "", "times_per_year": "0"})
+    assert response.status_code == 422 and "Schrijf de afspraak op." in response.text
+    assert client.get(f"/vergaderingen/instellingen/{make_body().id}").status_code == 404
+    commitment = Commitment(body_id=body.id, kind="regular", times_per_year=3, label="Drie keer")
+    db.session.add(commitment)
+    db.session.commit()
+    client.post(f"/vergaderingen/instellingen/{body.id}/afspraken/{commitment.id}/verwijderen")
+    assert logic.commitments_of(body.id) == []
+
+
+# --- reminders and mail -----------------------------------------------------------------------------
+
+def test_reminders_are_sent_once_per_meeting(app, member, make_meeting, mails):
+    meeting = make_meeting(days_ahead=1)
+    make_meeting(days_ahead=20)  # outside the two-day window
+    assert send_reminders() == (1, 1)
+    assert send_reminders() == (0, 0)
+    assert meeting.reminder_sent_at is not None and mails[0].subject.startswith("Herinnering")
+
+
+def test_two_reminder_runs_at_once_send_one_reminder(app, make_meeting):
+    meeting = make_meeting(days_ahead=1)
+    now = utcnow()
+    results = [logic.claim_reminder(meeting, now), logic.claim_reminder(meeting, now)]
+    assert results == [True, False]
+
+
+def test_send_reminders_command(runner, app, make_meeting):
+    make_meeting(days_ahead=1)
+    result = runner.invoke(args=["cpweb", "send-reminders"])
+    assert result.exit_code == 0 and "1 vergaderingen" in result.output
+
+
+def test_invitation_through_a_real_smtp_server(client, auth, app, secretary, member, make_meeting):
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        meeting = make_meeting()
+        auth.login(secretary)
+        client.post(f"/vergaderingen/{meeting.id}/uitnodigen")
+    finally:
+        controller.stop()
+    assert {envelope.rcpt_tos[0] for envelope in received} == {member.email, secretary.email}
+    message = message_from_bytes(received[0].content)
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert "text/calendar" in parts and b"BEGIN:VEVENT" in parts["text/calendar"].get_payload(decode=True)
+
+
+# --- lists, home, speed -----------------------------------------------------------------------------
+
+def test_home_shows_the_next_meetings(client, auth, member, make_meeting):
+    make_meeting(title="Eerstvolgende")
+    auth.login(member)
+    assert "Eerstvolgende" in client.get("/").text
+
+
+def test_meeting_page_and_list_run_a_constant_number_of_queries(client, auth, body, secretary, member, make_meeting,
+                                                                make_user):
+    meeting = make_meeting()
+    logic.add_action_item(meeting, "Eerste actie", member.id, None)  # one of each, so every eager load runs
+    make_meeting(days_ahead=-30)
+    db.session.commit()
+    auth.login(secretary)
+    client.get(f"/vergaderingen/{meeting.id}")  # warm up the login
+    small_show = count_queries(client, f"/vergaderingen/{meeting.id}")
+    small_list = count_queries(client, "/vergaderingen/")
+    small_minutes = count_queries(client, f"/vergaderingen/{meeting.id}/verslag")
+    for n in range(15):
+        other = make_user(bodies=[body])
+        db.session.add(Attendance(meeting_id=meeting.id, user_id=other.id, answer=rules.YES))
+        logic.add_item(meeting, {"title": f"Punt {n}"})
+        logic.add_action_item(meeting, f"Actie {n}", other.id, None)
+        logic.add_decision(meeting, f"Besluit {n}")
+        make_meeting(days_ahead=n - 7)
+    db.session.commit()
+    assert count_queries(client, f"/vergaderingen/{meeting.id}") == small_show
+    assert count_queries(client, "/vergaderingen/") == small_list
+    assert count_queries(client, f"/vergaderingen/{meeting.id}/verslag") == small_minutes
+
+
+def test_attendance_messages_are_purged_after_the_retention(app, member, make_meeting):
+    from cpweb.retention import run_purge
+
+    meeting = make_meeting(days_ahead=-100)
+    db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, answer=rules.NO, message="Ziek"))
+    db.session.commit()
+    assert run_purge(utcnow(), dry_run=True)["attendance messages"] == 1
+    run_purge(utcnow())
+    db.session.commit()
+    assert db.session.scalar(db.select(Attendance)).message == ""
