@@ -1,10 +1,10 @@
 """iCalendar files for calendar apps: one VTIMEZONE for Amsterdam, times written in it."""
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app, url_for
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..database import utcnow
 from ..i18n import AMSTERDAM
 from .sources import CalendarEvent
 
@@ -34,6 +34,9 @@ END:VTIMEZONE
 """
 
 
+END_OF_CALENDAR = b"END:VCALENDAR\r\n"
+
+
 def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//cpweb//NL")
@@ -42,23 +45,27 @@ def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | N
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     calendar.add_component(Timezone.from_ical(AMSTERDAM_VTIMEZONE))
-    stamp = utcnow()
-    for event in events:
-        calendar.add_component(_vevent(event, stamp, alarm_minutes))
-    return calendar.to_ical()
+    head = calendar.to_ical().removesuffix(END_OF_CALENDAR)
+    site = url_for("pages.home", _external=True).rstrip("/")
+    domain = current_app.config["CALENDAR_UID_DOMAIN"]
+    return b"".join([head, *(_vevent(event, alarm_minutes, site, domain) for event in events), END_OF_CALENDAR])
 
 
-def _vevent(event: CalendarEvent, stamp: datetime, alarm_minutes: int | None) -> Event:
+@lru_cache(maxsize=8192)
+def _vevent(event: CalendarEvent, alarm_minutes: int | None, site: str, domain: str) -> bytes:
+    """One VEVENT as bytes. It depends only on its arguments, so a worker serialises an unchanged
+    event once: a 1,000-event feed is then mostly a join (icalendar takes ~0.4 ms per event)."""
     vevent = Event()
-    vevent.add("uid", f"{event.uid}@{current_app.config['CALENDAR_UID_DOMAIN']}")
-    vevent.add("dtstamp", stamp)
+    vevent.add("uid", f"{event.uid}@{domain}")
+    # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2).
+    vevent.add("dtstamp", event.changed_at or event.starts_at)
     vevent.add("dtstart", event.starts_at.astimezone(AMSTERDAM))
     vevent.add("dtend", event.ends_at.astimezone(AMSTERDAM))
     vevent.add("summary", event.title)
     vevent.add("sequence", event.sequence)
     if event.changed_at:
         vevent.add("last-modified", event.changed_at)
-    url = url_for("pages.home", _external=True).rstrip("/") + event.url
+    url = site + event.url
     vevent.add("url", url)
     vevent.add("description", f"{event.body_name}\n{url}".strip())
     if event.location:
@@ -71,4 +78,4 @@ def _vevent(event: CalendarEvent, stamp: datetime, alarm_minutes: int | None) ->
         alarm.add("description", event.title)
         alarm.add("trigger", -delay)
         vevent.add_component(alarm)
-    return vevent
+    return vevent.to_ical()
