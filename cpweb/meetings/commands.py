@@ -3,7 +3,7 @@ import click
 
 from ..cli import cpweb_cli
 from ..database import utcnow
-from ..jobs import job_context
+from ..jobs import cron_job, job_context
 from . import logic, notices
 
 
@@ -18,6 +18,7 @@ def send_reminders(now=None) -> tuple[int, int]:
     return meetings, mails
 
 
+@cron_job("send-reminders")
 @cpweb_cli.command("send-reminders")
 def send_reminders_command():
     """Send the reminders that are due; safe to run every few minutes."""
