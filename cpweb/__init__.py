@@ -68,6 +68,9 @@ def _instance_secret(path: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from .ops import logs as ops_logs
+
+    ops_logs.init_app(app)  # first, so that every other hook has the request id
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -95,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
     from .meetings.views import bp as meetings_bp
+    from .ops.views import bp as ops_bp
     from .pages.views import bp as pages_bp
     from .signals.views import bp as signals_bp
 
@@ -105,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(ops_bp)
 
 
 def _register_cli(app: Flask) -> None:

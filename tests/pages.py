@@ -129,7 +129,7 @@ FORM_ERRORS = [
 ]
 
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
-NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics"}
+NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ops.healthz"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422}
