@@ -8,7 +8,7 @@ from flask import current_app, jsonify
 from sqlalchemy import text
 
 from ..extensions import db, limiter
-from . import bp
+from . import bp, commands  # noqa: F401 (the commands register themselves)
 
 
 def _database() -> dict:
