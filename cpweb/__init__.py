@@ -69,8 +69,10 @@ def _instance_secret(path: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     from .ops import logs as ops_logs
+    from .ops import static as ops_static
 
     ops_logs.init_app(app)  # first, so that every other hook has the request id
+    ops_static.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

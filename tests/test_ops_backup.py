@@ -243,3 +243,11 @@ def test_postgres_round_trip(tmp_path, monkeypatch):
         ops_backup.restore_backup(tmp_path / "pg.tar.gz", force=True)
         assert ops_backup._database_row_counts() == manifest["database"]["tables"]
         db.drop_all()
+
+
+def test_backup_into_a_new_folder_with_a_slash(app, runner, tmp_path):
+    result = runner.invoke(args=["cpweb", "backup", str(tmp_path / "nieuw") + "/"])
+    assert result.exit_code == 0, result.output
+    [archive] = (tmp_path / "nieuw").iterdir()
+    assert archive.name.startswith("cpweb-") and archive.name.endswith(".tar.gz")
+    assert ops_backup.verify_backup(archive)["files"]

@@ -8,16 +8,18 @@ from .backup import BackupError, backup_name, make_backup, prune, restore_backup
 
 
 @cpweb_cli.command("backup")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path())
 @click.option("--keep", type=click.IntRange(min=1), help="Bij een map: bewaar alleen de nieuwste N archieven.")
 def backup_command(path, keep):
     """Write a backup (database, uploads, instance config) to PATH, a .tar.gz file or a folder."""
-    if path.is_dir() or str(path).endswith("/"):
-        folder, target = path, path / backup_name()
+    if path.endswith("/") or Path(path).is_dir():
+        folder = Path(path)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = folder / backup_name()
     elif keep:
         raise click.UsageError("--keep werkt alleen als PATH een map is.")
     else:
-        folder, target = None, path
+        folder, target = None, Path(path)
     if target.exists():
         raise click.ClickException(f"{target} bestaat al.")
     try:
