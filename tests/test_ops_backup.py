@@ -96,6 +96,8 @@ def test_round_trip_while_another_thread_writes(app, uploads, make_user, empty_i
     assert (new_instance / "config.py").read_text() == 'SITE_NAME = "Raad"\n'
     assert (new_instance / "secret_key").read_text() == (Path(app.instance_path) / "secret_key").read_text()
     assert not list(new_instance.glob(".restore-*"))
+    assert (new_instance / "secret_key").stat().st_mode & 0o077 == 0
+    assert Path(restored_db).stat().st_mode & 0o077 == 0
 
 
 def test_the_restored_site_works(app, make_user, empty_instance, tmp_path):

@@ -322,7 +322,8 @@ def restore_backup(source: Path, force: bool = False) -> dict:
                     continue
                 target = staging / member.name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "xb") as out:
+                # Owner only: the database, the secret key and the uploads are personal or secret.
+                with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                     found[member.name] = _copy_hashing(tar.extractfile(member), out)
         _check(found, manifest)  # again: the file might have changed since the first reading
         if not postgres:
