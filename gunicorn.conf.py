@@ -45,6 +45,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # database connection or file can be opened before the fork and shared by mistake.
 preload_app = False
 
+# gunicorn 25+ opens a control socket in $HOME/.gunicorn; the site's user has no writable home
+# under systemd (ProtectSystem=strict) and nothing here uses `gunicornc`. Older versions ignore this.
+control_socket_disable = True
+
 # Request limits: the defaults, named so nobody has to look them up.
 limit_request_line = 4094
 limit_request_fields = 100
