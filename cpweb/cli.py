@@ -24,10 +24,10 @@ cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
 @cpweb_cli.command("init")
 def init_command():
     """Create the database, or bring it up to the newest schema."""
-    from flask_migrate import upgrade  # Alembic is loaded only for the commands that need it
+    from .ops.migrate import upgrade_database  # Alembic is loaded only for the commands that need it
 
     init_migrations(current_app)
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade_database(current_app.extensions["migrate"].directory)
     run_seeders()
     db.session.commit()
     click.echo("Database is klaar.")
