@@ -28,10 +28,10 @@ max_requests = int(os.environ.get("CPWEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 
 # Logs to stdout/stderr: systemd puts them in the journal. The app writes one JSON line per
-# request itself (with duration and the request id the proxy also logs), so gunicorn's own
-# access log is off to avoid two lines per request; CPWEB_ACCESSLOG=- turns it on.
+# request itself (with duration and request id, without the IP address: anonymous signals stay
+# anonymous), so gunicorn's own access log is off; CPWEB_ACCESSLOG=- turns it on.
 accesslog = os.environ.get("CPWEB_ACCESSLOG") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("CPWEB_GUNICORN_LOGLEVEL", "info")
 

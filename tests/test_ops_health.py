@@ -93,6 +93,7 @@ def test_each_request_is_logged_once_with_its_id(client, caplog):
     line = json.loads(JsonFormatter().format(lines[0]))
     assert line["method"] == "GET" and line["path"] == "/privacy" and line["status"] == 200
     assert line["request_id"] == request_id and isinstance(line["duration_ms"], float)
+    assert "127.0.0.1" not in json.dumps(line)  # anonymous signals stay anonymous
     assert client.get("/privacy").headers["X-Request-Id"] != request_id
 
 

@@ -1,5 +1,8 @@
 """Structured logs: one JSON object per line on stdout (the journal under systemd), one line per
-request with its id, and every error with its traceback inside that same line."""
+request with its id, and every error with its traceback inside that same line.
+
+No IP addresses: a client who sends a signal anonymously must not be traceable through the log
+(path and time of a POST /signaal plus an address would do that)."""
 import json
 import logging
 import re
@@ -17,7 +20,7 @@ request_logger = logging.getLogger("cpweb.request")
 
 
 class JsonFormatter(logging.Formatter):
-    FIELDS = ("method", "path", "status", "duration_ms", "remote_addr")
+    FIELDS = ("method", "path", "status", "duration_ms")
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
@@ -79,7 +82,7 @@ def _log_request(response):
     path = _SECRET_SEGMENT.sub("…", request.path)
     request_logger.info("%s %s %s %.1f ms", request.method, path, response.status_code, duration_ms,
                         extra={"request_id": g.request_id, "method": request.method, "path": path, "status": response.status_code,
-                               "duration_ms": duration_ms, "remote_addr": request.remote_addr})
+                               "duration_ms": duration_ms})
     return response
 
 
