@@ -253,3 +253,11 @@ def test_backup_into_a_new_folder_with_a_slash(app, runner, tmp_path):
     [archive] = (tmp_path / "nieuw").iterdir()
     assert archive.name.startswith("cpweb-") and archive.name.endswith(".tar.gz")
     assert ops_backup.verify_backup(archive)["files"]
+
+
+def test_backup_of_a_site_without_a_database_says_so(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path / "leeg", monkeypatch)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["cpweb", "backup", str(tmp_path / "b.tar.gz")])
+    assert result.exit_code == 1 and "nog geen database" in result.output
+    assert not (tmp_path / "leeg" / "test.sqlite3").exists() and not (tmp_path / "b.tar.gz").exists()

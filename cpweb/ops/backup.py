@@ -173,6 +173,8 @@ def make_backup(target: Path) -> dict:
                 manifest["database"] = {"kind": "postgresql", "tables": counts}
             else:
                 snapshot, member = Path(scratch) / "cpweb.sqlite3", SQLITE_MEMBER
+                if not _sqlite_path().exists():  # sqlite3.connect would make an empty one
+                    raise BackupError(f"Er is nog geen database ({_sqlite_path()}); draai eerst `cpweb init`.")
                 snapshot_sqlite(_sqlite_path(), snapshot)
                 manifest["database"] = {"kind": "sqlite", "tables": sqlite_row_counts(snapshot)}
             with tarfile.open(part, "w:gz", compresslevel=6) as tar:
