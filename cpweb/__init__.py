@@ -90,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .activities.views import bp as activities_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(activities_bp)
 
 
 def _register_cli(app: Flask) -> None:

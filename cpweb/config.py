@@ -58,3 +58,4 @@ CALENDAR_UID_DOMAIN = "cpweb.example.org"  # the part after @ in each event's UI
 MEETING_DOCUMENTS_DAYS = 7  # default for a body: stukken out this many days before a meeting
 MEETING_REMINDER_DAYS = 2
 MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)
+ACTIVITY_GUEST_RETENTION_DAYS = 31  # guests' names and addresses, after the activity
