@@ -59,3 +59,4 @@ MEETING_DOCUMENTS_DAYS = 7  # default for a body: stukken out this many days bef
 MEETING_REMINDER_DAYS = 2
 MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)
 ACTIVITY_GUEST_RETENTION_DAYS = 31  # guests' names and addresses, after the activity
+ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, the dossier asks for attention

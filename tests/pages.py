@@ -89,6 +89,11 @@ LID = [
     "/activiteiten/2",  # full: the demo member is on the waiting list or can join it
     "/activiteiten/6",  # past, with a report
     "/activiteiten/nieuw",  # a member proposes
+    "/advies/",
+    "/advies/?status=&jaar=2026&q=brief",
+    "/advies/2",  # sent, waiting for a response; the demo member drafts it
+    "/advies/nieuw",
+    "/advies/overzicht",
 ]
 
 SECRETARIS = [
@@ -117,6 +122,9 @@ SECRETARIS = [
     "/activiteiten/1/bewerken",
     "/activiteiten/6/verslag",
     ACTIVITY_FILTER_ERROR,
+    "/advies/1",  # done: the whole timeline
+    "/advies/3/bewerken",
+    "/advies/overzicht?jaar=2025",
 ]
 
 BEHEERDER = [
@@ -153,6 +161,8 @@ FORM_ERRORS = [
     ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
     ("guest", "/activiteiten/3", {"name": "", "email": "geen-adres"}),
     ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
+    ("lid", "/advies/nieuw", {"title": "", "deadline": "morgen"}),
+    ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
