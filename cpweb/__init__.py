@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from .activities.views import bp as activities_bp
     from .admin.views import bp as admin_bp
     from .advice.views import bp as advice_bp
+    from .annual_report.views import bp as annual_report_bp
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(advice_bp)
+    app.register_blueprint(annual_report_bp)
 
 
 def _register_cli(app: Flask) -> None:

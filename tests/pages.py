@@ -44,6 +44,12 @@ def guest_withdraw_link() -> str:
     return guest_signup_link("/afmelden")
 
 
+def last_years_report() -> str:
+    from cpweb.i18n import local_today
+
+    return f"/jaarverslag/{local_today().year - 1}"
+
+
 GUEST = [
     "/",
     "/inloggen",
@@ -94,6 +100,7 @@ LID = [
     "/advies/2",  # sent, waiting for a response; the demo member drafts it
     "/advies/nieuw",
     "/advies/overzicht",
+    last_years_report,
 ]
 
 SECRETARIS = [
@@ -169,7 +176,8 @@ FORM_ERRORS = [
 
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
 NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
-            "activities.participants_csv"}
+            "activities.participants_csv", "annual_report.markdown",
+            "annual_report.index"}  # a redirect to last year's report
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422, ACTIVITY_FILTER_ERROR: 422}

@@ -13,7 +13,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local
 from ..rendering import redirect_to, render
-from . import demo, logic, rules  # noqa: F401 (demo registers itself)
+from . import annual, demo, logic, rules  # noqa: F401 (demo registers itself; annual adds a report section)
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
 

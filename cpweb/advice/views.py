@@ -11,7 +11,7 @@ from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import redirect_to, render
-from . import commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves)
+from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
 

@@ -12,7 +12,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local, from_local, local_today
 from ..rendering import redirect_to, render
-from . import commands, demo, feeds, logic, notices, rules  # noqa: F401 (commands and demo register themselves)
+from . import annual, commands, demo, feeds, logic, notices, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm, SettingsForm)
 from .models import Commitment, Meeting
