@@ -50,3 +50,7 @@ SIGNAL_MIN_FILL_SECONDS = 3
 SIGNAL_RATE_LIMIT = "10 per hour"
 SIGNAL_CONTACT_RETENTION_MONTHS = 3  # after the signal is closed
 SIGNAL_CANCELLED_RETENTION_DAYS = 365
+
+# Documents: the largest file members may upload, and how long reading a file's text may take.
+DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+DOCUMENT_EXTRACT_SECONDS = 10

@@ -18,6 +18,12 @@ ACCOUNTS = {
 NOT_FOUND = "/deze-pagina-bestaat-niet"
 EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
 REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a GET form with errors
+# Demo documents (cpweb/documents/demo.py): 1 is public Markdown, 3 is for all members,
+# 4 only for the ambassadeurs (not the demo lid). Files themselves are not HTML: a guest's
+# download of a members-only document is the 404 page.
+MEMBERS_DOCUMENT = "/documenten/3"
+MEMBERS_DOWNLOAD = "/documenten/3/download"
+BODY_DOCUMENT = "/documenten/4"
 
 
 def invitation_link() -> str:
@@ -42,6 +48,12 @@ GUEST = [
     "/signaal",
     "/signaal/ontvangen",  # without a sent signal: says so
     "/signaal/poster",
+    "/documenten",
+    "/documenten?q=clientenraad",
+    "/documenten/1",
+    "/documenten/1/bekijken",  # Markdown, rendered
+    MEMBERS_DOCUMENT,  # 404 for guests
+    MEMBERS_DOWNLOAD,  # 404 for guests
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,
@@ -56,6 +68,11 @@ LID = [
     "/beheer/",  # refused: the 403 page
     "/signaal",  # a member records a signal
     "/signalen",  # the demo member is in the body that handles signals
+    "/documenten",
+    "/documenten?q=werk&kind=md",
+    "/documenten/nieuw",
+    MEMBERS_DOCUMENT,
+    BODY_DOCUMENT,  # 404: not in that body
 ]
 
 SECRETARIS = [
@@ -70,6 +87,13 @@ SECRETARIS = [
     "/signalen/onderwerpen",
     "/signalen/onderwerpen/nieuw",
     "/signalen/onderwerpen/1",
+    "/documenten",
+    "/documenten/1/bewerken",
+    "/documenten/1/nieuwe-versie",
+    "/documenten/prullenbak",
+    "/documenten/soorten",
+    "/documenten/soorten/nieuw",
+    "/documenten/soorten/1",
 ]
 
 BEHEERDER = [
@@ -101,12 +125,15 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
     ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
+    ("secretaris", "/documenten/1/bewerken", {"title": ""}),
+    ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
-STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422}
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
+          ("guest", MEMBERS_DOCUMENT): 404, ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
 
 
 def expected_status(role: str, path: str) -> int:
