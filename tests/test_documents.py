@@ -453,6 +453,14 @@ def test_search_ignores_diacritics_matches_prefixes_and_file_text(client, make_d
     assert "Geen documenten gevonden" in client.get("/documenten?q=fietsenmaker").text
 
 
+def test_words_deep_in_a_long_file_are_found_too(client, make_document):
+    assert search.HEAD_CHARS < 30_000
+    make_document(title="Lang stuk", content=("vulling " * 4000 + "aanbesteding").encode(), filename="lang.txt",
+                  visibility="public")
+    html = client.get("/documenten?q=aanbesteding").text
+    assert "Lang stuk" in html
+
+
 def test_snippet_marks_the_match_and_escapes_everything_else(client, make_document):
     make_document(content="Let op: <script>alert(1)</script> de cliëntenraad vergadert".encode(), filename="a.txt",
                   visibility="public")

@@ -9,10 +9,12 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 TEXT_BYTES = 4 * 1024 * 1024  # of a plain text file, at most
 MEMBER_BYTES = 16 * 1024 * 1024  # of one XML file inside a docx/odt/pptx, uncompressed, at most
 MEMORY_LIMIT = 768 * 1024 * 1024
+IN_PROCESS_BYTES = 256 * 1024  # a text file this small is read in the worker itself
 
 # Which XML files inside an office zip hold the text.
 _ZIP_MEMBERS = {
@@ -101,8 +103,8 @@ def extract_text(path, kind: str, *, timeout: float = 10, max_chars: int = 1_000
     time or memory (the file is kept and marked "niet doorzoekbaar")."""
     if kind in ("png", "jpg"):
         return ""
-    if kind in ("txt", "md", "csv"):  # read with a cap, in this process: nothing can go wrong slowly
-        return read_text(str(path), kind, max_chars)
+    if kind in ("txt", "md", "csv") and Path(path).stat().st_size <= IN_PROCESS_BYTES:
+        return read_text(str(path), kind, max_chars)  # small text: no process needed
     try:
         done = subprocess.run([sys.executable, "-I", __file__, kind, str(path), str(max_chars)],
                               capture_output=True, timeout=timeout, check=False)

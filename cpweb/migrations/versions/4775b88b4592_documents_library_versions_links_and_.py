@@ -90,8 +90,8 @@ def upgrade():
     # ### end Alembic commands ###
     # The full-text index (cpweb.documents.search): SQLite only, kept in sync from Python.
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, description, tags, content, "
-                   "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')")
+        op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, description, tags, content, more, "
+                   "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')")
 
 
 def downgrade():
