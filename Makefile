@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals translations clean
+.PHONY: run test install bench bench-signals bench-documents translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: $(VENV)/.installed-test
 
 bench-signals: $(VENV)/.installed-test
 	$(BIN)/python bench/signals.py
+
+bench-documents: $(VENV)/.installed-test
+	$(BIN)/python bench/documents.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test
