@@ -715,3 +715,11 @@ def test_upload_without_a_valid_csrf_token_is_refused_in_dutch_keeping_the_field
     assert "CSRF token" not in response.text  # wtforms' English message
     assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
     assert_clean(app)
+
+
+def test_make_snippet_finds_the_match_also_further_on_and_escapes():
+    text = "Aa " * 500 + "de cliëntenraad <b> en " + "x " * 300
+    piece = search.make_snippet(text, "clientenraad")
+    assert "<mark>cliëntenraad</mark> &lt;b&gt;" in piece and piece.startswith("…") and piece.endswith("…")
+    assert search.make_snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
+    assert search.make_snippet("niets hier", "clientenraad") is None

@@ -132,12 +132,19 @@ def make_snippet(content: str, typed: str | None) -> Markup | None:
     of matches in a document (seconds for a long file full of one word).
     """
     terms = [fold(word) for word in words(typed)]
-    folded = fold(content)
-    if not terms or len(folded) != len(content):  # a rare letter whose lower case is longer: no snippet
+    if not terms:
         return None
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*")
-    first = pattern.search(folded)
-    if first is None:
+    # Most matches are near the start: fold a little text first, all of it only when needed.
+    for length in (2 * SNIPPET_CHARS, len(content)):
+        part = content[:length + SNIPPET_CHARS]
+        folded = fold(part)
+        if len(folded) != len(part):  # a rare letter whose lower case is longer: no snippet
+            return None
+        if (first := pattern.search(folded, 0, length)) is not None:
+            content = part
+            break
+    else:
         return None
     start = max(0, first.start() - SNIPPET_CHARS // 3)
     start = folded.find(" ", start) + 1 if start else 0
