@@ -9,9 +9,9 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, true
 from sqlalchemy.orm import selectinload
@@ -31,6 +31,7 @@ DEFAULT_CATEGORIES = {
     "jaarplan": "Jaarplan", "onderzoek": "Onderzoek", "advies": "Advies", "overig": "Overig",
 }
 BIN_DAYS = 30
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_NAME = 200  # characters of an original file name we keep
 
 
@@ -290,11 +291,8 @@ def library_query(user, filters: dict):
     if filters.get("kind"):
         query = query.filter(Document.kind == filters["kind"])
     if filters.get("year"):
-        year = int(filters["year"])
-        from ..signals.logic import period_bounds  # Amsterdam calendar years
-        from datetime import date
-
-        begin, finish = period_bounds(date(year, 1, 1), date(year, 12, 31))
+        year = int(filters["year"])  # a calendar year in Amsterdam
+        begin, finish = datetime(year, 1, 1, tzinfo=AMSTERDAM), datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
         query = query.filter(Document.created_at >= begin, Document.created_at < finish)
     query = search.filter_search(query, filters.get("q"))
     return query.options(selectinload(Document.category_entry), selectinload(Document.body))
