@@ -60,3 +60,7 @@ MEETING_REMINDER_DAYS = 2
 MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)
 ACTIVITY_GUEST_RETENTION_DAYS = 31  # guests' names and addresses, after the activity
 ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, the dossier asks for attention
+
+# Documents: the largest file members may upload, and how long reading a file's text may take.
+DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+DOCUMENT_EXTRACT_SECONDS = 10

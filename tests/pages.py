@@ -19,6 +19,12 @@ NOT_FOUND = "/deze-pagina-bestaat-niet"
 EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
 ACTIVITY_FILTER_ERROR = "/activiteiten/?maand=2026-13"
 REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a GET form with errors
+# Demo documents (cpweb/documents/demo.py): 1 is public Markdown, 3 is for all members,
+# 4 only for the ambassadeurs (not the demo lid). Files themselves are not HTML: a guest's
+# download of a members-only document is the 404 page.
+MEMBERS_DOCUMENT = "/documenten/3"
+MEMBERS_DOWNLOAD = "/documenten/3/download"
+BODY_DOCUMENT = "/documenten/4"
 
 
 def invitation_link() -> str:
@@ -71,6 +77,12 @@ GUEST = [
     "/activiteiten/3",  # open to everyone: a guest signs up with name and e-mail
     guest_signup_link,
     guest_withdraw_link,
+    "/documenten",
+    "/documenten?q=clientenraad",
+    "/documenten/1",
+    "/documenten/1/bekijken",  # Markdown, rendered
+    MEMBERS_DOCUMENT,  # 404 for guests
+    MEMBERS_DOWNLOAD,  # 404 for guests
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,
@@ -101,6 +113,11 @@ LID = [
     "/advies/nieuw",
     "/advies/overzicht",
     last_years_report,
+    "/documenten",
+    "/documenten?q=werk&kind=md",
+    "/documenten/nieuw",
+    MEMBERS_DOCUMENT,
+    BODY_DOCUMENT,  # 404: not in that body
 ]
 
 SECRETARIS = [
@@ -132,6 +149,13 @@ SECRETARIS = [
     "/advies/1",  # done: the whole timeline
     "/advies/3/bewerken",
     "/advies/overzicht?jaar=2025",
+    "/documenten",
+    "/documenten/1/bewerken",
+    "/documenten/1/nieuwe-versie",
+    "/documenten/prullenbak",
+    "/documenten/soorten",
+    "/documenten/soorten/nieuw",
+    "/documenten/soorten/1",
 ]
 
 BEHEERDER = [
@@ -170,6 +194,8 @@ FORM_ERRORS = [
     ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
     ("lid", "/advies/nieuw", {"title": "", "deadline": "morgen"}),
     ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
+    ("secretaris", "/documenten/1/bewerken", {"title": ""}),
+    ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
@@ -180,7 +206,8 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
             "annual_report.index"}  # a redirect to last year's report
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
-STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422, ACTIVITY_FILTER_ERROR: 422}
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
+          ACTIVITY_FILTER_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404, ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
 
 
 def expected_status(role: str, path: str) -> int:
