@@ -115,9 +115,14 @@ def _token_problem(form) -> str | None:
     return None
 
 
-def _file_hint() -> str:
-    return _("PDF, Word, Excel, PowerPoint, OpenDocument, tekst (txt, md, csv) of een afbeelding (png, jpg). "
-             "Hoogstens %(size)s.", size=logic.size_text(logic.max_bytes()))
+def _file_field(field) -> None:
+    """The hint, and what the browser needs to refuse a file that is too large before sending it."""
+    size = logic.size_text(logic.max_bytes())
+    field.description = _("PDF, Word, Excel, PowerPoint, OpenDocument, tekst (txt, md, csv) of een afbeelding "
+                          "(png, jpg). Hoogstens %(size)s.", size=size)
+    field.render_kw = {"data-max-bytes": str(logic.max_bytes()),
+                       "data-too-large": _("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
+                                           size=size)}
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def upload():
     if request.method == "POST":
         _prepare_upload_request()
     form = UploadForm()
-    form.file.description = _file_hint()
+    _file_field(form.file)
     _details_choices(form)
     existing, problem = None, None
     if form.validate_on_submit():
@@ -213,7 +218,7 @@ def new_version(document_id: int):
     if request.method == "POST":
         _prepare_upload_request()
     form = VersionForm()
-    form.file.description = _file_hint()
+    _file_field(form.file)
     existing, problem = None, None
     if form.validate_on_submit():
         try:

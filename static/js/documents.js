@@ -25,6 +25,42 @@
       if (value % 25 === 0) { p.percent.textContent = value + "%"; }  // not every step for screen readers
     }
   });
+  // A file over the limit is refused here, before minutes of uploading on a slow line.
+  function tooLarge(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    return input.files && input.files.length > 0 && input.files[0].size > max;
+  }
+  function showSize(input) {
+    var id = input.id + "-size-error";
+    var message = document.getElementById(id);
+    if (tooLarge(input)) {
+      if (!message) {
+        message = document.createElement("p");
+        message.id = id;
+        message.className = "error-message";
+        message.setAttribute("role", "alert");
+        input.parentNode.insertBefore(message, input);
+      }
+      message.textContent = input.getAttribute("data-too-large");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + id).trim());
+    } else if (message) {
+      message.parentNode.removeChild(message);
+      input.removeAttribute("aria-invalid");
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=file][data-max-bytes]")) { showSize(event.target); }
+  });
+  document.addEventListener("submit", function (event) {
+    var input = event.target.querySelector ? event.target.querySelector("input[type=file][data-max-bytes]") : null;
+    if (input && tooLarge(input)) {
+      event.preventDefault();
+      event.stopPropagation();  // captured before htmx sees it: nothing is sent
+      showSize(input);
+      input.focus();
+    }
+  }, true);
   document.addEventListener("htmx:afterRequest", function (event) {
     var p = parts(event.target);
     if (p) { p.button.disabled = false; }

@@ -102,3 +102,29 @@ def test_upload_works_without_javascript(new_context, own_server, watcher, tmp_p
     expect(page.locator("h1")).to_have_text("Notitie zonder JavaScript")
     page.get_by_role("link", name="Bekijken in de browser").click()
     expect(page.locator(".prose")).to_contain_text("Zonder JavaScript opgestuurd.")
+
+
+def test_a_file_over_the_limit_is_refused_before_sending(page, own_server, watcher, tmp_path):
+    watcher.origin = own_server.url
+    _login_form(page, own_server, "lid@example.org")
+    own_server.app.config["DOCUMENT_MAX_BYTES"] = 1000
+    try:
+        page.goto(own_server.url + "/documenten/nieuw")
+    finally:
+        own_server.app.config["DOCUMENT_MAX_BYTES"] = 25 * 1024 * 1024
+    big = tmp_path / "groot.txt"
+    big.write_text("tekst " * 1000, encoding="utf-8")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.set_input_files("input[name=file]", str(big))
+    message = page.locator("#file-size-error")
+    expect(message).to_have_text("Het bestand is te groot. Kies een bestand van hoogstens 1 kB.")
+    page.fill("input[name=title]", "Te groot")
+    page.get_by_role("button", name="Document opslaan").click()
+    expect(page.locator("input[name=file]")).to_be_focused()
+    assert posts == []
+    assert_accessible(page)
+    small = tmp_path / "klein.txt"
+    small.write_text("kort", encoding="utf-8")
+    page.set_input_files("input[name=file]", str(small))
+    expect(message).to_have_count(0)
