@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals bench-meetings translations clean
+.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ bench-signals: $(VENV)/.installed-test
 
 bench-meetings: $(VENV)/.installed-test
 	$(BIN)/python bench/meetings.py
+
+bench-activities: $(VENV)/.installed-test
+	$(BIN)/python bench/activities.py
+
+bench-advice: $(VENV)/.installed-test
+	$(BIN)/python bench/advice.py
+
+bench-documents: $(VENV)/.installed-test
+	$(BIN)/python bench/documents.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test

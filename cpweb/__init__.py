@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as default_config
 from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
-from .database import alembic_render_item
+from .database import alembic_include_name, alembic_render_item
 from .extensions import babel, csrf, db, htmx, limiter, login_manager
 from .security import SessionInterface, set_security_headers
 
@@ -95,10 +95,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .activities.views import bp as activities_bp
     from .admin.views import bp as admin_bp
+    from .advice.views import bp as advice_bp
+    from .annual_report.views import bp as annual_report_bp
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
+    from .documents.views import bp as documents_bp
     from .meetings.views import bp as meetings_bp
     from .ops.views import bp as ops_bp
     from .pages.views import bp as pages_bp
@@ -111,6 +115,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(advice_bp)
+    app.register_blueprint(annual_report_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(ops_bp)
 
 
@@ -128,4 +136,5 @@ def init_migrations(app: Flask) -> None:
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
 
-        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item)
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item,
+                include_name=alembic_include_name)

@@ -58,6 +58,12 @@ CALENDAR_UID_DOMAIN = "cpweb.example.org"  # the part after @ in each event's UI
 MEETING_DOCUMENTS_DAYS = 7  # default for a body: stukken out this many days before a meeting
 MEETING_REMINDER_DAYS = 2
 MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)
+ACTIVITY_GUEST_RETENTION_DAYS = 31  # guests' names and addresses, after the activity
+ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, the dossier asks for attention
+
+# Documents: the largest file members may upload, and how long reading a file's text may take.
+DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+DOCUMENT_EXTRACT_SECONDS = 10
 
 # Running it: logs are JSON lines on stdout; /healthz fails below this much free disk space.
 LOG_LEVEL = "INFO"

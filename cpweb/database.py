@@ -77,3 +77,14 @@ def alembic_render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+# Tables made by hand in migrations (e.g. an SQLite FTS5 index and its shadow tables): Alembic's
+# autogenerate leaves them alone. A feature adds the name of its table.
+UNMANAGED_TABLES: set[str] = set()
+
+
+def alembic_include_name(name, type_, parent_names):
+    if type_ == "table" and name:
+        return not any(name == table or name.startswith(table + "_") for table in UNMANAGED_TABLES)
+    return True

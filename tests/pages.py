@@ -17,7 +17,14 @@ ACCOUNTS = {
 
 NOT_FOUND = "/deze-pagina-bestaat-niet"
 EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
+ACTIVITY_FILTER_ERROR = "/activiteiten/?maand=2026-13"
 REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a GET form with errors
+# Demo documents (cpweb/documents/demo.py): 1 is public Markdown, 3 is for all members,
+# 4 only for the ambassadeurs (not the demo lid). Files themselves are not HTML: a guest's
+# download of a members-only document is the 404 page.
+MEMBERS_DOCUMENT = "/documenten/3"
+MEMBERS_DOWNLOAD = "/documenten/3/download"
+BODY_DOCUMENT = "/documenten/4"
 
 
 def invitation_link() -> str:
@@ -28,6 +35,25 @@ def invitation_link() -> str:
 
     user = db.session.scalar(db.select(User).filter_by(email="ria@example.org"))
     return f"/wachtwoord/{tokens.INVITATION}/{tokens.make_token(user, tokens.INVITATION)}"
+
+
+def guest_signup_link(suffix: str = "") -> str:
+    """The page a guest reaches from the link in their e-mail (demo activity 3 has a guest)."""
+    from cpweb.activities.models import Signup
+    from cpweb.extensions import db
+
+    signup = db.session.scalar(db.select(Signup).filter(Signup.guest_email.is_not(None)))
+    return f"/activiteiten/aanmelding/{signup.token}{suffix}"
+
+
+def guest_withdraw_link() -> str:
+    return guest_signup_link("/afmelden")
+
+
+def last_years_report() -> str:
+    from cpweb.i18n import local_today
+
+    return f"/jaarverslag/{local_today().year - 1}"
 
 
 GUEST = [
@@ -46,6 +72,17 @@ GUEST = [
     "/vergaderingen/1",  # a public meeting of the klankbordgroep
     "/agenda",
     "/agenda?weergave=lijst&maand=2026-03",
+    "/activiteiten/",
+    "/activiteiten/?archief=1",
+    "/activiteiten/3",  # open to everyone: a guest signs up with name and e-mail
+    guest_signup_link,
+    guest_withdraw_link,
+    "/documenten",
+    "/documenten?q=clientenraad",
+    "/documenten/1",
+    "/documenten/1/bekijken",  # Markdown, rendered
+    MEMBERS_DOCUMENT,  # 404 for guests
+    MEMBERS_DOWNLOAD,  # 404 for guests
     invitation_link,
     EXPIRED_LINK,
     NOT_FOUND,
@@ -66,6 +103,21 @@ LID = [
     "/vergaderingen/actiepunten",
     "/agenda",
     "/agenda/koppelen",
+    "/activiteiten/",
+    "/activiteiten/2",  # full: the demo member is on the waiting list or can join it
+    "/activiteiten/6",  # past, with a report
+    "/activiteiten/nieuw",  # a member proposes
+    "/advies/",
+    "/advies/?status=&jaar=2026&q=brief",
+    "/advies/2",  # sent, waiting for a response; the demo member drafts it
+    "/advies/nieuw",
+    "/advies/overzicht",
+    last_years_report,
+    "/documenten",
+    "/documenten?q=werk&kind=md",
+    "/documenten/nieuw",
+    MEMBERS_DOCUMENT,
+    BODY_DOCUMENT,  # 404: not in that body
 ]
 
 SECRETARIS = [
@@ -90,6 +142,20 @@ SECRETARIS = [
     "/vergaderingen/instellingen/1",
     "/vergaderingen/actiepunten?klaar=1",
     "/agenda?maand=2026-03&orgaan=1",
+    "/activiteiten/1",
+    "/activiteiten/1/bewerken",
+    "/activiteiten/6/verslag",
+    ACTIVITY_FILTER_ERROR,
+    "/advies/1",  # done: the whole timeline
+    "/advies/3/bewerken",
+    "/advies/overzicht?jaar=2025",
+    "/documenten",
+    "/documenten/1/bewerken",
+    "/documenten/1/nieuwe-versie",
+    "/documenten/prullenbak",
+    "/documenten/soorten",
+    "/documenten/soorten/nieuw",
+    "/documenten/soorten/1",
 ]
 
 BEHEERDER = [
@@ -124,15 +190,25 @@ FORM_ERRORS = [
     ("secretaris", "/vergaderingen/nieuw", {"title": "", "day": "gisteren", "dates": "1-13-2026"}),
     ("secretaris", "/vergaderingen/1/bewerken", {"title": "", "start": "20:00", "end": "19:00"}),
     ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
+    ("guest", "/activiteiten/3", {"name": "", "email": "geen-adres"}),
+    ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
+    ("lid", "/advies/nieuw", {"title": "", "deadline": "morgen"}),
+    ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
+    ("secretaris", "/documenten/1/bewerken", {"title": ""}),
+    ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
 
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
-NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ops.healthz"}
+NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
+            "activities.participants_csv", "annual_report.markdown",
+            "annual_report.index",  # a redirect to last year's report
+            "ops.healthz"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
-STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422}
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
+          ACTIVITY_FILTER_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404, ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
 
 
 def expected_status(role: str, path: str) -> int:

@@ -1,4 +1,5 @@
 """Meetings: planning, agenda, attendance, minutes, action items, commitments, mails."""
+import io
 import socket
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
@@ -471,8 +472,8 @@ def test_bad_settings_are_refused(client, auth, body, secretary, make_body):
 def test_reminders_are_sent_once_per_meeting(app, member, make_meeting, mails):
     meeting = make_meeting(days_ahead=1)
     make_meeting(days_ahead=20)  # outside the two-day window
-    assert send_reminders() == (1, 1)
-    assert send_reminders() == (0, 0)
+    assert send_reminders() == 1
+    assert send_reminders() == 0
     assert meeting.reminder_sent_at is not None and mails[0].subject.startswith("Herinnering")
 
 
@@ -483,10 +484,10 @@ def test_two_reminder_runs_at_once_send_one_reminder(app, make_meeting):
     assert results == [True, False]
 
 
-def test_send_reminders_command(runner, app, make_meeting):
+def test_send_reminders_command(runner, app, member, make_meeting):
     make_meeting(days_ahead=1)
     result = runner.invoke(args=["cpweb", "send-reminders"])
-    assert result.exit_code == 0 and "1 vergaderingen" in result.output
+    assert result.exit_code == 0 and "meetings 1 e-mails" in result.output
 
 
 def test_invitation_through_a_real_smtp_server(client, auth, app, secretary, member, make_meeting):
@@ -559,3 +560,53 @@ def test_attendance_messages_are_purged_after_the_retention(app, member, make_me
     run_purge(utcnow())
     db.session.commit()
     assert db.session.scalar(db.select(Attendance)).message == ""
+
+
+# --- stukken ------------------------------------------------------------------------------------------
+
+def upload(name="notitie.txt", content=b"Stuk voor de vergadering over de energietoeslag."):
+    return {"bestand": (io.BytesIO(content), name)}
+
+
+def test_a_stuk_is_uploaded_to_the_library_and_shown_with_its_item(client, auth, secretary, member, make_meeting):
+    meeting = make_meeting()
+    item = meeting.items[1]
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data=upload(),
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    auth.logout()
+    auth.login(member)
+    html = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "notitie.txt" in html and "/download" in html and "later toegevoegd" not in html
+    document_id = int(html.split("/documenten/")[1].split('"')[0])
+    assert item.title in client.get(f"/documenten/{document_id}").text  # the document says where it is used
+    auth.logout()
+    assert "notitie.txt" not in client.get(f"/vergaderingen/{meeting.id}").text  # guests: 404 on members-only
+
+
+def test_a_stuk_after_the_deadline_is_marked_late_and_can_be_taken_off(client, auth, secretary, make_meeting):
+    meeting = make_meeting(days_ahead=2)
+    item = meeting.items[0]
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data=upload(),
+                content_type="multipart/form-data")
+    html = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "later toegevoegd" in html
+    document_id = int(html.split("/documenten/")[1].split('"')[0])
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken/{document_id}/weghalen")
+    assert f'href="/documenten/{document_id}"' not in client.get(f"/vergaderingen/{meeting.id}").text
+    assert client.get(f"/documenten/{document_id}").status_code == 200  # still in the library
+
+
+def test_a_wrong_file_or_nothing_chosen_gets_a_message(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    item = meeting.items[0]
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken",
+                           data=upload("rapport.pdf", b"MZ\x90\x00 not a pdf"), content_type="multipart/form-data",
+                           follow_redirects=True)
+    assert response.status_code == 200 and 'class="flash flash-error"' in response.text
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data={},
+                           follow_redirects=True)
+    assert "Kies een bestand of een document uit de bibliotheek." in response.text

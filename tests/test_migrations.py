@@ -5,6 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from cpweb import init_migrations
+from cpweb.database import alembic_include_name
 from cpweb.extensions import db
 from tests.conftest import make_test_app
 
@@ -15,7 +16,8 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+            context = MigrationContext.configure(connection, opts={"render_as_batch": True,
+                                                                "include_name": alembic_include_name})
             assert compare_metadata(context, db.metadata) == []
 
 

@@ -87,3 +87,12 @@ def signal_receiving_body_ids() -> set[int]:
     """The bodies whose members handle incoming signals."""
     query = db.select(Body.id).filter_by(receives_signals=True, is_active=True)
     return set(db.session.scalars(query))
+
+
+def members_of_bodies(body_ids):
+    """Active members of these bodies, each once, by name."""
+    from ..auth.models import User
+
+    query = (db.select(User).join(Membership).filter(Membership.body_id.in_(list(body_ids)), User.is_active_member)
+             .distinct().order_by(User.name))
+    return list(db.session.scalars(query))

@@ -1,27 +1,28 @@
-"""`flask --app app cpweb send-reminders`: mail the members of meetings that are coming up (for cron)."""
+"""`flask --app app cpweb send-reminders`: mail the members of what is coming up (for cron)."""
 import click
 
 from ..cli import cpweb_cli
 from ..database import utcnow
 from ..jobs import cron_job, job_context
+from ..reminders import reminder_sender, send_all
 from . import logic, notices
 
 
-def send_reminders(now=None) -> tuple[int, int]:
-    """(meetings, mails). Each meeting is claimed before mailing, so two runs never remind twice."""
+@reminder_sender("meetings")
+def send_reminders(now=None) -> int:
+    """Each meeting is claimed before mailing, so two runs never remind twice. Returns the mails sent."""
     now = now or utcnow()
-    meetings = mails = 0
+    mails = 0
     for meeting in logic.due_for_reminder(now):
         if logic.claim_reminder(meeting, now):
-            meetings += 1
             mails += notices.send_reminder(meeting)
-    return meetings, mails
+    return mails
 
 
 @cron_job("send-reminders")
 @cpweb_cli.command("send-reminders")
 def send_reminders_command():
-    """Send the reminders that are due; safe to run every few minutes."""
+    """Send the reminders that are due (meetings, activities); safe to run every few minutes."""
     with job_context():
-        meetings, mails = send_reminders()
-    click.echo(f"send-reminders: {meetings} vergaderingen, {mails} e-mails")
+        sent = send_all(utcnow())
+    click.echo("send-reminders: " + ", ".join(f"{name} {count} e-mails" for name, count in sent.items()))

@@ -95,6 +95,17 @@ def meetings_query(user, *, upcoming: bool, body_id: int | None = None, now: dat
     return query.filter(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
 
 
+def meetings_by_id(ids) -> dict[int, Meeting]:
+    """For other features that link to meetings, with the body loaded."""
+    query = db.select(Meeting).filter(Meeting.id.in_(list(ids))).options(selectinload(Meeting.body))
+    return {m.id: m for m in db.session.scalars(query)}
+
+
+def recent_meetings_of(body_id: int, limit: int = 20) -> list[Meeting]:
+    return list(db.session.scalars(db.select(Meeting).filter(Meeting.body_id == body_id)
+                                   .order_by(Meeting.starts_at.desc()).limit(limit)))
+
+
 def next_meetings(user, limit: int = 3) -> list[Meeting]:
     return list(db.session.scalars(meetings_query(user, upcoming=True).limit(limit)))
 

@@ -7,12 +7,13 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of, body_section
 from ..database import paginate, utcnow
+from ..documents.logic import UploadError
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local, from_local, local_today
 from ..rendering import redirect_to, render
-from . import commands, demo, feeds, logic, notices, rules  # noqa: F401 (commands and demo register themselves)
+from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm, SettingsForm)
 from .models import Commitment, Meeting
@@ -168,9 +169,12 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     forms.setdefault("item_form", AgendaItemForm(formdata=None))
     attendance = logic.attendance_of(meeting, current_user)
     forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
+    deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
+    attached = stukken.stukken_of(meeting, current_user)
     return render(
         "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
-        deadline=rules.documents_deadline(meeting.starts_at, settings.documents_days),
+        stukken=attached, late_documents=stukken.late_documents(attached, deadline),
+        choosable=stukken.choosable(current_user) if manage else [], deadline=deadline,
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
         action_items=logic.open_action_items([meeting.body_id]) if member else [],
@@ -254,6 +258,44 @@ def remove_item(meeting_id: int, item_id: int):
     logic.remove_item(meeting, item)
     db.session.commit()
     return _after_agenda_change(meeting, _("‘%(title)s’ staat niet meer op de agenda.", title=item.title))
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
+@login_required
+def attach(meeting_id: int, item_id: int):
+    """Attach a stuk to an agenda item: a new file (stored in the library) or a document already there."""
+    meeting = logic.get_managed_meeting_or_404(meeting_id)
+    item = logic.get_item_or_404(meeting, item_id)
+    upload = request.files.get("bestand")
+    if upload is not None and upload.filename:
+        try:
+            document = stukken.attach_upload(meeting, item, upload, current_user)
+        except UploadError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+            return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    else:
+        chosen = request.form.get("document", "")
+        document = stukken.attach_existing(item, int(chosen), current_user) if chosen.isdigit() else None
+        if document is None:
+            flash(_("Kies een bestand of een document uit de bibliotheek."), "error")
+            return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    meeting.sequence += 1
+    db.session.commit()
+    flash(_("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title, item=item.title), "success")
+    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
+@login_required
+def detach(meeting_id: int, item_id: int, document_id: int):
+    """Take a stuk off an agenda item; the document stays in the library."""
+    meeting = logic.get_managed_meeting_or_404(meeting_id)
+    item = logic.get_item_or_404(meeting, item_id)
+    stukken.detach(item, document_id)
+    db.session.commit()
+    flash(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."), "success")
+    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
 
 
 @bp.route("/<int:meeting_id>/aanwezigheid", methods=["POST"])

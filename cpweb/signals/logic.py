@@ -186,6 +186,11 @@ def find_by_reference(reference: str) -> Signal | None:
     return db.session.scalar(db.select(Signal).filter_by(reference=reference.upper()))
 
 
+def signals_by_id(ids) -> dict[int, Signal]:
+    """For other features that link to signals (an advice draws on them)."""
+    return {s.id: s for s in db.session.scalars(db.select(Signal).filter(Signal.id.in_(list(ids))))}
+
+
 def change_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "",
                   original: Signal | None = None) -> bool:
     """Move along the transition table; returns False for a change the table does not allow."""

@@ -14,7 +14,7 @@ from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..home import home_section
 from ..rendering import redirect_to, render
-from . import commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves)
+from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalCategory, SignalEvent
 

@@ -1,0 +1,118 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField, URLField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+
+from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, email_field, name_field, strip
+from . import rules
+
+DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
+TIME_MESSAGE = _l("Vul een tijd in zoals 19:30.")
+
+
+def _length(n):
+    return Length(max=n, message=_l("Gebruik hoogstens %(n)s tekens.", n=n))
+
+
+def _link(label):
+    return URLField(label, filters=[strip], validators=[
+        Optional(), URL(require_tld=True, message=_l("Vul een link in die begint met https://.")), _length(500)])
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Titel"), filters=[strip], validators=[DataRequired(_l("Vul een titel in.")),
+                                                                   _length(rules.MAX_TITLE)])
+    description = TextAreaField(_l("Beschrijving"), filters=[strip], render_kw={"rows": 6},
+                                description=_l("U kunt Markdown gebruiken: **vet**, *schuin*, een lijst met - ."),
+                                validators=[Length(max=10_000, message=_l("Gebruik hoogstens %(n)s tekens.", n="10.000"))])
+    kind = ChoiceField(_l("Soort activiteit"), choices=choice_list(rules.KINDS),
+                       validators=[InputRequired(_l("Kies de soort activiteit."))])
+    organiser = ChoiceField(_l("Wie organiseert het?"), choices=choice_list(rules.ORGANISERS),
+                            validators=[InputRequired(_l("Kies wie het organiseert."))])
+    organiser_name = StringField(_l("Naam van de organisator (niet verplicht)"), filters=[strip], validators=[_length(120)])
+    scope = RadioChoiceField(_l("Voor wie is het bedoeld?"), choices=choice_list(rules.SCOPES), default="regionaal",
+                             validators=[InputRequired(_l("Kies lokaal, regionaal of landelijk."))])
+    day = DateField(_l("Datum"), validators=[InputRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
+    start = TimeField(_l("Begintijd"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE)
+    end_day = DateField(_l("Laatste dag (alleen als het meer dagen duurt)"), validators=[Optional()],
+                        invalid_value_message=DATE_MESSAGE)
+    end = TimeField(_l("Eindtijd"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE)
+    location = StringField(_l("Plaats (niet verplicht)"), filters=[strip], validators=[_length(200)])
+    online_url = _link(_l("Link om online mee te doen (niet verplicht)"))
+    external_url = _link(_l("Meer informatie op een andere website (niet verplicht)"))
+    audience = RadioChoiceField(_l("Wie mag zich aanmelden?"), choices=choice_list(rules.AUDIENCES),
+                                default=rules.MEMBERS, validators=[InputRequired(_l("Kies wie zich mag aanmelden."))])
+    bodies = CheckboxesField(_l("Organen"), choices=[], coerce=int)
+    capacity = IntegerField(_l("Aantal plaatsen (niet verplicht)"), validators=[Optional(), NumberRange(
+        min=1, max=10_000, message=_l("Kies een aantal van 1 of meer. Laat het leeg als er geen grens is."))],
+        description=_l("Leeg: geen grens."))
+    signup_deadline = DateField(_l("Aanmelden kan tot en met (niet verplicht)"), validators=[Optional()],
+                                invalid_value_message=DATE_MESSAGE)
+    contact = StringField(_l("Contactpersoon (niet verplicht)"), filters=[strip], validators=[_length(200)])
+
+    def validate_end(self, field):
+        last_day = self.end_day.data or self.day.data
+        if self.day.data and last_day and self.start.data and field.data:
+            if (last_day, field.data) <= (self.day.data, self.start.data):
+                raise ValidationError(_l("Kies een einde na het begin."))
+
+    def validate_end_day(self, field):
+        if field.data and self.day.data and (field.data - self.day.data).days >= rules.MAX_DAYS:
+            raise ValidationError(_l("Een activiteit duurt hoogstens %(n)s dagen.", n=rules.MAX_DAYS))
+
+    def validate_bodies(self, field):
+        if self.audience.data == rules.BODIES and not field.data:
+            raise ValidationError(_l("Kies minstens één orgaan."))
+
+    def validate_signup_deadline(self, field):
+        if field.data and self.day.data and field.data > (self.end_day.data or self.day.data):
+            raise ValidationError(_l("Kies een datum voor het einde van de activiteit."))
+
+    def activity_fields(self) -> dict:
+        names = ("title", "description", "kind", "organiser", "organiser_name", "scope", "day", "start", "end_day",
+                 "end", "location", "online_url", "external_url", "audience", "capacity", "signup_deadline", "contact")
+        return {name: (getattr(self, name).data if getattr(self, name).data is not None else
+                       (None if name in ("capacity", "signup_deadline", "end_day") else "")) for name in names}
+
+
+class GuestSignupForm(FlaskForm):
+    name = name_field(_l("Uw naam"))
+    email = email_field(_l("Uw e-mailadres"))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Waarom niet? De indiener leest dit."), filters=[strip], render_kw={"rows": 3},
+                           validators=[DataRequired(_l("Schrijf op waarom het voorstel niet doorgaat.")), _length(500)])
+
+
+class ReportForm(FlaskForm):
+    report = TextAreaField(_l("Verslag"), filters=[strip], render_kw={"rows": 10},
+                           description=_l("Wat werd er gezegd? Zo kunnen leden die er niet waren het teruglezen."),
+                           validators=[Length(max=20_000, message=_l("Gebruik hoogstens %(n)s tekens.", n="20.000"))])
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    soort = ChoiceField(_l("Soort"), choices=choice_list([("", _l("Alle"))] + list(rules.KINDS.items())),
+                        validators=[Optional()])
+    bereik = ChoiceField(_l("Bereik"), choices=choice_list([("", _l("Alle"))] + list(rules.SCOPES.items())),
+                         validators=[Optional()])
+    organisator = ChoiceField(_l("Organisator"), choices=choice_list([("", _l("Alle"))] + list(rules.ORGANISERS.items())),
+                              validators=[Optional()])
+    maand = StringField(_l("Maand"), filters=[strip], description=_l("Bijvoorbeeld 2026-05."),
+                        validators=[Optional(), Length(max=7)], render_kw={"inputmode": "numeric"})
+
+    def validate_maand(self, field):
+        if field.data and self.month() is None:
+            raise ValidationError(_l("Vul een maand in zoals 2026-05."))
+
+    def month(self) -> date | None:
+        try:
+            year, month = (int(part) for part in (self.maand.data or "").split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            return None

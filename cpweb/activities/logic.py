@@ -1,0 +1,391 @@
+"""What activities do: who sees them, sign-ups with a waiting list, guests, proposals, mails."""
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import selectinload
+
+from ..auth.roles import SECRETARY
+from ..calendar.ical import calendar_file
+from ..calendar.sources import CalendarEvent, calendar_source
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import datetime_long, from_local
+from ..mail import send_mail
+from ..privacy import Processing, processing
+from ..reminders import reminder_sender
+from ..retention import purger
+from . import rules
+from .models import Activity, Signup, activity_bodies
+
+# --- who may see and do what --------------------------------------------------------------------
+
+
+def can_manage(user) -> bool:
+    """Secretaries and admins publish, change and cancel activities."""
+    return user.is_authenticated and user.has_role(SECRETARY)
+
+
+def visible_filter(user):
+    """Published activities this visitor may see (managers also see proposals and cancelled ones)."""
+    if can_manage(user):
+        return Activity.status != rules.DECLINED
+    shown = Activity.status.in_([rules.PUBLISHED, rules.CANCELLED])
+    if not user.is_authenticated:
+        return and_(shown, Activity.audience == rules.EVERYONE)
+    in_my_bodies = Activity.id.in_(db.select(activity_bodies.c.activity_id)
+                                   .where(activity_bodies.c.body_id.in_(list(user.body_ids))))
+    return and_(shown, or_(Activity.audience.in_([rules.EVERYONE, rules.MEMBERS]), in_my_bodies))
+
+
+def can_see(user, activity: Activity) -> bool:
+    if can_manage(user) or (user.is_authenticated and activity.proposed_by_id == user.id):
+        return True
+    if activity.status not in (rules.PUBLISHED, rules.CANCELLED):
+        return False
+    if activity.audience == rules.EVERYONE:
+        return True
+    if not user.is_authenticated:
+        return False
+    return activity.audience == rules.MEMBERS or bool({b.id for b in activity.bodies} & user.body_ids)
+
+
+def get_activity_or_404(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id, options=[selectinload(Activity.bodies)])
+    if activity is None or not can_see(current_user, activity):
+        abort(404)
+    return activity
+
+
+def activities_query(user, *, archive: bool, kind=None, scope=None, organiser=None, month: date | None = None,
+                     now: datetime | None = None):
+    now = now or utcnow()
+    query = db.select(Activity).filter(visible_filter(user))
+    for column, value in ((Activity.kind, kind), (Activity.scope, scope), (Activity.organiser, organiser)):
+        if value:
+            query = query.filter(column == value)
+    if month:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        query = query.filter(overlapping(from_local(month, time()), from_local(following, time())))
+    if archive:
+        return query.filter(Activity.ends_at < now).order_by(Activity.starts_at.desc())
+    return query.filter(overlapping(now, None)).order_by(Activity.starts_at)
+
+
+def overlapping(start: datetime, end: datetime | None):
+    """Activities that touch [start, end). The bound on the start (no activity lasts longer than
+    MAX_DAYS) lets the database walk the start-time index instead of every row."""
+    conditions = [Activity.ends_at > start, Activity.starts_at > start - timedelta(days=rules.MAX_DAYS)]
+    if end is not None:
+        conditions.append(Activity.starts_at < end)
+    return and_(*conditions)
+
+
+def taken_counts(activity_ids) -> dict[int, int]:
+    """Confirmed places per activity, for a whole page in one query."""
+    rows = db.session.execute(db.select(Signup.activity_id, func.count()).filter(
+        Signup.activity_id.in_(list(activity_ids)), Signup.status == rules.CONFIRMED).group_by(Signup.activity_id))
+    return dict(rows.all())
+
+
+def my_signups(user, activity_ids) -> dict[int, Signup]:
+    if not user.is_authenticated:
+        return {}
+    query = db.select(Signup).filter(Signup.user_id == user.id, Signup.activity_id.in_(list(activity_ids)),
+                                     Signup.status != rules.WITHDRAWN)
+    return {s.activity_id: s for s in db.session.scalars(query)}
+
+
+# --- creating and changing ------------------------------------------------------------------------
+
+def save_activity(activity: Activity | None, fields: dict, bodies, proposer=None) -> Activity:
+    """Create or change an activity. A proposal by a member waits for a secretary."""
+    day, start, end_day, end = fields.pop("day"), fields.pop("start"), fields.pop("end_day"), fields.pop("end")
+    deadline = fields.pop("signup_deadline")
+    if activity is None:
+        activity = Activity(status=rules.PUBLISHED if proposer is None else rules.PROPOSED,
+                            proposed_by_id=proposer.id if proposer else None)
+        db.session.add(activity)
+    else:
+        activity.sequence += 1
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.starts_at = from_local(day, start)
+    activity.ends_at = from_local(end_day or day, end)
+    activity.signup_deadline = from_local(deadline, time(23, 59)) if deadline else None
+    activity.bodies = list(bodies) if activity.audience == rules.BODIES else []
+    return activity
+
+
+def moved(activity: Activity, before: tuple) -> bool:
+    return before != (activity.starts_at, activity.ends_at, activity.location)
+
+
+def cancel(activity: Activity) -> None:
+    activity.status = rules.CANCELLED
+    activity.sequence += 1
+
+
+def review(activity: Activity, publish: bool, reason: str = "") -> None:
+    if activity.status != rules.PROPOSED:
+        abort(409)
+    activity.status = rules.PUBLISHED if publish else rules.DECLINED
+    activity.decline_reason = "" if publish else reason
+
+
+def proposals() -> list[Activity]:
+    return list(db.session.scalars(db.select(Activity).filter_by(status=rules.PROPOSED)
+                                   .options(selectinload(Activity.proposed_by)).order_by(Activity.starts_at)))
+
+
+def proposals_of(user) -> list[Activity]:
+    return list(db.session.scalars(db.select(Activity).filter(
+        Activity.proposed_by_id == user.id, Activity.status.in_([rules.PROPOSED, rules.DECLINED]))
+        .order_by(Activity.created_at.desc())))
+
+
+# --- sign-ups -------------------------------------------------------------------------------------
+
+class SignupRefused(Exception):
+    """Said to the person in Dutch: closed, cancelled, or not for them."""
+
+
+def _lock(activity: Activity) -> None:
+    """Start the write first, so a second sign-up at the same moment waits for this one to commit.
+
+    On SQLite the UPDATE takes the database's write lock; on PostgreSQL it locks the row.
+    """
+    db.session.commit()
+    db.session.execute(db.update(Activity).where(Activity.id == activity.id)
+                       .values(signup_version=Activity.signup_version + 1))
+
+
+def _taken(activity: Activity) -> int:
+    return db.session.scalar(db.select(func.count()).select_from(Signup).filter(
+        Signup.activity_id == activity.id, Signup.status == rules.CONFIRMED))
+
+
+def check_open(activity: Activity, now: datetime | None = None) -> None:
+    if activity.status != rules.PUBLISHED:
+        raise SignupRefused(_("U kunt zich niet aanmelden: deze activiteit gaat niet door."))
+    if rules.sign_up_closed(now or utcnow(), activity.signup_deadline, activity.starts_at):
+        raise SignupRefused(_("Aanmelden kan niet meer: de aanmeldtermijn is voorbij."))
+
+
+def sign_up(activity: Activity, user) -> Signup:
+    """A place, or a place on the waiting list. Signing up twice changes nothing."""
+    check_open(activity)
+    _lock(activity)
+    signup = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, user_id=user.id))
+    if signup is None or signup.status == rules.WITHDRAWN:
+        signup = signup or Signup(activity_id=activity.id, user_id=user.id)
+        signup.status = rules.new_place_status(activity.capacity, _taken(activity))
+        signup.created_at = utcnow()  # a returning member joins the back of the queue
+        db.session.add(signup)
+    db.session.commit()
+    return signup
+
+
+def withdraw(activity: Activity, signup: Signup) -> Signup | None:
+    """Give up a place or a place in the queue; the first in the queue moves up. Returns who moved up."""
+    _lock(activity)
+    had_place = signup.status == rules.CONFIRMED
+    signup.status = rules.WITHDRAWN
+    promoted = None
+    if had_place:
+        promoted = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, status=rules.WAITING)
+                                     .order_by(Signup.created_at, Signup.id).limit(1))
+        if promoted is not None:
+            promoted.status = rules.CONFIRMED
+    db.session.commit()
+    if promoted is not None:
+        _mail_signup(promoted, _("U heeft een plaats: %(title)s", title=activity.title),
+                     _("Er is een plaats vrijgekomen. U staat nu aangemeld voor ‘%(title)s’ op %(when)s.",
+                       title=activity.title, when=datetime_long(activity.starts_at)), with_ics=True)
+    return promoted
+
+
+def my_signup(activity: Activity, user) -> Signup | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(db.select(Signup).filter(Signup.activity_id == activity.id, Signup.user_id == user.id,
+                                                      Signup.status != rules.WITHDRAWN))
+
+
+def guest_sign_up(activity: Activity, name: str, email: str) -> Signup:
+    """A guest's sign-up holds no place until they follow the link in the e-mail."""
+    check_open(activity)
+    if not activity.is_public:
+        abort(404)
+    signup = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, guest_email=email))
+    if signup is None:
+        signup = Signup(activity_id=activity.id, guest_name=name, guest_email=email, status=rules.UNCONFIRMED)
+        db.session.add(signup)
+    elif signup.status in (rules.WITHDRAWN, rules.UNCONFIRMED):  # again, or the first link expired
+        signup.status, signup.guest_name, signup.created_at = rules.UNCONFIRMED, name, utcnow()
+    db.session.commit()
+    if signup.status == rules.UNCONFIRMED:
+        link = url_for("activities.guest_confirm", token=signup.token, _external=True)
+        send_mail(email, _("Bevestig uw aanmelding: %(title)s", title=activity.title),
+                  _("U meldde zich aan voor ‘%(title)s’ op %(when)s.\n\nBevestig uw aanmelding binnen 24 uur met "
+                    "deze link: %(link)s\n\nHeeft u zich niet aangemeld? Dan hoeft u niets te doen.",
+                    title=activity.title, when=datetime_long(activity.starts_at), link=link))
+    return signup
+
+
+def signup_by_token_or_404(token: str) -> Signup:
+    signup = db.session.scalar(db.select(Signup).filter_by(token=token).options(selectinload(Signup.activity))) \
+        if len(token) <= 64 else None
+    if signup is None or signup.user_id is not None:
+        abort(404)
+    return signup
+
+
+def confirm_guest(signup: Signup, now: datetime | None = None) -> Signup:
+    now = now or utcnow()
+    if signup.status != rules.UNCONFIRMED:
+        return signup
+    if now - signup.created_at > timedelta(hours=24):
+        raise SignupRefused(_("Deze link is verlopen. Meld u opnieuw aan."))
+    activity = signup.activity
+    check_open(activity, now)
+    _lock(activity)
+    signup.status = rules.new_place_status(activity.capacity, _taken(activity))
+    signup.created_at = now
+    db.session.commit()
+    _mail_signup(signup, _("Aangemeld: %(title)s", title=activity.title), _confirmation_text(signup), with_ics=True)
+    return signup
+
+
+def _confirmation_text(signup: Signup) -> str:
+    activity = signup.activity
+    text = (_("U staat aangemeld voor ‘%(title)s’ op %(when)s.", title=activity.title,
+              when=datetime_long(activity.starts_at)) if signup.status == rules.CONFIRMED
+            else _("De activiteit ‘%(title)s’ is vol. U staat op de wachtlijst. Komt er een plaats vrij? "
+                   "Dan krijgt u een e-mail.", title=activity.title))
+    if signup.user_id is None:
+        text += "\n\n" + _("Kunt u toch niet? Meld u af met deze link: %(link)s",
+                           link=url_for("activities.guest_withdraw", token=signup.token, _external=True))
+    return text
+
+
+def confirm_member(signup: Signup) -> None:
+    _mail_signup(signup, _("Aangemeld: %(title)s", title=signup.activity.title), _confirmation_text(signup),
+                 with_ics=signup.status == rules.CONFIRMED)
+
+
+def _mail_signup(signup: Signup, subject: str, body: str, with_ics: bool = False, kind: str | None = None) -> None:
+    attachments = [(f"activiteit-{signup.activity_id}.ics", "text/calendar", activity_ics(signup.activity))] \
+        if with_ics else ()
+    send_mail(signup.user or signup.guest_email, subject, body, kind=kind, attachments=attachments)
+
+
+def participants(activity: Activity) -> list[Signup]:
+    return list(db.session.scalars(db.select(Signup).filter(
+        Signup.activity_id == activity.id, Signup.status.in_([rules.CONFIRMED, rules.WAITING]))
+        .options(selectinload(Signup.user)).order_by(Signup.status, Signup.created_at, Signup.id)))
+
+
+def tell_participants(activity: Activity) -> int:
+    """A changed or cancelled activity: everyone with a place or in the queue hears of it."""
+    if activity.is_cancelled:
+        subject = _("Afgelast: %(title)s", title=activity.title)
+        body = _("De activiteit ‘%(title)s’ van %(when)s gaat niet door.", title=activity.title,
+                 when=datetime_long(activity.starts_at))
+    else:
+        subject = _("Gewijzigd: %(title)s", title=activity.title)
+        body = _("De activiteit ‘%(title)s’ is verplaatst of heeft een andere plek. Nieuw: %(when)s, %(where)s.\n\n%(url)s",
+                 title=activity.title, when=datetime_long(activity.starts_at), where=activity.location or "-",
+                 url=url_for("activities.show", activity_id=activity.id, _external=True))
+    signups = participants(activity)
+    for signup in signups:
+        _mail_signup(signup, subject, body, with_ics=True, kind="updates")
+    return len(signups)
+
+
+def upcoming_for(user, limit: int = 5) -> list[tuple[Activity, Signup]]:
+    """"Mijn activiteiten": what the member signed up for."""
+    rows = db.session.execute(db.select(Activity, Signup).join(Signup, Signup.activity_id == Activity.id).filter(
+        Signup.user_id == user.id, Signup.status.in_([rules.CONFIRMED, rules.WAITING]),
+        Activity.ends_at >= utcnow(), Activity.status == rules.PUBLISHED).order_by(Activity.starts_at).limit(limit))
+    return [tuple(row) for row in rows]
+
+
+# --- calendar -------------------------------------------------------------------------------------
+
+def activity_event(activity: Activity) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"activity-{activity.id}", title=activity.title, starts_at=activity.starts_at, ends_at=activity.ends_at,
+        url=url_for("activities.show", activity_id=activity.id), kind="activity", kind_label=activity.kind_label,
+        body_name=activity.organiser_label,
+        location=" · ".join(part for part in (activity.location, activity.online_url) if part),
+        cancelled=activity.is_cancelled, sequence=activity.sequence, changed_at=activity.updated_at,
+        public=activity.is_public)
+
+
+@calendar_source
+def activities_in_calendar(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
+    if body_id:  # activities are the region's, not one body's
+        return []
+    query = db.select(Activity).filter(visible_filter(user), Activity.status != rules.PROPOSED,
+                                       overlapping(start, end))
+    return [activity_event(a) for a in db.session.scalars(query)]
+
+
+def activity_ics(activity: Activity) -> bytes:
+    return calendar_file([activity_event(activity)], _("Activiteit"))
+
+
+# --- reminders, privacy ---------------------------------------------------------------------------
+
+@reminder_sender("activities")
+def send_reminders(now: datetime | None = None) -> int:
+    """One reminder a day before, to everyone with a place; claimed first so two runs never both send."""
+    now = now or utcnow()
+    due = db.session.scalars(db.select(Activity).filter(
+        Activity.status == rules.PUBLISHED, Activity.reminder_sent_at.is_(None),
+        Activity.starts_at > now, Activity.starts_at <= now + timedelta(days=1))).all()
+    sent = 0
+    for activity in due:
+        claimed = db.session.execute(db.update(Activity).where(Activity.id == activity.id,
+                                                               Activity.reminder_sent_at.is_(None))
+                                     .values(reminder_sent_at=now)).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        for signup in participants(activity):
+            if signup.status == rules.CONFIRMED:
+                _mail_signup(signup, _("Herinnering: %(title)s", title=activity.title),
+                             _("Morgen is ‘%(title)s’: %(when)s, %(where)s.", title=activity.title,
+                               when=datetime_long(activity.starts_at), where=activity.location or activity.online_url),
+                             kind="reminders")
+                sent += 1
+    return sent
+
+
+processing(Processing(
+    name=_l("Aanmeldingen voor activiteiten"),
+    purpose=_l("Weten wie er komt, de wachtlijst bijhouden en deelnemers op de hoogte houden."),
+    people=_l("Leden, en gasten die zich aanmelden voor een openbare activiteit"),
+    data=_l("Van leden: wie zich aanmeldde. Van gasten: naam en e-mailadres."),
+    recipients=_l("Secretarissen en beheerders, en de organisator (lijst van deelnemers)."),
+    retention=lambda config: _l("Gegevens van gasten: %(days)s dagen na de activiteit. Niet bevestigde "
+                                "aanmeldingen: na 24 uur.", days=config["ACTIVITY_GUEST_RETENTION_DAYS"]),
+))
+
+
+@purger("guest sign-ups")
+def purge_guests(now: datetime, dry_run: bool) -> int:
+    """Guests' names and e-mail addresses go a month after the activity; unconfirmed ones after a day."""
+    cutoff = now - timedelta(days=current_app.config["ACTIVITY_GUEST_RETENTION_DAYS"])
+    past = db.select(Activity.id).filter(Activity.ends_at < cutoff)
+    due = db.select(Signup.id).filter(Signup.user_id.is_(None), or_(
+        Signup.activity_id.in_(past),
+        and_(Signup.status == rules.UNCONFIRMED, Signup.created_at < now - timedelta(hours=24))))
+    ids = list(db.session.scalars(due))
+    if not dry_run and ids:
+        db.session.execute(db.delete(Signup).where(Signup.id.in_(ids)))
+    return len(ids)

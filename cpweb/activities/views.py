@@ -1,0 +1,260 @@
+import csv
+import io
+
+from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import login_required, permission_required
+from ..bodies.logic import active_bodies
+from ..database import paginate, utcnow
+from ..extensions import db, limiter
+from ..forms import choice_list
+from ..home import home_section
+from ..i18n import as_local
+from ..rendering import redirect_to, render
+from . import annual, demo, logic, rules  # noqa: F401 (demo registers itself; annual adds a report section)
+from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
+from .models import Activity
+
+bp = Blueprint("activities", __name__, url_prefix="/activiteiten")
+secretary_required = permission_required(logic.can_manage)
+
+
+@bp.route("/")
+def index():
+    """Upcoming activities (or the archive), with filters; guests see those open to everyone."""
+    filters = FilterForm(formdata=request.args)
+    archive = request.args.get("archief") == "1"
+    if not filters.validate():
+        return render("activities/index.html", block="activity_list", filters=filters, page=None, archive=archive,
+                      taken={}, mine={}, status=422, has_errors=True)
+    query = logic.activities_query(current_user, archive=archive, kind=filters.soort.data, scope=filters.bereik.data,
+                                   organiser=filters.organisator.data, month=filters.month())
+    page = paginate(query)
+    ids = [a.id for a in page.items]
+    filter_args = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    return render("activities/index.html", block="activity_list", filters=filters, page=page, archive=archive,
+                  taken=logic.taken_counts(ids), mine=logic.my_signups(current_user, ids), filter_args=filter_args,
+                  proposals=logic.proposals() if logic.can_manage(current_user) else [],
+                  my_proposals=logic.proposals_of(current_user) if current_user.is_authenticated else [])
+
+
+def _form(activity: Activity | None = None) -> ActivityForm:
+    if activity is None:
+        form = ActivityForm()
+    else:
+        starts, ends = as_local(activity.starts_at), as_local(activity.ends_at)
+        form = ActivityForm(obj=activity, day=starts.date(), start=starts.time(), end=ends.time(),
+                            end_day=ends.date() if ends.date() != starts.date() else None,
+                            signup_deadline=as_local(activity.signup_deadline).date() if activity.signup_deadline else None,
+                            bodies=[b.id for b in activity.bodies])
+    form.bodies.choices = choice_list((b.id, b.name) for b in active_bodies())
+    return form
+
+
+def _chosen_bodies(form: ActivityForm):
+    return [b for b in active_bodies() if b.id in (form.bodies.data or [])]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def new():
+    """Secretaries publish an activity; any other member proposes one for a secretary to publish."""
+    form = _form()
+    if form.validate_on_submit():
+        proposer = None if logic.can_manage(current_user) else current_user
+        activity = logic.save_activity(None, form.activity_fields(), _chosen_bodies(form), proposer=proposer)
+        db.session.commit()
+        flash(_("De activiteit staat in de agenda.") if proposer is None
+              else _("Dank u. Een secretaris kijkt naar uw voorstel."), "success")
+        return redirect_to(url_for("activities.show", activity_id=activity.id))
+    return render("activities/form.html", form=form, activity=None, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:activity_id>/bewerken", methods=["GET", "POST"])
+@secretary_required
+def edit(activity_id: int):
+    """Change an activity; people who signed up hear of a new time or place."""
+    activity = logic.get_activity_or_404(activity_id)
+    form = _form(activity)
+    if form.validate_on_submit():
+        before = (activity.starts_at, activity.ends_at, activity.location)
+        logic.save_activity(activity, form.activity_fields(), _chosen_bodies(form))
+        db.session.commit()
+        if logic.moved(activity, before):
+            logic.tell_participants(activity)
+        flash(_("De activiteit is opgeslagen."), "success")
+        return redirect_to(url_for("activities.show", activity_id=activity.id))
+    return render("activities/form.html", form=form, activity=activity, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:activity_id>")
+def show(activity_id: int):
+    """One activity with sign-up; secretaries also see who comes."""
+    activity = logic.get_activity_or_404(activity_id)
+    return _show(activity)
+
+
+def _show(activity: Activity, status: int = 200, **forms):
+    manage = logic.can_manage(current_user)
+    taken = logic.taken_counts([activity.id]).get(activity.id, 0)
+    forms.setdefault("guest_form", GuestSignupForm(formdata=None))
+    forms.setdefault("decline_form", DeclineForm(formdata=None))
+    closed = activity.status != rules.PUBLISHED or rules.sign_up_closed(utcnow(), activity.signup_deadline,
+                                                                        activity.starts_at)
+    return render("activities/show.html", block="signup", status=status, has_errors=status >= 400, activity=activity,
+                  manage=manage, taken=taken, places_left=rules.places_left(activity.capacity, taken),
+                  closed=closed, signup=logic.my_signup(activity, current_user),
+                  participants=logic.participants(activity) if manage else [], **forms)
+
+
+def _after_signup_change(activity: Activity, message: str):
+    flash(message, "success")
+    if request.htmx:
+        return _show(activity)
+    return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="signup"))
+
+
+@bp.route("/<int:activity_id>/aanmelden", methods=["POST"])
+@login_required
+def sign_up(activity_id: int):
+    """A member signs up in one click: a place, or the waiting list when it is full."""
+    activity = logic.get_activity_or_404(activity_id)
+    try:
+        signup = logic.sign_up(activity, current_user)
+    except logic.SignupRefused as refused:
+        return _show(activity, status=409, refusal=str(refused))
+    logic.confirm_member(signup)
+    return _after_signup_change(activity, _("U bent aangemeld.") if signup.status == rules.CONFIRMED
+                                else _("De activiteit is vol. U staat op de wachtlijst."))
+
+
+@bp.route("/<int:activity_id>/afmelden", methods=["POST"])
+@login_required
+def withdraw(activity_id: int):
+    """A member gives up their place; the first on the waiting list gets it."""
+    activity = logic.get_activity_or_404(activity_id)
+    signup = logic.my_signup(activity, current_user)
+    if signup is not None:
+        logic.withdraw(activity, signup)
+    return _after_signup_change(activity, _("U bent afgemeld."))
+
+
+@bp.route("/<int:activity_id>/gast", methods=["POST"])
+@limiter.limit("10 per hour")
+def guest_sign_up(activity_id: int):
+    """A guest signs up for an activity open to everyone; the place waits for the e-mail link."""
+    activity = logic.get_activity_or_404(activity_id)
+    if not activity.is_public:
+        abort(404)
+    form = GuestSignupForm()
+    if not form.validate():
+        return _show(activity, status=422, guest_form=form)
+    try:
+        logic.guest_sign_up(activity, form.name.data, form.email.data)
+    except logic.SignupRefused as refused:
+        return _show(activity, status=409, refusal=str(refused), guest_form=form)
+    return render("activities/guest_sent.html", activity=activity, email=form.email.data)
+
+
+@bp.route("/aanmelding/<token>", methods=["GET", "POST"])
+def guest_confirm(token: str):
+    """The link in a guest's e-mail. Confirming takes a click, so a mail scanner opening the link does nothing."""
+    signup = logic.signup_by_token_or_404(token)
+    refusal = None
+    if request.method == "POST":  # CSRF is checked for every POST by Flask-WTF
+        try:
+            logic.confirm_guest(signup)
+        except logic.SignupRefused as refused:
+            refusal = str(refused)
+    return render("activities/guest_confirm.html", signup=signup, activity=signup.activity, refusal=refusal,
+                  status=409 if refusal else 200)
+
+
+@bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
+def guest_withdraw(token: str):
+    """A guest cancels with the link from the confirmation."""
+    signup = logic.signup_by_token_or_404(token)
+    if request.method == "POST" and signup.status != rules.WITHDRAWN:
+        logic.withdraw(signup.activity, signup)
+    return render("activities/guest_withdraw.html", signup=signup, activity=signup.activity)
+
+
+@bp.route("/<int:activity_id>/afgelasten", methods=["POST"])
+@secretary_required
+def cancel(activity_id: int):
+    """Cancel: it stays in the list as cancelled, and whoever signed up hears of it."""
+    activity = logic.get_activity_or_404(activity_id)
+    if not activity.is_cancelled:
+        logic.cancel(activity)
+        db.session.commit()
+        logic.tell_participants(activity)
+    flash(_("De activiteit is afgelast. Wie zich had aangemeld, krijgt bericht."), "success")
+    return redirect_to(url_for("activities.show", activity_id=activity.id))
+
+
+@bp.route("/<int:activity_id>/beoordelen", methods=["POST"])
+@secretary_required
+def review(activity_id: int):
+    """Publish a member's proposal, or decline it with a reason the proposer reads."""
+    activity = logic.get_activity_or_404(activity_id)
+    if request.form.get("besluit") == "publiceren":
+        logic.review(activity, publish=True)
+        message = _("Het voorstel staat nu in de agenda.")
+    else:
+        form = DeclineForm()
+        if not form.validate():
+            return _show(activity, status=422, decline_form=form)
+        logic.review(activity, publish=False, reason=form.reason.data)
+        message = _("Het voorstel is afgewezen. De indiener ziet de reden.")
+    db.session.commit()
+    flash(message, "success")
+    return redirect_to(url_for("activities.show", activity_id=activity.id))
+
+
+@bp.route("/<int:activity_id>/verslag", methods=["GET", "POST"])
+@secretary_required
+def report(activity_id: int):
+    """After the activity: a short report, so members who were not there can read back what was said."""
+    activity = logic.get_activity_or_404(activity_id)
+    form = ReportForm(obj=activity)
+    if form.validate_on_submit():
+        activity.report = form.report.data or ""
+        db.session.commit()
+        flash(_("Het verslag is opgeslagen."), "success")
+        return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
+    return render("activities/report.html", form=form, activity=activity, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:activity_id>/deelnemers.csv")
+@secretary_required
+def participants_csv(activity_id: int):
+    """The list of participants for the organiser, as a spreadsheet."""
+    activity = logic.get_activity_or_404(activity_id)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Naam"), _("E-mailadres"), _("Status"), _("Aangemeld op")])
+    for signup in logic.participants(activity):
+        writer.writerow([signup.name, signup.email, signup.status_label, as_local(signup.created_at).strftime("%d-%m-%Y %H:%M")])
+    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{activity.id}.csv"'
+    return response
+
+
+@bp.route("/<int:activity_id>/agenda.ics")
+def ics(activity_id: int):
+    """This activity as an .ics download."""
+    activity = logic.get_activity_or_404(activity_id)
+    response = make_response(logic.activity_ics(activity))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="activiteit-{activity.id}.ics"'
+    return response
+
+
+@home_section(15)
+def my_activities_section(user):
+    if not user.is_authenticated:
+        return None
+    return "activities/_home.html", {"rows": logic.upcoming_for(user)}

@@ -1,0 +1,1 @@
+"""Advice dossiers: from a request or an idea to an outcome, with every step on a timeline."""

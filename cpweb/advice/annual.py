@@ -1,0 +1,23 @@
+"""The advice part of the annual report: advice given per body, asked or not, and outcomes."""
+from flask_babel import gettext as _
+
+from ..annual import AnnualSection, annual_section, markdown_table
+from ..bodies.logic import active_bodies
+from . import logic, rules
+
+
+@annual_section(20)
+def advice_section(year: int) -> AnnualSection:
+    bodies = active_bodies()
+    numbers = logic.overview([b.id for b in bodies], year)
+    header = [_("Orgaan"), _("Uitgebracht"), _("Gevraagd"), _("Ongevraagd"), *rules.OUTCOMES.values(), _("Nog open"),
+              _("Dagen tot reactie (gemiddeld)")]
+    table = []
+    for body in bodies:
+        n = numbers.get(body.id)
+        if n is None:
+            continue
+        table.append([body.name, n["total"], n["asked"], n["unasked"], *(n["outcomes"][k] for k in rules.OUTCOMES),
+                      n["outcomes"]["open"], n["average_days"] if n["average_days"] is not None else "-"])
+    return AnnualSection(_("Adviezen"), "_annual_table.html", {"header": [str(h) for h in header], "rows": table},
+                         markdown_table(header, table))

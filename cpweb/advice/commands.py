@@ -1,0 +1,43 @@
+"""`flask --app app cpweb advice-digest`: the weekly list of dossiers that need attention (for cron)."""
+from datetime import timedelta
+
+import click
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..auth.roles import SECRETARY
+from ..cli import cpweb_cli
+from ..extensions import db
+from ..i18n import local_today
+from ..jobs import claim, cron_job, job_context
+from ..mail import send_mail
+from . import logic
+
+
+def send_digest(today=None) -> int:
+    """Once per ISO week: each secretary gets the dossiers of their bodies that need attention."""
+    today = today or local_today()
+    year, week, _day = today.isocalendar()
+    if not claim("advice-digest", f"{year}-W{week:02d}"):
+        return 0
+    sent = 0
+    secretaries = db.session.scalars(db.select(User).filter(User.role.in_([SECRETARY, "beheerder"]),
+                                                            User.is_active_member)).all()
+    for user in secretaries:
+        flagged = logic.digest_for(user, today)
+        if not flagged:
+            continue
+        lines = "\n".join(f"- {advice.title} ({advice.body.name}): {flag.label} "
+                          f"{url_for('advice.show', advice_id=advice.id, _external=True)}" for advice, flag in flagged)
+        sent += send_mail(user, _("Adviezen die aandacht nodig hebben"),
+                          _("Deze adviezen hebben deze week aandacht nodig:\n\n%(lines)s", lines=lines), kind="digest")
+    return sent
+
+
+@cron_job("advice-digest", every=timedelta(days=1))  # checked daily; sends once per ISO week
+@cpweb_cli.command("advice-digest")
+def advice_digest_command():
+    """Mail the weekly overview of advice dossiers that need attention (run e.g. every Monday)."""
+    with job_context():
+        click.echo(f"advice-digest: {send_digest()} e-mails")

@@ -1,0 +1,248 @@
+"""What advice dossiers do: access, steps on the timeline, attention, the yearly overview."""
+from collections import Counter, defaultdict
+from datetime import date
+
+from flask import abort, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import extract, or_
+from sqlalchemy.orm import selectinload
+
+from ..auth.roles import SECRETARY
+from ..extensions import db
+from ..i18n import date_long, local_today
+from ..meetings.logic import meetings_by_id
+from ..privacy import Processing, processing
+from ..signals.logic import can_triage, find_by_reference, signals_by_id
+from . import rules
+from .models import Advice, AdviceEvent, AdviceLink
+
+
+class StaleEdit(Exception):
+    """Someone else saved the dossier after this form was opened."""
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+def can_see(user, advice: Advice) -> bool:
+    return user.is_authenticated and (user.is_admin or advice.body_id in user.body_ids)
+
+
+def can_edit(user, advice: Advice) -> bool:
+    """The body's secretaries, the drafting members, and admins."""
+    if not can_see(user, advice):
+        return False
+    return user.is_admin or user.role == SECRETARY or any(d.id == user.id for d in advice.drafters)
+
+
+def get_advice_or_404(advice_id: int) -> Advice:
+    """A dossier of one of the member's bodies. Another body's dossier is a 404."""
+    advice = db.session.get(Advice, advice_id, options=[selectinload(Advice.drafters), selectinload(Advice.body),
+                                                        selectinload(Advice.addressee)])
+    if advice is None or not can_see(current_user, advice):
+        abort(404)
+    return advice
+
+
+def get_editable_advice_or_404(advice_id: int) -> Advice:
+    advice = get_advice_or_404(advice_id)
+    if not can_edit(current_user, advice):
+        abort(403)
+    return advice
+
+
+def body_ids_of(user) -> list[int]:
+    if user.is_admin:
+        from ..bodies.logic import active_bodies
+
+        return [b.id for b in active_bodies()]
+    return sorted(user.body_ids)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+def advice_query(body_ids, status: str | None = None, year: int | None = None, q: str | None = None):
+    query = (db.select(Advice).filter(Advice.body_id.in_(list(body_ids)))
+             .options(selectinload(Advice.body), selectinload(Advice.addressee)))
+    if status == "open":
+        query = query.filter(Advice.status != rules.DONE)
+    elif status:
+        query = query.filter(Advice.status == status)
+    if year:
+        query = query.filter(extract("year", Advice.created_at) == year)
+    if q:
+        query = query.filter(Advice.title.ilike(f"%{q}%"))
+    return query.order_by(Advice.status == rules.DONE, Advice.deadline.is_(None), Advice.deadline,
+                          Advice.created_at.desc())
+
+
+def attention_of(advice: Advice, today: date | None = None):
+    return rules.attention(advice.status, advice.deadline, advice.sent_on, today or local_today(),
+                           current_app.config["ADVICE_RESPONSE_WEEKS"])
+
+
+def needing_attention(body_ids, today: date | None = None) -> list[tuple[Advice, rules.Attention]]:
+    """Open dossiers with a deadline or a late response (one query, then the rule per dossier)."""
+    today = today or local_today()
+    query = (db.select(Advice).filter(Advice.body_id.in_(list(body_ids)),
+                                      Advice.status.in_([rules.IDEA, rules.PREPARING, rules.SENT]),
+                                      or_(Advice.deadline.is_not(None), Advice.sent_on.is_not(None)))
+             .options(selectinload(Advice.body)).order_by(Advice.deadline))
+    pairs = [(a, attention_of(a, today)) for a in db.session.scalars(query)]
+    return [(a, flag) for a, flag in pairs if flag]
+
+
+# --- changes ----------------------------------------------------------------------------------------
+
+def _event(advice: Advice, actor, text: str, status: str | None = None) -> None:
+    db.session.add(AdviceEvent(advice_id=advice.id, actor_id=actor.id if actor else None, text=text, status=status))
+
+
+def save_advice(advice: Advice | None, fields: dict, drafters, actor, seen_version: int | None = None) -> Advice:
+    if advice is None:
+        advice = Advice(**fields)
+        db.session.add(advice)
+        advice.drafters = list(drafters)
+        db.session.flush()
+        _event(advice, actor, _("Dossier aangemaakt."), rules.IDEA)
+        return advice
+    if seen_version is not None and seen_version != advice.version:
+        raise StaleEdit()
+    for name, value in fields.items():
+        setattr(advice, name, value)
+    advice.drafters = list(drafters)
+    advice.version += 1
+    _event(advice, actor, _("Gegevens aangepast."))
+    return advice
+
+
+def take_step(advice: Advice, target: str, fields: dict, actor) -> str | None:
+    """Move the dossier on with the details of that step; returns a Dutch problem, or None when done."""
+    problem = rules.step_problem(advice.status, target, fields, advice.sent_on, advice.response_on)
+    if problem:
+        return str(problem)
+    if target == rules.SENT:
+        advice.sent_on = fields["sent_on"]
+    elif target == rules.RESPONDED:
+        advice.response_on, advice.response_summary = fields["response_on"], fields.get("response_summary") or ""
+        advice.reasons_given = fields.get("reasons_given")
+    elif target == rules.FOLLOW_UP:
+        advice.follow_up_on, advice.follow_up_notes = fields["follow_up_on"], fields.get("follow_up_notes") or ""
+    elif target == rules.DONE:
+        advice.outcome, advice.closed_on = fields["outcome"], local_today()
+    advice.status = target
+    advice.version += 1
+    _event(advice, actor, _step_text(advice, target), target)
+    return None
+
+
+def _step_text(advice: Advice, target: str) -> str:
+    if target == rules.SENT:
+        return _("Advies verstuurd op %(date)s.", date=date_long(advice.sent_on))
+    if target == rules.RESPONDED:
+        return _("Reactie ontvangen op %(date)s.", date=date_long(advice.response_on))
+    if target == rules.FOLLOW_UP:
+        return _("Nagesprek op %(date)s.", date=date_long(advice.follow_up_on))
+    if target == rules.DONE:
+        return _("Afgerond: %(outcome)s.", outcome=advice.outcome_label)
+    return _("Status: %(status)s.", status=advice.status_label)
+
+
+def add_note(advice: Advice, actor, text: str) -> None:
+    _event(advice, actor, text)
+
+
+def events_of(advice: Advice) -> list[AdviceEvent]:
+    return list(db.session.scalars(db.select(AdviceEvent).filter_by(advice_id=advice.id)
+                                   .options(selectinload(AdviceEvent.actor)).order_by(AdviceEvent.at, AdviceEvent.id)))
+
+
+# --- links to signals and meetings ------------------------------------------------------------------
+
+def link_signal(advice: Advice, reference: str, actor) -> str | None:
+    if not can_triage(actor):
+        return _("Alleen wie signalen afhandelt, kan een signaal koppelen.")
+    signal = find_by_reference(reference.strip())
+    if signal is None:
+        return _("Er is geen signaal met dit kenmerk. Kijk het kenmerk na, zoals S-2026-0012.")
+    _link(advice, "signal", signal.id, actor, _("Signaal %(reference)s gekoppeld.", reference=signal.reference))
+    return None
+
+
+def link_meeting(advice: Advice, meeting_id: int, actor) -> str | None:
+    meeting = meetings_by_id([meeting_id]).get(meeting_id)
+    if meeting is None or meeting.body_id != advice.body_id:
+        return _("Kies een vergadering van dit orgaan.")
+    _link(advice, "meeting", meeting.id, actor, _("Vergadering van %(date)s gekoppeld.", date=date_long(meeting.starts_at)))
+    return None
+
+
+def _link(advice: Advice, kind: str, target_id: int, actor, text: str) -> None:
+    exists = db.session.scalar(db.select(AdviceLink.id).filter_by(advice_id=advice.id, target_kind=kind,
+                                                                  target_id=target_id))
+    if exists is None:
+        db.session.add(AdviceLink(advice_id=advice.id, target_kind=kind, target_id=target_id))
+        _event(advice, actor, text)
+
+
+def links_of(advice: Advice, user) -> list[tuple[str, str | None]]:
+    """(label, url or None) per link; a signal's page only for those who handle signals."""
+    links = db.session.scalars(db.select(AdviceLink).filter_by(advice_id=advice.id).order_by(AdviceLink.id)).all()
+    signal_ids = [link.target_id for link in links if link.target_kind == "signal"]
+    meeting_ids = [link.target_id for link in links if link.target_kind == "meeting"]
+    signals, meetings = signals_by_id(signal_ids), meetings_by_id(meeting_ids)
+    triage = can_triage(user)
+    described = []
+    for link in links:
+        if link.target_kind == "signal" and link.target_id in signals:
+            signal = signals[link.target_id]
+            described.append((_("Signaal %(reference)s: %(category)s", reference=signal.reference,
+                                category=signal.category_label),
+                              url_for("signals.show", signal_id=signal.id) if triage else None))
+        elif link.target_kind == "meeting" and link.target_id in meetings:
+            meeting = meetings[link.target_id]
+            described.append((f"{meeting.title}, {date_long(meeting.starts_at)}",
+                               url_for("meetings.show", meeting_id=meeting.id)))
+    return described
+
+
+# --- overview ---------------------------------------------------------------------------------------
+
+def overview(body_ids, year: int) -> dict:
+    """Per body: advice sent this year, asked vs unasked, outcomes, and the average days to a response."""
+    rows = db.session.execute(
+        db.select(Advice.body_id, Advice.kind, Advice.outcome, Advice.sent_on, Advice.response_on)
+        .filter(Advice.body_id.in_(list(body_ids)), Advice.sent_on.is_not(None),
+                Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31))).all()
+    per_body: dict[int, dict] = defaultdict(lambda: {"kinds": Counter(), "outcomes": Counter(), "pairs": []})
+    for body_id, kind, outcome, sent_on, response_on in rows:
+        entry = per_body[body_id]
+        entry["kinds"][kind] += 1
+        entry["outcomes"][outcome or "open"] += 1
+        entry["pairs"].append((sent_on, response_on))
+    return {body_id: {"total": sum(e["kinds"].values()), "asked": e["kinds"]["gevraagd"],
+                      "unasked": e["kinds"]["ongevraagd"], "outcomes": e["outcomes"],
+                      "average_days": rules.average_days(e["pairs"])}
+            for body_id, e in per_body.items()}
+
+
+def years_with_advice(body_ids) -> list[int]:
+    years = db.session.scalars(db.select(extract("year", Advice.sent_on)).filter(
+        Advice.body_id.in_(list(body_ids)), Advice.sent_on.is_not(None)).distinct())
+    return sorted({int(y) for y in years if y}, reverse=True)
+
+
+processing(Processing(
+    name=_l("Adviesdossiers"),
+    purpose=_l("Bijhouden welke adviezen de raad geeft, wie eraan werkt en wat ermee gebeurt."),
+    people=_l("Leden die aan een advies werken"),
+    data=_l("Namen van de leden die meeschrijven, wie een stap zette en wanneer."),
+    recipients=_l("De leden van hetzelfde orgaan."),
+    retention=lambda config: _l("Zolang het orgaan bestaat: de dossiers zijn het archief van de raad."),
+))
+
+
+def digest_for(user, today: date | None = None) -> list[tuple[Advice, rules.Attention]]:
+    return needing_attention(body_ids_of(user), today)
+

@@ -1,0 +1,190 @@
+from flask import Blueprint, abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import login_required
+from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
+from ..database import paginate
+from ..extensions import db
+from ..forms import choice_list
+from ..home import home_section
+from ..i18n import local_today
+from ..meetings.logic import recent_meetings_of
+from ..rendering import redirect_to, render
+from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
+from .models import Advice
+
+bp = Blueprint("advice", __name__, url_prefix="/advies")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The dossiers of the member's bodies, what needs attention first."""
+    filters = FilterForm(formdata=request.args if request.args else None)
+    if not filters.validate():
+        abort(404)
+    body_ids = logic.body_ids_of(current_user)
+    page = paginate(logic.advice_query(body_ids, filters.status.data, filters.jaar.data, filters.q.data))
+    today = local_today()
+    filter_args = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    return render("advice/index.html", block="advice_list", filters=filters, page=page, filter_args=filter_args,
+                  flags={a.id: logic.attention_of(a, today) for a in page.items})
+
+
+def _form(advice: Advice | None = None, **kwargs) -> AdviceForm:
+    form = AdviceForm(obj=advice, **kwargs) if advice else AdviceForm(**kwargs)
+    if advice and request.method == "GET":
+        form.body.data = str(advice.body_id)
+        form.addressee.data = str(advice.addressee_id or "")
+        form.drafters.data = [d.id for d in advice.drafters]
+        form.version.data = advice.version
+    bodies = bodies_of(current_user)
+    form.body.choices = choice_list([(str(b.id), b.name) for b in bodies])
+    form.addressee.choices = choice_list([("", _("Kies een organisatie"))] +
+                                         [(str(o.id), o.name) for o in active_organisations()])
+    form.drafters.choices = choice_list((u.id, u.name) for u in members_of_bodies([b.id for b in bodies]))
+    return form
+
+
+def _drafters(form: AdviceForm):
+    body_id = int(form.body.data)
+    return [u for u in members_of_bodies([body_id]) if u.id in (form.drafters.data or [])]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def new():
+    """Start a dossier for a request or an idea; any member of the body may."""
+    form = _form()
+    if form.validate_on_submit():
+        advice = logic.save_advice(None, form.advice_fields(), _drafters(form), current_user)
+        db.session.commit()
+        flash(_("Het dossier is aangemaakt."), "success")
+        return redirect_to(url_for("advice.show", advice_id=advice.id))
+    return render("advice/form.html", form=form, advice=None, error=None, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:advice_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(advice_id: int):
+    """Change the dossier's details: its secretaries and drafting members."""
+    advice = logic.get_editable_advice_or_404(advice_id)
+    form = _form(advice)
+    stale = None
+    if form.validate_on_submit():
+        try:
+            logic.save_advice(advice, form.advice_fields(), _drafters(form), current_user,
+                              seen_version=int(form.version.data or -1))
+        except logic.StaleEdit:
+            db.session.rollback()
+            form.version.data = advice.version
+            stale = _("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er "
+                      "nog. Kijk het dossier na in een ander tabblad en klik dan nog een keer op ‘Opslaan’.")
+        else:
+            db.session.commit()
+            flash(_("Het dossier is opgeslagen."), "success")
+            return redirect_to(url_for("advice.show", advice_id=advice.id))
+    return render("advice/form.html", form=form, advice=advice, error=stale,
+                  status=409 if stale else 422 if form.errors else 200)
+
+
+def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms):
+    editable = logic.can_edit(current_user, advice)
+    step_form = forms.setdefault("step_form", StepForm(formdata=None))
+    step_form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
+    forms.setdefault("note_form", NoteForm(formdata=None))
+    link_form = forms.setdefault("link_form", LinkForm(formdata=None))
+    link_form.meeting.choices = choice_list([("", _("Kies een vergadering"))] + [
+        (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id)])
+    return render("advice/show.html", status=status, has_errors=status >= 400, advice=advice, editable=editable,
+                  problem=problem, events=logic.events_of(advice), links=logic.links_of(advice, current_user),
+                  attention=logic.attention_of(advice), **forms)
+
+
+@bp.route("/<int:advice_id>")
+@login_required
+def show(advice_id: int):
+    """The dossier with its timeline, links and the next step; members of the body."""
+    return _show(logic.get_advice_or_404(advice_id))
+
+
+@bp.route("/<int:advice_id>/stap", methods=["POST"])
+@login_required
+def step(advice_id: int):
+    """Take the next step (sent, response, follow-up, done) with its details."""
+    advice = logic.get_editable_advice_or_404(advice_id)
+    form = StepForm()
+    form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
+    if not form.validate():
+        return _show(advice, status=422, step_form=form)
+    problem = logic.take_step(advice, form.target.data, form.data, current_user)
+    if problem:
+        return _show(advice, status=422, problem=problem, step_form=form)
+    db.session.commit()
+    flash(_("De stap is opgeslagen: %(status)s.", status=advice.status_label), "success")
+    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+
+
+@bp.route("/<int:advice_id>/notitie", methods=["POST"])
+@login_required
+def note(advice_id: int):
+    """A note on the timeline."""
+    advice = logic.get_editable_advice_or_404(advice_id)
+    form = NoteForm()
+    if not form.validate():
+        return _show(advice, status=422, note_form=form)
+    logic.add_note(advice, current_user, form.note.data)
+    db.session.commit()
+    flash(_("De notitie is opgeslagen."), "success")
+    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+
+
+@bp.route("/<int:advice_id>/koppelen", methods=["POST"])
+@login_required
+def link(advice_id: int):
+    """Link a signal (by its reference) or a meeting of the body that the advice draws on."""
+    advice = logic.get_editable_advice_or_404(advice_id)
+    form = LinkForm()
+    form.meeting.choices = choice_list([("", "")] + [(str(m.id), m.title) for m in recent_meetings_of(advice.body_id)])
+    problem = None
+    if not form.validate():
+        problem = _("Kijk de koppeling na.")
+    elif form.reference.data:
+        problem = logic.link_signal(advice, form.reference.data, current_user)
+    elif form.meeting.data:
+        problem = logic.link_meeting(advice, int(form.meeting.data), current_user)
+    else:
+        problem = _("Vul het kenmerk van een signaal in, of kies een vergadering.")
+    if problem:
+        form.reference.errors = [*form.reference.errors, problem]
+        return _show(advice, status=422, link_form=form)
+    db.session.commit()
+    flash(_("De koppeling is opgeslagen."), "success")
+    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
+
+
+@bp.route("/overzicht")
+@login_required
+def overview():
+    """Per body and year: advice given, asked and unasked, outcomes, days to a response."""
+    body_ids = logic.body_ids_of(current_user)
+    year_text = request.args.get("jaar", str(local_today().year))
+    if not year_text.isdigit() or not 1990 <= int(year_text) <= 2200:
+        abort(404)
+    year = int(year_text)
+    bodies = [b for b in bodies_of(current_user) if b.id in body_ids]
+    numbers = logic.overview(body_ids, year)
+    largest = max([n["total"] for n in numbers.values()] + [1])
+    return render("advice/overview.html", year=year, bodies=bodies, numbers=numbers, largest=largest,
+                  years=sorted(set(logic.years_with_advice(body_ids)) | {local_today().year}, reverse=True),
+                  outcomes=rules.OUTCOMES)
+
+
+@home_section(25)
+def attention_section(user):
+    if not user.is_authenticated:
+        return None
+    flagged = logic.needing_attention(logic.body_ids_of(user))
+    return ("advice/_home.html", {"flagged": flagged}) if flagged else None

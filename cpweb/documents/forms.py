@@ -1,0 +1,59 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
+from .models import BODY, VISIBILITIES
+
+
+class DetailsForm(FlaskForm):
+    """What a document is about and who may see it."""
+
+    title = StringField(_l("Titel"), filters=[strip], validators=[
+        DataRequired(_l("Vul een titel in.")), Length(max=200, message=_l("Gebruik hoogstens 200 tekens."))],
+        description=_l("Zo vinden anderen het terug. Bijvoorbeeld: Werkboek arbeidsmarktbeleid 2026."))
+    description = TextAreaField(_l("Beschrijving (niet verplicht)"), filters=[strip], validators=[
+        Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))], render_kw={"rows": 4})
+    category = ChoiceField(_l("Soort document"), choices=[], validators=[DataRequired(_l("Kies een soort document."))])
+    tags = StringField(_l("Trefwoorden (niet verplicht)"), filters=[strip], validators=[
+        Length(max=300, message=_l("Gebruik hoogstens 300 tekens."))],
+        description=_l("Zet een komma tussen de woorden. Bijvoorbeeld: re-integratie, jongeren."))
+    body = ChoiceField(_l("Orgaan (niet verplicht)"), choices=[])
+    visibility = RadioChoiceField(_l("Wie mag het zien?"), choices=choice_list(VISIBILITIES),
+                                  validators=[InputRequired(_l("Kies wie het document mag zien."))])
+
+    def validate_body(self, field):
+        if self.visibility.data == BODY and not field.data:
+            raise ValidationError(_l("Kies het orgaan waarvan de leden het document mogen zien."))
+
+
+class UploadForm(DetailsForm):
+    file = FileField(_l("Bestand"))
+
+
+class VersionForm(FlaskForm):
+    file = FileField(_l("Nieuwe versie van het bestand"))
+
+
+class LibraryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Zoeken"), filters=[strip], validators=[Length(max=200)],
+                    render_kw={"type": "search", "autocomplete": "off"})
+    category = ChoiceField(_l("Soort"), choices=[], default="")
+    body = ChoiceField(_l("Orgaan"), choices=[], default="")
+    year = ChoiceField(_l("Jaar"), choices=[], default="")
+    kind = ChoiceField(_l("Bestand"), choices=[], default="")
+
+
+class CategoryForm(FlaskForm):
+    label = StringField(_l("Soort document"), filters=[strip], validators=[
+        DataRequired(_l("Vul de soort in.")), Length(max=80, message=_l("Gebruik hoogstens 80 tekens."))])
+    position = IntegerField(_l("Plaats in de lijst"), default=0, validators=[
+        InputRequired(_l("Vul een getal in.")), NumberRange(0, 999, message=_l("Vul een getal in van 0 tot 999."))],
+        invalid_value_message=_l("Vul een getal in."), description=_l("Lagere getallen staan bovenaan."))
+    is_active = BooleanField(_l("Kan gekozen worden"), default=True,
+                             description=_l("Oude documenten houden hun soort, ook als die niet meer gekozen kan worden."))

@@ -1,0 +1,397 @@
+"""The document library's rules and its public API for other features.
+
+Other features (meetings, advice, signals) use only these names:
+`visible_documents_query`, `can_view`, `store_upload`, `UploadError`, `DuplicateUpload`,
+`link_document`, `unlink_document`, `documents_for`, `register_link_kind`.
+"""
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, or_, true
+from sqlalchemy.orm import selectinload
+
+from ..auth.roles import SECRETARY
+from ..database import seeder, utcnow
+from ..extensions import db
+from ..privacy import Processing, processing
+from ..retention import purger
+from . import filetypes, search, storage
+from .extract import extract_text
+from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,
+                     DocumentLink, DocumentVersion)
+
+DEFAULT_CATEGORIES = {
+    "werkboek": "Werkboek", "checklist": "Checklist", "brief": "Brief", "verslag": "Verslag",
+    "jaarplan": "Jaarplan", "onderzoek": "Onderzoek", "advies": "Advies", "overig": "Overig",
+}
+BIN_DAYS = 30
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAX_NAME = 200  # characters of an original file name we keep
+
+
+class UploadError(Exception):
+    """A file we do not store; `message` says in Dutch what to do."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class DuplicateUpload(UploadError):
+    """The same file (same SHA-256) is already in the library, in `existing`."""
+
+    def __init__(self, message, existing: Document):
+        super().__init__(message)
+        self.existing = existing
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+@seeder
+def seed_categories() -> None:
+    """A new site starts with the usual kinds of documents."""
+    if db.session.scalar(db.select(DocumentCategory.id).limit(1)) is None:
+        for position, (key, label) in enumerate(DEFAULT_CATEGORIES.items()):
+            db.session.add(DocumentCategory(key=key, label=label, position=position))
+
+
+def categories(active_only: bool = True) -> list[DocumentCategory]:
+    query = db.select(DocumentCategory).order_by(DocumentCategory.position, DocumentCategory.label)
+    if active_only:
+        query = query.filter_by(is_active=True)
+    return list(db.session.scalars(query))
+
+
+def new_category_key(label: str) -> str:
+    from ..bodies.logic import slugify
+
+    base = slugify(label)[:24] or "soort"
+    key, n = base, 1
+    while db.session.scalar(db.select(DocumentCategory.id).filter_by(key=key)) is not None:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+# --- who may see what ---------------------------------------------------------------------------
+
+def _visibility_clause(user):
+    if not getattr(user, "is_authenticated", False):
+        return Document.visibility == PUBLIC
+    if user.is_admin:
+        return true()
+    body_ids = list(user.body_ids)
+    return or_(Document.visibility.in_((PUBLIC, MEMBERS)),
+               (Document.visibility == BODY) & Document.body_id.in_(body_ids) if body_ids else false())
+
+
+def visible_documents_query(user):
+    """A select of the Documents this user may see (not in the bin), newest first."""
+    return (db.select(Document).filter(Document.deleted_at.is_(None), _visibility_clause(user))
+            .order_by(Document.updated_at.desc(), Document.id.desc()))
+
+
+def _may_see(user, document: Document) -> bool:
+    if document.visibility == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin or document.visibility == MEMBERS:
+        return True
+    return document.visibility == BODY and document.body_id in user.body_ids
+
+
+def can_view(user, document: Document) -> bool:
+    """May this user see this document? Nobody sees a document in the bin (except in the bin)."""
+    return document.deleted_at is None and _may_see(user, document)
+
+
+def can_upload(user) -> bool:
+    return getattr(user, "is_authenticated", False)
+
+
+def can_edit(user, document: Document) -> bool:
+    """The one who uploaded it, the secretaries of its body (any secretary without a body), admins."""
+    if not can_view(user, document) or not user.is_authenticated:
+        return False
+    if user.is_admin or document.created_by_id == user.id:
+        return True
+    return user.role == SECRETARY and (document.body_id is None or document.body_id in user.body_ids)
+
+
+def can_manage_bin(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.has_role(SECRETARY)
+
+
+def bin_query(user):
+    """Deleted documents a secretary or admin may restore."""
+    query = db.select(Document).filter(Document.deleted_at.is_not(None)).order_by(Document.deleted_at.desc())
+    if not user.is_admin:
+        query = query.filter(_visibility_clause(user), or_(Document.body_id.is_(None),
+                                                           Document.body_id.in_(list(user.body_ids) or [-1])))
+    return query
+
+
+def can_restore(user, document: Document) -> bool:
+    return (document.deleted_at is not None and can_manage_bin(user) and _may_see(user, document)
+            and (user.is_admin or document.body_id is None or document.body_id in user.body_ids))
+
+
+def restore_until(document: Document) -> datetime:
+    return document.deleted_at + timedelta(days=BIN_DAYS)
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+def safe_name(filename: str | None) -> str:
+    """The original name as a plain file name: no folders, no control characters, not too long."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C").strip(" .")
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = suffix[:10] if dot and stem else ""
+        name = name[: MAX_NAME - len(suffix) - 1] + ("." + suffix if suffix else "")
+    return name or "bestand"
+
+
+def max_bytes() -> int:
+    return current_app.config["DOCUMENT_MAX_BYTES"]
+
+
+def size_text(size: int) -> str:
+    """Bytes as people say it: 25 MB, 340 kB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB").replace(".", ",")
+    return f"{max(1, round(size / 1024))} kB"
+
+
+def _type_message():
+    return _l("Dit soort bestand kan niet in de bibliotheek. Kies een PDF, Word, Excel, PowerPoint of "
+              "OpenDocument-bestand, een tekstbestand (txt, md, csv) of een afbeelding (png, jpg).")
+
+
+def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[DocumentVersion, str | None]:
+    """Check and keep a file; returns a new (unsaved) version and the text inside it."""
+    if file_storage is None or not getattr(file_storage, "filename", None):
+        raise UploadError(_l("Kies een bestand."))
+    name = safe_name(file_storage.filename)
+    try:
+        temporary, size, sha256, head = storage.receive(file_storage.stream, max_bytes())
+    except storage.TooLarge:
+        raise UploadError(_l("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
+                             size=size_text(max_bytes()))) from None
+    try:
+        if size == 0:
+            raise UploadError(_l("Het bestand is leeg. Kies een ander bestand."))
+        kind = filetypes.check(temporary, head, name)
+        if kind is None:
+            raise UploadError(_type_message())
+        existing = db.session.scalar(
+            visible_documents_query(duplicate_user).join(DocumentVersion).filter(DocumentVersion.sha256 == sha256)
+            .limit(1))
+        if existing is not None:
+            raise DuplicateUpload(_l("Dit bestand staat al in de bibliotheek: ‘%(title)s’.", title=existing.title),
+                                  existing)
+        content = extract_text(temporary, kind, timeout=current_app.config["DOCUMENT_EXTRACT_SECONDS"])
+        stored_name = storage.keep(temporary, db.session)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    status = TEXT_FAILED if content is None else (TEXT_OK if content.strip() else TEXT_NONE)
+    version = DocumentVersion(stored_name=stored_name, original_name=name, size=size, kind=kind,
+                              mime_type=filetypes.mime_type(kind), sha256=sha256, text_status=status,
+                              uploaded_by=uploaded_by, uploaded_at=utcnow())
+    return version, content
+
+
+def normalise_tags(tags: str | None) -> str:
+    seen = []
+    for tag in re.split(r"[,;\n]", tags or ""):
+        tag = tag.strip()[:40]
+        if tag and tag.lower() not in (t.lower() for t in seen):
+            seen.append(tag)
+    return ", ".join(seen)[:300]
+
+
+def store_upload(file_storage, *, title, uploaded_by, body=None, visibility=MEMBERS, category_key=None,
+                 description="", tags="") -> Document:
+    """Store an uploaded file as a new document; adds it to the session (the caller commits).
+
+    Raises UploadError (DuplicateUpload when the same file is already there) with a Dutch message.
+    On a rollback the stored file is removed again.
+    """
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    if visibility == BODY and body is None:
+        raise UploadError(_l("Kies het orgaan dat het document mag zien."))
+    version, content = _receive_version(file_storage, uploaded_by, uploaded_by)
+    now = utcnow()
+    document = Document(title=(title or "").strip()[:200] or version.original_name, description=description or "",
+                        category=category_key or None, tags=normalise_tags(tags), body=body, visibility=visibility,
+                        kind=version.kind, created_by=uploaded_by, created_at=now, updated_at=now)
+    document.versions.append(version)
+    db.session.add(document)
+    db.session.flush()
+    search.index(document, content or "")
+    return document
+
+
+def add_version(document: Document, file_storage, uploaded_by) -> DocumentVersion:
+    """A new file for a document; the earlier ones stay. The caller commits."""
+    version, content = _receive_version(file_storage, uploaded_by, uploaded_by)
+    document.versions.insert(0, version)
+    document.kind = version.kind
+    document.updated_at = version.uploaded_at
+    db.session.flush()
+    search.index(document, content or "")
+    return version
+
+
+def update_details(document: Document, **fields) -> None:
+    fields["tags"] = normalise_tags(fields.get("tags"))
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.updated_at = utcnow()
+    db.session.flush()
+    search.index(document)
+
+
+def get_version(document: Document, version_id: int | None) -> DocumentVersion | None:
+    if version_id is None:
+        return document.current
+    return next((v for v in document.versions if v.id == version_id), None)
+
+
+def delete_document(document: Document, user) -> None:
+    """Into the bin; it can be restored for 30 days."""
+    document.deleted_at = utcnow()
+    document.deleted_by = user
+
+
+def restore_document(document: Document) -> None:
+    document.deleted_at = None
+    document.deleted_by = None
+
+
+# --- the list and search ------------------------------------------------------------------------
+
+def library_query(user, filters: dict):
+    """Visible documents for the list's filters and words, best match first when searching."""
+    query = visible_documents_query(user)
+    if filters.get("category"):
+        query = query.filter(Document.category == filters["category"])
+    if filters.get("body"):
+        query = query.filter(Document.body_id == int(filters["body"]))
+    if filters.get("kind"):
+        query = query.filter(Document.kind == filters["kind"])
+    if filters.get("year"):
+        year = int(filters["year"])  # a calendar year in Amsterdam
+        begin, finish = datetime(year, 1, 1, tzinfo=AMSTERDAM), datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
+        query = query.filter(Document.created_at >= begin, Document.created_at < finish)
+    query = search.filter_search(query, filters.get("q"))
+    return query.options(selectinload(Document.category_entry), selectinload(Document.body))
+
+
+def years() -> list[int]:
+    first = db.session.scalar(db.select(db.func.min(Document.created_at)))
+    return list(range(utcnow().year, (first.year if first else utcnow().year) - 1, -1))
+
+
+# --- links from other features ------------------------------------------------------------------
+
+# kind -> describe(target_ids) -> {target_id: (label, url)}
+_link_kinds: dict[str, Callable[[list[int]], dict[int, tuple[str, str]]]] = {}
+
+
+def register_link_kind(kind: str, describe: Callable[[list[int]], dict[int, tuple[str, str]]]) -> None:
+    """Let documents say where they are used ("Gebruikt bij") without importing that feature."""
+    _link_kinds[kind] = describe
+
+
+def link_document(document: Document, target_kind: str, target_id: int) -> DocumentLink:
+    """Attach a document to something (idempotent). The caller commits."""
+    link = db.session.scalar(db.select(DocumentLink).filter_by(document_id=document.id, target_kind=target_kind,
+                                                               target_id=target_id))
+    if link is None:
+        link = DocumentLink(document=document, target_kind=target_kind, target_id=target_id)
+        db.session.add(link)
+    return link
+
+
+def unlink_document(document: Document, target_kind: str, target_id: int) -> None:
+    db.session.execute(db.delete(DocumentLink).filter_by(document_id=document.id, target_kind=target_kind,
+                                                         target_id=target_id))
+
+
+def documents_for(target_kind: str, target_ids, user=None) -> dict[int, list[Document]]:
+    """The documents attached to each target, in one query; with a user, only what they may see."""
+    ids = list(target_ids)
+    result: dict[int, list[Document]] = {target_id: [] for target_id in ids}
+    if not ids:
+        return result
+    query = (db.select(DocumentLink.target_id, Document).join(Document, DocumentLink.document_id == Document.id)
+             .filter(DocumentLink.target_kind == target_kind, DocumentLink.target_id.in_(ids),
+                     Document.deleted_at.is_(None)).order_by(Document.title))
+    if user is not None:
+        query = query.filter(_visibility_clause(user))
+    for target_id, document in db.session.execute(query):
+        result[target_id].append(document)
+    return result
+
+
+def usages(document: Document) -> list[tuple[str, str]]:
+    """(label, url) of every place this document is used, for kinds that registered themselves."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, target_id in db.session.execute(db.select(DocumentLink.target_kind, DocumentLink.target_id)
+                                              .filter_by(document_id=document.id)):
+        by_kind.setdefault(kind, []).append(target_id)
+    found = []
+    for kind, ids in sorted(by_kind.items()):
+        if kind in _link_kinds:
+            described = _link_kinds[kind](ids)
+            found += [described[i] for i in ids if i in described]
+    return found
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+processing(Processing(
+    name=_l("Documenten in de bibliotheek"),
+    purpose=_l("Stukken voor vergaderingen, werkboeken, brieven en verslagen delen met de leden."),
+    people=_l("Leden die een document toevoegen; mensen die in een document genoemd worden"),
+    data=_l("Het bestand en wat erin staat, de titel en beschrijving, wie het toevoegde en wanneer."),
+    recipients=_l("Leden, of alleen de leden van één orgaan. Openbare documenten: iedereen."),
+    retention=lambda config: _l("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
+                                "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
+                                days=BIN_DAYS),
+))
+
+
+@purger("documents")
+def purge_bin(now: datetime, dry_run: bool) -> int:
+    """Documents in the bin for 30 days go: rows and files together (files once the delete is committed)."""
+    due = list(db.session.scalars(db.select(Document).filter(Document.deleted_at < now - timedelta(days=BIN_DAYS))
+                                  .options(selectinload(Document.versions))))
+    if dry_run:
+        return len(due)
+    for document in due:
+        for version in document.versions:
+            storage.remove_after_commit(version.stored_name, db.session)
+        db.session.delete(document)
+    search.unindex([d.id for d in due])
+    for part in storage.stale_parts():
+        part.unlink(missing_ok=True)
+    return len(due)
+
+
+def orphans() -> tuple[set[str], set[str]]:
+    """(files without a row, rows without a file): both must always be empty."""
+    on_disk = storage.stored_files()
+    in_db = set(db.session.scalars(db.select(DocumentVersion.stored_name)))
+    return on_disk - in_db, in_db - on_disk

@@ -1,0 +1,347 @@
+import tempfile
+
+from flask import Blueprint, abort, flash, g, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..auth.access import login_required, permission_required
+from ..bodies.models import Body
+from ..database import paginate
+from ..extensions import csrf, db
+from ..forms import choice_list
+from ..home import home_section
+from ..markdown import render_markdown
+from ..rendering import redirect_to, render
+from . import demo, filetypes, logic, search, storage  # noqa: F401 (demo registers itself)
+from .forms import CategoryForm, DetailsForm, LibraryFilterForm, UploadForm, VersionForm
+from .models import Document, DocumentCategory, DocumentVersion
+
+bp = Blueprint("documents", __name__)
+bin_required = permission_required(logic.can_manage_bin)
+
+# The sandbox for files shown in the browser: no scripts, no forms, nothing loaded from elsewhere.
+VIEW_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"
+
+
+# --- loading and access -------------------------------------------------------------------------
+
+def _get_document_or_404(document_id: int) -> Document:
+    """The document if this visitor may see it; otherwise 404, also when it exists."""
+    document = db.session.get(Document, document_id)
+    if document is None or not logic.can_view(current_user, document):
+        abort(404)
+    return document
+
+
+def _get_editable_or_404(document_id: int) -> Document:
+    document = _get_document_or_404(document_id)
+    if not logic.can_edit(current_user, document):
+        abort(403)
+    return document
+
+
+def _body_choices() -> list[tuple[str, str]]:
+    query = db.select(Body).filter_by(is_active=True).order_by(Body.name)
+    if not current_user.is_admin:
+        query = query.filter(Body.id.in_(list(current_user.body_ids) or [-1]))
+    return [(str(b.id), b.name) for b in db.session.scalars(query)]
+
+
+def _details_choices(form, document: Document | None = None) -> None:
+    form.category.choices = choice_list([("", _("Kies een soort"))] + [(c.key, c.label) for c in logic.categories()]
+                                        + ([(document.category, document.category_label)]
+                                           if document and document.category and not document.category_entry.is_active
+                                           else []))
+    bodies = _body_choices()
+    if document and document.body and str(document.body_id) not in dict(bodies):
+        bodies.append((str(document.body_id), document.body.name))
+    form.body.choices = choice_list([("", _("Geen: voor de hele bibliotheek"))] + bodies)
+
+
+def _details(form) -> dict:
+    body = db.session.get(Body, int(form.body.data)) if form.body.data else None
+    return {"title": form.title.data, "description": form.description.data, "category_key": form.category.data,
+            "tags": form.tags.data, "body": body, "visibility": form.visibility.data}
+
+
+# --- uploads: a size cap that keeps the other fields -------------------------------------------
+
+class _CappedFile:
+    """Where werkzeug writes an uploaded file: stops keeping bytes past the limit, but reads on,
+    so the form's other fields still arrive and the form can be shown again with them."""
+
+    def __init__(self, limit: int):
+        self._file = tempfile.SpooledTemporaryFile(max_size=512 * 1024)
+        self.limit, self.size, self.too_large = limit, 0, False
+
+    def write(self, data):
+        self.size += len(data)
+        if self.size > self.limit:
+            self.too_large = True
+            return len(data)
+        return self._file.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+
+def _prepare_upload_request() -> None:
+    """Allow a file up to DOCUMENT_MAX_BYTES (and read on a little past it, to say so kindly)."""
+    limit = logic.max_bytes()
+    request.max_content_length = 2 * limit + 1024 * 1024
+    g.upload_files = []
+
+    def factory(*args, **kwargs):
+        g.upload_files.append(_CappedFile(limit))
+        return g.upload_files[-1]
+
+    request._get_file_stream = factory  # noqa: SLF001
+
+
+@bp.teardown_request
+def _close_upload_files(exc=None):
+    # Also when parsing stopped halfway (413): those files never reached request.files.
+    for file in g.pop("upload_files", []):
+        file.close()
+
+
+def _token_problem(form) -> str | None:
+    """An expired or missing CSRF token: say so in Dutch and keep what was typed (no error page)."""
+    token = getattr(form, "csrf_token", None)  # absent when CSRF is switched off (tests)
+    if token is not None and token.errors:
+        token.errors = []
+        return _("Het formulier was te lang open. Kies het bestand opnieuw en klik nog een keer op de knop.")
+    return None
+
+
+def _file_field(field) -> None:
+    """The hint, and what the browser needs to refuse a file that is too large before sending it."""
+    size = logic.size_text(logic.max_bytes())
+    field.description = _("PDF, Word, Excel, PowerPoint, OpenDocument, tekst (txt, md, csv) of een afbeelding "
+                          "(png, jpg). Hoogstens %(size)s.", size=size)
+    field.render_kw = {"data-max-bytes": str(logic.max_bytes()),
+                       "data-too-large": _("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
+                                           size=size)}
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+@bp.route("/documenten")
+def index():
+    """The library with search and filters: everyone; guests see public documents only."""
+    filters = LibraryFilterForm(formdata=request.args)
+    filters.category.choices = choice_list([("", _("Alle"))] + [(c.key, c.label) for c in logic.categories(False)])
+    bodies = [(str(b.id), b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
+    filters.body.choices = choice_list([("", _("Alle"))] + bodies)
+    filters.year.choices = choice_list([("", _("Alle"))] + [(str(y), str(y)) for y in logic.years()])
+    filters.kind.choices = choice_list([("", _("Alle"))] + [(k, filetypes.label(k)) for k in filetypes.KINDS])
+    if not filters.validate():
+        abort(400)
+    page = paginate(logic.library_query(current_user, filters.data))
+    snippets = search.snippets([d.id for d in page.items], filters.q.data)
+    filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
+    return render("documents/index.html", block="document_list", page=page, filters=filters,
+                  filter_args=filter_args, snippets=snippets, searching=bool(search.words(filters.q.data)),
+                  can_upload=logic.can_upload(current_user), can_manage=logic.can_manage_bin(current_user))
+
+
+@bp.route("/documenten/nieuw", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, after the upload size is set for this request
+@login_required
+def upload():
+    """Add a document (members)."""
+    if request.method == "POST":
+        _prepare_upload_request()
+    form = UploadForm()
+    _file_field(form.file)
+    _details_choices(form)
+    existing, problem = None, None
+    if form.validate_on_submit():
+        try:
+            document = logic.store_upload(form.file.data, uploaded_by=current_user, **_details(form))
+        except logic.DuplicateUpload as error:
+            form.file.errors = [error.message]
+            existing = error.existing
+        except logic.UploadError as error:
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=document.title), "success")
+            return redirect_to(url_for("documents.show", document_id=document.id))
+    elif request.method == "POST":
+        problem = _token_problem(form)
+        if not request.files.get("file"):
+            form.file.errors = [_("Kies een bestand.")]
+    if request.method == "POST" and request.files.get("file") and not form.file.errors:
+        form.file.errors = [_("Kies het bestand nog een keer. Het is nog niet opgeslagen.")]
+    return render("documents/upload.html", block="upload_form", form=form, existing=existing, error=problem,
+                  status=422 if form.errors or problem else 200)
+
+
+@bp.route("/documenten/<int:document_id>")
+def show(document_id: int):
+    """One document with its versions and where it is used; for whoever may see it."""
+    document = _get_document_or_404(document_id)
+    versions = db.session.scalars(db.select(DocumentVersion).filter_by(document_id=document.id)
+                                  .options(selectinload(DocumentVersion.uploaded_by))
+                                  .order_by(DocumentVersion.uploaded_at.desc(), DocumentVersion.id.desc())).all()
+    return render("documents/show.html", document=document, versions=versions, usages=logic.usages(document),
+                  can_edit=logic.can_edit(current_user, document),
+                  viewable=versions[0].kind in filetypes.INLINE_KINDS + filetypes.TEXT_KINDS,
+                  size_text=logic.size_text, kind_label=filetypes.label)
+
+
+@bp.route("/documenten/<int:document_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(document_id: int):
+    """Change title, description, kind, tags and who may see it: uploader, secretaries, admins."""
+    document = _get_editable_or_404(document_id)
+    form = DetailsForm(obj=document, category=document.category, body=str(document.body_id or ""))
+    _details_choices(form, document)
+    if form.validate_on_submit():
+        details = _details(form)
+        details["category"] = details.pop("category_key")
+        logic.update_details(document, **details)
+        db.session.commit()
+        flash(_("De gegevens zijn opgeslagen."), "success")
+        return redirect_to(url_for("documents.show", document_id=document.id))
+    return render("documents/edit.html", form=form, document=document, status=422 if form.errors else 200)
+
+
+@bp.route("/documenten/<int:document_id>/nieuwe-versie", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token (see upload)
+@login_required
+def new_version(document_id: int):
+    """Upload a newer file; the earlier versions stay. Uploader, secretaries, admins."""
+    document = _get_editable_or_404(document_id)
+    if request.method == "POST":
+        _prepare_upload_request()
+    form = VersionForm()
+    _file_field(form.file)
+    existing, problem = None, None
+    if form.validate_on_submit():
+        try:
+            logic.add_version(document, form.file.data, current_user)
+        except logic.DuplicateUpload as error:
+            form.file.errors = [error.message]
+            existing = error.existing
+        except logic.UploadError as error:
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("De nieuwe versie is opgeslagen."), "success")
+            return redirect_to(url_for("documents.show", document_id=document.id))
+    elif request.method == "POST":
+        problem = _token_problem(form)
+        if not request.files.get("file"):
+            form.file.errors = [_("Kies een bestand.")]
+    return render("documents/new_version.html", block="upload_form", form=form, document=document,
+                  existing=existing, error=problem, status=422 if form.errors or problem else 200)
+
+
+def _file_response(version: DocumentVersion, as_attachment: bool):
+    path = storage.path_of(version.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=version.mime_type, as_attachment=as_attachment,
+                         download_name=version.original_name, conditional=True, etag=version.sha256,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/documenten/<int:document_id>/download")
+@bp.route("/documenten/<int:document_id>/download/<int:version_id>")
+def download(document_id: int, version_id: int | None = None):
+    """The file as a download (newest, or an earlier version); for whoever may see the document."""
+    document = _get_document_or_404(document_id)
+    version = logic.get_version(document, version_id)
+    if version is None:
+        abort(404)
+    return _file_response(version, as_attachment=True)
+
+
+@bp.route("/documenten/<int:document_id>/bekijken")
+def view(document_id: int):
+    """The newest file in the browser: PDF and images in a sandbox, text and Markdown rendered safely."""
+    document = _get_document_or_404(document_id)
+    version = document.current
+    if version.kind in filetypes.INLINE_KINDS:
+        response = _file_response(version, as_attachment=False)
+        response.headers["Content-Security-Policy"] = VIEW_POLICY
+        return response
+    if version.kind not in filetypes.TEXT_KINDS:
+        abort(404)
+    with storage.path_of(version.stored_name).open("rb") as f:
+        raw = f.read(1024 * 1024)
+    text = raw.decode("utf-8-sig", "replace")
+    content = render_markdown(text) if version.kind == "md" else None
+    return render("documents/view.html", document=document, version=version, text=text, content=content)
+
+
+@bp.route("/documenten/<int:document_id>/verwijderen", methods=["POST"])
+@login_required
+def delete(document_id: int):
+    """Move a document to the bin (uploader, secretaries, admins); it can be restored for 30 days."""
+    document = _get_editable_or_404(document_id)
+    logic.delete_document(document, current_user)
+    db.session.commit()
+    flash(_("‘%(title)s’ staat nu in de prullenbak. Een secretaris kan het 30 dagen terugzetten.",
+            title=document.title), "success")
+    return redirect_to(url_for("documents.index"))
+
+
+@bp.route("/documenten/prullenbak")
+@bin_required
+def bin():
+    """Deleted documents, to restore within 30 days: secretaries and admins."""
+    page = paginate(logic.bin_query(current_user).options(selectinload(Document.deleted_by)))
+    return render("documents/bin.html", page=page, restore_until=logic.restore_until)
+
+
+@bp.route("/documenten/<int:document_id>/terugzetten", methods=["POST"])
+@bin_required
+def restore(document_id: int):
+    """Take a document out of the bin."""
+    document = db.session.get(Document, document_id)
+    if document is None or not logic.can_restore(current_user, document):
+        abort(404)
+    logic.restore_document(document)
+    db.session.commit()
+    flash(_("‘%(title)s’ staat weer in de bibliotheek.", title=document.title), "success")
+    return redirect_to(url_for("documents.show", document_id=document.id))
+
+
+@bp.route("/documenten/soorten")
+@bin_required
+def categories():
+    """The kinds of documents to choose from, for secretaries to keep."""
+    return render("documents/categories.html", categories=logic.categories(active_only=False))
+
+
+@bp.route("/documenten/soorten/nieuw", methods=["GET", "POST"])
+@bp.route("/documenten/soorten/<int:category_id>", methods=["GET", "POST"])
+@bin_required
+def edit_category(category_id: int | None = None):
+    """Add a kind, or rename, move or retire one (its key stays, so documents keep it)."""
+    category = db.get_or_404(DocumentCategory, category_id) if category_id else None
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        if category is None:
+            category = DocumentCategory(key=logic.new_category_key(form.label.data))
+            db.session.add(category)
+        form.populate_obj(category)
+        db.session.commit()
+        flash(_("De soort ‘%(label)s’ is opgeslagen.", label=category.label), "success")
+        return redirect_to(url_for("documents.categories"))
+    return render("documents/category_form.html", form=form, category=category, status=422 if form.errors else 200)
+
+
+@home_section(40)
+def newest_documents_section(user):
+    if not user.is_authenticated:
+        return None
+    documents = db.session.scalars(logic.visible_documents_query(user).limit(5)).all()
+    return "documents/_home.html", {"documents": documents}

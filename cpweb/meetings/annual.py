@@ -1,0 +1,52 @@
+"""The meetings part of the annual report: held against the commitment, and attendance."""
+from collections import defaultdict
+from datetime import date, time
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func
+
+from ..annual import AnnualSection, annual_section, markdown_table
+from ..bodies.logic import active_bodies
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import from_local
+from . import rules
+from .models import Attendance, Commitment, Meeting
+
+
+def year_numbers(year: int) -> list[dict]:
+    """Per active body: meetings held, still planned and cancelled in the year, its largest yearly
+    commitment, and attendance (present among those recorded)."""
+    begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
+    now = utcnow()
+    in_year = (Meeting.starts_at >= begin, Meeting.starts_at < end)
+    counts = defaultdict(lambda: {"held": 0, "planned": 0, "cancelled": 0})
+    state = case((Meeting.status == rules.CANCELLED, "cancelled"), (Meeting.starts_at < now, "held"), else_="planned")
+    for body_id, key, number in db.session.execute(
+            db.select(Meeting.body_id, state, func.count()).filter(*in_year).group_by(Meeting.body_id, state)):
+        counts[body_id][key] = number
+    present = dict(db.session.execute(
+        db.select(Meeting.body_id, func.sum(case((Attendance.present.is_(True), 1), else_=0)))
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .filter(*in_year, Attendance.present.is_not(None)).group_by(Meeting.body_id)).all())
+    recorded = dict(db.session.execute(
+        db.select(Meeting.body_id, func.count()).join(Attendance, Attendance.meeting_id == Meeting.id)
+        .filter(*in_year, Attendance.present.is_not(None)).group_by(Meeting.body_id)).all())
+    targets = dict(db.session.execute(db.select(Commitment.body_id, func.max(Commitment.times_per_year))
+                                      .group_by(Commitment.body_id)).all())
+    rows = []
+    for body in active_bodies():
+        numbers = counts[body.id]
+        rate = round(100 * present.get(body.id, 0) / recorded[body.id]) if recorded.get(body.id) else None
+        rows.append({"body": body.name, **numbers, "target": targets.get(body.id), "attendance": rate})
+    return rows
+
+
+@annual_section(10)
+def meetings_section(year: int) -> AnnualSection:
+    rows = year_numbers(year)
+    header = [_("Orgaan"), _("Gehouden"), _("Nog gepland"), _("Afgelast"), _("Afspraak per jaar"), _("Aanwezig")]
+    table = [[r["body"], r["held"], r["planned"], r["cancelled"], r["target"] or "-",
+              f"{r['attendance']}%" if r["attendance"] is not None else "-"] for r in rows]
+    return AnnualSection(_("Vergaderingen"), "_annual_table.html", {"header": header, "rows": table},
+                         markdown_table(header, table))

@@ -1,0 +1,18 @@
+"""The signals part of the annual report: counts by kind, no content ("aard en aantal")."""
+from datetime import date
+
+from flask_babel import gettext as _
+
+from ..annual import AnnualSection, annual_section, markdown_table
+from . import logic
+
+
+@annual_section(30)
+def signals_section(year: int) -> AnnualSection:
+    rows, _municipalities = logic.report(date(year, 1, 1), date(year, 12, 31))
+    header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]
+    table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
+    if table:
+        table.append([_("Totaal"), *(sum(row[i] for row in table) for i in (1, 2, 3))])
+    return AnnualSection(_("Signalen van cliënten"), "_annual_table.html", {"header": header, "rows": table},
+                         markdown_table(header, table))

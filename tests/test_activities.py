@@ -1,0 +1,309 @@
+"""Activities: who sees them, sign-up with a waiting list, guests, proposals, calendar and mails."""
+import threading
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+import vobject
+
+from cpweb.activities import logic, rules
+from cpweb.activities.models import Activity, Signup
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.i18n import local_today
+from cpweb.retention import run_purge
+from tests.conftest import count_queries
+
+
+@pytest.fixture
+def make_activity(app):
+    def make(days_ahead=10, audience=rules.MEMBERS, capacity=None, bodies=(), status=rules.PUBLISHED, **fields):
+        day = local_today() + timedelta(days=days_ahead)
+        activity = logic.save_activity(None, {
+            "title": fields.pop("title", "Training werkboek"), "description": "", "kind": "training",
+            "organiser": "lcr", "organiser_name": "", "scope": "regionaal", "day": day, "start": time(10),
+            "end_day": None, "end": time(12), "location": "Werkplein", "online_url": "", "external_url": "",
+            "audience": audience, "capacity": capacity, "signup_deadline": fields.pop("signup_deadline", None),
+            "contact": ""}, bodies)
+        activity.status = status
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        db.session.commit()
+        return activity
+
+    return make
+
+
+def form_data(**changes):
+    day = (local_today() + timedelta(days=14)).isoformat()
+    data = {"title": "Informatieavond", "description": "Welkom", "kind": "informatie", "organiser": "gemeente",
+            "organiser_name": "", "scope": "lokaal", "day": day, "start": "19:00", "end_day": "", "end": "21:00",
+            "location": "Raadhuis", "online_url": "", "external_url": "", "audience": "everyone", "capacity": "30",
+            "signup_deadline": "", "contact": ""}
+    data.update(changes)
+    return data
+
+
+def test_place_or_waiting_list():
+    assert rules.new_place_status(None, 500) == rules.CONFIRMED
+    assert rules.new_place_status(2, 1) == rules.CONFIRMED
+    assert rules.new_place_status(2, 2) == rules.WAITING
+    assert rules.places_left(2, 5) == 0
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    assert rules.sign_up_closed(now, None, now) and not rules.sign_up_closed(now, None, now + timedelta(hours=1))
+
+
+# --- seeing --------------------------------------------------------------------------------------
+
+def test_guests_see_only_activities_open_to_everyone(client, make_activity):
+    public = make_activity(audience=rules.EVERYONE, title="Voor iedereen")
+    members = make_activity(title="Alleen leden")
+    html = client.get("/activiteiten/").text
+    assert "Voor iedereen" in html and "Alleen leden" not in html
+    assert client.get(f"/activiteiten/{public.id}").status_code == 200
+    assert client.get(f"/activiteiten/{members.id}").status_code == 404
+    assert client.get(f"/activiteiten/{members.id}/agenda.ics").status_code == 404
+
+
+def test_an_activity_for_some_bodies(client, auth, make_activity, make_body):
+    body, other = make_body(), make_body()
+    activity = make_activity(audience=rules.BODIES, bodies=[body])
+    auth.login(bodies=[other])
+    assert client.get(f"/activiteiten/{activity.id}").status_code == 404
+    auth.logout()
+    auth.login(bodies=[body])
+    assert client.get(f"/activiteiten/{activity.id}").status_code == 200
+
+
+def test_filters_and_archive(client, auth, make_activity):
+    make_activity(title="Training straks")
+    make_activity(days_ahead=-10, title="Training geweest")
+    auth.login()
+    html = client.get("/activiteiten/?soort=training").text
+    assert "Training straks" in html and "Training geweest" not in html
+    assert "Training geweest" in client.get("/activiteiten/?archief=1").text
+    assert "Training straks" not in client.get("/activiteiten/?soort=overleg").text
+    response = client.get("/activiteiten/?maand=mei", headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "Vul een maand in zoals 2026-05." in response.text
+    assert "<html" not in response.text
+
+
+def test_list_runs_a_constant_number_of_queries(client, auth, make_activity, make_user):
+    auth.login()
+    activity = make_activity(capacity=3)
+    logic.sign_up(activity, make_user())
+    small = count_queries(client, "/activiteiten/")
+    for n in range(12):
+        extra = make_activity(days_ahead=n + 1, capacity=5)
+        for _ in range(3):
+            logic.sign_up(extra, make_user())
+    assert count_queries(client, "/activiteiten/") == small
+
+
+# --- members sign up ------------------------------------------------------------------------------
+
+def test_sign_up_waiting_list_and_moving_up(client, auth, make_activity, make_user, mails):
+    activity = make_activity(capacity=1)
+    first, second = make_user(), make_user()
+    auth.login(first)
+    response = client.post(f"/activiteiten/{activity.id}/aanmelden", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text and "Aangemeld" in response.text
+    client.post(f"/activiteiten/{activity.id}/aanmelden")  # twice: still one sign-up
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signup)) == 1
+    assert mails[-1].attachments and mails[-1].to == first.email
+    auth.logout()
+    auth.login(second)
+    client.post(f"/activiteiten/{activity.id}/aanmelden")
+    assert logic.my_signup(activity, second).status == rules.WAITING
+    auth.logout()
+    auth.login(first)
+    client.post(f"/activiteiten/{activity.id}/afmelden")
+    assert logic.my_signup(activity, second).status == rules.CONFIRMED
+    assert mails[-1].to == second.email and "plaats" in mails[-1].subject
+
+
+def test_sign_up_closed_after_the_deadline_or_when_cancelled(client, auth, make_activity):
+    closed = make_activity(signup_deadline=local_today() - timedelta(days=1))
+    cancelled = make_activity(status=rules.CANCELLED)
+    auth.login()
+    response = client.post(f"/activiteiten/{closed.id}/aanmelden")
+    assert response.status_code == 409 and "aanmeldtermijn is voorbij" in response.text
+    response = client.post(f"/activiteiten/{cancelled.id}/aanmelden")
+    assert response.status_code == 409 and "gaat niet door" in response.text
+    assert db.session.scalar(db.select(Signup)) is None
+
+
+def test_two_members_take_the_last_place_at_the_same_moment(app, make_activity, make_user):
+    """Each in its own thread, connection and app context: exactly one gets the place."""
+    activity = make_activity(capacity=1)
+    users = [make_user(), make_user()]
+    activity_id, user_ids = activity.id, [u.id for u in users]
+    start = threading.Barrier(2)
+    results = []
+
+    def take(user_id):
+        with app.app_context():
+            from cpweb.auth.models import User
+
+            user = db.session.get(User, user_id)
+            mine = db.session.get(Activity, activity_id)
+            start.wait()
+            results.append(logic.sign_up(mine, user).status)
+            db.session.remove()
+
+    threads = [threading.Thread(target=take, args=(user_id,)) for user_id in user_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [rules.CONFIRMED, rules.WAITING]
+
+
+# --- guests ---------------------------------------------------------------------------------------
+
+def test_guest_signs_up_confirms_by_link_and_withdraws(client, make_activity, mails):
+    activity = make_activity(audience=rules.EVERYONE, capacity=10)
+    response = client.post(f"/activiteiten/{activity.id}/gast", data={"name": "Gert Gast", "email": "gert@example.org"})
+    assert response.status_code == 200 and "Kijk in uw e-mail" in response.text
+    signup = db.session.scalar(db.select(Signup))
+    assert signup.status == rules.UNCONFIRMED and logic.taken_counts([activity.id]) == {}
+    link = mails[-1].body.split("link: ")[1].split()[0]
+    assert client.get(link).status_code == 200 and signup.status == rules.UNCONFIRMED  # opening it changes nothing
+    client.post(link)
+    assert signup.status == rules.CONFIRMED
+    confirmation = mails[-1]
+    assert confirmation.attachments and "/afmelden" in confirmation.body
+    withdraw_link = confirmation.body.split("link: ")[1].split()[0]
+    client.post(withdraw_link)
+    assert signup.status == rules.WITHDRAWN
+
+
+def test_guest_input_errors_and_members_only(client, make_activity):
+    public, members = make_activity(audience=rules.EVERYONE), make_activity()
+    response = client.post(f"/activiteiten/{public.id}/gast", data={"name": "", "email": "geen-adres"})
+    assert response.status_code == 422 and "Vul een naam in." in response.text
+    assert client.post(f"/activiteiten/{members.id}/gast", data={"name": "A", "email": "a@example.org"}).status_code == 404
+    assert client.get("/activiteiten/aanmelding/verzonnen").status_code == 404
+
+
+def test_an_unconfirmed_sign_up_expires_after_a_day(client, make_activity):
+    activity = make_activity(audience=rules.EVERYONE)
+    signup = logic.guest_sign_up(activity, "Laat", "laat@example.org")
+    signup.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    response = client.post(f"/activiteiten/aanmelding/{signup.token}")
+    assert response.status_code == 409 and "verlopen" in response.text
+    assert run_purge(utcnow())["guest sign-ups"] == 1
+
+
+def test_guest_data_is_erased_a_month_after_the_activity(app, make_activity):
+    activity = make_activity(audience=rules.EVERYONE, days_ahead=-40)
+    db.session.add(Signup(activity_id=activity.id, guest_name="Oud", guest_email="oud@example.org",
+                          status=rules.CONFIRMED))
+    db.session.commit()
+    assert run_purge(utcnow(), dry_run=True)["guest sign-ups"] == 1
+    run_purge(utcnow())
+    db.session.commit()
+    assert db.session.scalar(db.select(Signup)) is None
+
+
+# --- secretaries, proposals -------------------------------------------------------------------------
+
+def test_secretary_adds_and_moves_an_activity_and_participants_hear_of_it(client, auth, make_user, mails):
+    auth.login(role="secretaris")
+    response = client.post("/activiteiten/nieuw", data=form_data())
+    assert response.status_code == 303
+    activity = db.session.scalar(db.select(Activity))
+    assert activity.status == rules.PUBLISHED and activity.capacity == 30
+    logic.sign_up(activity, make_user(email="komt@example.org"))
+    data = form_data(location="Bibliotheek")
+    assert client.post(f"/activiteiten/{activity.id}/bewerken", data=data).status_code == 303
+    assert activity.sequence == 1 and any(m.to == "komt@example.org" and m.subject.startswith("Gewijzigd") for m in mails)
+    client.post(f"/activiteiten/{activity.id}/afgelasten")
+    assert activity.status == rules.CANCELLED and mails[-1].subject.startswith("Afgelast")
+    csv_response = client.get(f"/activiteiten/{activity.id}/deelnemers.csv")
+    assert "komt@example.org" in csv_response.text and csv_response.headers["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"capacity": "0"}, "Kies een aantal van 1 of meer."),
+    ({"capacity": "-3"}, "Kies een aantal van 1 of meer."),
+    ({"end": "18:00"}, "Kies een einde na het begin."),
+    ({"title": "x" * 300}, "Gebruik hoogstens 200 tekens."),
+    ({"audience": "bodies"}, "Kies minstens één orgaan."),
+    ({"external_url": "javascript:alert(1)"}, "Vul een link in die begint met https://."),
+    ({"end_day": (local_today() + timedelta(days=60)).isoformat()}, "Een activiteit duurt hoogstens 31 dagen."),
+])
+def test_bad_activity_input_keeps_what_was_typed(client, auth, changes, message):
+    auth.login(role="secretaris")
+    response = client.post("/activiteiten/nieuw", data=form_data(location="Zaal met naam", **changes))
+    assert response.status_code == 422 and message in response.text and "Zaal met naam" in response.text
+    assert db.session.scalar(db.select(Activity)) is None
+
+
+def test_a_member_proposes_and_a_secretary_declines_with_a_reason(client, auth, make_user):
+    member = auth.login()
+    client.post("/activiteiten/nieuw", data=form_data(title="Mijn idee"))
+    activity = db.session.scalar(db.select(Activity))
+    assert activity.status == rules.PROPOSED and activity.proposed_by_id == member.id
+    assert client.post(f"/activiteiten/{activity.id}/beoordelen", data={"besluit": "publiceren"}).status_code == 403
+    auth.logout()
+    auth.login(make_user())
+    assert client.get(f"/activiteiten/{activity.id}").status_code == 404  # not published yet
+    auth.logout()
+    auth.login(role="secretaris")
+    response = client.post(f"/activiteiten/{activity.id}/beoordelen", data={"besluit": "afwijzen", "reason": ""})
+    assert response.status_code == 422 and "Schrijf op waarom" in response.text
+    client.post(f"/activiteiten/{activity.id}/beoordelen", data={"besluit": "afwijzen", "reason": "Past niet in ons plan."})
+    assert activity.status == rules.DECLINED
+    auth.logout()
+    auth.login(member)
+    assert "Past niet in ons plan." in client.get("/activiteiten/").text
+
+
+def test_report_after_the_activity(client, auth, make_activity):
+    activity = make_activity(days_ahead=-2)
+    auth.login(role="secretaris")
+    assert client.get(f"/activiteiten/{activity.id}/verslag").status_code == 200
+    client.post(f"/activiteiten/{activity.id}/verslag", data={"report": "Het ging over **werk**."})
+    assert "<strong>werk</strong>" in client.get(f"/activiteiten/{activity.id}").text
+
+
+def test_member_cannot_manage(client, auth, make_activity):
+    activity = make_activity()
+    auth.login()
+    for path in ("bewerken", "verslag", "deelnemers.csv"):
+        assert client.get(f"/activiteiten/{activity.id}/{path}").status_code == 403
+    assert client.post(f"/activiteiten/{activity.id}/afgelasten").status_code == 403
+
+
+# --- calendar, reminders ------------------------------------------------------------------------------
+
+def test_activities_are_in_the_month_grid_and_the_feeds(client, auth, make_activity):
+    day = local_today() + timedelta(days=3)
+    make_activity(days_ahead=3, audience=rules.EVERYONE, title="Open dag")
+    make_activity(days_ahead=3, title="Ledenochtend")
+    html = client.get(f"/agenda?maand={day:%Y-%m}").text
+    assert "Open dag" in html and "Ledenochtend" not in html
+    events = vobject.readOne(client.get("/agenda.ics").data.decode()).vevent_list
+    assert [e.summary.value for e in events] == ["Open dag"]
+    assert events[0].uid.value.startswith("activity-")
+    auth.login()
+    assert "Ledenochtend" in client.get(f"/agenda?maand={day:%Y-%m}").text
+
+
+def test_reminder_once_a_day_before(app, make_activity, make_user, mails):
+    activity = make_activity(days_ahead=1)
+    activity.starts_at = utcnow() + timedelta(hours=20)
+    db.session.commit()
+    logic.sign_up(activity, make_user())
+    mails.clear()
+    assert logic.send_reminders() == 1
+    assert logic.send_reminders() == 0
+    assert mails[0].subject.startswith("Herinnering")
+
+
+def test_home_shows_my_activities(client, auth, make_activity):
+    activity = make_activity(title="Mijn training")
+    member = auth.login()
+    logic.sign_up(activity, member)
+    assert "Mijn training" in client.get("/").text

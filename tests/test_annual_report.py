@@ -1,0 +1,118 @@
+"""The annual report: its numbers agree with the records they come from, over generated data."""
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from cpweb.activities import rules as activity_rules
+from cpweb.activities.annual import year_numbers as activity_numbers
+from cpweb.activities.models import Activity, Signup
+from cpweb.advice import logic as advice_logic
+from cpweb.advice import rules as advice_rules
+from cpweb.advice.models import Advice
+from cpweb.annual import sections_for
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.i18n import AMSTERDAM
+from cpweb.meetings import rules as meeting_rules
+from cpweb.meetings.annual import year_numbers as meeting_numbers
+from cpweb.meetings.models import Attendance, Commitment, Meeting
+
+YEAR = utcnow().year - 1  # a whole year in the past: nothing is still planned
+
+
+@pytest.fixture
+def generated(app, make_body, make_user):
+    """Meetings, attendance, advice and activities spread over the year before, this year and the one before that."""
+    rng = random.Random(11)
+    bodies = [make_body(), make_body()]
+    users = [make_user(bodies=bodies) for _ in range(4)]
+    db.session.add(Commitment(body_id=bodies[0].id, kind="regular", times_per_year=8, label="8 keer"))
+    for n in range(60):
+        start = datetime(YEAR - 1, 12, 1, 18, tzinfo=UTC) + timedelta(days=rng.randint(0, 420), hours=rng.randint(0, 5))
+        meeting = Meeting(body_id=rng.choice(bodies).id, title=f"V{n}", starts_at=start, ends_at=start + timedelta(hours=2),
+                          status=rng.choice([meeting_rules.PLANNED, meeting_rules.HELD, meeting_rules.CANCELLED]),
+                          published_at=start)
+        db.session.add(meeting)
+        db.session.flush()
+        for user in users:
+            db.session.add(Attendance(meeting_id=meeting.id, user_id=user.id, present=rng.choice([True, False, None])))
+    for n in range(40):
+        sent = date(YEAR, 1, 1) + timedelta(days=rng.randint(-60, 420))
+        done = rng.random() < 0.5
+        db.session.add(Advice(body_id=rng.choice(bodies).id, title=f"A{n}", kind=rng.choice(list(advice_rules.KINDS)),
+                              topic="beleid", status=advice_rules.DONE if done else advice_rules.SENT, sent_on=sent,
+                              response_on=sent + timedelta(days=rng.randint(5, 60)) if done else None,
+                              outcome=rng.choice(list(advice_rules.OUTCOMES)) if done else None))
+    for n in range(30):
+        start = datetime(YEAR, 1, 1, 9, tzinfo=UTC) + timedelta(days=rng.randint(-40, 400))
+        activity = Activity(title=f"Act{n}", kind=rng.choice(list(activity_rules.KINDS)), organiser="lcr", scope="regionaal",
+                            starts_at=start, ends_at=start + timedelta(hours=3),
+                            status=rng.choice([activity_rules.PUBLISHED, activity_rules.CANCELLED]))
+        db.session.add(activity)
+        db.session.flush()
+        for user in users:
+            db.session.add(Signup(activity_id=activity.id, user_id=user.id,
+                                  status=rng.choice([activity_rules.CONFIRMED, activity_rules.WAITING])))
+    db.session.commit()
+    return bodies
+
+
+def in_year(moment: datetime) -> bool:
+    return moment.astimezone(AMSTERDAM).year == YEAR
+
+
+def test_meeting_numbers_agree_with_the_records(generated):
+    rows = {row["body"]: row for row in meeting_numbers(YEAR)}
+    for body in generated:
+        meetings = [m for m in db.session.scalars(db.select(Meeting).filter_by(body_id=body.id)) if in_year(m.starts_at)]
+        row = rows[body.name]
+        assert row["cancelled"] == sum(m.status == meeting_rules.CANCELLED for m in meetings)
+        assert row["held"] == sum(m.status != meeting_rules.CANCELLED for m in meetings)
+        assert row["planned"] == 0
+        ids = {m.id for m in meetings}
+        recorded = [a for a in db.session.scalars(db.select(Attendance)) if a.meeting_id in ids and a.present is not None]
+        assert row["attendance"] == round(100 * sum(a.present for a in recorded) / len(recorded))
+    assert rows[generated[0].name]["target"] == 8
+
+
+def test_advice_numbers_agree_with_the_records(generated):
+    numbers = advice_logic.overview([b.id for b in generated], YEAR)
+    for body in generated:
+        advices = [a for a in db.session.scalars(db.select(Advice).filter_by(body_id=body.id)) if a.sent_on.year == YEAR]
+        n = numbers[body.id]
+        assert n["total"] == len(advices)
+        assert n["asked"] == sum(a.kind == "gevraagd" for a in advices)
+        for outcome in advice_rules.OUTCOMES:
+            assert n["outcomes"][outcome] == sum(a.outcome == outcome for a in advices)
+        days = [(a.response_on - a.sent_on).days for a in advices if a.response_on]
+        assert n["average_days"] == round(sum(days) / len(days), 1)
+
+
+def test_activity_numbers_agree_with_the_records(generated):
+    table = {row[0]: row[1:] for row in activity_numbers(YEAR)}
+    activities = [a for a in db.session.scalars(db.select(Activity))
+                  if in_year(a.starts_at) and a.status == activity_rules.PUBLISHED]
+    for kind, label in activity_rules.KINDS.items():
+        mine = [a for a in activities if a.kind == kind]
+        if not mine:
+            assert label not in table
+            continue
+        ids = {a.id for a in mine}
+        places = sum(1 for s in db.session.scalars(db.select(Signup))
+                     if s.activity_id in ids and s.status == activity_rules.CONFIRMED)
+        assert table[label] == [len(mine), places]
+
+
+def test_report_page_markdown_and_an_honest_empty_year(client, auth, generated):
+    assert client.get(f"/jaarverslag/{YEAR}").status_code == 303  # members only
+    auth.login(bodies=generated)
+    html = client.get(f"/jaarverslag/{YEAR}").text
+    assert "Vergaderingen" in html and "Adviezen" in html and generated[0].name in html
+    markdown = client.get(f"/jaarverslag/{YEAR}.md")
+    assert markdown.headers["Content-Disposition"].startswith("attachment")
+    assert markdown.text.startswith(f"# Jaarverslag {YEAR}") and "| Orgaan |" in markdown.text
+    assert client.get("/jaarverslag/").status_code == 303
+    assert client.get(f"/jaarverslag/{utcnow().year + 1}").status_code == 404
+    assert "Geen gegevens over dit jaar." in client.get("/jaarverslag/2001").text
+    assert len(sections_for(2001)) == 4

@@ -1,0 +1,725 @@
+"""Documents: upload, types by content, access (404 for what one may not see), versions, search,
+the bin and its purge, links from other features, and the bad input of issue 4."""
+import io
+import re
+import time
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import EnvironBuilder
+
+from cpweb.database import utcnow
+from cpweb.documents import extract, filetypes, logic, search, storage
+from cpweb.documents.models import Document, DocumentLink, DocumentVersion
+from cpweb.extensions import db
+from cpweb.retention import run_purge
+from tests.conftest import count_queries
+
+TEXT = "Werkboek voor de cliëntenraad over arbeidsmarktbeleid en re-integratie."
+PDF_TEXT = "Verslag van het overleg met de clientenraad"
+
+
+def zip_bytes(members: dict[str, bytes], mimetype: str | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if mimetype:
+            archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def docx_bytes(text: str) -> bytes:
+    types = ('<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
+             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    body = f'<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>'
+    return zip_bytes({"[Content_Types].xml": types, "word/document.xml": body.encode()})
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A minimal, valid one-page PDF with this (ASCII) text."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload_data(content: bytes = TEXT.encode(), filename: str = "werkboek.txt", **fields) -> dict:
+    data = {"title": "Werkboek arbeidsmarkt", "description": "", "category": "werkboek", "tags": "",
+            "body": "", "visibility": "members", "file": (io.BytesIO(content), filename)}
+    data.update(fields)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def fetch(client, path: str, **kwargs):
+    """GET a file: read it and close it (a file response left open is a ResourceWarning)."""
+    response = client.get(path, **kwargs)
+    response.get_data()
+    response.close()
+    return response
+
+
+def post_upload(client, **kwargs):
+    return client.post("/documenten/nieuw", data=upload_data(**kwargs), content_type="multipart/form-data")
+
+
+@pytest.fixture
+def make_document(app, make_user):
+    owner = []
+
+    def make(content: bytes = TEXT.encode(), filename="werkboek.txt", title="Stuk Alfa", visibility="members",
+             body=None, by=None, **fields):
+        if by is None:
+            if not owner:
+                owner.append(make_user(role="secretaris"))
+            by = owner[0]
+        document = logic.store_upload(FileStorage(io.BytesIO(content), filename=filename), title=title,
+                                      uploaded_by=by, body=body, visibility=visibility, **fields)
+        db.session.commit()
+        return document
+
+    return make
+
+
+def assert_clean(app):
+    """No orphan files, no rows without files, no half-written temporary files."""
+    assert logic.orphans() == (set(), set())
+    assert list(storage.upload_dir().glob(storage.PART_PREFIX + "*")) == []
+
+
+def only_document() -> Document:
+    return db.session.scalars(db.select(Document)).one()
+
+
+# --- uploading ----------------------------------------------------------------------------------
+
+def test_member_uploads_a_file_stored_outside_static_with_a_random_name(app, client, auth):
+    auth.login()
+    response = post_upload(client, tags="re-integratie, jongeren, Jongeren")
+    assert response.status_code == 303
+    document = only_document()
+    assert response.headers["Location"] == f"/documenten/{document.id}"
+    version = document.current
+    assert version.original_name == "werkboek.txt" and version.kind == "txt" and version.size == len(TEXT.encode())
+    assert re.fullmatch(r"[0-9a-f]{32}", version.stored_name) and version.text_status == "ok"
+    path = Path(app.instance_path) / "uploads" / "documents" / version.stored_name
+    assert path.read_bytes() == TEXT.encode()
+    assert document.tags == "re-integratie, jongeren" and document.category == "werkboek"
+    assert not Path(app.static_folder, version.stored_name).exists()
+    assert_clean(app)
+
+
+def test_upload_form_is_for_members_only(client):
+    response = client.get("/documenten/nieuw")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/inloggen")
+    assert client.get("/documenten/nieuw", headers={"HX-Request": "true"}).headers["HX-Redirect"].startswith("/inloggen")
+
+
+def test_upload_form_works_without_javascript_and_has_the_progress_bar_for_htmx(client, auth):
+    auth.login()
+    html = client.get("/documenten/nieuw").text
+    assert 'enctype="multipart/form-data"' in html and 'hx-encoding="multipart/form-data"' in html
+    assert "<progress" in html and "js/documents.js" in html and "onclick" not in html and "<script>" not in html
+    assert "Hoogstens 25 MB." in html
+
+
+def test_htmx_upload_redirects_with_hx_redirect(client, auth):
+    auth.login()
+    response = client.post("/documenten/nieuw", data=upload_data(), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/documenten/{only_document().id}"
+
+
+def test_body_only_needs_a_body(client, auth, make_body):
+    body = make_body()
+    auth.login(bodies=[body])
+    response = post_upload(client, visibility="body")
+    assert response.status_code == 422 and "Kies het orgaan waarvan de leden het document mogen zien." in response.text
+    assert post_upload(client, visibility="body", body=str(body.id)).status_code == 303
+    assert only_document().body_id == body.id
+
+
+def test_a_member_cannot_pick_a_body_they_are_not_in(client, auth, make_body):
+    other = make_body()
+    auth.login(bodies=[make_body()])
+    response = post_upload(client, visibility="body", body=str(other.id))
+    assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text
+
+
+BAD_FILES = [
+    (b"", "leeg.txt", "Het bestand is leeg."),
+    (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "virus.pdf", "Dit soort bestand kan niet"),
+    (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "programma.exe", "Dit soort bestand kan niet"),
+    (b"<!doctype html><html><script>alert(1)</script></html>", "pagina.html", "Dit soort bestand kan niet"),
+    (b"<html><body><script>alert(1)</script></body></html>", "pagina.txt", "Dit soort bestand kan niet"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "plaatje.svg", "Dit soort bestand kan niet"),
+    (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>', "plaatje.png", "Dit soort bestand kan niet"),
+    (PNG, "foto.pdf", "Dit soort bestand kan niet"),  # a real PNG with the wrong name
+    (TEXT.encode(), "geen-extensie", "Dit soort bestand kan niet"),
+    (b"PK\x03\x04 kapot", "kapot.docx", "Dit soort bestand kan niet"),
+    (zip_bytes({"a.txt": b"hallo"}), "gewone-zip.docx", "Dit soort bestand kan niet"),
+    (TEXT.encode(), "../../etc/passwd", "Dit soort bestand kan niet"),
+]
+
+
+@pytest.mark.parametrize("content, filename, message", BAD_FILES, ids=[f[1] for f in BAD_FILES])
+def test_bad_files_are_refused_keeping_the_other_fields_and_leaving_nothing(app, client, auth, content, filename,
+                                                                           message):
+    auth.login()
+    response = post_upload(client, content=content, filename=filename, description="Mijn uitleg")
+    assert response.status_code == 422
+    assert message in response.text and "<title>Fout:" in response.text
+    assert 'value="Werkboek arbeidsmarkt"' in response.text and "Mijn uitleg" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
+    assert_clean(app)
+
+
+def test_missing_file_says_choose_a_file(client, auth):
+    auth.login()
+    data = upload_data()
+    del data["file"]
+    response = client.post("/documenten/nieuw", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Kies een bestand." in response.text
+
+
+def test_a_valid_file_with_other_errors_asks_to_choose_it_again(client, auth):
+    auth.login()
+    response = post_upload(client, title="")
+    assert "Vul een titel in." in response.text and "Kies het bestand nog een keer." in response.text
+
+
+def test_path_in_the_name_is_dropped_and_long_emoji_names_are_shortened(app, client, auth):
+    auth.login()
+    assert post_upload(client, filename="../../etc/passwd.txt").status_code == 303
+    assert only_document().current.original_name == "passwd.txt"
+    name = "😀" * 300 + ".txt"
+    assert post_upload(client, filename=name, content=b"andere tekst").status_code == 303
+    version = db.session.scalars(db.select(DocumentVersion).order_by(DocumentVersion.id.desc())).first()
+    assert len(version.original_name) <= logic.MAX_NAME and version.original_name.endswith(".txt")
+    response = fetch(client, f"/documenten/{version.document_id}/download")
+    assert response.status_code == 200 and "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    assert_clean(app)
+
+
+def test_file_over_the_limit_gets_a_message_and_keeps_the_fields(app, client, auth):
+    app.config["DOCUMENT_MAX_BYTES"] = 1000
+    auth.login()
+    response = post_upload(client, content=b"a" * 1500, description="Blijft staan")
+    assert response.status_code == 422
+    assert "Het bestand is te groot. Kies een bestand van hoogstens 1 kB." in response.text
+    assert "Blijft staan" in response.text
+    assert_clean(app)
+
+
+def test_far_over_the_limit_is_a_dutch_413(app, client, auth):
+    app.config["DOCUMENT_MAX_BYTES"] = 1000
+    auth.login()
+    big = b"a" * 3 * 1024 * 1024
+
+    def send(**kwargs):
+        # Our own builder, closed after: the app stops reading early, so nobody else closes its body.
+        environ = EnvironBuilder(path="/documenten/nieuw", method="POST", data=upload_data(content=big),
+                                 **kwargs).get_environ()
+        try:
+            return client.open(environ)
+        finally:
+            environ["wsgi.input"].close()
+
+    response = send()
+    assert response.status_code == 413 and "Het bestand is te groot" in response.text
+    htmx = send(headers={"HX-Request": "true"})
+    assert htmx.status_code == 413 and htmx.headers["HX-Retarget"] == "#htmx-error"  # the form stays as typed
+    assert_clean(app)
+
+
+def test_the_same_file_twice_links_the_existing_document(client, auth, make_document):
+    existing = make_document(title="Het origineel")
+    auth.login()
+    response = post_upload(client)
+    assert response.status_code == 422
+    assert "Dit bestand staat al in de bibliotheek: ‘Het origineel’." in response.text
+    assert f'href="/documenten/{existing.id}"' in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 1
+
+
+def test_the_same_file_as_a_document_one_cannot_see_is_stored_again(client, auth, make_document, make_body):
+    make_document(visibility="body", body=make_body())
+    auth.login()
+    assert post_upload(client).status_code == 303
+
+
+def test_interrupted_upload_leaves_no_half_file_and_no_row(app, make_user):
+    class Broken(io.BytesIO):
+        def read(self, size=-1):
+            if self.tell() > 100_000:
+                raise OSError("connection lost")
+            return super().read(size)
+
+    user = make_user()
+    with pytest.raises(OSError):
+        logic.store_upload(FileStorage(Broken(b"x" * 300_000), filename="a.txt"), title="t", uploaded_by=user)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(DocumentVersion)) == 0
+    assert_clean(app)
+
+
+def test_a_rolled_back_upload_removes_its_file(app, make_user):
+    user = make_user()
+    logic.store_upload(FileStorage(io.BytesIO(b"hallo"), filename="a.txt"), title="t", uploaded_by=user)
+    assert len(storage.stored_files()) == 1
+    db.session.rollback()
+    assert storage.stored_files() == set()
+
+
+def test_corrupt_pdf_is_kept_but_not_searchable(app, client, auth):
+    auth.login()
+    assert post_upload(client, content=b"%PDF-1.7\n" + b"\x00kapot" * 500, filename="kapot.pdf").status_code == 303
+    document = only_document()
+    assert document.current.text_status == "failed"
+    assert "niet doorzoekbaar" in client.get(f"/documenten/{document.id}").text
+
+
+def test_zip_bomb_docx_is_kept_but_not_searchable_quickly(app, client, auth):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types ContentType="application/vnd.openxmlformats-officedocument.'
+                                                'wordprocessingml.document.main+xml"/>')
+        with archive.open("word/document.xml", "w") as member:
+            for _ in range(40):
+                member.write(b"<w:t>a</w:t>" * (1024 * 1024 // 12))
+    assert len(out.getvalue()) < 1024 * 1024
+    auth.login()
+    started = time.monotonic()
+    assert post_upload(client, content=out.getvalue(), filename="bom.docx").status_code == 303
+    assert time.monotonic() - started < 10
+    assert only_document().current.text_status == "failed"
+
+
+# --- access -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("visibility, role, in_body, status", [
+    ("public", "guest", False, 200), ("public", "lid", False, 200),
+    ("members", "guest", False, 404), ("members", "lid", False, 200),
+    ("body", "guest", False, 404), ("body", "lid", False, 404), ("body", "secretaris", False, 404),
+    ("body", "lid", True, 200), ("body", "beheerder", False, 200),
+])
+def test_who_sees_what_and_the_rest_is_404(client, auth, make_document, make_body, visibility, role, in_body,
+                                           status):
+    body = make_body()
+    document = make_document(visibility=visibility, body=body if visibility == "body" else None)
+    if role != "guest":
+        auth.login(role=role, bodies=[body] if in_body else [])
+    version_id = document.current.id
+    for path in (f"/documenten/{document.id}", f"/documenten/{document.id}/download",
+                 f"/documenten/{document.id}/download/{version_id}", f"/documenten/{document.id}/bekijken"):
+        assert fetch(client, path).status_code == status, path
+    listed = document.title in client.get("/documenten").text
+    assert listed is (status == 200)
+
+
+def test_guessed_ids_are_404(client, auth, make_document):
+    document = make_document(visibility="public")
+    other = make_document(content=b"ander bestand", filename="b.txt", visibility="public")
+    auth.login()
+    for path in ("/documenten/999", "/documenten/999/download", "/documenten/999/bekijken",
+                 f"/documenten/{document.id}/download/{other.current.id}", "/documenten/999/bewerken",
+                 "/documenten/999/nieuwe-versie"):
+        assert fetch(client, path).status_code == 404, path
+    assert client.post("/documenten/999/verwijderen").status_code == 404
+
+
+def test_visible_documents_query_and_can_view(app, make_user, make_document, make_body):
+    body = make_body()
+    public = make_document(visibility="public", content=b"1", filename="1.txt")
+    members = make_document(visibility="members", content=b"2", filename="2.txt")
+    own_body = make_document(visibility="body", body=body, content=b"3", filename="3.txt")
+    member, outsider = make_user(bodies=[body]), make_user()
+    from flask_login import AnonymousUserMixin
+
+    guest = AnonymousUserMixin()
+    seen = {u: set(db.session.scalars(logic.visible_documents_query(u))) for u in (guest, member, outsider)}
+    assert seen[guest] == {public}
+    assert seen[member] == {public, members, own_body}
+    assert seen[outsider] == {public, members}
+    for user, documents in seen.items():
+        for document in (public, members, own_body):
+            assert logic.can_view(user, document) is (document in documents)
+
+
+# --- download and view --------------------------------------------------------------------------
+
+def test_download_is_an_attachment_with_the_utf8_name_and_nosniff(client, make_document):
+    document = make_document(visibility="public", filename="Cliëntenraad verslag.txt")
+    response = fetch(client, f"/documenten/{document.id}/download")
+    assert response.status_code == 200 and response.data == TEXT.encode()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''Cli%C3%ABntenraad%20verslag.txt" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Type"].startswith("text/plain")
+
+
+def test_pdf_and_images_are_viewed_inline_in_a_sandbox(client, make_document):
+    document = make_document(content=pdf_bytes("Hallo"), filename="brief.pdf", visibility="public")
+    response = fetch(client, f"/documenten/{document.id}/bekijken")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+    image = make_document(content=PNG, filename="foto.png", visibility="public")
+    assert fetch(client, f"/documenten/{image.id}/bekijken").headers["Content-Type"] == "image/png"
+
+
+def test_markdown_is_rendered_and_sanitised_and_office_files_are_not_viewed(client, make_document):
+    document = make_document(content=b"# Kop\n\n<script>alert(1)</script> **vet**", filename="notitie.md",
+                             visibility="public")
+    html = fetch(client, f"/documenten/{document.id}/bekijken").text
+    assert "<strong>vet</strong>" in html and "<script>alert" not in html and "<h2>Kop</h2>" in html
+    text = make_document(content=b"<b>niet vet</b> gewoon", filename="a.txt", visibility="public")
+    assert "&lt;b&gt;niet vet&lt;/b&gt;" in fetch(client, f"/documenten/{text.id}/bekijken").text
+    docx = make_document(content=docx_bytes("Hallo"), filename="a.docx", visibility="public")
+    assert fetch(client, f"/documenten/{docx.id}/bekijken").status_code == 404
+
+
+# --- versions and editing -----------------------------------------------------------------------
+
+def test_a_new_version_keeps_the_old_one(client, auth, make_document):
+    user = auth.login(role="secretaris")
+    document = make_document(by=user)
+    first = document.current.id
+    response = client.post(f"/documenten/{document.id}/nieuwe-versie", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(docx_bytes("Tweede versie over jongerenloket")), "v2.docx")})
+    assert response.status_code == 303
+    document = db.session.get(Document, document.id)
+    assert [v.original_name for v in document.versions] == ["v2.docx", "werkboek.txt"]
+    assert document.kind == "docx"
+    assert fetch(client, f"/documenten/{document.id}/download/{first}").data == TEXT.encode()
+    assert fetch(client, f"/documenten/{document.id}/download").headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+    page = client.get(f"/documenten/{document.id}").text
+    assert "v2.docx" in page and "werkboek.txt" in page and "nieuwste" in page
+    assert document.title in client.get("/documenten?q=jongerenloket").text
+    bad = client.post(f"/documenten/{document.id}/nieuwe-versie", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b""), "leeg.txt")})
+    assert bad.status_code == 422 and "Het bestand is leeg." in bad.text
+
+
+def test_only_uploader_secretaries_and_admins_change_a_document(client, auth, make_document, make_user):
+    document = make_document()
+    auth.login()  # another member
+    assert client.get(f"/documenten/{document.id}/bewerken").status_code == 403
+    assert client.get(f"/documenten/{document.id}/nieuwe-versie").status_code == 403
+    assert client.post(f"/documenten/{document.id}/verwijderen").status_code == 403
+    auth.logout()
+    auth.login(role="secretaris")
+    response = client.post(f"/documenten/{document.id}/bewerken", data={
+        "title": "Nieuwe titel", "description": "", "category": "brief", "tags": "a", "body": "",
+        "visibility": "public"})
+    assert response.status_code == 303
+    assert db.session.get(Document, document.id).title == "Nieuwe titel"
+    assert "Nieuwe titel" in client.get("/documenten?q=nieuwe").text
+
+
+def test_edit_errors_keep_what_was_typed(client, auth, make_document):
+    user = auth.login()
+    document = make_document(by=user)
+    response = client.post(f"/documenten/{document.id}/bewerken", data={
+        "title": "", "description": "Mijn tekst", "category": "brief", "visibility": "members", "body": ""})
+    assert response.status_code == 422 and "Vul een titel in." in response.text and "Mijn tekst" in response.text
+
+
+# --- search -------------------------------------------------------------------------------------
+
+def test_search_ignores_diacritics_matches_prefixes_and_file_text(client, make_document):
+    make_document(title="Verslag", content=TEXT.encode(), visibility="public")
+    make_document(title="Iets anders", content=b"Over de bijstand", filename="b.txt", visibility="public")
+    for query in ("clientenraad", "cliëntenraad", "CLIENTENRAAD", "arbeidsmarkt", "re-integr", "verslag werkb"):
+        html = client.get("/documenten", query_string={"q": query}).text
+        assert "Verslag" in html and "Iets anders" not in html, query
+    assert "Geen documenten gevonden" in client.get("/documenten?q=fietsenmaker").text
+
+
+def test_words_deep_in_a_long_file_are_found_too(client, make_document):
+    assert search.HEAD_CHARS < 30_000
+    make_document(title="Lang stuk", content=("vulling " * 4000 + "aanbesteding").encode(), filename="lang.txt",
+                  visibility="public")
+    html = client.get("/documenten?q=aanbesteding").text
+    assert "Lang stuk" in html
+
+
+def test_snippet_marks_the_match_and_escapes_everything_else(client, make_document):
+    make_document(content="Let op: <script>alert(1)</script> de cliëntenraad vergadert".encode(), filename="a.txt",
+                  visibility="public")
+    html = client.get("/documenten?q=clientenraad").text
+    assert "<mark>cliëntenraad</mark>" in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_search_operators_typed_by_people_do_not_break_it(client, make_document):
+    make_document(visibility="public")
+    for query in ('"', "AND OR NOT", "werk*", "title:werk", "(", "NEAR(a b)", "-", "' OR 1=1 --"):
+        assert client.get("/documenten", query_string={"q": query}).status_code == 200, query
+
+
+def test_guests_search_public_documents_only(client, make_document):
+    make_document(title="Openbaar werkboek", visibility="public", content=b"werkboek een", filename="a.txt")
+    make_document(title="Geheim werkboek", visibility="members", content=b"werkboek twee", filename="b.txt")
+    html = client.get("/documenten?q=werkboek").text
+    assert "Openbaar werkboek" in html and "Geheim werkboek" not in html
+
+
+def test_live_search_answers_htmx_with_the_list_only(client, make_document):
+    make_document(visibility="public")
+    page = client.get("/documenten?q=werkboek")
+    assert "<html" in page.text and 'hx-trigger="input changed delay:300ms, search"' in page.text
+    fragment = client.get("/documenten?q=werkboek", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and fragment.text.lstrip().startswith('<div id="document-list">')
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_filters(client, make_document, make_body):
+    body = make_body()
+    make_document(title="Een brief", category_key="brief", visibility="public", body=body)
+    make_document(title="Een plaatje", content=PNG, filename="a.png", visibility="public")
+    assert "Een plaatje" not in client.get("/documenten?category=brief").text
+    assert "Een brief" not in client.get("/documenten?kind=png").text
+    assert "Een plaatje" not in client.get(f"/documenten?body={body.id}").text
+    assert "Een brief" in client.get(f"/documenten?year={utcnow().year}").text
+    assert client.get("/documenten?category=verzonnen").status_code == 400
+    assert client.get("/documenten?pagina=nul").status_code == 404
+
+
+def test_the_list_runs_the_same_number_of_queries_for_3_or_30_documents(client, auth, make_document, make_body):
+    body = make_body()
+    for n in range(3):
+        make_document(content=f"tekst {n}".encode(), filename=f"{n}.txt", body=body, category_key="brief")
+    auth.login(bodies=[body])
+    few = count_queries(client, "/documenten?q=tekst")
+    few_plain = count_queries(client, "/documenten")
+    for n in range(3, 30):
+        make_document(content=f"tekst {n}".encode(), filename=f"{n}.txt", body=body, category_key="brief")
+    assert count_queries(client, "/documenten?q=tekst") == few
+    assert count_queries(client, "/documenten") == few_plain
+
+
+def test_like_fallback_without_fts(app, make_document, monkeypatch):
+    make_document(title="Werkboek jongeren", visibility="public")
+    monkeypatch.setattr(search, "uses_fts", lambda: False)
+    found = db.session.scalars(search.filter_search(logic.visible_documents_query(None), "jongeren")).all()
+    assert [d.title for d in found] == ["Werkboek jongeren"]
+    assert search.snippets([found[0].id], "jongeren") == {}
+
+
+# --- bin and purge ------------------------------------------------------------------------------
+
+def test_delete_moves_to_the_bin_and_a_secretary_restores_it(client, auth, make_document):
+    secretary = auth.login(role="secretaris")
+    document = make_document(by=secretary, visibility="public")
+    assert client.post(f"/documenten/{document.id}/verwijderen").status_code == 303
+    assert client.get(f"/documenten/{document.id}").status_code == 404
+    assert fetch(client, f"/documenten/{document.id}/download").status_code == 404
+    assert document.title not in client.get("/documenten").text
+    assert document.title in client.get("/documenten/prullenbak").text
+    assert client.post(f"/documenten/{document.id}/terugzetten").status_code == 303
+    assert client.get(f"/documenten/{document.id}").status_code == 200
+
+
+def test_the_bin_is_for_secretaries_and_admins(client, auth):
+    assert client.get("/documenten/prullenbak").status_code == 303
+    auth.login()
+    assert client.get("/documenten/prullenbak").status_code == 403
+    assert client.get("/documenten/soorten").status_code == 403
+
+
+def test_purge_removes_rows_and_files_after_30_days_only(app, make_document, make_user):
+    keep = make_document(content=b"blijft", filename="a.txt")
+    recent = make_document(content=b"pas weg", filename="b.txt")
+    old = make_document(content=b"lang weg", filename="c.txt")
+    logic.add_version(old, FileStorage(io.BytesIO(b"lang weg 2"), filename="c2.txt"), make_user())
+    now = utcnow()
+    recent.deleted_at = now - timedelta(days=29)
+    old.deleted_at = now - timedelta(days=31)
+    db.session.add(DocumentLink(document=old, target_kind="meeting", target_id=1))
+    db.session.commit()
+    old_files = {v.stored_name for v in old.versions}
+    assert run_purge(now, dry_run=True)["documents"] == 1
+    db.session.rollback()
+    assert old_files <= storage.stored_files()
+    assert run_purge(now)["documents"] == 1
+    db.session.commit()
+    assert {d.id for d in db.session.scalars(db.select(Document))} == {keep.id, recent.id}
+    assert old_files.isdisjoint(storage.stored_files())
+    assert db.session.scalar(db.select(db.func.count()).select_from(DocumentLink)) == 0
+    assert search.indexed_text(old.id) == ""
+    assert_clean(app)
+
+
+def test_purge_command(runner, make_document):
+    document = make_document()
+    document.deleted_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    result = runner.invoke(args=["cpweb", "purge"])
+    assert "documents: 1 verwijderd" in result.output
+    assert logic.orphans() == (set(), set())
+
+
+# --- links from other features ------------------------------------------------------------------
+
+def test_links_one_query_and_used_by_on_the_document_page(app, client, make_document):
+    first = make_document(title="Agenda", visibility="public", content=b"1", filename="1.txt")
+    second = make_document(title="Bijlage", visibility="public", content=b"2", filename="2.txt")
+    hidden = make_document(title="Geheim", visibility="members", content=b"3", filename="3.txt")
+    for target in (10, 11):
+        logic.link_document(first, "agenda_item", target)
+    logic.link_document(first, "agenda_item", 10)  # twice is once
+    logic.link_document(second, "agenda_item", 10)
+    logic.link_document(hidden, "agenda_item", 10)
+    db.session.commit()
+    statements = []
+    from sqlalchemy import event
+
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    found = logic.documents_for("agenda_item", [10, 11, 12])
+    event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    assert {k: [d.title for d in v] for k, v in found.items()} == {
+        10: ["Agenda", "Bijlage", "Geheim"], 11: ["Agenda"], 12: []}
+    from flask_login import AnonymousUserMixin
+
+    assert [d.title for d in logic.documents_for("agenda_item", [10], user=AnonymousUserMixin())[10]] == [
+        "Agenda", "Bijlage"]
+    logic.register_link_kind("agenda_item", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}")
+                                                         for i in ids})
+    page = client.get(f"/documenten/{first.id}").text
+    assert "Gebruikt bij" in page and 'href="/vergaderingen/punt/11"' in page and "Agendapunt 10" in page
+    logic.unlink_document(first, "agenda_item", 10)
+    db.session.commit()
+    assert [d.title for d in logic.documents_for("agenda_item", [10])[10]] == ["Bijlage", "Geheim"]
+
+
+def test_store_upload_api_raises_upload_error_with_a_dutch_message(app, make_user):
+    user = make_user()
+    with pytest.raises(logic.UploadError) as error:
+        logic.store_upload(FileStorage(io.BytesIO(b"MZ\x00"), filename="a.exe"), title="t", uploaded_by=user)
+    assert "Dit soort bestand kan niet" in str(error.value.message)
+    document = logic.store_upload(FileStorage(io.BytesIO(b"hallo"), filename="a.txt"), title="t", uploaded_by=user)
+    with pytest.raises(logic.DuplicateUpload) as duplicate:
+        logic.store_upload(FileStorage(io.BytesIO(b"hallo"), filename="b.txt"), title="t", uploaded_by=user)
+    assert duplicate.value.existing is document
+
+
+# --- categories and home ------------------------------------------------------------------------
+
+def test_secretary_adds_a_category(client, auth):
+    auth.login(role="secretaris")
+    assert client.post("/documenten/soorten/nieuw", data={"label": "Notulen", "position": "9", "is_active": "y"}
+                       ).status_code == 303
+    assert "Notulen" in client.get("/documenten/nieuw").text
+    assert [c.label for c in logic.categories()][:8] == list(logic.DEFAULT_CATEGORIES.values())
+
+
+def test_home_shows_newest_documents_to_members(client, auth, make_document):
+    make_document(title="Nieuwste stuk")
+    auth.login()
+    assert "Nieuwste stuk" in client.get("/").text
+
+
+# --- type detection and extraction (units) ------------------------------------------------------
+
+@pytest.mark.parametrize("content, name, kind", [
+    (pdf_bytes("x"), "a.pdf", "pdf"), (PNG, "a.png", "png"), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "a.JPEG", "jpg"),
+    (docx_bytes("x"), "a.docx", "docx"),
+    (zip_bytes({"[Content_Types].xml": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"}),
+     "a.xlsx", "xlsx"),
+    (zip_bytes({"[Content_Types].xml": b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"}),
+     "a.pptx", "pptx"),
+    (zip_bytes({"content.xml": b"<x/>"}, "application/vnd.oasis.opendocument.text"), "a.odt", "odt"),
+    (zip_bytes({"content.xml": b"<x/>"}, "application/vnd.oasis.opendocument.spreadsheet"), "a.ods", "ods"),
+    (zip_bytes({"content.xml": b"<x/>"}, "application/vnd.oasis.opendocument.presentation"), "a.odp", "odp"),
+    (zip_bytes({"content.xml": b"<x/>"}, "application/vnd.oasis.opendocument.text"), "a.docx", None),
+    (b"a;b\n1;2\n", "a.csv", "csv"), (b"# Kop", "a.md", "md"), ("Caf\xe9".encode("cp1252"), "a.txt", "txt"),
+    (b"\x00\x01binary", "a.txt", None), (b"<svg/>", "a.txt", None), (b"MZ", "a.pdf", None),
+])
+def test_type_is_judged_by_content_and_name(tmp_path, content, name, kind):
+    path = tmp_path / "f"
+    path.write_bytes(content)
+    assert filetypes.check(path, content[:8192], name) == kind
+
+
+def test_extraction_reads_office_xml_and_pdf(tmp_path):
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(docx_bytes("Cli&#235;ntenraad &amp; UWV"))
+    assert extract.extract_text(docx, "docx") == "Cliëntenraad & UWV"
+    pptx = tmp_path / "a.pptx"
+    pptx.write_bytes(zip_bytes({"ppt/slides/slide2.xml": b"<a:p><a:t>twee</a:t></a:p>",
+                                "ppt/slides/slide10.xml": b"<a:p><a:t>tien</a:t></a:p>",
+                                "ppt/slides/slide1.xml": b"<a:p><a:t>een</a:t></a:p>"}))
+    assert extract.extract_text(pptx, "pptx").split() == ["een", "twee", "tien"]
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(pdf_bytes(PDF_TEXT))
+    assert PDF_TEXT in extract.extract_text(pdf, "pdf")
+    assert extract.extract_text(pdf, "png") == ""
+
+
+def test_extraction_gives_up_on_time(tmp_path):
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(pdf_bytes(PDF_TEXT))
+    assert extract.extract_text(pdf, "pdf", timeout=0.001) is None
+
+
+def test_safe_name():
+    assert logic.safe_name("..\\..\\windows\\evil.pdf") == "evil.pdf"
+    assert logic.safe_name("a\x00b\nc.txt") == "abc.txt"
+    assert logic.safe_name("...") == "bestand"
+
+
+# --- the sample documents (real Dutch texts and office files) -----------------------------------
+
+def test_sample_documents_upload_extract_and_search(app, client, auth, sample_documents):
+    auth.login(role="beheerder")
+    files = sorted((sample_documents / "formats").glob("*.*"))
+    assert files
+    for path in files:
+        response = post_upload(client, content=path.read_bytes(), filename=path.name, title=path.name)
+        assert response.status_code == 303, (path.name, response.text[:300])
+    versions = db.session.scalars(db.select(DocumentVersion)).all()
+    assert {v.text_status for v in versions} == {"ok"}
+    for version in versions:
+        assert "cliënt" in search.indexed_text(version.document_id).lower(), version.original_name
+    html = client.get("/documenten?q=clientenraad+tilburg").text
+    assert "tilburg-werkplein-krijgt-clientenraad.pdf" in html and "<mark>" in html
+    assert_clean(app)
+
+
+def test_upload_without_a_valid_csrf_token_is_refused_in_dutch_keeping_the_fields(app, client, auth):
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = post_upload(client, description="Blijft staan")
+    assert response.status_code == 422
+    assert "Het formulier was te lang open." in response.text and "Blijft staan" in response.text
+    assert "CSRF token" not in response.text  # wtforms' English message
+    assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
+    assert_clean(app)
+
+
+def test_make_snippet_finds_the_match_also_further_on_and_escapes():
+    text = "Aa " * 500 + "de cliëntenraad <b> en " + "x " * 300
+    piece = search.make_snippet(text, "clientenraad")
+    assert "<mark>cliëntenraad</mark> &lt;b&gt;" in piece and piece.startswith("…") and piece.endswith("…")
+    assert search.make_snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
+    assert search.make_snippet("niets hier", "clientenraad") is None
