@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as default_config
 from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
-from .database import alembic_render_item
+from .database import alembic_include_name, alembic_render_item
 from .extensions import babel, csrf, db, htmx, limiter, login_manager
 from .security import SessionInterface, set_security_headers
 
@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
+    from .handbook.views import bp as handbook_bp
     from .meetings.views import bp as meetings_bp
     from .pages.views import bp as pages_bp
     from .signals.views import bp as signals_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(handbook_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -123,4 +125,5 @@ def init_migrations(app: Flask) -> None:
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
 
-        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item)
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item,
+                include_name=alembic_include_name)

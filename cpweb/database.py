@@ -72,6 +72,14 @@ def paginate(select):
     )
 
 
+# Tables no model describes (a feature's full-text index, made by its migration): autogenerate leaves them alone.
+unmanaged_tables: set[str] = set()
+
+
+def alembic_include_name(name, type_, parent_names) -> bool:
+    return not (type_ == "table" and name in unmanaged_tables)
+
+
 def alembic_render_item(type_, obj, autogen_context):
     """Migrations say plain sa.DateTime() so they never import application code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

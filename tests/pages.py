@@ -19,6 +19,7 @@ NOT_FOUND = "/deze-pagina-bestaat-niet"
 EXPIRED_LINK = "/wachtwoord/invitation/verlopen-link"
 ACTIVITY_FILTER_ERROR = "/activiteiten/?maand=2026-13"
 REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a GET form with errors
+HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
 
 
 def invitation_link() -> str:
@@ -89,6 +90,13 @@ LID = [
     "/activiteiten/2",  # full: the demo member is on the waiting list or can join it
     "/activiteiten/6",  # past, with a report
     "/activiteiten/nieuw",  # a member proposes
+    "/handboek/",
+    "/handboek/wat-doet-een-clientenraad",
+    "/handboek/zo-werkt-de-raad",  # a chapter: its pages listed
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies",  # two revisions
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies/2",
+    "/handboek/zoeken?q=signa",
+    "/handboek/zoeken?q=niets-gevonden",
 ]
 
 SECRETARIS = [
@@ -117,6 +125,12 @@ SECRETARIS = [
     "/activiteiten/1/bewerken",
     "/activiteiten/6/verslag",
     ACTIVITY_FILTER_ERROR,
+    "/handboek/",  # with the buttons to move pages
+    "/handboek/nieuw",
+    "/handboek/wat-gebeurt-er-met-een-signaal/bewerken",
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies/1",  # an older revision: restore
+    "/handboek/wat-doet-een-clientenraad/versies/1",  # the first revision of a page
+    HANDBOOK_SEARCH_ERROR,
 ]
 
 BEHEERDER = [
@@ -153,6 +167,8 @@ FORM_ERRORS = [
     ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
     ("guest", "/activiteiten/3", {"name": "", "email": "geen-adres"}),
     ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
+    ("secretaris", "/handboek/nieuw", {"title": "", "slug": "Geen goed adres!"}),
+    ("secretaris", "/handboek/zo-werkt-de-raad/bewerken", {"title": "", "slug": "wat-doet-een-clientenraad"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
@@ -162,7 +178,8 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
             "activities.participants_csv"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
-STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422, ACTIVITY_FILTER_ERROR: 422}
+STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422, ACTIVITY_FILTER_ERROR: 422,
+          HANDBOOK_SEARCH_ERROR: 422}
 
 
 def expected_status(role: str, path: str) -> int:
