@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals bench-meetings bench-activities translations clean
+.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-handbook translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-meetings: $(VENV)/.installed-test
 
 bench-activities: $(VENV)/.installed-test
 	$(BIN)/python bench/activities.py
+
+bench-handbook: $(VENV)/.installed-test
+	$(BIN)/python bench/handbook.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test
