@@ -144,10 +144,10 @@ def test_markdown_with_scripts_and_javascript_links_is_made_harmless(client, aut
 def test_a_stale_edit_shows_both_texts_and_saves_only_when_confirmed(client, auth, make_page, make_user):
     page = make_page(text="Regel een\nRegel twee")
     other = make_user(role="secretaris", name="Fatima Bakker")
-    logic.save_page(page, title=page.title, text="Regel een\nRegel twee, van Fatima", user=other)
+    logic.save_page(page, title="Nieuwe titel", text="Regel een\nRegel twee, van Fatima", user=other)
     db.session.commit()
     auth.login(role="secretaris")
-    mine = page_data(title=page.title, text="Regel een\nRegel twee, van mij", base_revision="1")
+    mine = page_data(title="Wat doet de raad?", text="Regel een\nRegel twee, van mij", base_revision="1")
     response = client.post(f"/handboek/{page.slug}/bewerken", data=mine)
     assert response.status_code == 409
     html = response.text
@@ -155,6 +155,7 @@ def test_a_stale_edit_shows_both_texts_and_saves_only_when_confirmed(client, aut
     assert "Regel twee, van mij</textarea>" in html  # what the user typed
     assert "<del><span class=\"visually-hidden\">Weg: </span>Regel twee, van Fatima</del>" in html  # the diff
     assert 'name="base_revision" value="2"' in html and "Mijn versie opslaan" in html
+    assert "De titel is nu ‘Nieuwe titel’. Uw titel is ‘Wat doet de raad?’." in html
     assert problems(html) == []
     assert db.session.get(HandbookPage, page.id).revision == 2  # nothing saved yet
     response = client.post(f"/handboek/{page.slug}/bewerken", data={**mine, "base_revision": "2"})
