@@ -82,6 +82,7 @@ def main() -> int:
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()
+    # A secretary: the contents then carry the buttons to move each page, the heaviest version of it.
     client.post("/inloggen", data={"email": "secretaris@example.org", "password": password})
     demo_page = "wat-gebeurt-er-met-een-signaal"  # has two revisions
 
@@ -104,16 +105,19 @@ def main() -> int:
     print(f"data: {PAGES:,} pages ({CHAPTERS} chapters), {REVISIONS:,} revisions")
     print(f"SQL queries per page, demo -> large: {small} -> {large} ({'PASS' if small == large else 'FAIL'}: constant)")
     passed = small == large
+    # CPU time is printed too: on a busy machine the wall clock also counts other processes' turns.
+    print(f"load average: {' '.join(f'{n:.1f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
     for name, url in pages(slug).items():
-        times = []
+        times, cpu = [], []
         for _ in range(REQUESTS):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         p95 = statistics.quantiles(times, n=20)[-1]
         passed &= p95 <= TARGET_P95_MS
         print(f"{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target {TARGET_P95_MS} ms) -> "
-              f"{'PASS' if p95 <= TARGET_P95_MS else 'FAIL'}")
+              f"{'PASS' if p95 <= TARGET_P95_MS else 'FAIL'}; CPU p95 {statistics.quantiles(cpu, n=20)[-1]:.1f} ms")
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
 
