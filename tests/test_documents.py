@@ -723,3 +723,16 @@ def test_make_snippet_finds_the_match_also_further_on_and_escapes():
     assert "<mark>cliëntenraad</mark> &lt;b&gt;" in piece and piece.startswith("…") and piece.endswith("…")
     assert search.make_snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
     assert search.make_snippet("niets hier", "clientenraad") is None
+
+
+def test_the_library_search_also_finds_handbook_pages_for_members(client, auth, make_user):
+    from cpweb.handbook import logic as handbook
+
+    author = make_user(role="secretaris")
+    handbook.save_page(None, title="Hoe werkt een cliëntenraad", text="De raad geeft gevraagd en ongevraagd advies.",
+                       user=author)
+    db.session.commit()
+    assert "In het handboek" not in client.get("/documenten?q=clientenraad").text  # guests: not the handbook
+    auth.login()
+    html = client.get("/documenten?q=clientenraad").text
+    assert "In het handboek" in html and "Hoe werkt een cliëntenraad" in html
