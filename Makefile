@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents translations clean
+.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-advice: $(VENV)/.installed-test
 
 bench-documents: $(VENV)/.installed-test
 	$(BIN)/python bench/documents.py
+
+bench-handbook: $(VENV)/.installed-test
+	$(BIN)/python bench/handbook.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test

@@ -4,17 +4,13 @@ the number of SQL queries per page on the demo data and on the large data (must 
 
 Run: `.venv/bin/python bench/activities.py` (or `make bench-activities`).
 """
-import os
 import random
 import sqlite3
-import statistics
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from run import ROOT, prepare_instance
+from pages import logged_in_app, query_counter, report_constant, time_pages
 
 ACTIVITIES = 5_000
 SIGNUPS = 50_000
@@ -49,44 +45,14 @@ def fill(instance: Path) -> None:
 
 
 def main() -> int:
-    instance = Path(tempfile.mkdtemp(prefix="cpweb-bench-activities-"))
-    env = {**os.environ, "CPWEB_INSTANCE": str(instance)}
-    password = prepare_instance(env)
-    os.environ["CPWEB_INSTANCE"] = str(instance)
-    sys.path.insert(0, str(ROOT))
-    from sqlalchemy import event
-
-    from cpweb import create_app
-    from cpweb.extensions import db
-
-    app = create_app({"WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    client.post("/inloggen", data={"email": "lid@example.org", "password": password})
+    instance, app, client = logged_in_app("cpweb-bench-activities-", "lid@example.org")
     pages = {"list": "/activiteiten/", "month view": f"/agenda?maand={datetime.now(UTC):%Y-%m}"}
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(1))
-
-    def count(url):
-        statements.clear()
-        client.get(url)
-        return len(statements)
-
+    count = query_counter(app, client)
     small = {name: count(url) for name, url in pages.items()}
     fill(instance)
-    large = {name: count(url) for name, url in pages.items()}
     print(f"data: {ACTIVITIES:,} activities, {SIGNUPS:,} sign-ups")
-    print(f"SQL queries per page, demo -> large: {small} -> {large} ({'PASS' if small == large else 'FAIL'}: constant)")
-    for name, url in pages.items():
-        assert client.get(url).status_code == 200
-        times = []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        p95 = statistics.quantiles(times, n=20)[-1]
-        print(f"{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target {TARGET_P95_MS} ms) -> "
-              f"{'PASS' if p95 <= TARGET_P95_MS else 'FAIL'}")
+    report_constant(small, {name: count(url) for name, url in pages.items()})
+    time_pages(client, pages, REQUESTS, TARGET_P95_MS)
     return 0
 
 

@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
     from .documents.views import bp as documents_bp
+    from .handbook.views import bp as handbook_bp
     from .meetings.views import bp as meetings_bp
     from .ops.views import bp as ops_bp
     from .pages.views import bp as pages_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advice_bp)
     app.register_blueprint(annual_report_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(handbook_bp)
     app.register_blueprint(ops_bp)
 
 

@@ -25,6 +25,7 @@ REPORT_WITH_ERRORS = "/signalen/overzicht?start=2026-12-31&end=2026-01-01"  # a 
 MEMBERS_DOCUMENT = "/documenten/3"
 MEMBERS_DOWNLOAD = "/documenten/3/download"
 BODY_DOCUMENT = "/documenten/4"
+HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
 
 
 def invitation_link() -> str:
@@ -118,6 +119,13 @@ LID = [
     "/documenten/nieuw",
     MEMBERS_DOCUMENT,
     BODY_DOCUMENT,  # 404: not in that body
+    "/handboek/",
+    "/handboek/wat-doet-een-clientenraad",
+    "/handboek/zo-werkt-de-raad",  # a chapter: its pages listed
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies",  # two revisions
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies/2",
+    "/handboek/zoeken?q=signa",
+    "/handboek/zoeken?q=niets-gevonden",
 ]
 
 SECRETARIS = [
@@ -156,6 +164,12 @@ SECRETARIS = [
     "/documenten/soorten",
     "/documenten/soorten/nieuw",
     "/documenten/soorten/1",
+    "/handboek/",  # with the buttons to move pages
+    "/handboek/nieuw",
+    "/handboek/wat-gebeurt-er-met-een-signaal/bewerken",
+    "/handboek/wat-gebeurt-er-met-een-signaal/versies/1",  # an older revision: restore
+    "/handboek/wat-doet-een-clientenraad/versies/1",  # the first revision of a page
+    HANDBOOK_SEARCH_ERROR,
 ]
 
 BEHEERDER = [
@@ -196,6 +210,8 @@ FORM_ERRORS = [
     ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
     ("secretaris", "/documenten/1/bewerken", {"title": ""}),
     ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
+    ("secretaris", "/handboek/nieuw", {"title": "", "slug": "Geen goed adres!"}),
+    ("secretaris", "/handboek/zo-werkt-de-raad/bewerken", {"title": "", "slug": "wat-doet-een-clientenraad"}),
     ("lid", "/profiel", {"current_password": "niet-mijn-wachtwoord", "password": "kort",
                          "password_again": "anders"}),
 ]
@@ -208,7 +224,8 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
-          ACTIVITY_FILTER_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404, ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
+          ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
+          ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
 
 
 def expected_status(role: str, path: str) -> int:

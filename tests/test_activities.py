@@ -307,3 +307,20 @@ def test_home_shows_my_activities(client, auth, make_activity):
     member = auth.login()
     logic.sign_up(activity, member)
     assert "Mijn training" in client.get("/").text
+
+
+def test_papers_after_the_activity_are_kept_in_the_library(client, auth, make_activity):
+    import io
+
+    activity = make_activity(days_ahead=-1, audience=rules.EVERYONE)
+    auth.login(role="secretaris")
+    response = client.post(f"/activiteiten/{activity.id}/stukken", content_type="multipart/form-data",
+                           data={"bestand": (io.BytesIO(b"Dia 1: welkom. Dia 2: de Participatiewet."), "presentatie.txt")})
+    assert response.status_code == 303
+    auth.logout()
+    html = client.get(f"/activiteiten/{activity.id}").text  # a guest: the activity and its paper are public
+    assert "presentatie.txt" in html
+    document_id = int(html.split('href="/documenten/')[1].split('"')[0])
+    assert activity.title in client.get(f"/documenten/{document_id}").text
+    auth.login()
+    assert client.post(f"/activiteiten/{activity.id}/stukken", data={}).status_code == 403

@@ -214,3 +214,19 @@ def test_list_runs_a_constant_number_of_queries(client, auth, body, make_advice)
     for n in range(15):
         make_advice(title=f"Dossier {n}", deadline=local_today() + timedelta(days=n))
     assert count_queries(client, "/advies/") == small
+
+
+def test_the_advice_letter_is_kept_in_the_library(client, auth, body, make_advice):
+    import io
+
+    advice = make_advice()
+    auth.login(role="secretaris", bodies=[body])
+    response = client.post(f"/advies/{advice.id}/stukken", content_type="multipart/form-data",
+                           data={"bestand": (io.BytesIO(b"Geachte wethouder, wij adviseren u het volgende."), "advies.txt")})
+    assert response.status_code == 303
+    html = client.get(f"/advies/{advice.id}").text
+    assert "advies.txt" in html and "Stuk toegevoegd: advies.txt" in html
+    document_id = int(html.split('href="/documenten/')[1].split('"')[0])
+    assert advice.title in client.get(f"/documenten/{document_id}").text  # the document says where it is used
+    response = client.post(f"/advies/{advice.id}/stukken", data={}, follow_redirects=True)
+    assert "Kies een bestand." in response.text

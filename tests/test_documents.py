@@ -579,37 +579,37 @@ def test_purge_command(runner, make_document):
 
 # --- links from other features ------------------------------------------------------------------
 
-def test_links_one_query_and_used_by_on_the_document_page(app, client, make_document):
+def test_links_one_query_and_used_by_on_the_document_page(app, client, make_document, monkeypatch):
     first = make_document(title="Agenda", visibility="public", content=b"1", filename="1.txt")
     second = make_document(title="Bijlage", visibility="public", content=b"2", filename="2.txt")
     hidden = make_document(title="Geheim", visibility="members", content=b"3", filename="3.txt")
     for target in (10, 11):
-        logic.link_document(first, "agenda_item", target)
-    logic.link_document(first, "agenda_item", 10)  # twice is once
-    logic.link_document(second, "agenda_item", 10)
-    logic.link_document(hidden, "agenda_item", 10)
+        logic.link_document(first, "proef", target)
+    logic.link_document(first, "proef", 10)  # twice is once
+    logic.link_document(second, "proef", 10)
+    logic.link_document(hidden, "proef", 10)
     db.session.commit()
     statements = []
     from sqlalchemy import event
 
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
-    found = logic.documents_for("agenda_item", [10, 11, 12])
+    found = logic.documents_for("proef", [10, 11, 12])
     event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1
     assert {k: [d.title for d in v] for k, v in found.items()} == {
         10: ["Agenda", "Bijlage", "Geheim"], 11: ["Agenda"], 12: []}
     from flask_login import AnonymousUserMixin
 
-    assert [d.title for d in logic.documents_for("agenda_item", [10], user=AnonymousUserMixin())[10]] == [
+    assert [d.title for d in logic.documents_for("proef", [10], user=AnonymousUserMixin())[10]] == [
         "Agenda", "Bijlage"]
-    logic.register_link_kind("agenda_item", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}")
+    monkeypatch.setitem(logic._link_kinds, "proef", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}")
                                                          for i in ids})
     page = client.get(f"/documenten/{first.id}").text
     assert "Gebruikt bij" in page and 'href="/vergaderingen/punt/11"' in page and "Agendapunt 10" in page
-    logic.unlink_document(first, "agenda_item", 10)
+    logic.unlink_document(first, "proef", 10)
     db.session.commit()
-    assert [d.title for d in logic.documents_for("agenda_item", [10])[10]] == ["Bijlage", "Geheim"]
+    assert [d.title for d in logic.documents_for("proef", [10])[10]] == ["Bijlage", "Geheim"]
 
 
 def test_store_upload_api_raises_upload_error_with_a_dutch_message(app, make_user):
@@ -723,3 +723,16 @@ def test_make_snippet_finds_the_match_also_further_on_and_escapes():
     assert "<mark>cliëntenraad</mark> &lt;b&gt;" in piece and piece.startswith("…") and piece.endswith("…")
     assert search.make_snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
     assert search.make_snippet("niets hier", "clientenraad") is None
+
+
+def test_the_library_search_also_finds_handbook_pages_for_members(client, auth, make_user):
+    from cpweb.handbook import logic as handbook
+
+    author = make_user(role="secretaris")
+    handbook.save_page(None, title="Hoe werkt een cliëntenraad", text="De raad geeft gevraagd en ongevraagd advies.",
+                       user=author)
+    db.session.commit()
+    assert "In het handboek" not in client.get("/documenten?q=clientenraad").text  # guests: not the handbook
+    auth.login()
+    html = client.get("/documenten?q=clientenraad").text
+    assert "In het handboek" in html and "Hoe werkt een cliëntenraad" in html

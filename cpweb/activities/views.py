@@ -8,12 +8,13 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
 from ..database import paginate, utcnow
+from ..documents.logic import UploadError
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local
 from ..rendering import redirect_to, render
-from . import annual, demo, logic, rules  # noqa: F401 (demo registers itself; annual adds a report section)
+from . import annual, demo, logic, papers, rules  # noqa: F401 (demo registers itself; annual adds a report section)
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
 
@@ -106,7 +107,8 @@ def _show(activity: Activity, status: int = 200, **forms):
     return render("activities/show.html", block="signup", status=status, has_errors=status >= 400, activity=activity,
                   manage=manage, taken=taken, places_left=rules.places_left(activity.capacity, taken),
                   closed=closed, signup=logic.my_signup(activity, current_user),
-                  participants=logic.participants(activity) if manage else [], **forms)
+                  participants=logic.participants(activity) if manage else [],
+                  papers=papers.papers_of(activity, current_user), **forms)
 
 
 def _after_signup_change(activity: Activity, message: str):
@@ -225,6 +227,26 @@ def report(activity_id: int):
         flash(_("Het verslag is opgeslagen."), "success")
         return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
     return render("activities/report.html", form=form, activity=activity, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:activity_id>/stukken", methods=["POST"])
+@secretary_required
+def attach(activity_id: int):
+    """Add slides or a handout after the activity; kept in the document library."""
+    activity = logic.get_activity_or_404(activity_id)
+    upload = request.files.get("bestand")
+    if upload is None or not upload.filename:
+        flash(_("Kies een bestand."), "error")
+    else:
+        try:
+            papers.attach(activity, upload, current_user)
+        except UploadError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Het stuk is toegevoegd."), "success")
+    return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="stukken"))
 
 
 @bp.route("/<int:activity_id>/deelnemers.csv")

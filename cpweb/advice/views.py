@@ -5,13 +5,14 @@ from flask_login import current_user
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
 from ..database import paginate
+from ..documents.logic import UploadError
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import redirect_to, render
-from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
 
@@ -100,6 +101,7 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
         (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id)])
     return render("advice/show.html", status=status, has_errors=status >= 400, advice=advice, editable=editable,
                   problem=problem, events=logic.events_of(advice), links=logic.links_of(advice, current_user),
+                  papers=letters.papers_of(advice, current_user),
                   attention=logic.attention_of(advice), **forms)
 
 
@@ -163,6 +165,27 @@ def link(advice_id: int):
     db.session.commit()
     flash(_("De koppeling is opgeslagen."), "success")
     return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
+
+
+@bp.route("/<int:advice_id>/stukken", methods=["POST"])
+@login_required
+def attach(advice_id: int):
+    """Add the advice letter, the response or another paper; it is kept in the document library."""
+    advice = logic.get_editable_advice_or_404(advice_id)
+    upload = request.files.get("bestand")
+    if upload is None or not upload.filename:
+        flash(_("Kies een bestand."), "error")
+    else:
+        try:
+            document = letters.attach(advice, upload, current_user)
+        except UploadError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            logic.add_note(advice, current_user, _("Stuk toegevoegd: %(title)s", title=document.title))
+            db.session.commit()
+            flash(_("Het stuk is toegevoegd."), "success")
+    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="stukken"))
 
 
 @bp.route("/overzicht")

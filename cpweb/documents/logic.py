@@ -324,6 +324,19 @@ def link_document(document: Document, target_kind: str, target_id: int) -> Docum
     return link
 
 
+def attach_upload(file_storage, target_kind: str, target_id: int, *, uploaded_by, body, visibility) -> Document:
+    """Store an uploaded file in the library (or find the same file already there) and attach it.
+
+    For features that take a file in their own page (stukken, an advice letter). Raises UploadError.
+    """
+    try:
+        document = store_upload(file_storage, title="", uploaded_by=uploaded_by, body=body, visibility=visibility)
+    except DuplicateUpload as duplicate:
+        document = duplicate.existing
+    link_document(document, target_kind, target_id)
+    return document
+
+
 def unlink_document(document: Document, target_kind: str, target_id: int) -> None:
     db.session.execute(db.delete(DocumentLink).filter_by(document_id=document.id, target_kind=target_kind,
                                                          target_id=target_id))

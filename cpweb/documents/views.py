@@ -10,6 +10,7 @@ from ..bodies.models import Body
 from ..database import paginate
 from ..extensions import csrf, db
 from ..forms import choice_list
+from ..handbook.logic import search_pages
 from ..home import home_section
 from ..markdown import render_markdown
 from ..rendering import redirect_to, render
@@ -141,7 +142,9 @@ def index():
     page = paginate(logic.library_query(current_user, filters.data))
     snippets = search.snippets([d.id for d in page.items], filters.q.data)
     filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
-    return render("documents/index.html", block="document_list", page=page, filters=filters,
+    # One search box for the council's knowledge: the handbook (members only) answers too.
+    handbook_hits = search_pages(filters.q.data, 5) if current_user.is_authenticated and page.page == 1 else []
+    return render("documents/index.html", block="document_list", page=page, filters=filters, handbook_hits=handbook_hits,
                   filter_args=filter_args, snippets=snippets, searching=bool(search.words(filters.q.data)),
                   can_upload=logic.can_upload(current_user), can_manage=logic.can_manage_bin(current_user))
 

@@ -36,13 +36,8 @@ def late_documents(stukken: dict[int, list], deadline) -> set[int]:
 def attach_upload(meeting: Meeting, item: AgendaItem, file_storage, user):
     """Store the file in the library, visible as the meeting is, and attach it. Raises documents.UploadError."""
     visibility = PUBLIC if meeting.visibility == rules.PUBLIC else BODY
-    try:
-        document = documents.store_upload(file_storage, title="", uploaded_by=user, body=meeting.body,
-                                          visibility=visibility)
-    except documents.DuplicateUpload as duplicate:
-        document = duplicate.existing
-    documents.link_document(document, LINK_KIND, item.id)
-    return document
+    return documents.attach_upload(file_storage, LINK_KIND, item.id, uploaded_by=user, body=meeting.body,
+                                   visibility=visibility)
 
 
 def attach_existing(item: AgendaItem, document_id: int, user):

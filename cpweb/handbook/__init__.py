@@ -1,0 +1,1 @@
+"""The members' handbook: pages in a tree, edited by secretaries, with every revision kept."""
