@@ -68,6 +68,11 @@ def _instance_secret(path: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from .ops import logs as ops_logs
+    from .ops import static as ops_static
+
+    ops_logs.init_app(app)  # first, so that every other hook has the request id
+    ops_static.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -100,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from .documents.views import bp as documents_bp
     from .handbook.views import bp as handbook_bp
     from .meetings.views import bp as meetings_bp
+    from .ops.views import bp as ops_bp
     from .pages.views import bp as pages_bp
     from .signals.views import bp as signals_bp
 
@@ -115,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(annual_report_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(handbook_bp)
+    app.register_blueprint(ops_bp)
 
 
 def _register_cli(app: Flask) -> None:

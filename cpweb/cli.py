@@ -1,5 +1,7 @@
 """`flask --app app cpweb …`: set up, fill with demo data, add members, run jobs."""
 import sys
+from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -13,6 +15,7 @@ from .bodies.models import Body
 from .database import run_seeders, utcnow
 from .demo import load_demo
 from .extensions import db
+from .jobs import CronLocked, cron_job, cron_lock, run_cron_jobs
 from .retention import run_purge
 
 cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
@@ -21,10 +24,10 @@ cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
 @cpweb_cli.command("init")
 def init_command():
     """Create the database, or bring it up to the newest schema."""
-    from flask_migrate import upgrade  # Alembic is loaded only for the commands that need it
+    from .ops.migrate import upgrade_database  # Alembic is loaded only for the commands that need it
 
     init_migrations(current_app)
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade_database(current_app.extensions["migrate"].directory)
     run_seeders()
     db.session.commit()
     click.echo("Database is klaar.")
@@ -62,6 +65,7 @@ def create_user_command(email, name, role, bodies, password_stdin):
     click.echo(f"{user.name} <{user.email}> is {role}" + ("." if password else "; de uitnodiging is verstuurd."))
 
 
+@cron_job("purge", every=timedelta(days=1))
 @cpweb_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Laat alleen zien wat weg zou gaan.")
 def purge_command(dry_run):
@@ -76,3 +80,18 @@ def purge_command(dry_run):
         click.echo(f"{name}: {count} {verb}")
     # A note in the log of every purge, as the privacy statement promises.
     current_app.logger.info("purge%s: %s", " (dry run)" if dry_run else "", counts)
+
+
+@cpweb_cli.command("cron")
+def cron_command():
+    """Run the scheduled jobs that are due (reminders, the signals digest, the purge); run it every 5 minutes."""
+    lock = Path(current_app.instance_path) / "cron.lock"
+    try:
+        with cron_lock(lock):
+            failed = run_cron_jobs(echo=click.echo)
+    except CronLocked as holder:
+        # The next run is 5 minutes away: skipping is safer than queueing up behind a slow run.
+        click.echo(f"cron draait al ({holder or 'ander proces'}); deze keer overgeslagen.")
+        return
+    if failed:
+        raise click.ClickException(f"mislukt: {', '.join(failed)} (zie het logboek)")

@@ -64,3 +64,7 @@ ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, 
 # Documents: the largest file members may upload, and how long reading a file's text may take.
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DOCUMENT_EXTRACT_SECONDS = 10
+
+# Running it: logs are JSON lines on stdout; /healthz fails below this much free disk space.
+LOG_LEVEL = "INFO"
+HEALTH_MIN_FREE_MB = 200

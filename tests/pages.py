@@ -219,7 +219,8 @@ FORM_ERRORS = [
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
 NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
             "activities.participants_csv", "annual_report.markdown",
-            "annual_report.index"}  # a redirect to last year's report
+            "annual_report.index",  # a redirect to last year's report
+            "ops.healthz"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,

@@ -1,4 +1,6 @@
 """`flask --app app cpweb advice-digest`: the weekly list of dossiers that need attention (for cron)."""
+from datetime import timedelta
+
 import click
 from flask import url_for
 from flask_babel import gettext as _
@@ -8,7 +10,7 @@ from ..auth.roles import SECRETARY
 from ..cli import cpweb_cli
 from ..extensions import db
 from ..i18n import local_today
-from ..jobs import claim, job_context
+from ..jobs import claim, cron_job, job_context
 from ..mail import send_mail
 from . import logic
 
@@ -33,6 +35,7 @@ def send_digest(today=None) -> int:
     return sent
 
 
+@cron_job("advice-digest", every=timedelta(days=1))  # checked daily; sends once per ISO week
 @cpweb_cli.command("advice-digest")
 def advice_digest_command():
     """Mail the weekly overview of advice dossiers that need attention (run e.g. every Monday)."""

@@ -3,7 +3,7 @@ import click
 
 from ..cli import cpweb_cli
 from ..database import utcnow
-from ..jobs import job_context
+from ..jobs import cron_job, job_context
 from ..reminders import reminder_sender, send_all
 from . import logic, notices
 
@@ -19,6 +19,7 @@ def send_reminders(now=None) -> int:
     return mails
 
 
+@cron_job("send-reminders")
 @cpweb_cli.command("send-reminders")
 def send_reminders_command():
     """Send the reminders that are due (meetings, activities); safe to run every few minutes."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..cli import cpweb_cli
 from ..database import utcnow
 from ..extensions import db
-from ..jobs import claim, job_context
+from ..jobs import claim, cron_job, job_context
 from ..mail import send_mail
 from . import logic
 from .models import Signal
@@ -33,6 +33,7 @@ def send_digest(day) -> int:
     return sent
 
 
+@cron_job("signals-digest", every=timedelta(days=1))
 @cpweb_cli.command("signals-digest")
 def signals_digest_command():
     """Send yesterday's new signals to the secretaries who chose a daily digest (run each morning)."""

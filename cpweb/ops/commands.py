@@ -1,0 +1,53 @@
+"""`flask --app app cpweb backup PATH` and `cpweb restore PATH [--force]`."""
+from pathlib import Path
+
+import click
+
+from ..cli import cpweb_cli
+from .backup import BackupError, backup_name, make_backup, prune, restore_backup
+
+
+@cpweb_cli.command("backup")
+@click.argument("path", type=click.Path())
+@click.option("--keep", type=click.IntRange(min=1), help="Bij een map: bewaar alleen de nieuwste N archieven.")
+def backup_command(path, keep):
+    """Write a backup (database, uploads, instance config) to PATH, a .tar.gz file or a folder."""
+    if path.endswith("/") or Path(path).is_dir():
+        folder = Path(path)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = folder / backup_name()
+    elif keep:
+        raise click.UsageError("--keep werkt alleen als PATH een map is.")
+    else:
+        folder, target = None, Path(path)
+    if target.exists():
+        raise click.ClickException(f"{target} bestaat al.")
+    try:
+        manifest = make_backup(target)
+    except (BackupError, OSError) as error:
+        raise click.ClickException(f"Back-up mislukt: {error}") from None
+    rows = sum(manifest["database"]["tables"].values())
+    uploads = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
+    click.echo(f"Back-up geschreven: {target} ({target.stat().st_size // 1024} kB; "
+               f"{rows} rijen, {uploads} bestanden)")
+    for name in manifest["skipped"]:
+        click.echo(f"Overgeslagen (verdwenen tijdens de back-up): {name}")
+    if folder is not None and keep:
+        for old in prune(folder, keep):
+            click.echo(f"Oude back-up verwijderd: {old.name}")
+
+
+@cpweb_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Ook als er al gegevens zijn: die worden overschreven.")
+def restore_command(path, force):
+    """Put a backup back into this (empty) instance; stop the site first."""
+    try:
+        manifest = restore_backup(path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(manifest["database"]["tables"].values())
+    click.echo(f"Teruggezet uit {path.name} (gemaakt {manifest['created_at']}): {rows} rijen, "
+               f"{sum(1 for n in manifest['files'] if n.startswith('uploads/'))} bestanden.")
+    click.echo("Draai nu `flask --app app cpweb init` (werkt het schema bij als de code nieuwer is) "
+               "en start de site.")

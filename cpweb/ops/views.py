@@ -1,0 +1,53 @@
+"""/healthz: is this site able to serve? For uptime monitors; no login, no cookie, no rate limit."""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import current_app, jsonify
+from sqlalchemy import text
+
+from ..extensions import db, limiter
+from . import bp, commands  # noqa: F401 (the commands register themselves)
+
+
+def _database() -> dict:
+    db.session.execute(text("SELECT 1"))
+    return {"ok": True}
+
+
+def _instance_writable() -> dict:
+    with tempfile.NamedTemporaryFile(dir=current_app.instance_path, prefix=".healthz-") as probe:
+        probe.write(b"ok")
+        probe.flush()
+        os.fsync(probe.fileno())
+    return {"ok": True}
+
+
+def _disk() -> dict:
+    free_mb = shutil.disk_usage(Path(current_app.instance_path)).free // (1024 * 1024)
+    minimum = int(current_app.config["HEALTH_MIN_FREE_MB"])
+    return {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
+
+
+CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk}
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """JSON with one entry per check; 200 when all pass, else 503. For anyone (uptime monitors)."""
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as error:  # a failing check is the answer, not a 500
+            current_app.logger.warning("healthz: %s failed: %r", name, error)
+            results[name] = {"ok": False, "error": type(error).__name__}
+    healthy = all(result["ok"] for result in results.values())
+    if not healthy:
+        db.session.rollback()
+    response = jsonify(status="ok" if healthy else "fail", checks=results)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
