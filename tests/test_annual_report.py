@@ -1,6 +1,6 @@
 """The annual report: its numbers agree with the records they come from, over generated data."""
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 

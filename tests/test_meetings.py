@@ -11,7 +11,7 @@ from cpweb.extensions import db
 from cpweb.i18n import local_today
 from cpweb.meetings import logic, rules
 from cpweb.meetings.commands import send_reminders
-from cpweb.meetings.models import ActionItem, AgendaItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
+from cpweb.meetings.models import ActionItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
 from tests.conftest import count_queries
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
 from ..database import paginate, utcnow
-from ..documents.logic import UploadError
+from ..documents.logic import take_upload
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..home import home_section
@@ -234,18 +234,9 @@ def report(activity_id: int):
 def attach(activity_id: int):
     """Add slides or a handout after the activity; kept in the document library."""
     activity = logic.get_activity_or_404(activity_id)
-    upload = request.files.get("bestand")
-    if upload is None or not upload.filename:
-        flash(_("Kies een bestand."), "error")
-    else:
-        try:
-            papers.attach(activity, upload, current_user)
-        except UploadError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Het stuk is toegevoegd."), "success")
+    if take_upload(request.files.get("bestand"), lambda upload: papers.attach(activity, upload, current_user)):
+        db.session.commit()
+        flash(_("Het stuk is toegevoegd."), "success")
     return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="stukken"))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import extract, or_
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import SECRETARY
+from ..bodies.logic import active_bodies
 from ..extensions import db
 from ..i18n import date_long, local_today
 from ..meetings.logic import meetings_by_id
@@ -54,8 +55,6 @@ def get_editable_advice_or_404(advice_id: int) -> Advice:
 
 def body_ids_of(user) -> list[int]:
     if user.is_admin:
-        from ..bodies.logic import active_bodies
-
         return [b.id for b in active_bodies()]
     return sorted(user.body_ids)
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
 from ..database import paginate
-from ..documents.logic import UploadError
+from ..documents.logic import take_upload
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
@@ -172,19 +172,11 @@ def link(advice_id: int):
 def attach(advice_id: int):
     """Add the advice letter, the response or another paper; it is kept in the document library."""
     advice = logic.get_editable_advice_or_404(advice_id)
-    upload = request.files.get("bestand")
-    if upload is None or not upload.filename:
-        flash(_("Kies een bestand."), "error")
-    else:
-        try:
-            document = letters.attach(advice, upload, current_user)
-        except UploadError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-        else:
-            logic.add_note(advice, current_user, _("Stuk toegevoegd: %(title)s", title=document.title))
-            db.session.commit()
-            flash(_("Het stuk is toegevoegd."), "success")
+    document = take_upload(request.files.get("bestand"), lambda upload: letters.attach(advice, upload, current_user))
+    if document is not None:
+        logic.add_note(advice, current_user, _("Stuk toegevoegd: %(title)s", title=document.title))
+        db.session.commit()
+        flash(_("Het stuk is toegevoegd."), "success")
     return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="stukken"))
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, true
 from sqlalchemy.orm import selectinload
@@ -335,6 +335,22 @@ def attach_upload(file_storage, target_kind: str, target_id: int, *, uploaded_by
         document = duplicate.existing
     link_document(document, target_kind, target_id)
     return document
+
+
+def take_upload(file_storage, attach) -> Document | None:
+    """For a feature's own "add a paper" form: attach(file_storage) for a chosen file.
+
+    A missing or refused file is rolled back and flashed in Dutch; then None. The caller commits.
+    """
+    if file_storage is None or not file_storage.filename:
+        flash(str(_l("Kies een bestand.")), "error")
+        return None
+    try:
+        return attach(file_storage)
+    except UploadError as problem:
+        db.session.rollback()
+        flash(str(problem.message), "error")
+        return None
 
 
 def unlink_document(document: Document, target_kind: str, target_id: int) -> None:

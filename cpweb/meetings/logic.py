@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -378,10 +378,6 @@ def set_done(item: ActionItem, done: bool) -> None:
     item.done_at = utcnow() if done else None
 
 
-def past_due(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(AMSTERDAM).date()
-
-
 # --- jobs -----------------------------------------------------------------------------------
 
 def due_for_reminder(now: datetime) -> list[Meeting]:
@@ -400,10 +396,6 @@ def claim_reminder(meeting: Meeting, now: datetime) -> bool:
                                 .values(reminder_sent_at=now))
     db.session.commit()
     return result.rowcount == 1
-
-
-def users_with_ids(ids) -> dict[int, User]:
-    return {u.id: u for u in db.session.scalars(select(User).filter(User.id.in_(list(ids))))}
 
 
 # --- privacy -----------------------------------------------------------------------------------

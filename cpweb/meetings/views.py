@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of, body_section
 from ..database import paginate, utcnow
-from ..documents.logic import UploadError
+from ..documents.logic import take_upload
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
@@ -266,24 +266,20 @@ def attach(meeting_id: int, item_id: int):
     """Attach a stuk to an agenda item: a new file (stored in the library) or a document already there."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     item = logic.get_item_or_404(meeting, item_id)
-    upload = request.files.get("bestand")
+    back = url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}")
+    upload, chosen = request.files.get("bestand"), request.form.get("document", "")
     if upload is not None and upload.filename:
-        try:
-            document = stukken.attach_upload(meeting, item, upload, current_user)
-        except UploadError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-            return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+        document = take_upload(upload, lambda file: stukken.attach_upload(meeting, item, file, current_user))
     else:
-        chosen = request.form.get("document", "")
         document = stukken.attach_existing(item, int(chosen), current_user) if chosen.isdigit() else None
         if document is None:
             flash(_("Kies een bestand of een document uit de bibliotheek."), "error")
-            return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    if document is None:
+        return redirect_to(back)
     meeting.sequence += 1
     db.session.commit()
     flash(_("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title, item=item.title), "success")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    return redirect_to(back)
 
 
 @bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
