@@ -26,8 +26,13 @@ run: install
 	$(FLASK) cpweb demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# With CPWEB_TEST_POSTGRES_URL set (see README), the whole suite runs a second time on PostgreSQL.
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
+	@if [ -n "$$CPWEB_TEST_POSTGRES_URL" ]; then \
+		echo "== The same tests on PostgreSQL =="; \
+		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(BIN)/pytest; \
+	else echo "(PostgreSQL not tested: CPWEB_TEST_POSTGRES_URL is not set)"; fi
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

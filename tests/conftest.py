@@ -1,10 +1,18 @@
-"""Fixtures: a fresh app on a temporary instance folder per test, and factories for its data."""
+"""Fixtures: a fresh app on a temporary instance folder per test, and factories for its data.
+
+The suite runs on SQLite. With CPWEB_DATABASE_URL naming a PostgreSQL database whose name ends in
+"test", it runs there instead: each test app gets an empty database of its own beside that one
+(as each gets its own SQLite file), and they are all dropped at the end.
+"""
 import itertools
+import os
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from cpweb import create_app
 from cpweb.auth.models import User
@@ -32,6 +40,77 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+POSTGRES_URL = os.environ.get("CPWEB_DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
+_databases = itertools.count(1)
+_apps = []
+
+
+def _postgres_admin():
+    """A connection to the test database named in CPWEB_DATABASE_URL, to create and drop the others."""
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    if not (url.database or "").endswith("test"):
+        pytest.exit(f"CPWEB_DATABASE_URL names {url.database!r}; tests only use a database whose name ends in 'test'")
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect()
+
+
+def database_url(instance: Path) -> str:
+    """An empty database for an app on this instance folder: a file on SQLite, a database on PostgreSQL."""
+    if not ON_POSTGRES:
+        return f"sqlite:///{instance / 'test.sqlite3'}"
+    base = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"{base.database}_{os.getpid()}_{next(_databases)}"
+    with _postgres_admin() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _close_databases(monkeypatch):
+    """Tests choose their database with database_url(); afterwards each app's connections close
+    (so PostgreSQL never runs out of them)."""
+    monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
+    yield
+    while _apps:
+        app = _apps.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    """Drop this run's databases at the end, and those a killed run left behind at the start."""
+    if not ON_POSTGRES:
+        yield
+        return
+
+    def drop(mine: bool):
+        base = make_url(POSTGRES_URL).database
+        with _postgres_admin() as connection:
+            names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                       {"p": base.replace("_", "\\_") + "\\_%\\_%"}).scalars().all()
+            for name in names:
+                pid = name.removeprefix(base + "_").split("_")[0]
+                if pid.isdigit() and (int(pid) == os.getpid()) == mine and (mine or not _alive(int(pid))):
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    drop(mine=False)
+    yield
+    drop(mine=True)
+
+
 def make_test_app(instance: Path, monkeypatch, **overrides):
     monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
     config = {
@@ -40,11 +119,12 @@ def make_test_app(instance: Path, monkeypatch, **overrides):
         "MAIL_BACKEND": "memory",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
         "SERVER_NAME": "localhost",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.sqlite3'}",
     }
     config.update(overrides)
+    config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    _apps.append(app)
     return app
 
 

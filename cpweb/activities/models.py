@@ -84,7 +84,10 @@ class Signup(db.Model):
     """A member's or a guest's place (or place in the queue) for an activity."""
 
     __tablename__ = "activity_signups"
-    __table_args__ = (UniqueConstraint("activity_id", "user_id"), UniqueConstraint("activity_id", "guest_email"),
+    # The naming convention names a unique constraint after its first column only; PostgreSQL needs
+    # two different names here.
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),
+                      UniqueConstraint("activity_id", "guest_email", name="uq_activity_signups_activity_id_guest_email"),
                       Index("ix_activity_signups_activity_status", "activity_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

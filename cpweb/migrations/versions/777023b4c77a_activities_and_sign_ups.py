@@ -75,7 +75,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_activity_signups_activity_id_activities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_activity_signups_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_signups')),
-    sa.UniqueConstraint('activity_id', 'guest_email', name=op.f('uq_activity_signups_activity_id')),
+    sa.UniqueConstraint('activity_id', 'guest_email', name=op.f('uq_activity_signups_activity_id_guest_email')),
     sa.UniqueConstraint('activity_id', 'user_id', name=op.f('uq_activity_signups_activity_id')),
     sa.UniqueConstraint('token', name=op.f('uq_activity_signups_token'))
     )
