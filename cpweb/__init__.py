@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as default_config
 from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
-from .database import alembic_include_name, alembic_render_item
+from .database import alembic_include_name, alembic_render_item, with_driver
 from .extensions import babel, csrf, db, htmx, limiter, login_manager
 from .security import SessionInterface, set_security_headers
 
@@ -49,6 +49,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         "SQLALCHEMY_DATABASE_URI",
         app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'cpweb.sqlite3'}",
     )
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_driver(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _instance_secret(path: Path) -> str:

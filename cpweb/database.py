@@ -44,6 +44,14 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+def with_driver(url: str) -> str:
+    """A PostgreSQL URL as hosting providers and pg tools write it, with the driver cpweb installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 _seeders = []
 
 

@@ -48,6 +48,15 @@ def test_database_url_from_environment(tmp_path, monkeypatch):
     assert create_app().config["SQLALCHEMY_DATABASE_URI"].endswith("elders.db")
 
 
+@pytest.mark.parametrize("given", ["postgresql://u:p@db/cpweb", "postgres://u:p@db/cpweb",
+                                   "postgresql+psycopg://u:p@db/cpweb"])
+def test_a_postgresql_url_gets_the_installed_driver(tmp_path, monkeypatch, given):
+    monkeypatch.setenv("CPWEB_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("CPWEB_DATABASE_URL", given)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/cpweb"
+
+
+@pytest.mark.only_on("sqlite")
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(app):
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -65,6 +74,7 @@ def test_utc_datetime_stores_utc_and_returns_aware_values():
         column.process_bind_param(datetime(2026, 5, 19, 14, 0), None)
 
 
+@pytest.mark.only_on("sqlite")
 def test_sqlite_file_is_a_real_wal_database(app):
     db.session.execute(text("SELECT 1"))
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
