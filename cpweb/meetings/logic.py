@@ -138,11 +138,12 @@ def commitment_progress(body_id: int, year: int, now: datetime | None = None) ->
     if not commitments:
         return []
     begin, end = from_local(date(year, 1, 1), datetime.min.time()), from_local(date(year + 1, 1, 1), datetime.min.time())
+    past = Meeting.starts_at < now  # one expression, one parameter: PostgreSQL must see the same in GROUP BY
     rows = db.session.execute(
-        db.select(Meeting.kind, Meeting.starts_at < now, func.count())
+        db.select(Meeting.kind, past, func.count())
         .filter(Meeting.body_id == body_id, Meeting.status != rules.CANCELLED,
                 Meeting.starts_at >= begin, Meeting.starts_at < end)
-        .group_by(Meeting.kind, Meeting.starts_at < now)).all()
+        .group_by(Meeting.kind, past)).all()
     held, planned = Counter(), Counter()
     for kind, past, count in rows:
         (held if past else planned)[kind] += count
