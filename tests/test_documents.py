@@ -1,6 +1,7 @@
 """Documents: upload, types by content, access (404 for what one may not see), versions, search,
 the bin and its purge, links from other features, and the bad input of issue 4."""
 import io
+import os
 import re
 import time
 import zipfile
@@ -574,6 +575,25 @@ def test_purge_command(runner, make_document):
     db.session.commit()
     result = runner.invoke(args=["cpweb", "purge"])
     assert "documents: 1 verwijderd" in result.output
+    assert logic.orphans() == (set(), set())
+
+
+def test_sweep_removes_what_a_killed_upload_left_and_nothing_young_or_kept(app, runner, make_document):
+    kept = make_document()
+    folder = storage.upload_dir()
+    named_before_the_kill = folder / "0123456789abcdef0123456789abcdef"  # renamed, row never committed
+    part = folder / (storage.PART_PREFIX + "halfway")
+    young = folder / "fedcba9876543210fedcba9876543210"  # its transaction may still be open
+    for path in (named_before_the_kill, part, young):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    for path in (named_before_the_kill, part):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = runner.invoke(args=["cpweb", "sweep-uploads"])
+    assert result.exit_code == 0 and "2 achtergebleven bestanden opgeruimd" in result.output
+    assert not named_before_the_kill.exists() and not part.exists() and young.exists()
+    assert storage.path_of(kept.versions[0].stored_name).exists()
+    young.unlink()
     assert logic.orphans() == (set(), set())
 
 

@@ -5,6 +5,7 @@ Other features (meetings, advice, signals) use only these names:
 `link_document`, `unlink_document`, `documents_for`, `register_link_kind`.
 """
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -414,9 +415,23 @@ def purge_bin(now: datetime, dry_run: bool) -> int:
             storage.remove_after_commit(version.stored_name, db.session)
         db.session.delete(document)
     search.unindex([d.id for d in due])
-    for part in storage.stale_parts():
-        part.unlink(missing_ok=True)
     return len(due)
+
+
+# Far longer than any upload or transaction takes: a younger file may belong to one still open.
+SWEEP_AFTER = timedelta(hours=1)
+
+
+def sweep_uploads(older_than: timedelta = SWEEP_AFTER) -> int:
+    """Remove what a worker killed mid-upload left behind: temporary parts, and files that got their
+    name just before the kill, so their row was never committed. Returns how many files went."""
+    cutoff = time.time() - older_than.total_seconds()
+    files_without_row, _rows_without_file = orphans()
+    leftovers = storage.stale_parts(older_than.total_seconds()) + [
+        path for path in map(storage.path_of, files_without_row) if path.stat().st_mtime < cutoff]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
 
 
 def orphans() -> tuple[set[str], set[str]]:

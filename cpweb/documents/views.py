@@ -14,7 +14,7 @@ from ..handbook.logic import search_pages
 from ..home import home_section
 from ..markdown import render_markdown
 from ..rendering import redirect_to, render
-from . import demo, filetypes, logic, search, storage  # noqa: F401 (demo registers itself)
+from . import commands, demo, filetypes, logic, search, storage  # noqa: F401 (commands and demo register themselves)
 from .forms import CategoryForm, DetailsForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
 
