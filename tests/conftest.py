@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from cpweb import create_app
@@ -42,7 +43,8 @@ class IsolatedClient(FlaskClient):
 
 POSTGRES_URL = os.environ.get("CPWEB_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
-_databases = itertools.count(1)
+_numbers_of_databases = itertools.count(1)
+_made: list[str] = []  # PostgreSQL databases made by database_url(), oldest first
 _apps = []
 
 
@@ -59,56 +61,74 @@ def database_url(instance: Path) -> str:
     if not ON_POSTGRES:
         return f"sqlite:///{instance / 'test.sqlite3'}"
     base = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"{base.database}_{os.getpid()}_{next(_databases)}"
+    # The process id in the name tells a later run which databases a killed run left behind.
+    name = f"{base.database}_{os.getpid()}_{next(_numbers_of_databases)}"
     with _postgres_admin() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _made.append(name)
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_databases(names: list[str]) -> None:
+    with _postgres_admin() as connection:
+        for name in names:
+            try:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except DBAPIError:  # autovacuum is in it: a later run drops it
+                pass
 
 
 @pytest.fixture(autouse=True)
 def _close_databases(monkeypatch):
     """Tests choose their database with database_url(); afterwards each app's connections close
-    (so PostgreSQL never runs out of them)."""
+    (so PostgreSQL never runs out of them) and the test's own databases go."""
     monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
+    before = len(_made)
     yield
     while _apps:
         app = _apps.pop()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    if len(_made) > before:
+        _drop_databases(_made[before:])
+        del _made[before:]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _left_by_a_killed_run(name: str, base: str) -> bool:
+    pid = name.removeprefix(base + "_").split("_")[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
         return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
     except PermissionError:
         pass
-    return True
+    return False
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _drop_test_databases():
-    """Drop this run's databases at the end, and those a killed run left behind at the start."""
+    """Drop what a killed run left behind, and at the end the databases of session fixtures."""
     if not ON_POSTGRES:
         yield
         return
-
-    def drop(mine: bool):
-        base = make_url(POSTGRES_URL).database
-        with _postgres_admin() as connection:
-            names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                                       {"p": base.replace("_", "\\_") + "\\_%\\_%"}).scalars().all()
-            for name in names:
-                pid = name.removeprefix(base + "_").split("_")[0]
-                if pid.isdigit() and (int(pid) == os.getpid()) == mine and (mine or not _alive(int(pid))):
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop(mine=False)
+    base = make_url(POSTGRES_URL).database
+    with _postgres_admin() as connection:
+        names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
+                                   {"pattern": base.replace("_", "\\_") + "\\_%"}).scalars().all()
+    _drop_databases([name for name in names if _left_by_a_killed_run(name, base)])
     yield
-    drop(mine=True)
+    _drop_databases(_made)
+
+
+def pytest_collection_modifyitems(items):
+    engine = "postgresql" if ON_POSTGRES else "sqlite"
+    for item in items:
+        for marker in item.iter_markers("only_on"):
+            if marker.args[0] != engine:
+                item.add_marker(pytest.mark.skip(reason=f"about {marker.args[0]} only; this run is on {engine}"))
 
 
 def make_test_app(instance: Path, monkeypatch, **overrides):

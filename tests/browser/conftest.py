@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import database_url
+
 CHROMIUM = Path(os.environ.get("CPWEB_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("CPWEB_REQUIRE_BROWSER") == "1"
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -87,7 +89,11 @@ class LiveServer:
     _server: object = field(repr=False, default=None)
 
     def stop(self):
+        from cpweb.extensions import db
+
         self._server.shutdown()
+        with self.app.app_context():
+            db.engine.dispose()
 
 
 def start_live_server(instance: Path) -> LiveServer:
@@ -104,7 +110,7 @@ def start_live_server(instance: Path) -> LiveServer:
             "MAIL_BACKEND": "memory",
             # Hashing speed changes nothing a browser sees; production uses scrypt.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'cpweb.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database_url(instance),
         })
     finally:
         if previous is None:
