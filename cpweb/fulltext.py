@@ -187,13 +187,11 @@ class FullTextIndex:
 
     def dump(self, bind, batch: int = 500) -> Iterator[list[dict]]:
         """Every row, in batches of dicts (id and columns), for copying to another database."""
-        query = (select(self._id(bind).label("id"), *(literal_column(_quoted(name)) for name in self.columns))
-                 .select_from(text(self.table)).order_by(self._id(bind)).execution_options(yield_per=batch))
+        columns = [literal_column(_quoted(name)).label(name) for name in self.columns]
+        query = (select(self._id(bind).label("id"), *columns).select_from(text(self.table))
+                 .order_by(self._id(bind)).execution_options(yield_per=batch))
         for part in bind.execute(query).mappings().partitions():
             yield [dict(row) for row in part]
-
-    def count(self, bind) -> int:
-        return bind.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
 
 
 # --- snippets ----------------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ def test_the_postgresql_search_migration_indexes_the_rows_already_there(tmp_path
     init_migrations(app)
     with app.app_context():
         upgrade(revision="574eac9a2aba")
-        db.session.add(HandbookPage(title="Vergaderen", slug="vergaderen", text="## Wij vergaderen met de **cliëntenraad**"))
+        db.session.add(HandbookPage(title="Vergaderen", slug="vergaderen",
+                                    text="## Wij vergaderen met de **cliëntenraad**"))
         db.session.add(Document(title="Jaarplan", description="Plannen voor het werkplein", tags="beleid"))
         db.session.commit()
         upgrade()
