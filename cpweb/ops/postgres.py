@@ -111,7 +111,7 @@ def _check_counts(reading, writing) -> dict[str, int]:
         counts[name] = _count(reading, name)
         if (copied := _count(writing, name)) != counts[name]:
             raise CopyError(_("De aantallen kloppen niet: %(table)s heeft %(source)s rijen in SQLite en %(target)s "
-                              "in PostgreSQL. Er is niets gekopieerd.", table=name, source=counts[name], target=copied))
+                              "in PostgreSQL. Er zijn geen rijen gekopieerd.", table=name, source=counts[name], target=copied))
     return counts
 
 
