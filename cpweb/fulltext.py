@@ -111,24 +111,24 @@ class FullTextIndex:
         bind = bind if bind is not None else db.session
         rows = [{"id": row["id"], **{name: (row.get(name) or "").replace("\x00", " ") for name in self.columns}}
                 for row in rows]
-        if not rows:
-            return
-        if _dialect(bind) == "sqlite":
-            self.remove([row["id"] for row in rows], bind)
-            names = ", ".join(self.columns)
-            bind.execute(text(f"INSERT INTO {self.table} (rowid, {names}) VALUES "
-                              f"(:id, {', '.join(':' + name for name in self.columns)})"), rows)
-            return
+        if rows:
+            (self._put_sqlite if _dialect(bind) == "sqlite" else self._put_postgres)(bind, rows)
+
+    def _put_sqlite(self, bind, rows: list[dict]) -> None:
+        self.remove([row["id"] for row in rows], bind)
+        bind.execute(text(f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}) VALUES "
+                          f"(:id, {', '.join(':' + name for name in self.columns)})"), rows)
+
+    def _put_postgres(self, bind, rows: list[dict]) -> None:
         names = ", ".join(map(_quoted, self.columns))
         statement = text(f"INSERT INTO {self.table} (id, {names}) VALUES "
                          f"(:id, {', '.join(':' + name for name in self.columns)}) ON CONFLICT (id) DO UPDATE SET "
                          + ", ".join(f"{_quoted(name)} = excluded.{_quoted(name)}" for name in self.columns))
-        small = [row for row in rows if sum(len(row[name]) for name in self.columns) < _SAFE_CHARS]
-        if small:
+        large = [sum(len(row[name]) for name in self.columns) >= _SAFE_CHARS for row in rows]
+        if small := [row for row, is_large in zip(rows, large) if not is_large]:
             bind.execute(statement, small)
-        for row in rows:
-            if sum(len(row[name]) for name in self.columns) >= _SAFE_CHARS:
-                self._put_in_parts(bind, statement, row)
+        for row in [row for row, is_large in zip(rows, large) if is_large]:
+            self._put_in_parts(bind, statement, row)
 
     def _put_in_parts(self, bind, statement, row: dict) -> None:
         """A text with too many different words for one tsvector keeps its first part (rare: tables of numbers)."""
@@ -157,13 +157,17 @@ class FullTextIndex:
         if not terms:
             return None
         bind = bind if bind is not None else db.session
-        if _dialect(bind) == "sqlite":
-            expression = " ".join(f'"{term}"*' for term in terms)
-            return (select(self._id(bind).label("id"),
-                           func.bm25(literal_column(self.table), *self.weights.values()).label("score"))
-                    .select_from(text(self.table))
-                    .where(text(f"{self.table} MATCH :{self.table}_match").bindparams(
-                        bindparam(f"{self.table}_match", expression))))
+        return (self._match_sqlite if _dialect(bind) == "sqlite" else self._match_postgres)(terms)
+
+    def _match_sqlite(self, terms: list[str]):
+        expression = " ".join(f'"{term}"*' for term in terms)
+        return (select(literal_column(f"{self.table}.rowid").label("id"),
+                       func.bm25(literal_column(self.table), *self.weights.values()).label("score"))
+                .select_from(text(self.table))
+                .where(text(f"{self.table} MATCH :{self.table}_match").bindparams(
+                    bindparam(f"{self.table}_match", expression))))
+
+    def _match_postgres(self, terms: list[str]):
         query = None
         for term in terms:
             either = func.to_tsquery(literal_column(f"'{CONFIG}'"), term + ":*").op("||")(
@@ -171,7 +175,8 @@ class FullTextIndex:
             query = either if query is None else query.op("&&")(either)
         vector = literal_column(f"{self.table}.search")
         weights = literal_column("'{" + ", ".join(map(str, self.rank_weights)) + "}'::float4[]")
-        return (select(self._id(bind).label("id"), (-func.ts_rank(weights, vector, query, type_=Float)).label("score"))
+        return (select(literal_column(f"{self.table}.id").label("id"),
+                       (-func.ts_rank(weights, vector, query, type_=Float)).label("score"))
                 .select_from(text(self.table)).where(vector.op("@@")(query)))
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:

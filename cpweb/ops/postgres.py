@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import flask_migrate
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, create_engine, func, inspect, or_, select, text
+from sqlalchemy import bindparam, create_engine, inspect, or_, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
