@@ -55,6 +55,10 @@ def row_counts() -> dict[str, int]:
     return {name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
 
 
+def page_parents() -> dict[int, int | None]:
+    return dict(db.session.execute(db.select(HandbookPage.id, HandbookPage.parent_id)).all())
+
+
 def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, postgres_target):
     site = sqlite_site(tmp_path / "site", monkeypatch)
     with site.app_context():
@@ -65,7 +69,7 @@ def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, p
             logic.store_upload(FileStorage(io.BytesIO(content.encode()), filename=f"stuk-{n}.txt"),
                                title=f"Stuk {n}", uploaded_by=secretary)
         db.session.commit()
-        before = row_counts()
+        before, parents = row_counts(), page_parents()
         result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
         assert result.exit_code == 0, result.output
         assert "de aantallen kloppen" in result.output and "cpweb:***@" in result.output
@@ -77,6 +81,7 @@ def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, p
     copy = make_test_app(tmp_path / "copy", monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_target)
     with copy.app_context():
         assert row_counts() == before and before["documents_fts"] >= 2 and before["handbook_pages"] >= 8
+        assert page_parents() == parents and any(parents.values())
         found = db.session.scalars(search.filter_search(db.select(Document), "aanbesteding")).all()
         assert [document.title for document in found] == ["Stuk 0"]
         assert "<mark>cliëntenraad</mark>" in str(search.snippets([d.id for d in db.session.scalars(
@@ -101,3 +106,18 @@ def test_a_wrong_address_is_refused_in_dutch(tmp_path, monkeypatch, url, message
         result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", url])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     assert "fout" not in result.output  # the password is never shown
+
+
+def test_a_row_postgresql_refuses_stops_the_copy_with_nothing_copied(tmp_path, monkeypatch, postgres_target):
+    site = sqlite_site(tmp_path / "site", monkeypatch)
+    with site.app_context():
+        db.create_all()
+        load_demo()
+        db.session.add(HandbookPage(title="Met een nul\x00teken", slug="nul", text=""))  # PostgreSQL has no NUL in text
+        db.session.commit()
+        result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Mislukt bij handbook_pages:" in result.output and "Er zijn geen rijen gekopieerd." in result.output
+    copy = make_test_app(tmp_path / "copy", monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_target)
+    with copy.app_context():
+        assert not any(row_counts().values())

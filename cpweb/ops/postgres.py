@@ -115,6 +115,21 @@ def _check_counts(reading, writing) -> dict[str, int]:
     return counts
 
 
+def _copy(reading, writing):
+    """Copy the tables and the indexes, then number on; yields what it is about to do (for a failure's message)."""
+    for table in _tables():
+        yield table.name
+        _copy_table(table, reading, writing)
+    for index in fulltext.INDEXES:
+        yield index.table
+        for rows in index.dump(reading, BATCH):
+            index.put_many(rows, writing)
+    yield _("de reeksen (sequences)")
+    _set_sequences(writing)
+    yield "ANALYZE"
+    writing.execute(text("ANALYZE"))  # statistics for the planner now, not when autovacuum gets to it
+
+
 def migrate_to_postgres(raw_url: str, echo: Callable[[str], None]) -> dict[str, int]:
     """Copy everything; returns the row count per table. Raises CopyError with a Dutch message."""
     if db.engine.dialect.name != "sqlite":
@@ -129,15 +144,8 @@ def migrate_to_postgres(raw_url: str, echo: Callable[[str], None]) -> dict[str, 
         _migrate(url)
         echo(_("Schema gemaakt in %(url)s.", url=url.render_as_string(hide_password=True)))
         with db.engine.connect() as reading, target.begin() as writing:
-            for table in _tables():
-                step = table.name
-                _copy_table(table, reading, writing)
-            for index in fulltext.INDEXES:
-                step = index.table
-                for rows in index.dump(reading, BATCH):
-                    index.put_many(rows, writing)
-            step = _("de reeksen (sequences)")
-            _set_sequences(writing)
+            for step in _copy(reading, writing):
+                pass
             return _check_counts(reading, writing)
     except SQLAlchemyError as error:
         raise CopyError(_("Mislukt bij %(step)s: %(reason)s. Er zijn geen rijen gekopieerd.",
