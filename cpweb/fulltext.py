@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from markupsafe import Markup, escape
-from sqlalchemy import DDL, Float, bindparam, event, func, literal_column, select, text
+from sqlalchemy import DDL, Float, bindparam, column, event, func, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
 
 from .database import UNMANAGED_TABLES
@@ -82,6 +82,8 @@ class FullTextIndex:
             for statement in statements:
                 event.listen(owner, "after_create", DDL(statement).execute_if(dialect=dialect))
         event.listen(owner, "before_drop", DDL(f"DROP TABLE IF EXISTS {self.table}"))
+        event.listen(owner, "before_drop", DDL(f"DROP FUNCTION IF EXISTS {self.table}_matching")
+                     .execute_if(dialect="postgresql"))
 
     # --- schema -----------------------------------------------------------------------------------
 
@@ -96,7 +98,11 @@ class FullTextIndex:
         return [CREATE_CONFIG,
                 f"CREATE TABLE IF NOT EXISTS {self.table} (id integer PRIMARY KEY, {columns}, "
                 f"search tsvector GENERATED ALWAYS AS ({vector}) STORED)",
-                f"CREATE INDEX IF NOT EXISTS {self.table}_search ON {self.table} USING gin (search)"]
+                f"CREATE INDEX IF NOT EXISTS {self.table}_search ON {self.table} USING gin (search)",
+                # The ids matching a query, always from the GIN index: for a word in half the rows the
+                # planner would read every row's tsvector instead, which costs five times as long.
+                f"CREATE OR REPLACE FUNCTION {self.table}_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
+                f"STABLE SET enable_seqscan = off AS $$ SELECT id FROM {self.table} WHERE search @@ query $$"]
 
     def _id(self, bind):
         return literal_column(f"{self.table}.rowid" if _dialect(bind) == "sqlite" else f"{self.table}.id")
@@ -173,11 +179,11 @@ class FullTextIndex:
             either = func.to_tsquery(literal_column(f"'{CONFIG}'"), term + ":*").op("||")(
                 func.to_tsquery(literal_column("'simple'"), fold(term) + ":*"))
             query = either if query is None else query.op("&&")(either)
-        vector = literal_column(f"{self.table}.search")
+        found = table(self.table, column("id"), column("search"))
+        matched = getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="matched")
         weights = literal_column("'{" + ", ".join(map(str, self.rank_weights)) + "}'::float4[]")
-        return (select(literal_column(f"{self.table}.id").label("id"),
-                       (-func.ts_rank(weights, vector, query, type_=Float)).label("score"))
-                .select_from(text(self.table)).where(vector.op("@@")(query)))
+        return (select(found.c.id, (-func.ts_rank(weights, found.c.search, query, type_=Float)).label("score"))
+                .join_from(matched, found, found.c.id == matched.c.id))
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:
         """What was indexed for these rows, per id: the given columns, in that order."""

@@ -75,4 +75,6 @@ def _search_table_definitions():
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d "
         "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE c.relname IN ('documents_fts', 'handbook_search') "
         "AND a.attnum > 0 UNION ALL SELECT tablename, indexname, indexdef, '' FROM pg_indexes "
-        "WHERE tablename IN ('documents_fts', 'handbook_search') ORDER BY 1, 2")).all()
+        "WHERE tablename IN ('documents_fts', 'handbook_search') UNION ALL SELECT proname, prosrc, "
+        "array_to_string(proconfig, ','), pg_get_function_arguments(oid) FROM pg_proc "
+        "WHERE proname IN ('documents_fts_matching', 'handbook_search_matching') ORDER BY 1, 2")).all()

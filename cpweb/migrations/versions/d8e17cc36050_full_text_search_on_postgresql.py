@@ -2,7 +2,8 @@
 
 On PostgreSQL the documents and the handbook are searched with PostgreSQL's own full-text search
 (cpweb.fulltext): the configuration cpweb_dutch (dutch, with unaccent before the Dutch stemmer)
-and a table per index with a generated, weighted tsvector under a GIN index. Rows already there
+and a table per index with a generated, weighted tsvector under a GIN index (and a function
+that reads the matches from that index). Rows already there
 are indexed; a document's file text is not in the database, so it becomes searchable again when
 a new version is uploaded. On SQLite nothing changes: its FTS5 tables came with earlier migrations.
 
@@ -35,12 +36,17 @@ UPGRADE = [
             || setweight(to_tsvector('cpweb_dutch', coalesce("content", '')), 'D')
             || setweight(to_tsvector('cpweb_dutch', coalesce("more", '')), 'D')) STORED)""",
     "CREATE INDEX documents_fts_search ON documents_fts USING gin (search)",
+    # The matching ids always from the GIN index (the planner would read every row for a common word).
+    "CREATE OR REPLACE FUNCTION documents_fts_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
+    "STABLE SET enable_seqscan = off AS $$ SELECT id FROM documents_fts WHERE search @@ query $$",
     """CREATE TABLE handbook_search (id integer PRIMARY KEY,
         "title" text NOT NULL DEFAULT '', "text" text NOT NULL DEFAULT '',
         search tsvector GENERATED ALWAYS AS (
             setweight(to_tsvector('cpweb_dutch', coalesce("title", '')), 'A')
             || setweight(to_tsvector('cpweb_dutch', coalesce("text", '')), 'B')) STORED)""",
     "CREATE INDEX handbook_search_search ON handbook_search USING gin (search)",
+    "CREATE OR REPLACE FUNCTION handbook_search_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
+    "STABLE SET enable_seqscan = off AS $$ SELECT id FROM handbook_search WHERE search @@ query $$",
     "INSERT INTO documents_fts (id, title, description, tags) SELECT id, title, description, tags FROM documents",
     # The page's text without Markdown signs, on one line (as cpweb.handbook.logic.searchable does).
     r"""INSERT INTO handbook_search (id, title, text)
@@ -48,7 +54,8 @@ UPGRADE = [
                                                '\s+', ' ', 'g'))
         FROM handbook_pages""",
 ]
-DOWNGRADE = ["DROP TABLE IF EXISTS handbook_search", "DROP TABLE IF EXISTS documents_fts",
+DOWNGRADE = ["DROP FUNCTION IF EXISTS handbook_search_matching", "DROP FUNCTION IF EXISTS documents_fts_matching",
+             "DROP TABLE IF EXISTS handbook_search", "DROP TABLE IF EXISTS documents_fts",
              "DROP TEXT SEARCH CONFIGURATION IF EXISTS cpweb_dutch"]
 
 
