@@ -75,6 +75,10 @@ class FullTextIndex:
         self.letters = {name: "ABCD"[classes.index(weight)] for name, weight in weights.items()}
         # ts_rank's weights for D, C, B and A, relative to the highest.
         self.rank_weights = [classes[n] / classes[0] if n < len(classes) else 0.0 for n in (3, 2, 1, 0)]
+        # PostgreSQL ranks on the columns that weigh more than the least (not the documents' file text):
+        # ts_rank reads the vector of every match, and a file's vector is large. A match in those
+        # columns alone ranks last; the caller's order (e.g. newest first) decides among them.
+        self.ranked = tuple(name for name in self.columns if weights[name] > classes[-1]) or self.columns
         UNMANAGED_TABLES.add(table_name)  # with FTS5's shadow tables (handbook_search_data, …)
         INDEXES.append(self)
         # db.create_all() (tests, a fresh site) makes the table with its owner's; migrations do it themselves.
@@ -92,17 +96,20 @@ class FullTextIndex:
                 f"tokenize = 'unicode61 remove_diacritics 2', prefix = '{' '.join(map(str, self.prefixes))}')"]
 
     def postgres_ddl(self) -> list[str]:
-        vector = " || ".join(f"setweight(to_tsvector('{CONFIG}', coalesce({_quoted(name)}, '')), "
-                             f"'{self.letters[name]}')" for name in self.columns)
         columns = ", ".join(f"{_quoted(name)} text NOT NULL DEFAULT ''" for name in self.columns)
         return [CREATE_CONFIG,
                 f"CREATE TABLE IF NOT EXISTS {self.table} (id integer PRIMARY KEY, {columns}, "
-                f"search tsvector GENERATED ALWAYS AS ({vector}) STORED)",
+                f"search tsvector GENERATED ALWAYS AS ({self._vector(self.columns)}) STORED, "
+                f"ranking tsvector GENERATED ALWAYS AS ({self._vector(self.ranked)}) STORED)",
                 f"CREATE INDEX IF NOT EXISTS {self.table}_search ON {self.table} USING gin (search)",
                 # The ids matching a query, always from the GIN index: for a word in half the rows the
                 # planner would read every row's tsvector instead, which costs five times as long.
                 f"CREATE OR REPLACE FUNCTION {self.table}_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
                 f"STABLE SET enable_seqscan = off AS $$ SELECT id FROM {self.table} WHERE search @@ query $$"]
+
+    def _vector(self, names) -> str:
+        return " || ".join(f"setweight(to_tsvector('{CONFIG}', coalesce({_quoted(name)}, '')), "
+                           f"'{self.letters[name]}')" for name in names)
 
     def _id(self, bind):
         return literal_column(f"{self.table}.rowid" if _dialect(bind) == "sqlite" else f"{self.table}.id")
@@ -179,10 +186,10 @@ class FullTextIndex:
             either = func.to_tsquery(literal_column(f"'{CONFIG}'"), term + ":*").op("||")(
                 func.to_tsquery(literal_column("'simple'"), fold(term) + ":*"))
             query = either if query is None else query.op("&&")(either)
-        found = table(self.table, column("id"), column("search"))
+        found = table(self.table, column("id"), column("ranking"))
         matched = getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="matched")
         weights = literal_column("'{" + ", ".join(map(str, self.rank_weights)) + "}'::float4[]")
-        return (select(found.c.id, (-func.ts_rank(weights, found.c.search, query, type_=Float)).label("score"))
+        return (select(found.c.id, (-func.ts_rank(weights, found.c.ranking, query, type_=Float)).label("score"))
                 .join_from(matched, found, found.c.id == matched.c.id))
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:

@@ -3,7 +3,7 @@
 On PostgreSQL the documents and the handbook are searched with PostgreSQL's own full-text search
 (cpweb.fulltext): the configuration cpweb_dutch (dutch, with unaccent before the Dutch stemmer)
 and a table per index with a generated, weighted tsvector under a GIN index (and a function
-that reads the matches from that index). Rows already there
+that reads the matches from that index), and a small one of the heavier columns to rank by. Rows already there
 are indexed; a document's file text is not in the database, so it becomes searchable again when
 a new version is uploaded. On SQLite nothing changes: its FTS5 tables came with earlier migrations.
 
@@ -34,7 +34,11 @@ UPGRADE = [
             || setweight(to_tsvector('cpweb_dutch', coalesce("description", '')), 'C')
             || setweight(to_tsvector('cpweb_dutch', coalesce("tags", '')), 'B')
             || setweight(to_tsvector('cpweb_dutch', coalesce("content", '')), 'D')
-            || setweight(to_tsvector('cpweb_dutch', coalesce("more", '')), 'D')) STORED)""",
+            || setweight(to_tsvector('cpweb_dutch', coalesce("more", '')), 'D')) STORED,
+        ranking tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('cpweb_dutch', coalesce("title", '')), 'A')
+            || setweight(to_tsvector('cpweb_dutch', coalesce("description", '')), 'C')
+            || setweight(to_tsvector('cpweb_dutch', coalesce("tags", '')), 'B')) STORED)""",
     "CREATE INDEX documents_fts_search ON documents_fts USING gin (search)",
     # The matching ids always from the GIN index (the planner would read every row for a common word).
     "CREATE OR REPLACE FUNCTION documents_fts_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
@@ -43,7 +47,9 @@ UPGRADE = [
         "title" text NOT NULL DEFAULT '', "text" text NOT NULL DEFAULT '',
         search tsvector GENERATED ALWAYS AS (
             setweight(to_tsvector('cpweb_dutch', coalesce("title", '')), 'A')
-            || setweight(to_tsvector('cpweb_dutch', coalesce("text", '')), 'B')) STORED)""",
+            || setweight(to_tsvector('cpweb_dutch', coalesce("text", '')), 'B')) STORED,
+        ranking tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('cpweb_dutch', coalesce("title", '')), 'A')) STORED)""",
     "CREATE INDEX handbook_search_search ON handbook_search USING gin (search)",
     "CREATE OR REPLACE FUNCTION handbook_search_matching(query tsquery) RETURNS SETOF integer LANGUAGE sql "
     "STABLE SET enable_seqscan = off AS $$ SELECT id FROM handbook_search WHERE search @@ query $$",
