@@ -15,8 +15,9 @@ of a word, so no operator or quote typed can break a query. "clientenraad" finds
 SQLite: an FTS5 table (`unicode61 remove_diacritics 2`, prefix indexes, bm25 with the weights).
 PostgreSQL: a table with the same columns and a stored generated tsvector (setweight per column)
 under a GIN index, in the configuration `cpweb_dutch`: `dutch` with `unaccent` in front of the
-Dutch stemmer; ranked by ts_rank. Each typed word matches its stem or, unstemmed, the start of a
-stem ("gemeen" stems to "gemen", which "gemeente" ("gemeent") does not start with).
+Dutch stemmer. Each typed word matches its stem or, unstemmed, the start of a stem ("gemeen"
+stems to "gemen", which "gemeente" ("gemeent") does not start with). Ranked by ts_rank over a
+second, small vector of the heavier columns (see `ranked`).
 Snippets are made here in Python, so both engines show the same.
 """
 import re
