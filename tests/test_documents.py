@@ -12,6 +12,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import EnvironBuilder
 
+from cpweb import fulltext
 from cpweb.database import utcnow
 from cpweb.documents import extract, filetypes, logic, search, storage
 from cpweb.documents.models import Document, DocumentLink, DocumentVersion
@@ -517,14 +518,6 @@ def test_the_list_runs_the_same_number_of_queries_for_3_or_30_documents(client, 
     assert count_queries(client, "/documenten") == few_plain
 
 
-def test_like_fallback_without_fts(app, make_document, monkeypatch):
-    make_document(title="Werkboek jongeren", visibility="public")
-    monkeypatch.setattr(search, "uses_fts", lambda: False)
-    found = db.session.scalars(search.filter_search(logic.visible_documents_query(None), "jongeren")).all()
-    assert [d.title for d in found] == ["Werkboek jongeren"]
-    assert search.snippets([found[0].id], "jongeren") == {}
-
-
 # --- bin and purge ------------------------------------------------------------------------------
 
 def test_delete_moves_to_the_bin_and_a_secretary_restores_it(client, auth, make_document):
@@ -737,12 +730,12 @@ def test_upload_without_a_valid_csrf_token_is_refused_in_dutch_keeping_the_field
     assert_clean(app)
 
 
-def test_make_snippet_finds_the_match_also_further_on_and_escapes():
+def test_snippet_finds_the_match_also_further_on_and_escapes():
     text = "Aa " * 500 + "de cliëntenraad <b> en " + "x " * 300
-    piece = search.make_snippet(text, "clientenraad")
+    piece = fulltext.snippet(text, "clientenraad")
     assert "<mark>cliëntenraad</mark> &lt;b&gt;" in piece and piece.startswith("…") and piece.endswith("…")
-    assert search.make_snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
-    assert search.make_snippet("niets hier", "clientenraad") is None
+    assert fulltext.snippet("De Cliëntenraad <script>", "CLIENTEN") == "De <mark>Cliëntenraad</mark> &lt;script&gt;"
+    assert fulltext.snippet("niets hier", "clientenraad") is None
 
 
 def test_the_library_search_also_finds_handbook_pages_for_members(client, auth, make_user):

@@ -242,13 +242,6 @@ def test_search_index_follows_edits_and_restores(app, make_page, make_user):
     assert len(logic.search_pages("dinsdag", 5)) == 1
 
 
-def test_like_fallback_finds_and_marks(app, make_page, monkeypatch):
-    make_page(title="Signalen", text="Een signaal is een <ervaring> van een klant. " * 5)
-    monkeypatch.setattr(logic, "_has_fts", lambda: False)
-    (page, snippet), = logic.search_pages("ERVARING klant", 5)
-    assert page.title == "Signalen" and "<mark>ervaring</mark>" in str(snippet) and "&lt;" in str(snippet)
-
-
 # --- the rest --------------------------------------------------------------------------------------
 
 def test_line_diff_leaves_out_long_unchanged_stretches():

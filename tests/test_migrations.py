@@ -1,12 +1,17 @@
 """The schema comes from migrations; they must match the models exactly."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from cpweb import init_migrations
+from cpweb.documents import search
+from cpweb.documents.models import Document
 from cpweb.extensions import db
-from tests.conftest import make_test_app
+from cpweb.handbook import logic as handbook
+from cpweb.handbook.models import HandbookPage
+from tests.conftest import ON_POSTGRES, make_test_app
 
 
 def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
@@ -29,3 +34,47 @@ def test_migrations_go_down_and_up_again(tmp_path, monkeypatch):
         assert inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
         assert "users" in inspect(db.engine).get_table_names()
+
+
+def test_the_postgresql_search_migration_indexes_the_rows_already_there(tmp_path, monkeypatch):
+    if not ON_POSTGRES:
+        pytest.skip("PostgreSQL only: on SQLite the FTS5 tables come with the earlier migrations")
+    app = make_test_app(tmp_path, monkeypatch)
+    init_migrations(app)
+    with app.app_context():
+        upgrade(revision="574eac9a2aba")
+        db.session.add(HandbookPage(title="Vergaderen", slug="vergaderen",
+                                    text="## Wij vergaderen met de **cliëntenraad**"))
+        db.session.add(Document(title="Jaarplan", description="Plannen voor het werkplein", tags="beleid"))
+        db.session.commit()
+        upgrade()
+        assert [page.title for page, _snippet in handbook.search_pages("clientenraad")] == ["Vergaderen"]
+        assert handbook.SEARCH.stored([1], "text") == {1: ("Wij vergaderen met de cliëntenraad",)}
+        found = db.session.scalars(search.filter_search(db.select(Document), "werkplein beleid")).all()
+        assert [document.title for document in found] == ["Jaarplan"]
+
+
+def test_create_all_makes_the_same_search_tables_as_the_migrations(tmp_path, monkeypatch):
+    """The index tables are made twice (create_all for tests, a migration for sites): they must agree."""
+    definitions = []
+    for name in ("migrated", "created"):
+        app = make_test_app(tmp_path / name, monkeypatch)
+        init_migrations(app)
+        with app.app_context():
+            upgrade() if name == "migrated" else db.create_all()
+            definitions.append(_search_table_definitions())
+    assert definitions[0] == definitions[1] and definitions[0]
+
+
+def _search_table_definitions():
+    if db.engine.dialect.name == "sqlite":
+        return db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE name IN "
+                                       "('documents_fts', 'handbook_search') ORDER BY name")).all()
+    return db.session.execute(text(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid) "
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d "
+        "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE c.relname IN ('documents_fts', 'handbook_search') "
+        "AND a.attnum > 0 UNION ALL SELECT tablename, indexname, indexdef, '' FROM pg_indexes "
+        "WHERE tablename IN ('documents_fts', 'handbook_search') UNION ALL SELECT proname, prosrc, "
+        "array_to_string(proconfig, ','), pg_get_function_arguments(oid) FROM pg_proc "
+        "WHERE proname IN ('documents_fts_matching', 'handbook_search_matching') ORDER BY 1, 2")).all()

@@ -6,16 +6,17 @@ from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
-from sqlalchemy import func, or_, text
+from markupsafe import Markup
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, load_only
 
 from ..auth.roles import SECRETARY
 from ..database import utcnow
 from ..extensions import db
+from ..fulltext import opening, snippet
 from ..privacy import Processing, processing
 from . import rules
-from .models import SEARCH_TABLE, HandbookPage, HandbookRevision
+from .models import SEARCH, HandbookPage, HandbookRevision
 
 # --- who may see and do what --------------------------------------------------------------------
 
@@ -238,43 +239,15 @@ def line_diff(old: str, new: str, context: int = 3) -> list[DiffLine]:
 
 # --- search ----------------------------------------------------------------------------------------
 
-MARK_START, MARK_END = "\x02", "\x03"
-MAX_TERMS = 8
-SNIPPET_WORDS = 16
-
-
-def _plain(value: str) -> str:
-    return value.replace(MARK_START, "").replace(MARK_END, "")
-
-
 def searchable(markdown_text: str) -> str:
     """The text as people read it, for the index and its snippets: no Markdown signs, one line."""
-    without_marks = re.sub(r"[*_#>`|]+|^\s*(?:[-+]|\d+\.)\s+", " ", _plain(markdown_text), flags=re.MULTILINE)
+    without_marks = re.sub(r"[*_#>`|]+|^\s*(?:[-+]|\d+\.)\s+", " ", markdown_text, flags=re.MULTILINE)
     return re.sub(r"\s+", " ", without_marks).strip()
 
 
 def index_page(page: HandbookPage) -> None:
     """Keep the full-text index in step with the page (called by save_page)."""
-    if not _has_fts():
-        return
-    db.session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": page.id})
-    db.session.execute(text(f"INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (:id, :title, :text)"),
-                       {"id": page.id, "title": _plain(page.title), "text": searchable(page.text)})
-
-
-def _has_fts() -> bool:
-    """The one place that decides: SQLite has FTS5; other databases search with LIKE."""
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
-def terms(query: str) -> list[str]:
-    """The words of a query; punctuation and FTS syntax are dropped, so nothing typed breaks a search."""
-    return re.findall(r"\w+", query or "")[:MAX_TERMS]
-
-
-def _mark(snippet: str) -> Markup:
-    """Escape everything, then turn the search engine's markers into <mark>."""
-    return Markup(str(escape(snippet)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+    SEARCH.put(page.id, title=page.title, text=searchable(page.text))
 
 
 def search_pages(query: str, limit: int = 20) -> list[tuple[HandbookPage, Markup]]:
@@ -283,42 +256,20 @@ def search_pages(query: str, limit: int = 20) -> list[tuple[HandbookPage, Markup
     Each with a short piece of its text, matches in <mark> and all else escaped. The document
     library's search calls this too.
     """
-    words = terms(query)
-    if not words:
+    matching = SEARCH.matching(query)
+    if matching is None:
         return []
-    found = _search_fts(words, limit) if _has_fts() else _search_like(words, limit)
-    pages = {page.id: page for page in db.session.scalars(db.select(HandbookPage).filter(
-        HandbookPage.id.in_([page_id for page_id, _snippet in found])).options(load_only(
-            HandbookPage.id, HandbookPage.title, HandbookPage.slug, HandbookPage.parent_id)))}
-    return [(pages[page_id], snippet) for page_id, snippet in found if page_id in pages]
+    matches = matching.subquery("matches")
+    pages = list(db.session.scalars(db.select(HandbookPage).join(matches, matches.c.id == HandbookPage.id)
+                                    .options(load_only(HandbookPage.id, HandbookPage.title, HandbookPage.slug,
+                                                       HandbookPage.parent_id))
+                                    .order_by(matches.c.score, HandbookPage.updated_at.desc()).limit(limit)))
+    texts = SEARCH.stored([page.id for page in pages], "text")
+    return [(page, _snippet(texts.get(page.id, ("",))[0], query)) for page in pages]
 
 
-def _search_fts(words: list[str], limit: int) -> list[tuple[int, Markup]]:
-    match = " ".join('"' + word.replace('"', "") + '"*' for word in words)
-    rows = db.session.execute(text(
-        f"SELECT rowid, snippet({SEARCH_TABLE}, 1, :start, :end, '…', :words) FROM {SEARCH_TABLE} "
-        # ORDER BY rank lets FTS5 stop after `limit` rows, so only those get a snippet; titles weigh 5 times more.
-        f"WHERE {SEARCH_TABLE} MATCH :match AND rank MATCH 'bm25(5.0, 1.0)' ORDER BY rank LIMIT :limit"),
-        {"start": MARK_START, "end": MARK_END, "words": SNIPPET_WORDS, "match": match, "limit": limit})
-    return [(page_id, _mark(snippet)) for page_id, snippet in rows]
-
-
-def _search_like(words: list[str], limit: int) -> list[tuple[int, Markup]]:
-    query = db.select(HandbookPage.id, HandbookPage.text)
-    for word in words:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        query = query.filter(or_(HandbookPage.title.ilike(pattern), HandbookPage.text.ilike(pattern)))
-    rows = db.session.execute(query.order_by(HandbookPage.updated_at.desc()).limit(limit))
-    return [(page_id, like_snippet(searchable(page_text), words)) for page_id, page_text in rows]
-
-
-def like_snippet(page_text: str, words: list[str], width: int = 80) -> Markup:
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    first = pattern.search(page_text)
-    start = max(0, (first.start() if first else 0) - width // 2)
-    piece = page_text[start:start + width]
-    marked = pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, _plain(piece))
-    return _mark(("…" if start else "") + marked + ("…" if start + width < len(page_text) else ""))
+def _snippet(page_text: str, query: str) -> Markup:
+    return snippet(page_text, query) or opening(page_text)
 
 
 # --- privacy ---------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""`flask --app app cpweb backup PATH` and `cpweb restore PATH [--force]`."""
+"""`flask --app app cpweb backup PATH`, `cpweb restore PATH [--force]` and `cpweb migrate-to-postgres URL`."""
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from ..cli import cpweb_cli
 from .backup import BackupError, backup_name, make_backup, prune, restore_backup
+from .postgres import CopyError, migrate_to_postgres
 
 
 @cpweb_cli.command("backup")
@@ -51,3 +53,18 @@ def restore_command(path, force):
                f"{sum(1 for n in manifest['files'] if n.startswith('uploads/'))} bestanden.")
     click.echo("Draai nu `flask --app app cpweb init` (werkt het schema bij als de code nieuwer is) "
                "en start de site.")
+
+
+@cpweb_cli.command("migrate-to-postgres")
+@click.argument("url")
+def migrate_to_postgres_command(url):
+    """Copy this site's SQLite database into an empty PostgreSQL database (stop the site first)."""
+    try:
+        counts = migrate_to_postgres(url, echo=click.echo)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    for name, rows in counts.items():
+        click.echo(f"  {name}: {rows}")
+    click.echo(_("Alle %(tables)s tabellen gekopieerd, %(rows)s rijen; de aantallen kloppen.",
+                 tables=len(counts), rows=sum(counts.values())))
+    click.echo(_("Zet nu CPWEB_DATABASE_URL op dit adres en start de site opnieuw (zie docs/deploy.md)."))

@@ -1,0 +1,123 @@
+"""`cpweb migrate-to-postgres`: a SQLite site with the demo data and documents, copied into PostgreSQL.
+
+The copy needs a PostgreSQL server: on a PostgreSQL run (CPWEB_DATABASE_URL) it gets a database of
+its own like every test app; on a SQLite run one beside CPWEB_TEST_POSTGRES_URL, else it is skipped.
+"""
+import io
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from werkzeug.datastructures import FileStorage
+
+from cpweb.auth.models import User
+from cpweb.demo import load_demo
+from cpweb.documents import logic, search
+from cpweb.documents.models import Document
+from cpweb.extensions import db
+from cpweb.fulltext import INDEXES
+from cpweb.handbook import logic as handbook
+from cpweb.handbook.models import HandbookPage
+from tests.conftest import ON_POSTGRES, database_url, make_test_app
+
+FILE_TEXT = "Verslag van het overleg. " * 2000 + "De aanbesteding van de schuldhulpverlening."
+
+
+@pytest.fixture
+def postgres_target(tmp_path):
+    if ON_POSTGRES:
+        yield database_url(tmp_path / "target")  # dropped with the suite's other databases
+        return
+    base = os.environ.get("CPWEB_TEST_POSTGRES_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: set CPWEB_TEST_POSTGRES_URL (a database whose name ends in 'test')")
+    base_url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"{base_url.database}_{os.getpid()}_copy"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base_url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def sqlite_site(path, monkeypatch):
+    """A site on SQLite (also on a PostgreSQL run: that is what gets copied)."""
+    path.mkdir()
+    return make_test_app(path, monkeypatch, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path / 'cpweb.sqlite3'}")
+
+
+def row_counts() -> dict[str, int]:
+    names = [t.name for t in db.metadata.sorted_tables] + [index.table for index in INDEXES]
+    return {name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+
+
+def page_parents() -> dict[int, int | None]:
+    return dict(db.session.execute(db.select(HandbookPage.id, HandbookPage.parent_id)).all())
+
+
+def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, postgres_target):
+    site = sqlite_site(tmp_path / "site", monkeypatch)
+    with site.app_context():
+        db.create_all()
+        load_demo()
+        secretary = db.session.scalar(db.select(User).filter_by(email="secretaris@example.org"))
+        for n, content in enumerate((FILE_TEXT, "Werkboek voor de cliëntenraad.")):
+            logic.store_upload(FileStorage(io.BytesIO(content.encode()), filename=f"stuk-{n}.txt"),
+                               title=f"Stuk {n}", uploaded_by=secretary)
+        db.session.commit()
+        before, parents = row_counts(), page_parents()
+        result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
+        assert result.exit_code == 0, result.output
+        assert "de aantallen kloppen" in result.output and "cpweb:***@" in result.output
+
+        again = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
+        assert again.exit_code == 1 and "De PostgreSQL-database is niet leeg" in again.output
+        assert "Traceback" not in again.output
+
+    copy = make_test_app(tmp_path / "copy", monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_target)
+    with copy.app_context():
+        assert row_counts() == before and before["documents_fts"] >= 2 and before["handbook_pages"] >= 8
+        assert page_parents() == parents and any(parents.values())
+        found = db.session.scalars(search.filter_search(db.select(Document), "aanbesteding")).all()
+        assert [document.title for document in found] == ["Stuk 0"]
+        assert "<mark>cliëntenraad</mark>" in str(search.snippets([d.id for d in db.session.scalars(
+            search.filter_search(db.select(Document), "clientenraad werkboek"))], "clientenraad werkboek"))
+        assert handbook.search_pages("ambassadeurs")
+        highest = db.session.scalar(db.select(db.func.max(HandbookPage.id)))
+        page = handbook.save_page(None, title="Nieuw na de verhuizing", text="Het werkt.", user=None)
+        db.session.commit()
+        assert page.id == highest + 1
+        assert [p.title for p, _s in handbook.search_pages("verhuizing")] == ["Nieuw na de verhuizing"]
+
+
+@pytest.mark.parametrize("url, message", [
+    ("sqlite:///elders.sqlite3", "Geef het adres van een PostgreSQL-database"),
+    ("geen adres", "Geef het adres van een PostgreSQL-database"),
+    ("postgresql://cpweb:fout@127.0.0.1:1/nergens", "Mislukt bij verbinden met PostgreSQL"),
+])
+def test_a_wrong_address_is_refused_in_dutch(tmp_path, monkeypatch, url, message):
+    site = sqlite_site(tmp_path / "site", monkeypatch)
+    with site.app_context():
+        db.create_all()
+        result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", url])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert "fout" not in result.output  # the password is never shown
+
+
+def test_a_row_postgresql_refuses_stops_the_copy_with_nothing_copied(tmp_path, monkeypatch, postgres_target):
+    site = sqlite_site(tmp_path / "site", monkeypatch)
+    with site.app_context():
+        db.create_all()
+        load_demo()
+        db.session.add(HandbookPage(title="Met een nul\x00teken", slug="nul", text=""))  # PostgreSQL has no NUL in text
+        db.session.commit()
+        result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Mislukt bij handbook_pages:" in result.output and "Er zijn geen rijen gekopieerd." in result.output
+    copy = make_test_app(tmp_path / "copy", monkeypatch, SQLALCHEMY_DATABASE_URI=postgres_target)
+    with copy.app_context():
+        assert not any(row_counts().values())
