@@ -1,8 +1,10 @@
 """Documents: upload, types by content, access (404 for what one may not see), versions, search,
 the bin and its purge, links from other features, and the bad input of issue 4."""
+import errno
 import io
 import os
 import re
+import tempfile
 import time
 import zipfile
 from datetime import timedelta
@@ -226,6 +228,43 @@ def test_file_over_the_limit_gets_a_message_and_keeps_the_fields(app, client, au
     assert response.status_code == 422
     assert "Het bestand is te groot. Kies een bestand van hoogstens 1 kB." in response.text
     assert "Blijft staan" in response.text
+    assert_clean(app)
+
+
+FULL_DISK_MESSAGE = "De server heeft nu geen ruimte voor dit bestand. Er is niets opgeslagen."
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a file that is always full")
+def test_a_full_disk_while_storing_gets_a_message_keeps_the_fields_and_leaves_nothing(app, client, auth,
+                                                                                     monkeypatch):
+    auth.login()
+    real_mkstemp = tempfile.mkstemp
+
+    def onto_a_full_disk(**kwargs):
+        fd, name = real_mkstemp(**kwargs)
+        os.dup2(os.open("/dev/full", os.O_WRONLY), fd)  # its writes fail with ENOSPC
+        return fd, name
+
+    monkeypatch.setattr(storage.tempfile, "mkstemp", onto_a_full_disk)
+    response = post_upload(client, content=b"a" * 200_000, description="Blijft staan")
+    assert response.status_code == 422
+    assert FULL_DISK_MESSAGE in response.text and "Blijft staan" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
+    assert list(storage.upload_dir().iterdir()) == []
+    assert_clean(app)
+
+
+def test_a_full_disk_while_receiving_the_request_gets_the_same_message(app, client, auth, monkeypatch):
+    auth.login()
+
+    class FullSpool(io.BytesIO):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("cpweb.documents.views.tempfile.SpooledTemporaryFile", lambda **kwargs: FullSpool())
+    response = post_upload(client, description="Blijft staan")
+    assert response.status_code == 422
+    assert FULL_DISK_MESSAGE in response.text and "Blijft staan" in response.text
     assert_clean(app)
 
 

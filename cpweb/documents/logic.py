@@ -187,6 +187,10 @@ def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[Documen
     except storage.TooLarge:
         raise UploadError(_l("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
                              size=size_text(max_bytes()))) from None
+    except storage.DiskFull:
+        current_app.logger.error("upload refused: the disk is full")
+        raise UploadError(_l("De server heeft nu geen ruimte voor dit bestand. Er is niets opgeslagen. "
+                             "Probeer het later nog eens, of vraag de beheerder om hulp.")) from None
     try:
         if size == 0:
             raise UploadError(_l("Het bestand is leeg. Kies een ander bestand."))

@@ -4,6 +4,7 @@ A file is written to a temporary name in the same folder, then renamed, so there
 file under a real name. The disk follows the database: a file stored in a transaction that rolls
 back is removed again, and a file whose row is deleted goes only once that delete is committed.
 """
+import errno
 import hashlib
 import os
 import secrets
@@ -25,6 +26,14 @@ class TooLarge(Exception):
     pass
 
 
+class DiskFull(Exception):
+    pass
+
+
+def is_disk_full(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def upload_dir() -> Path:
     path = Path(current_app.instance_path) / "uploads" / "documents"
     path.mkdir(parents=True, exist_ok=True)
@@ -41,9 +50,10 @@ def receive(stream, max_bytes: int) -> tuple[Path, int, str, bytes]:
     Returns (temporary path, size, sha256, the first bytes). Raises TooLarge past max_bytes.
     """
     digest, size, head = hashlib.sha256(), 0, b""
-    fd, name = tempfile.mkstemp(prefix=PART_PREFIX, dir=upload_dir())
-    path = Path(name)
+    path = None
     try:
+        fd, name = tempfile.mkstemp(prefix=PART_PREFIX, dir=upload_dir())
+        path = Path(name)
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
@@ -55,8 +65,13 @@ def receive(stream, max_bytes: int) -> tuple[Path, int, str, bytes]:
                 out.write(chunk)
         if getattr(stream, "too_large", False):
             raise TooLarge
-    except BaseException:
-        path.unlink(missing_ok=True)
+        if getattr(stream, "disk_full", False):
+            raise DiskFull
+    except BaseException as error:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        if isinstance(error, OSError) and is_disk_full(error):
+            raise DiskFull from error
         raise
     return path, size, digest.hexdigest(), head
 

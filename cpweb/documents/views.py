@@ -74,14 +74,21 @@ class _CappedFile:
 
     def __init__(self, limit: int):
         self._file = tempfile.SpooledTemporaryFile(max_size=512 * 1024)
-        self.limit, self.size, self.too_large = limit, 0, False
+        self.limit, self.size, self.too_large, self.disk_full = limit, 0, False, False
 
     def write(self, data):
         self.size += len(data)
         if self.size > self.limit:
             self.too_large = True
+        if self.too_large or self.disk_full:
             return len(data)
-        return self._file.write(data)
+        try:
+            return self._file.write(data)
+        except OSError as error:  # a full disk: said kindly by storage.receive, with the form kept
+            if not storage.is_disk_full(error):
+                raise
+            self.disk_full = True
+            return len(data)
 
     def __getattr__(self, name):
         return getattr(self._file, name)
