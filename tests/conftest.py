@@ -43,30 +43,44 @@ class IsolatedClient(FlaskClient):
 
 POSTGRES_URL = os.environ.get("CPWEB_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
+# Where tests make PostgreSQL databases: the suite's own, or in a SQLite run the one `make test`
+# gives, for the tests that need PostgreSQL whatever the run (a copy to PostgreSQL).
+POSTGRES_BASE = POSTGRES_URL if ON_POSTGRES else os.environ.get("CPWEB_TEST_POSTGRES_URL", "")
 _numbers_of_databases = itertools.count(1)
-_made: list[str] = []  # PostgreSQL databases made by database_url(), oldest first
+_made: list[str] = []  # PostgreSQL databases made here, oldest first
 _apps = []
 
 
 def _postgres_admin():
-    """A connection to the test database named in CPWEB_DATABASE_URL, to create and drop the others."""
-    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    """A connection to the base test database, to create and drop the others."""
+    url = make_url(POSTGRES_BASE).set(drivername="postgresql+psycopg")
     if not (url.database or "").endswith("test"):
-        pytest.exit(f"CPWEB_DATABASE_URL names {url.database!r}; tests only use a database whose name ends in 'test'")
+        pytest.exit(f"the PostgreSQL URL names {url.database!r}; tests only use a database whose name ends in 'test'")
     return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect()
+
+
+def _new_postgres_database() -> str:
+    base = make_url(POSTGRES_BASE).set(drivername="postgresql+psycopg")
+    # The process id in the name tells a later run which databases a killed run left behind.
+    name = f"{base.database}_{os.getpid()}_{next(_numbers_of_databases)}"
+    with _postgres_admin() as connection:
+        # UTF-8 whatever the server's default (a cluster made without a locale is SQL_ASCII); C.UTF-8
+        # sorts by code point, as SQLite does.
+        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+    _made.append(name)
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def database_url(instance: Path) -> str:
     """An empty database for an app on this instance folder: a file on SQLite, a database on PostgreSQL."""
-    if not ON_POSTGRES:
-        return f"sqlite:///{instance / 'test.sqlite3'}"
-    base = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    # The process id in the name tells a later run which databases a killed run left behind.
-    name = f"{base.database}_{os.getpid()}_{next(_numbers_of_databases)}"
-    with _postgres_admin() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    _made.append(name)
-    return base.set(database=name).render_as_string(hide_password=False)
+    return _new_postgres_database() if ON_POSTGRES else f"sqlite:///{instance / 'test.sqlite3'}"
+
+
+def postgres_database_url() -> str:
+    """An empty PostgreSQL database in either run; the test is skipped where there is no PostgreSQL."""
+    if not POSTGRES_BASE.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: set CPWEB_TEST_POSTGRES_URL (a database whose name ends in 'test')")
+    return _new_postgres_database()
 
 
 def _drop_databases(names: list[str]) -> None:
@@ -111,10 +125,10 @@ def _left_by_a_killed_run(name: str, base: str) -> bool:
 @pytest.fixture(scope="session", autouse=True)
 def _drop_test_databases():
     """Drop what a killed run left behind, and at the end the databases of session fixtures."""
-    if not ON_POSTGRES:
+    if not POSTGRES_BASE.startswith("postgresql"):
         yield
         return
-    base = make_url(POSTGRES_URL).database
+    base = make_url(POSTGRES_BASE).database
     with _postgres_admin() as connection:
         names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
                                    {"pattern": base.replace("_", "\\_") + "\\_%"}).scalars().all()

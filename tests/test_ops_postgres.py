@@ -4,12 +4,9 @@ The copy needs a PostgreSQL server: on a PostgreSQL run (CPWEB_DATABASE_URL) it 
 its own like every test app; on a SQLite run one beside CPWEB_TEST_POSTGRES_URL, else it is skipped.
 """
 import io
-import os
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 
 from cpweb.auth.models import User
@@ -20,28 +17,14 @@ from cpweb.extensions import db
 from cpweb.fulltext import INDEXES
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
-from tests.conftest import ON_POSTGRES, database_url, make_test_app
+from tests.conftest import make_test_app, postgres_database_url
 
 FILE_TEXT = "Verslag van het overleg. " * 2000 + "De aanbesteding van de schuldhulpverlening."
 
 
 @pytest.fixture
-def postgres_target(tmp_path):
-    if ON_POSTGRES:
-        yield database_url(tmp_path / "target")  # dropped with the suite's other databases
-        return
-    base = os.environ.get("CPWEB_TEST_POSTGRES_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL: set CPWEB_TEST_POSTGRES_URL (a database whose name ends in 'test')")
-    base_url = make_url(base).set(drivername="postgresql+psycopg")
-    name = f"{base_url.database}_{os.getpid()}_copy"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def postgres_target():
+    return postgres_database_url()  # dropped with the suite's other databases
 
 
 def sqlite_site(path, monkeypatch):
