@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..categories import category_form
 from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
 from .models import BODY, VISIBILITIES
 
@@ -49,11 +50,6 @@ class LibraryFilterForm(FlaskForm):
     kind = ChoiceField(_l("Bestand"), choices=[], default="")
 
 
-class CategoryForm(FlaskForm):
-    label = StringField(_l("Soort document"), filters=[strip], validators=[
-        DataRequired(_l("Vul de soort in.")), Length(max=80, message=_l("Gebruik hoogstens 80 tekens."))])
-    position = IntegerField(_l("Plaats in de lijst"), default=0, validators=[
-        InputRequired(_l("Vul een getal in.")), NumberRange(0, 999, message=_l("Vul een getal in van 0 tot 999."))],
-        invalid_value_message=_l("Vul een getal in."), description=_l("Lagere getallen staan bovenaan."))
-    is_active = BooleanField(_l("Kan gekozen worden"), default=True,
-                             description=_l("Oude documenten houden hun soort, ook als die niet meer gekozen kan worden."))
+CategoryForm = category_form(
+    _l("Soort document"), _l("Vul de soort in."), _l("Kan gekozen worden"),
+    _l("Oude documenten houden hun soort, ook als die niet meer gekozen kan worden."))

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, true
 from sqlalchemy.orm import selectinload
 
+from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
 from ..database import seeder, utcnow
 from ..extensions import db
@@ -63,21 +64,7 @@ def seed_categories() -> None:
 
 
 def categories(active_only: bool = True) -> list[DocumentCategory]:
-    query = db.select(DocumentCategory).order_by(DocumentCategory.position, DocumentCategory.label)
-    if active_only:
-        query = query.filter_by(is_active=True)
-    return list(db.session.scalars(query))
-
-
-def new_category_key(label: str) -> str:
-    from ..bodies.logic import slugify
-
-    base = slugify(label)[:24] or "soort"
-    key, n = base, 1
-    while db.session.scalar(db.select(DocumentCategory.id).filter_by(key=key)) is not None:
-        n += 1
-        key = f"{base}-{n}"
-    return key
+    return shared_categories.categories(DocumentCategory, active_only)
 
 
 # --- who may see what ---------------------------------------------------------------------------

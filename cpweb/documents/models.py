@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
+from ..categories import CategoryColumns
 from ..extensions import db
 
 PUBLIC, MEMBERS, BODY = "public", "members", "body"
@@ -19,16 +20,10 @@ VISIBILITY_SHORT = {PUBLIC: _l("Openbaar"), MEMBERS: _l("Alle leden"), BODY: _l(
 TEXT_OK, TEXT_NONE, TEXT_FAILED = "ok", "none", "failed"
 
 
-class DocumentCategory(db.Model):
+class DocumentCategory(CategoryColumns, db.Model):
     """A kind of document (Werkboek, Brief, …); secretaries keep the list."""
 
     __tablename__ = "document_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(30), unique=True)
-    label: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
-    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class Document(db.Model):

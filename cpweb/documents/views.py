@@ -2,11 +2,13 @@ import tempfile
 
 from flask import Blueprint, abort, flash, g, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.models import Body
+from ..categories import CategoryPages
 from ..database import paginate
 from ..extensions import csrf, db
 from ..forms import choice_list
@@ -324,11 +326,20 @@ def restore(document_id: int):
     return redirect_to(url_for("documents.show", document_id=document.id))
 
 
+CATEGORY_PAGES = CategoryPages(
+    DocumentCategory, CategoryForm, fallback_key="soort", list_endpoint="documents.categories",
+    edit_endpoint="documents.edit_category", back_endpoint="documents.index", words={
+        "title": _l("Soorten documenten"), "back": _l("Terug naar de documenten"),
+        "intro": _l("Wie een document toevoegt, kiest een van deze soorten."), "add": _l("Een soort toevoegen"),
+        "column": _l("Soort"), "active": _l("Kan gekozen worden"), "inactive": _l("Kan niet meer gekozen worden"),
+        "back_to_list": _l("Terug naar de soorten"), "saved": _l("De soort ‘%(label)s’ is opgeslagen.")})
+
+
 @bp.route("/documenten/soorten")
 @bin_required
 def categories():
     """The kinds of documents to choose from, for secretaries to keep."""
-    return render("documents/categories.html", categories=logic.categories(active_only=False))
+    return CATEGORY_PAGES.list_page()
 
 
 @bp.route("/documenten/soorten/nieuw", methods=["GET", "POST"])
@@ -336,17 +347,7 @@ def categories():
 @bin_required
 def edit_category(category_id: int | None = None):
     """Add a kind, or rename, move or retire one (its key stays, so documents keep it)."""
-    category = db.get_or_404(DocumentCategory, category_id) if category_id else None
-    form = CategoryForm(obj=category)
-    if form.validate_on_submit():
-        if category is None:
-            category = DocumentCategory(key=logic.new_category_key(form.label.data))
-            db.session.add(category)
-        form.populate_obj(category)
-        db.session.commit()
-        flash(_("De soort ‘%(label)s’ is opgeslagen.", label=category.label), "success")
-        return redirect_to(url_for("documents.categories"))
-    return render("documents/category_form.html", form=form, category=category, status=422 if form.errors else 200)
+    return CATEGORY_PAGES.edit_page(category_id)
 
 
 @home_section(40)

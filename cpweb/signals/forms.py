@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..database import utcnow
+from ..categories import category_form
 from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
 from . import rules
 
@@ -129,12 +130,7 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Kies een einddatum na de begindatum."))
 
 
-class CategoryForm(FlaskForm):
-    label = StringField(_l("Onderwerp"), filters=[strip], validators=[
-        DataRequired(_l("Vul het onderwerp in.")), Length(max=80, message=_l("Gebruik hoogstens 80 tekens."))],
-        description=_l("Zoals bezoekers het lezen op het formulier. Kort en duidelijk."))
-    position = IntegerField(_l("Plaats in de lijst"), default=0, validators=[
-        InputRequired(_l("Vul een getal in.")), NumberRange(0, 999, message=_l("Vul een getal in van 0 tot 999."))],
-        invalid_value_message=_l("Vul een getal in."), description=_l("Lagere getallen staan bovenaan."))
-    is_active = BooleanField(_l("Staat op het formulier"), default=True,
-                             description=_l("Oude signalen houden hun onderwerp, ook als het niet meer op het formulier staat."))
+CategoryForm = category_form(
+    _l("Onderwerp"), _l("Vul het onderwerp in."), _l("Staat op het formulier"),
+    _l("Oude signalen houden hun onderwerp, ook als het niet meer op het formulier staat."),
+    label_description=_l("Zoals bezoekers het lezen op het formulier. Kort en duidelijk."))

@@ -12,10 +12,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
+from .. import categories as shared_categories
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Membership, Organisation
-from ..bodies.logic import signal_receiving_body_ids, slugify
+from ..bodies.logic import signal_receiving_body_ids
 from ..database import seeder, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM
@@ -38,19 +39,7 @@ def seed_categories() -> None:
 
 
 def categories(active_only: bool = True) -> list[SignalCategory]:
-    query = db.select(SignalCategory).order_by(SignalCategory.position, SignalCategory.label)
-    if active_only:
-        query = query.filter_by(is_active=True)
-    return list(db.session.scalars(query))
-
-
-def new_category_key(label: str) -> str:
-    base = slugify(label)[:24]
-    key, n = base, 1
-    while db.session.scalar(db.select(SignalCategory.id).filter_by(key=key)) is not None:
-        n += 1
-        key = f"{base}-{n}"
-    return key
+    return shared_categories.categories(SignalCategory, active_only)
 
 
 # --- the public form's spam defences -------------------------------------------------------

@@ -4,20 +4,15 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
+from ..categories import CategoryColumns
 from ..extensions import db
 from . import rules
 
 
-class SignalCategory(db.Model):
+class SignalCategory(CategoryColumns, db.Model):
     """What a signal is about; secretaries keep the list (rename, add, retire)."""
 
     __tablename__ = "signal_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(30), unique=True)  # fixed once made; signals refer to it
-    label: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
-    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class Signal(db.Model):

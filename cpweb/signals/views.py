@@ -3,6 +3,7 @@ import io
 
 from flask import Blueprint, abort, current_app, flash, make_response, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,7 @@ from ..bodies.logic import active_organisations
 from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
 from ..forms import choice_list
+from ..categories import CategoryPages
 from ..home import home_section
 from ..rendering import redirect_to, render
 from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
@@ -248,11 +250,21 @@ def _report_csv(rows: list[dict], start, end):
     return response
 
 
+CATEGORY_PAGES = CategoryPages(
+    SignalCategory, CategoryForm, fallback_key="onderwerp", list_endpoint="signals.categories",
+    edit_endpoint="signals.edit_category", back_endpoint="signals.index", words={
+        "title": _l("Onderwerpen van signalen"), "back": _l("Terug naar de signalen"),
+        "intro": _l("Deze onderwerpen staan op het signaalformulier, in deze volgorde."),
+        "add": _l("Een onderwerp toevoegen"), "column": _l("Onderwerp"), "active": _l("Op het formulier"),
+        "inactive": _l("Niet meer op het formulier"), "back_to_list": _l("Terug naar de onderwerpen"),
+        "saved": _l("Het onderwerp ‘%(label)s’ is opgeslagen.")})
+
+
 @bp.route("/signalen/onderwerpen")
 @triage_required
 def categories():
     """The subjects on the signal form, for secretaries to keep."""
-    return render("signals/categories.html", categories=logic.categories(active_only=False))
+    return CATEGORY_PAGES.list_page()
 
 
 @bp.route("/signalen/onderwerpen/nieuw", methods=["GET", "POST"])
@@ -260,17 +272,7 @@ def categories():
 @triage_required
 def edit_category(category_id: int | None = None):
     """Add a subject, or rename, move or retire one (its key stays, so old signals keep it)."""
-    category = db.get_or_404(SignalCategory, category_id) if category_id else None
-    form = CategoryForm(obj=category)
-    if form.validate_on_submit():
-        if category is None:
-            category = SignalCategory(key=logic.new_category_key(form.label.data))
-            db.session.add(category)
-        form.populate_obj(category)
-        db.session.commit()
-        flash(_("Het onderwerp ‘%(label)s’ is opgeslagen.", label=category.label), "success")
-        return redirect_to(url_for("signals.categories"))
-    return render("signals/category_form.html", form=form, category=category, status=422 if form.errors else 200)
+    return CATEGORY_PAGES.edit_page(category_id)
 
 
 @home_section(30)
