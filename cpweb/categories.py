@@ -42,7 +42,7 @@ def new_key(model, label: str, fallback: str) -> str:
     """A key from the label that no entry has yet: "werkboek", "werkboek-2", …"""
     from .bodies.logic import slugify
 
-    base = slugify(label)[:MAX_KEY_BASE] or fallback
+    base = slugify(label, fallback)[:MAX_KEY_BASE]
     key, n = base, 1
     while db.session.scalar(db.select(model.id).filter_by(key=key)) is not None:
         n += 1

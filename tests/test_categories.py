@@ -7,9 +7,9 @@ from cpweb.signals.models import SignalCategory
 
 def test_a_key_comes_from_the_label_and_is_never_taken_twice(app):
     assert new_key(SignalCategory, "Wachttijden bij het loket", "onderwerp") == "wachttijden-bij-het-loke"  # 24 at most
-    db.session.add(SignalCategory(key="uitkering", label="Uitkering"))
+    db.session.add(SignalCategory(key="loket", label="Loket"))
     db.session.commit()
-    assert new_key(SignalCategory, "Uitkering", "onderwerp") == "uitkering-2"
+    assert new_key(SignalCategory, "Loket", "onderwerp") == "loket-2"
     assert new_key(SignalCategory, "???", "onderwerp") == "onderwerp"
 
 
