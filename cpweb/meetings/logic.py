@@ -97,6 +97,8 @@ def meetings_query(user, *, upcoming: bool, body_id: int | None = None, now: dat
 
 def meetings_by_id(ids) -> dict[int, Meeting]:
     """For other features that link to meetings, with the body loaded."""
+    if not ids:  # most pages link none; each query is a round trip on PostgreSQL
+        return {}
     query = db.select(Meeting).filter(Meeting.id.in_(list(ids))).options(selectinload(Meeting.body))
     return {m.id: m for m in db.session.scalars(query)}
 
