@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook translations clean
+.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-postgres translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-documents: $(VENV)/.installed-test
 
 bench-handbook: $(VENV)/.installed-test
 	$(BIN)/python bench/handbook.py
+
+# Needs a PostgreSQL database it may empty: CPWEB_BENCH_POSTGRES_URL (see bench/README.md).
+bench-postgres: $(VENV)/.installed-test
+	$(BIN)/python bench/postgres.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test

@@ -14,7 +14,6 @@ Run: `.venv/bin/python bench/meetings.py` (or `make bench-meetings`).
 """
 import os
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pages import all_ids, fill_database, insert_rows
 from run import ROOT, prepare_instance
 
 BODIES = 10
@@ -33,40 +33,38 @@ TARGET_PAGE_P95_MS = 30
 TARGET_FEED_MS = 300
 
 
-def fill(instance: Path) -> None:
-    """Straight into the tables: the benchmark is about reading them."""
+def fill(connection, tables) -> None:
+    """Straight into the tables (bulk inserts): the benchmark is about reading them."""
     rng = random.Random(3)
-    now = datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    with sqlite3.connect(instance / "cpweb.sqlite3") as db:
-        existing = db.execute("SELECT count(*) FROM bodies").fetchone()[0]
-        for n in range(existing, BODIES):
-            db.execute("INSERT INTO bodies (slug, name, kind, description, is_active, receives_signals, created_at) "
-                       "VALUES (?, ?, 'clientenraad', '', 1, 0, ?)", (f"bench-{n}", f"Cliëntenraad {n}", now))
-        body_ids = [row[0] for row in db.execute("SELECT id FROM bodies")]
-        users = [row[0] for row in db.execute("SELECT id FROM users")]
-        admin = db.execute("SELECT id FROM users WHERE role = 'beheerder'").fetchone()[0]
-        db.execute("INSERT OR REPLACE INTO calendar_feeds (user_id, token, alarm_minutes, created_at) "
-                   "VALUES (?, 'bench-token', 60, ?)", (admin, now))
-        for body_id in body_ids:
-            for n in range(MEETINGS_PER_BODY):
-                start = now + timedelta(days=(n - MEETINGS_PER_BODY // 2) * 36 + rng.randint(0, 5), hours=rng.randint(0, 8))
-                meeting_id = db.execute(
-                    "INSERT INTO meetings (body_id, title, kind, starts_at, ends_at, location, online_url, status, "
-                    "visibility, published_at, sequence, created_at, updated_at) VALUES (?, ?, 'regular', ?, ?, "
-                    "'Werkplein', '', 'planned', ?, ?, 0, ?, ?)",
-                    (body_id, f"Vergadering {n}", start, start + timedelta(hours=2), rng.choice(["public", "members"]),
-                     start - timedelta(days=30), now, now)).lastrowid
-                db.executemany("INSERT INTO agenda_items (meeting_id, position, title, description, presenter, "
-                               "added_late, created_at) VALUES (?, ?, ?, ?, '', 0, ?)",
-                               [(meeting_id, p, f"Punt {p}", "Toelichting met **Markdown**.", now)
-                                for p in range(ITEMS_PER_MEETING)])
-                db.executemany("INSERT INTO action_items (body_id, meeting_id, description, owner_id, due_on, done_at, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               [(body_id, meeting_id, f"Actie {a}", rng.choice(users), (start + timedelta(days=30)).date(),
-                                 None if rng.random() < 0.1 else start, now) for a in range(ACTIONS_PER_MEETING)])
-                db.executemany("INSERT INTO attendances (meeting_id, user_id, answer, message) VALUES (?, ?, 'yes', '')",
-                               [(meeting_id, user) for user in users])
-        db.execute("ANALYZE")
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    existing = len(all_ids(connection, tables["bodies"]))
+    insert_rows(connection, tables["bodies"], [
+        {"slug": f"bench-{n}", "name": f"Cliëntenraad {n}", "kind": "clientenraad", "description": "",
+         "is_active": True, "receives_signals": False, "created_at": now} for n in range(existing, BODIES)])
+    users = all_ids(connection, tables["users"])
+    [admin] = all_ids(connection, tables["users"], tables["users"].c.role == "beheerder")[:1]
+    insert_rows(connection, tables["calendar_feeds"], [
+        {"user_id": admin, "token": "bench-token", "alarm_minutes": 60, "created_at": now}])
+    for body_id in all_ids(connection, tables["bodies"]):
+        starts = [now + timedelta(days=(n - MEETINGS_PER_BODY // 2) * 36 + rng.randint(0, 5), hours=rng.randint(0, 8))
+                  for n in range(MEETINGS_PER_BODY)]
+        meetings = insert_rows(connection, tables["meetings"], [
+            {"body_id": body_id, "title": f"Vergadering {n}", "kind": "regular", "starts_at": start,
+             "ends_at": start + timedelta(hours=2), "location": "Werkplein", "online_url": "", "status": "planned",
+             "visibility": rng.choice(["public", "members"]), "published_at": start - timedelta(days=30),
+             "sequence": 0, "created_at": now, "updated_at": now} for n, start in enumerate(starts)], ids=True)
+        insert_rows(connection, tables["agenda_items"], [
+            {"meeting_id": meeting_id, "position": p, "title": f"Punt {p}", "description": "Toelichting met **Markdown**.",
+             "presenter": "", "added_late": False, "created_at": now}
+            for meeting_id in meetings for p in range(ITEMS_PER_MEETING)])
+        insert_rows(connection, tables["action_items"], [
+            {"body_id": body_id, "meeting_id": meeting_id, "description": f"Actie {a}", "owner_id": rng.choice(users),
+             "due_on": (start + timedelta(days=30)).date(), "done_at": None if rng.random() < 0.1 else start,
+             "created_at": now}
+            for meeting_id, start in zip(meetings, starts) for a in range(ACTIONS_PER_MEETING)])
+        insert_rows(connection, tables["attendances"], [
+            {"meeting_id": meeting_id, "user_id": user, "answer": "yes", "message": ""}
+            for meeting_id in meetings for user in users])
 
 
 def timed(client, url: str) -> list[float]:
@@ -115,7 +113,7 @@ def main() -> int:
         return len(statements)
 
     small = {"month": count(month), "meeting": count("/vergaderingen/1")}
-    fill(instance)
+    fill_database(app, fill)
     with app.app_context():
         meeting_id = db.session.execute(db.text("SELECT max(id) FROM meetings WHERE starts_at > CURRENT_TIMESTAMP")).scalar()
     page = f"/vergaderingen/{meeting_id}"

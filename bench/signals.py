@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from http_client import Client
+from pages import all_ids, fill_database, insert_rows
 from run import ROOT, prepare_instance, start_gunicorn, stop_all
 
 CLIENTS = 20
@@ -66,19 +67,18 @@ def stored(instance: Path) -> tuple[int, int]:
                           "WHERE description LIKE 'Benchmark-signaal %'").fetchone()
 
 
-def fill(instance: Path, rows: int) -> None:
+def fill(connection, tables) -> None:
     """Generated signals spread over two years, straight into the table."""
     rng = random.Random(1)
     categories = ["bejegening", "communicatie", "deskundigheid", "werk", "uitkering", "bereikbaarheid", "anders"]
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with sqlite3.connect(instance / "cpweb.sqlite3") as db:
-        municipalities = [r[0] for r in db.execute("SELECT id FROM organisations WHERE kind = 'gemeente'")] + [None]
-        db.executemany(
-            "INSERT INTO signals (reference, created_at, category, sentiment, municipality_id, organisation_kind, "
-            "description, source, status, suspected_spam) VALUES (?, ?, ?, ?, ?, 'gemeente', 'Gegenereerd.', "
-            "'online', 'nieuw', 0)",
-            ((f"B-{n:07d}", now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)), rng.choice(categories),
-              rng.choice(["goed", "beter"]), rng.choice(municipalities)) for n in range(rows)))
+    now = datetime.now(UTC)
+    organisations = tables["organisations"]
+    municipalities = all_ids(connection, organisations, organisations.c.kind == "gemeente") + [None]
+    insert_rows(connection, tables["signals"], [
+        {"reference": f"B-{n:07d}", "created_at": now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
+         "category": rng.choice(categories), "sentiment": rng.choice(["goed", "beter"]),
+         "municipality_id": rng.choice(municipalities), "organisation_kind": "gemeente", "description": "Gegenereerd.",
+         "source": "online", "status": "nieuw", "suspected_spam": False} for n in range(REPORT_ROWS)])
 
 
 def report_times(instance: Path, password: str) -> list[float]:
@@ -89,6 +89,7 @@ def report_times(instance: Path, password: str) -> list[float]:
     app = create_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.post("/inloggen", data={"email": "secretaris@example.org", "password": password})
+    fill_database(app, fill)
     year_ago = (datetime.now(UTC) - timedelta(days=365)).date()
     url = f"/signalen/overzicht?start={year_ago}&end={datetime.now(UTC).date()}"
     assert client.get(url).status_code == 200
@@ -117,7 +118,6 @@ def main() -> int:
           f"= {total / result['seconds']:.0f}/s; statuses {result['statuses']}")
     print(f"stored: {rows} rows, {distinct} distinct; 5xx: {errors} -> "
           f"{'PASS' if rows == distinct == total and errors == 0 else 'FAIL'}")
-    fill(instance, REPORT_ROWS)
     times = report_times(instance, password)
     p95 = statistics.quantiles(times, n=20)[-1]
     print(f"report over {REPORT_ROWS:,} signals: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms "

@@ -97,6 +97,8 @@ def meetings_query(user, *, upcoming: bool, body_id: int | None = None, now: dat
 
 def meetings_by_id(ids) -> dict[int, Meeting]:
     """For other features that link to meetings, with the body loaded."""
+    if not ids:  # most pages link none; each query is a round trip on PostgreSQL
+        return {}
     query = db.select(Meeting).filter(Meeting.id.in_(list(ids))).options(selectinload(Meeting.body))
     return {m.id: m for m in db.session.scalars(query)}
 
@@ -138,15 +140,16 @@ def commitment_progress(body_id: int, year: int, now: datetime | None = None) ->
     if not commitments:
         return []
     begin, end = from_local(date(year, 1, 1), datetime.min.time()), from_local(date(year + 1, 1, 1), datetime.min.time())
-    past = Meeting.starts_at < now  # one expression, one parameter: PostgreSQL must see the same in GROUP BY
+    # A filtered count, not GROUP BY on `starts_at < now`: PostgreSQL cannot match the two bound
+    # copies of now in the select list and the GROUP BY.
     rows = db.session.execute(
-        db.select(Meeting.kind, past, func.count())
+        db.select(Meeting.kind, func.count().filter(Meeting.starts_at < now), func.count())
         .filter(Meeting.body_id == body_id, Meeting.status != rules.CANCELLED,
                 Meeting.starts_at >= begin, Meeting.starts_at < end)
-        .group_by(Meeting.kind, past)).all()
+        .group_by(Meeting.kind)).all()
     held, planned = Counter(), Counter()
     for kind, past, count in rows:
-        (held if past else planned)[kind] += count
+        held[kind], planned[kind] = past, count - past
     return [rules.Progress(c.label, c.times_per_year, held[c.kind], planned[c.kind]) for c in commitments]
 
 

@@ -93,11 +93,14 @@ def sqlite_row_counts(path: Path) -> dict[str, int]:
 
 
 def _pg_command(program: str, url) -> tuple[list[str], dict]:
-    """The program with connection options; the password goes in the environment, not in `ps`."""
+    """The program with connection options; the password goes in the environment, not in `ps`.
+
+    url must be the URL object: its string form hides the password as ***.
+    """
     path = shutil.which(program)
     if path is None:
         raise BackupError(f"{program} is niet gevonden; installeer postgresql-client.")
-    url = make_url(str(url))
+    url = make_url(url)
     env = {**os.environ}
     if url.password:
         env["PGPASSWORD"] = url.password
@@ -105,22 +108,44 @@ def _pg_command(program: str, url) -> tuple[list[str], dict]:
     return [path, "--dbname", plain], env
 
 
-def dump_postgres(url, target: Path) -> None:
-    """pg_dump in its custom format (compressed; pg_restore can restore it into an empty database)."""
-    command, env = _pg_command("pg_dump", url)
-    subprocess.run([*command, "--format=custom", "--no-owner", "--file", str(target)], env=env, check=True)
+def _run_pg(program: str, url, *arguments: str) -> None:
+    """Run pg_dump or pg_restore; its own error message (wrong version, no access) is shown as it is."""
+    command, env = _pg_command(program, url)
+    result = subprocess.run([*command, *arguments], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{program} is mislukt: {result.stderr.strip()}")
+
+
+def dump_postgres(url, target: Path) -> dict[str, int]:
+    """pg_dump in its custom format (compressed; pg_restore can restore it into an empty database).
+
+    The rows are counted in a transaction that exports its snapshot to pg_dump, so the counts in
+    the manifest describe exactly the dumped data, however much the site writes meanwhile.
+    """
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        counts = _row_counts(connection)
+        _run_pg("pg_dump", url, "--format=custom", "--no-owner", "--no-acl", f"--snapshot={snapshot}",
+                "--file", str(target))
+    return counts
 
 
 def restore_postgres(url, source: Path) -> None:
-    command, env = _pg_command("pg_restore", url)
-    subprocess.run([*command, "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)],
-                   env=env, check=True)
+    """All or nothing (one transaction); --clean drops what the dump holds, for a forced restore."""
+    _run_pg("pg_restore", url, "--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction",
+            "--exit-on-error", str(source))
 
 
-def _database_row_counts() -> dict[str, int]:
+def _row_counts(connection) -> dict[str, int]:
+    names = sorted(inspect(connection).get_table_names())
+    return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+
+
+def database_row_counts() -> dict[str, int]:
+    """Rows per table in the site's database, on either engine."""
     with db.engine.connect() as connection:
-        names = sorted(inspect(connection).get_table_names())
-        return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+        return _row_counts(connection)
 
 
 # --- backup ------------------------------------------------------------------------------------
@@ -166,11 +191,9 @@ def make_backup(target: Path) -> dict:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".cpweb-backup-") as scratch:
             if _is_postgres(url):
                 snapshot, member = Path(scratch) / "cpweb.pgdump", PG_MEMBER
-                # pg_dump reads one snapshot; the counts are read just after it (the site may have
-                # added rows in between), so they are a check of the restore, not an exact match.
-                dump_postgres(url, snapshot)
-                counts = _database_row_counts()
-                manifest["database"] = {"kind": "postgresql", "tables": counts}
+                if not inspect(db.engine).get_table_names():
+                    raise BackupError(f"Er is nog geen database ({url.database} is leeg); draai eerst `cpweb init`.")
+                manifest["database"] = {"kind": "postgresql", "tables": dump_postgres(url, snapshot)}
             else:
                 snapshot, member = Path(scratch) / "cpweb.sqlite3", SQLITE_MEMBER
                 if not _sqlite_path().exists():  # sqlite3.connect would make an empty one
@@ -330,7 +353,7 @@ def restore_backup(source: Path, force: bool = False) -> dict:
         _check(found, manifest)  # again: the file might have changed since the first reading
         if not postgres:
             _check_sqlite(staging / SQLITE_MEMBER, manifest)
-        _put_in_place(staging, instance, postgres)
+        _put_in_place(staging, instance, postgres, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
@@ -347,10 +370,17 @@ def _check_sqlite(path: Path, manifest: dict) -> None:
         raise BackupError("De aantallen rijen in de database kloppen niet met het manifest.")
 
 
-def _put_in_place(staging: Path, instance: Path, postgres: bool) -> None:
+def _put_in_place(staging: Path, instance: Path, postgres: bool, manifest: dict) -> None:
     if postgres:
+        # The site's own idle connections would hold locks that pg_restore --clean waits for.
+        db.session.remove()
         db.engine.dispose()
         restore_postgres(db.engine.url, staging / PG_MEMBER)
+        # Only the archive's tables: --force leaves tables the dump does not hold alone.
+        counts = database_row_counts()
+        expected = manifest["database"]["tables"]
+        if {name: counts.get(name) for name in expected} != expected:
+            raise BackupError("De aantallen rijen in de teruggezette database kloppen niet met het manifest.")
     else:
         path = _sqlite_path()
         db.session.remove()

@@ -177,6 +177,8 @@ def find_by_reference(reference: str) -> Signal | None:
 
 def signals_by_id(ids) -> dict[int, Signal]:
     """For other features that link to signals (an advice draws on them)."""
+    if not ids:  # most dossiers link none; each query is a round trip on PostgreSQL
+        return {}
     return {s.id: s for s in db.session.scalars(db.select(Signal).filter(Signal.id.in_(list(ids))))}
 
 
