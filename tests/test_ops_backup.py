@@ -253,8 +253,7 @@ def test_backup_of_a_site_without_a_database_says_so(tmp_path, monkeypatch):
     assert not (tmp_path / "leeg" / "test.sqlite3").exists() and not (tmp_path / "b.tar.gz").exists()
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="pg_dump and pg_restore: the suite runs on SQLite "
-                    "(set CPWEB_DATABASE_URL to a PostgreSQL test database)")
+@pytest.mark.only_on("postgresql")
 def test_a_failing_pg_dump_says_why(app, runner, tmp_path, monkeypatch):
     # Another database, not a wrong password: a backend still refusing the password would hold up
     # dropping this test's database at the end.
