@@ -11,7 +11,7 @@ from cpweb.documents.models import Document
 from cpweb.extensions import db
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
-from tests.conftest import ON_POSTGRES, make_test_app
+from tests.conftest import make_test_app
 
 
 def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
@@ -36,9 +36,8 @@ def test_migrations_go_down_and_up_again(tmp_path, monkeypatch):
         assert "users" in inspect(db.engine).get_table_names()
 
 
+@pytest.mark.only_on("postgresql")  # on SQLite the FTS5 tables come with the earlier migrations
 def test_the_postgresql_search_migration_indexes_the_rows_already_there(tmp_path, monkeypatch):
-    if not ON_POSTGRES:
-        pytest.skip("PostgreSQL only: on SQLite the FTS5 tables come with the earlier migrations")
     app = make_test_app(tmp_path, monkeypatch)
     init_migrations(app)
     with app.app_context():

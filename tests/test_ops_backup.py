@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import tarfile
 import threading
 from datetime import UTC, datetime

@@ -1,7 +1,6 @@
 """Pages for everyone, the layout, bodies, and language choice."""
 import pytest
 
-from cpweb.extensions import db
 
 
 @pytest.mark.parametrize("url, heading", [
