@@ -2,7 +2,6 @@
 import pytest
 
 
-
 @pytest.mark.parametrize("url, heading", [
     ("/", "Welkom bij"),
     ("/privacy", "Privacyverklaring"),
