@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install bench bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-postgres translations clean
+BENCHES := bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-postgres
+.PHONY: run test install bench $(BENCHES) translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,27 +38,10 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
-bench-signals: $(VENV)/.installed-test
-	$(BIN)/python bench/signals.py
-
-bench-meetings: $(VENV)/.installed-test
-	$(BIN)/python bench/meetings.py
-
-bench-activities: $(VENV)/.installed-test
-	$(BIN)/python bench/activities.py
-
-bench-advice: $(VENV)/.installed-test
-	$(BIN)/python bench/advice.py
-
-bench-documents: $(VENV)/.installed-test
-	$(BIN)/python bench/documents.py
-
-bench-handbook: $(VENV)/.installed-test
-	$(BIN)/python bench/handbook.py
-
-# Needs a PostgreSQL database it may empty: CPWEB_BENCH_POSTGRES_URL (see bench/README.md).
-bench-postgres: $(VENV)/.installed-test
-	$(BIN)/python bench/postgres.py
+# make bench-signals, -meetings, -activities, -advice, -documents, -handbook, -postgres: bench/<name>.py.
+# bench-postgres needs a PostgreSQL database it may empty: CPWEB_BENCH_POSTGRES_URL (see bench/README.md).
+$(BENCHES): bench-%: $(VENV)/.installed-test
+	$(BIN)/python bench/$*.py
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test
