@@ -139,6 +139,22 @@ def test_another_bodys_dossier_is_404_and_a_plain_member_cannot_edit(client, aut
     assert client.post(f"/advies/{advice.id}/stap", data={"target": "preparing"}).status_code == 403
 
 
+def test_a_dossier_runs_the_same_few_queries_however_many_notes_and_drafters(client, auth, body, make_advice, make_user):
+    advice = make_advice()
+    auth.login(bodies=[body])  # may read, not edit: no link form, so no meetings to choose from
+    assert "Of een vergadering" not in client.get(f"/advies/{advice.id}").text
+    few = count_queries(client, f"/advies/{advice.id}")
+    writers = [make_user(bodies=[body]) for _ in range(4)]
+    advice.drafters = writers
+    for n, writer in enumerate(writers * 3):
+        logic.add_note(advice, writer, f"Notitie {n}")
+    db.session.commit()
+    html = client.get(f"/advies/{advice.id}").text
+    assert "Notitie 11" in html and all(writer.name in html for writer in writers)
+    # user, dossier with drafters, the member's bodies, timeline with actors, links, documents
+    assert count_queries(client, f"/advies/{advice.id}") == few <= 6
+
+
 def test_a_drafter_may_edit_and_a_stale_edit_is_refused(client, auth, body, organisation, make_advice, make_user):
     drafter = make_user(bodies=[body])
     advice = make_advice()

@@ -453,6 +453,24 @@ def test_settings_and_commitments_show_progress_on_the_body_page(client, auth, b
     assert f"{held} van 8 gehouden" in html and "Let op: er moeten nog" in html
 
 
+def test_progress_counts_this_years_meetings_of_each_commitments_kind(body, make_body):
+    def meetings_on(days, kind=rules.REGULAR, body_id=body.id):
+        fields = {"title": "Vergadering", "kind": kind, "location": "", "online_url": "", "visibility": rules.MEMBERS,
+                  "start": time(19, 30), "end": time(21, 0)}
+        return logic.create_meetings(body_id, days, fields, publish_at=None)
+
+    meetings_on([date(2029, 12, 31), date(2030, 1, 1), date(2030, 3, 5), date(2030, 9, 1), date(2031, 1, 1)])
+    meetings_on([date(2030, 4, 1)])[0].status = rules.CANCELLED
+    meetings_on([date(2030, 2, 1)], kind=rules.MANAGEMENT)
+    meetings_on([date(2030, 2, 1)], body_id=make_body().id)
+    db.session.add_all([Commitment(body_id=body.id, kind=rules.REGULAR, times_per_year=8, label="Acht keer"),
+                        Commitment(body_id=body.id, kind=rules.MANAGEMENT, times_per_year=3, label="Drie keer")])
+    db.session.commit()
+    progress = logic.commitment_progress(body.id, 2030, now=datetime(2030, 6, 1, tzinfo=UTC))
+    assert progress == [rules.Progress("Acht keer", 8, held=2, planned=1), rules.Progress("Drie keer", 3, held=1, planned=0)]
+    assert logic.commitment_progress(make_body().id, 2030) == []
+
+
 def test_bad_settings_are_refused(client, auth, body, secretary, make_body):
     auth.login(secretary)
     response = client.post(f"/vergaderingen/instellingen/{body.id}", data={"documents_days": "99", "reminder_days": "x"})

@@ -40,7 +40,7 @@ def can_edit(user, advice: Advice) -> bool:
 def get_advice_or_404(advice_id: int) -> Advice:
     """A dossier of one of the member's bodies. Another body's dossier is a 404."""
     # The body and addressee joined rather than loaded apart: each query is a round trip on PostgreSQL.
-    advice = db.session.get(Advice, advice_id, options=[selectinload(Advice.drafters), joinedload(Advice.body),
+    advice = db.session.get(Advice, advice_id, options=[joinedload(Advice.drafters), joinedload(Advice.body),
                                                         joinedload(Advice.addressee)])
     if advice is None or not can_see(current_user, advice):
         abort(404)
@@ -155,7 +155,7 @@ def add_note(advice: Advice, actor, text: str) -> None:
 
 def events_of(advice: Advice) -> list[AdviceEvent]:
     return list(db.session.scalars(db.select(AdviceEvent).filter_by(advice_id=advice.id)
-                                   .options(selectinload(AdviceEvent.actor)).order_by(AdviceEvent.at, AdviceEvent.id)))
+                                   .options(joinedload(AdviceEvent.actor)).order_by(AdviceEvent.at, AdviceEvent.id)))
 
 
 # --- links to signals and meetings ------------------------------------------------------------------
@@ -192,7 +192,7 @@ def links_of(advice: Advice, user) -> list[tuple[str, str | None]]:
     signal_ids = [link.target_id for link in links if link.target_kind == "signal"]
     meeting_ids = [link.target_id for link in links if link.target_kind == "meeting"]
     signals, meetings = signals_by_id(signal_ids), meetings_by_id(meeting_ids)
-    triage = can_triage(user)
+    triage = bool(signal_ids) and can_triage(user)
     described = []
     for link in links:
         if link.target_kind == "signal" and link.target_id in signals:

@@ -97,8 +97,9 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
     step_form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
     forms.setdefault("note_form", NoteForm(formdata=None))
     link_form = forms.setdefault("link_form", LinkForm(formdata=None))
-    link_form.meeting.choices = choice_list([("", _("Kies een vergadering"))] + [
-        (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id)])
+    if editable:  # only editors see the link form; its choices cost a query
+        link_form.meeting.choices = choice_list([("", _("Kies een vergadering"))] + [
+            (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id)])
     return render("advice/show.html", status=status, has_errors=status >= 400, advice=advice, editable=editable,
                   problem=problem, events=logic.events_of(advice), links=logic.links_of(advice, current_user),
                   papers=letters.papers_of(advice, current_user),
@@ -184,12 +185,12 @@ def attach(advice_id: int):
 @login_required
 def overview():
     """Per body and year: advice given, asked and unasked, outcomes, days to a response."""
-    body_ids = logic.body_ids_of(current_user)
     year_text = request.args.get("jaar", str(local_today().year))
     if not year_text.isdigit() or not 1990 <= int(year_text) <= 2200:
         abort(404)
     year = int(year_text)
-    bodies = [b for b in bodies_of(current_user) if b.id in body_ids]
+    bodies = bodies_of(current_user)
+    body_ids = [b.id for b in bodies]
     numbers = logic.overview(body_ids, year)
     largest = max([n["total"] for n in numbers.values()] + [1])
     return render("advice/overview.html", year=year, bodies=bodies, numbers=numbers, largest=largest,

@@ -286,8 +286,7 @@ def library_query(user, filters: dict):
         year = int(filters["year"])  # a calendar year in Amsterdam
         begin, finish = datetime(year, 1, 1, tzinfo=AMSTERDAM), datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
         query = query.filter(Document.created_at >= begin, Document.created_at < finish)
-    query = search.filter_search(query, filters.get("q"))
-    return query.options(selectinload(Document.category_entry), selectinload(Document.body))
+    return search.filter_search(query, filters.get("q"))
 
 
 def years() -> list[int]:

@@ -141,9 +141,11 @@ def _file_field(field) -> None:
 def index():
     """The library with search and filters: everyone; guests see public documents only."""
     filters = LibraryFilterForm(formdata=request.args)
-    filters.category.choices = choice_list([("", _("Alle"))] + [(c.key, c.label) for c in logic.categories(False)])
-    bodies = [(str(b.id), b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
-    filters.body.choices = choice_list([("", _("Alle"))] + bodies)
+    # The rows take their kind and body from these lists: loading them again per page is a round trip each.
+    category_labels = {c.key: c.label for c in logic.categories(False)}
+    body_names = {b.id: b.name for b in db.session.scalars(db.select(Body).order_by(Body.name))}
+    filters.category.choices = choice_list([("", _("Alle"))] + list(category_labels.items()))
+    filters.body.choices = choice_list([("", _("Alle"))] + [(str(id_), name) for id_, name in body_names.items()])
     filters.year.choices = choice_list([("", _("Alle"))] + [(str(y), str(y)) for y in logic.years()])
     filters.kind.choices = choice_list([("", _("Alle"))] + [(k, filetypes.label(k)) for k in filetypes.KINDS])
     if not filters.validate():
@@ -155,6 +157,7 @@ def index():
     handbook_hits = search_pages(filters.q.data, 5) if current_user.is_authenticated and page.page == 1 else []
     return render("documents/index.html", block="document_list", page=page, filters=filters, handbook_hits=handbook_hits,
                   filter_args=filter_args, snippets=snippets, searching=bool(search.words(filters.q.data)),
+                  category_labels=category_labels, body_names=body_names,
                   can_upload=logic.can_upload(current_user), can_manage=logic.can_manage_bin(current_user))
 
 

@@ -1,5 +1,4 @@
 """What meetings do, for the views, the calendar, the jobs and other features."""
-from collections import Counter
 from datetime import date, datetime, timedelta
 
 from flask import abort, current_app
@@ -134,23 +133,22 @@ def commitments_of(body_id: int) -> list[Commitment]:
 
 
 def commitment_progress(body_id: int, year: int, now: datetime | None = None) -> list[rules.Progress]:
-    """Each commitment of the body with this year's held and still planned meetings of its kind (one query)."""
+    """Each commitment of the body with this year's held and still planned meetings of its kind.
+
+    One query, the counts as subqueries per commitment: each query is a round trip on PostgreSQL."""
     now = now or utcnow()
-    commitments = commitments_of(body_id)
-    if not commitments:
-        return []
     begin, end = from_local(date(year, 1, 1), datetime.min.time()), from_local(date(year + 1, 1, 1), datetime.min.time())
-    # A filtered count, not GROUP BY on `starts_at < now`: PostgreSQL cannot match the two bound
-    # copies of now in the select list and the GROUP BY.
+
+    def meetings_counted(*conditions):
+        return (db.select(func.count()).where(
+            Meeting.body_id == Commitment.body_id, Meeting.kind == Commitment.kind, Meeting.status != rules.CANCELLED,
+            Meeting.starts_at >= begin, Meeting.starts_at < end, *conditions).correlate(Commitment).scalar_subquery())
+
     rows = db.session.execute(
-        db.select(Meeting.kind, func.count().filter(Meeting.starts_at < now), func.count())
-        .filter(Meeting.body_id == body_id, Meeting.status != rules.CANCELLED,
-                Meeting.starts_at >= begin, Meeting.starts_at < end)
-        .group_by(Meeting.kind)).all()
-    held, planned = Counter(), Counter()
-    for kind, past, count in rows:
-        held[kind], planned[kind] = past, count - past
-    return [rules.Progress(c.label, c.times_per_year, held[c.kind], planned[c.kind]) for c in commitments]
+        db.select(Commitment.label, Commitment.times_per_year, meetings_counted(Meeting.starts_at < now),
+                  meetings_counted())
+        .filter(Commitment.body_id == body_id).order_by(Commitment.id))
+    return [rules.Progress(label, target, held, count - held) for label, target, held, count in rows]
 
 
 # --- creating and changing meetings ------------------------------------------------------------

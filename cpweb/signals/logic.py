@@ -136,8 +136,10 @@ def can_triage(user) -> bool:
     """Admins, and the members of the receiving body; without one, the secretaries."""
     if not user.is_authenticated:
         return False
+    if user.is_admin:
+        return True
     receiving = signal_receiving_body_ids()
-    return user.is_admin or (bool(user.body_ids & receiving) if receiving else user.has_role(SECRETARY))
+    return bool(user.body_ids & receiving) if receiving else user.has_role(SECRETARY)
 
 
 def secretaries() -> list[User]:
