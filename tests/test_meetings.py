@@ -1,5 +1,6 @@
 """Meetings: planning, agenda, attendance, minutes, action items, commitments, mails."""
 import io
+import re
 import socket
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
@@ -8,7 +9,7 @@ import pytest
 
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.i18n import from_local, local_today
 from cpweb.meetings import logic, rules
 from cpweb.meetings.commands import send_reminders
 from cpweb.meetings.models import ActionItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
@@ -173,6 +174,34 @@ def test_a_stale_edit_is_refused_and_keeps_the_input(client, auth, secretary, ma
     assert response.status_code == 409
     assert "Iemand anders heeft deze vergadering veranderd" in response.text and "Mijn versie" in response.text
     assert meeting.title == "Vergadering"
+
+
+def test_before_the_members_see_a_meeting_its_edit_changes_when_they_will(client, auth, secretary, member,
+                                                                          make_meeting):
+    meeting = make_meeting(published=False)
+    edit = f"/vergaderingen/{meeting.id}/bewerken"
+    auth.login(secretary)
+    assert re.search(r'<input checked[^>]*value="draft"', client.get(edit).text)
+
+    def save(**publication):
+        return client.post(edit, data={**new_meeting_data(title="Met datum"), "sequence": str(meeting.sequence),
+                                       **publication})
+
+    response = save(publish="later", publish_on="")
+    assert response.status_code == 422 and "Vul de datum in vanaf wanneer de leden de vergadering zien." in response.text
+    assert "Met datum" in response.text and meeting.published_at is None
+    day = local_today() + timedelta(days=5)
+    assert save(publish="later", publish_on=day.isoformat()).status_code == 303
+    assert meeting.published_at == from_local(day, time(0)) and meeting.title == "Met datum"
+    assert f'value="{day.isoformat()}"' in client.get(edit).text
+    auth.logout()
+    auth.login(member)
+    assert client.get(f"/vergaderingen/{meeting.id}").status_code == 404
+    auth.logout()
+    auth.login(secretary)
+    assert save(publish="now").status_code == 303
+    assert meeting.is_published(utcnow())
+    assert "Wanneer zien de leden" not in client.get(edit).text  # once seen, a meeting stays visible
 
 
 def test_cancel_keeps_the_meeting_and_tells_the_members(client, auth, secretary, member, make_meeting, mails):

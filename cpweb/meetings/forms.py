@@ -1,9 +1,13 @@
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
+from ..database import utcnow
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
+from ..i18n import from_local
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -14,6 +18,14 @@ def title_field(label):
     return StringField(label, filters=[strip], validators=[
         DataRequired(_l("Vul een titel in.")),
         Length(max=rules.MAX_TITLE, message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_TITLE))])
+
+
+def needed(field, message) -> bool:
+    """Check a field that only one choice needs (Optional() would skip its validate_<field> method)."""
+    if field.data is None and not field.errors:
+        field.errors = [*field.errors, message]
+        return False
+    return True
 
 
 def text_field(label, message, max_length=rules.MAX_TEXT, rows=3, description=None):
@@ -54,7 +66,32 @@ class MeetingForm(FlaskForm):
                 "day": self.day.data, "start": self.start.data, "end": self.end.data}
 
 
-class NewMeetingForm(MeetingForm):
+class DraftMeetingForm(MeetingForm):
+    """A meeting the members do not see yet (a draft, or shown from a date): also when they will."""
+
+    publish = RadioChoiceField(_l("Wanneer zien de leden de vergadering?"), default=rules.PUBLISH_NOW,
+                               choices=choice_list({rules.PUBLISH_NOW: _l("Meteen"),
+                                                    rules.PUBLISH_LATER: _l("Vanaf een datum"),
+                                                    rules.PUBLISH_NOT_YET: _l("Nog niet: ik bereid hem eerst voor")}),
+                               validators=[InputRequired(_l("Kies wanneer de leden de vergadering zien."))])
+    publish_on = DateField(_l("Zichtbaar vanaf"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.publish.data == rules.PUBLISH_LATER:
+            valid = needed(self.publish_on, _l("Vul de datum in vanaf wanneer de leden de vergadering zien.")) and valid
+        return valid
+
+    def publish_at(self) -> datetime | None:
+        """When the members see the meeting: now, from the start of the chosen day, or not yet (None)."""
+        if self.publish.data == rules.PUBLISH_NOW:
+            return utcnow()
+        if self.publish.data == rules.PUBLISH_LATER:
+            return from_local(self.publish_on.data, datetime.min.time())
+        return None
+
+
+class NewMeetingForm(DraftMeetingForm):
     """Plan one meeting or a series, for one body; publish now, later, or keep it as a draft."""
 
     body = ChoiceField(_l("Orgaan"), choices=[], validators=[DataRequired(_l("Kies het orgaan."))])
@@ -67,12 +104,6 @@ class NewMeetingForm(MeetingForm):
         min=2, max=rules.MAX_SERIES, message=_l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))])
     dates = TextAreaField(_l("Data"), filters=[strip], render_kw={"rows": 4},
                           description=_l("Eén datum per regel, zoals 19-05-2026. De eerste datum hierboven telt ook mee."))
-    publish = RadioChoiceField(_l("Wanneer zien de leden de vergadering?"), default=rules.PUBLISH_NOW,
-                               choices=choice_list({rules.PUBLISH_NOW: _l("Meteen"),
-                                                    rules.PUBLISH_LATER: _l("Vanaf een datum"),
-                                                    rules.PUBLISH_NOT_YET: _l("Nog niet: ik bereid hem eerst voor")}),
-                               validators=[InputRequired(_l("Kies wanneer de leden de vergadering zien."))])
-    publish_on = DateField(_l("Zichtbaar vanaf"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
 
     def validate_dates(self, field):
         if self.repeat.data != "list":
@@ -85,18 +116,10 @@ class NewMeetingForm(MeetingForm):
             raise ValidationError(_l("Plan hoogstens %(n)s vergaderingen tegelijk.", n=rules.MAX_SERIES))
 
     def validate(self, extra_validators=None) -> bool:
-        # These fields are needed only for some choices; Optional() would skip a validate_<field> method.
         valid = super().validate(extra_validators)
-        needed = []
         if self.repeat.data == "weeks":
-            needed += [(self.every_weeks, _l("Kies een getal van 1 tot en met 26.")),
-                       (self.count, _l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))]
-        if self.publish.data == rules.PUBLISH_LATER:
-            needed.append((self.publish_on, _l("Vul de datum in vanaf wanneer de leden de vergadering zien.")))
-        for field, message in needed:
-            if field.data is None and not field.errors:
-                field.errors = [*field.errors, message]
-                valid = False
+            valid = all([needed(self.every_weeks, _l("Kies een getal van 1 tot en met 26.")),
+                         needed(self.count, _l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))]) and valid
         return valid
 
     def days(self) -> list:

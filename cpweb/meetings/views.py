@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,11 +9,12 @@ from ..documents.logic import take_upload
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
-from ..i18n import as_local, from_local, local_today
+from ..i18n import as_local, local_today
 from ..rendering import redirect_to, render
 from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
-                    FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm, SettingsForm)
+                    DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
+                    SettingsForm)
 from .models import Commitment, Meeting
 
 bp = Blueprint("meetings", __name__, url_prefix="/vergaderingen")
@@ -43,14 +42,6 @@ def index():
 
 # --- planning ----------------------------------------------------------------------------------
 
-def _publish_time(form: NewMeetingForm) -> datetime | None:
-    if form.publish.data == rules.PUBLISH_NOW:
-        return utcnow()
-    if form.publish.data == rules.PUBLISH_LATER:
-        return from_local(form.publish_on.data, datetime.min.time())
-    return None
-
-
 @bp.route("/nieuw", methods=["GET", "POST"])
 @secretary_required
 def new():
@@ -62,7 +53,7 @@ def new():
         fields = form.meeting_fields()
         days = form.days()
         fields.pop("day")
-        meetings = logic.create_meetings(int(form.body.data), days, fields, _publish_time(form))
+        meetings = logic.create_meetings(int(form.body.data), days, fields, form.publish_at())
         db.session.commit()
         _warn_if_past(days[0])
         flash(_("%(n)s vergaderingen gepland.", n=len(meetings)) if len(meetings) > 1
@@ -78,8 +69,14 @@ def _warn_if_past(day) -> None:
 
 
 def _edit_form(meeting: Meeting) -> MeetingForm:
+    """The members' view of a meeting they already see stays; before that, its publication may change too."""
     starts, ends = as_local(meeting.starts_at), as_local(meeting.ends_at)
-    return MeetingForm(obj=meeting, day=starts.date(), start=starts.time(), end=ends.time(), sequence=meeting.sequence)
+    shown = {"obj": meeting, "day": starts.date(), "start": starts.time(), "end": ends.time(), "sequence": meeting.sequence}
+    if meeting.is_published(utcnow()):
+        return MeetingForm(**shown)
+    if meeting.published_at is None:
+        return DraftMeetingForm(**shown, publish=rules.PUBLISH_NOT_YET)
+    return DraftMeetingForm(**shown, publish=rules.PUBLISH_LATER, publish_on=as_local(meeting.published_at).date())
 
 
 @bp.route("/<int:meeting_id>/bewerken", methods=["GET", "POST"])
@@ -91,7 +88,10 @@ def edit(meeting_id: int):
     stale = False
     if form.validate_on_submit():
         try:
-            moved = logic.update_meeting(meeting, form.meeting_fields(), int(form.sequence.data or -1))
+            fields = form.meeting_fields()
+            if isinstance(form, DraftMeetingForm):
+                fields["published_at"] = form.publish_at()
+            moved = logic.update_meeting(meeting, fields, int(form.sequence.data or -1))
         except logic.StaleEdit:
             db.session.rollback()
             stale = True
