@@ -91,6 +91,16 @@ def test_a_wrong_address_is_refused_in_dutch(tmp_path, monkeypatch, url, message
     assert "fout" not in result.output  # the password is never shown
 
 
+def test_without_an_address_it_asks_without_showing_what_is_typed(tmp_path, monkeypatch):
+    site = sqlite_site(tmp_path / "site", monkeypatch)
+    with site.app_context():
+        db.create_all()
+        result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres"],
+                                               input="postgresql://cpweb:geheim@127.0.0.1:1/nergens\n")
+    assert "Adres van de PostgreSQL-database" in result.output and "Mislukt bij verbinden met PostgreSQL" in result.output
+    assert result.exit_code == 1 and "geheim" not in result.output
+
+
 def test_a_row_postgresql_refuses_stops_the_copy_with_nothing_copied(tmp_path, monkeypatch, postgres_target):
     site = sqlite_site(tmp_path / "site", monkeypatch)
     with site.app_context():

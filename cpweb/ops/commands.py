@@ -56,9 +56,14 @@ def restore_command(path, force):
 
 
 @cpweb_cli.command("migrate-to-postgres")
-@click.argument("url")
+@click.argument("url", required=False)
 def migrate_to_postgres_command(url):
-    """Copy this site's SQLite database into an empty PostgreSQL database (stop the site first)."""
+    """Copy this site's SQLite database into an empty PostgreSQL database (stop the site first).
+
+    Without URL it asks for the address, unseen: a password on the command line would stay in the
+    shell's history and show in `ps` to everyone on the server."""
+    if not url:
+        url = click.prompt(_("Adres van de PostgreSQL-database (u ziet niet wat u typt)"), hide_input=True)
     try:
         counts = migrate_to_postgres(url, echo=click.echo)
     except CopyError as error:
