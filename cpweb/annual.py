@@ -8,10 +8,18 @@ from dataclasses import dataclass
 
 @dataclass
 class AnnualSection:
+    """One part of the report: a table with a header row and one row per body or kind."""
+
     title: str
-    template: str  # renders `section.data`
-    data: dict
-    markdown: str  # the same numbers, for the download the secretary edits further
+    header: list[str]
+    rows: list[list]
+
+    @property
+    def markdown(self) -> str:
+        """The same table in Markdown, for the text download."""
+        lines = ["| " + " | ".join(str(h) for h in self.header) + " |", "|" + "---|" * len(self.header)]
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in self.rows]
+        return "\n".join(lines)
 
 
 _sections: list[tuple[int, Callable[[int], AnnualSection | None]]] = []
@@ -28,9 +36,3 @@ def annual_section(order: int):
 
 def sections_for(year: int) -> list[AnnualSection]:
     return [section for _order, fn in _sections if (section := fn(year)) is not None]
-
-
-def markdown_table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(str(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)

@@ -218,7 +218,7 @@ FORM_ERRORS = [
 
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
 NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
-            "activities.participants_csv", "annual_report.markdown",
+            "activities.participants_csv", "annual_report.markdown", "annual_report.word",
             "annual_report.index",  # a redirect to last year's report
             "ops.healthz"}
 

@@ -1,8 +1,10 @@
 """The annual report: its numbers agree with the records they come from, over generated data."""
+import io
 import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from docx import Document
 
 from cpweb.activities import rules as activity_rules
 from cpweb.activities.annual import year_numbers as activity_numbers
@@ -116,3 +118,26 @@ def test_report_page_markdown_and_an_honest_empty_year(client, auth, generated):
     assert client.get(f"/jaarverslag/{utcnow().year + 1}").status_code == 404
     assert "Geen gegevens over dit jaar." in client.get("/jaarverslag/2001").text
     assert len(sections_for(2001)) == 4
+
+
+def test_the_word_file_has_real_headings_and_tables_with_the_pages_numbers(client, auth, generated):
+    assert client.get(f"/jaarverslag/{YEAR}.docx").status_code == 303  # members only
+    auth.login(bodies=generated)
+    response = client.get(f"/jaarverslag/{YEAR}.docx")
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="jaarverslag-{YEAR}.docx"'
+    document = Document(io.BytesIO(response.data))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    sections = sections_for(YEAR)
+    assert headings == [("Title", f"Jaarverslag {YEAR}")] + [("Heading 1", s.title) for s in sections]
+    assert document.core_properties.title == f"Jaarverslag {YEAR}"
+    with_rows = [s for s in sections if s.rows]
+    assert len(document.tables) == len(with_rows) >= 3
+    for table, section in zip(document.tables, with_rows):
+        cells = [[cell.text for cell in row.cells] for row in table.rows]
+        assert cells == [[str(h) for h in section.header]] + [[str(v) for v in row] for row in section.rows]
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # announced and repeated as the header row
+    empty = Document(io.BytesIO(client.get("/jaarverslag/2001.docx").data))
+    assert len(empty.tables) == sum(1 for s in sections_for(2001) if s.rows) < 4
+    assert "Geen gegevens over dit jaar." in [p.text for p in empty.paragraphs]
+    assert client.get(f"/jaarverslag/{utcnow().year + 1}.docx").status_code == 404

@@ -4,7 +4,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..annual import AnnualSection, annual_section, markdown_table
+from ..annual import AnnualSection, annual_section
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import from_local
@@ -29,5 +29,4 @@ def year_numbers(year: int) -> list[list]:
 def activities_section(year: int) -> AnnualSection:
     header = [_("Soort"), _("Activiteiten"), _("Aanmeldingen van leden")]
     table = [[str(row[0]), row[1], row[2]] for row in year_numbers(year)]
-    return AnnualSection(_("Activiteiten"), "_annual_table.html", {"header": header, "rows": table},
-                         markdown_table(header, table))
+    return AnnualSection(_("Activiteiten"), header, table)

@@ -1,7 +1,7 @@
 """The advice part of the annual report: advice given per body, asked or not, and outcomes."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, annual_section, markdown_table
+from ..annual import AnnualSection, annual_section
 from ..bodies.logic import active_bodies
 from . import logic, rules
 
@@ -19,5 +19,4 @@ def advice_section(year: int) -> AnnualSection:
             continue
         table.append([body.name, n["total"], n["asked"], n["unasked"], *(n["outcomes"][k] for k in rules.OUTCOMES),
                       n["outcomes"]["open"], n["average_days"] if n["average_days"] is not None else "-"])
-    return AnnualSection(_("Adviezen"), "_annual_table.html", {"header": [str(h) for h in header], "rows": table},
-                         markdown_table(header, table))
+    return AnnualSection(_("Adviezen"), [str(h) for h in header], table)

@@ -1,5 +1,5 @@
 from flask import Blueprint, abort, current_app, make_response, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from ..annual import sections_for
 from ..auth.access import login_required
@@ -31,16 +31,36 @@ def show(year: int):
                   years=range(local_today().year, local_today().year - 6, -1))
 
 
+def _title_and_intro(year: int) -> tuple[str, str]:
+    return (_("Jaarverslag %(year)s", year=year),
+            _("%(site)s. Een concept, gemaakt uit de gegevens van %(year)s.", site=current_app.config["SITE_NAME"],
+              year=year))
+
+
+def _download(body: bytes | str, media_type: str, filename: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = media_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @bp.route("/<int:year>.md")
 @login_required
 def markdown(year: int):
-    """The same report as Markdown, to edit further in any word processor."""
+    """The same report as Markdown text."""
     year = _checked(year)
-    title = _("Jaarverslag %(year)s", year=year)
-    parts = [f"# {title}", _("%(site)s. Een concept, gemaakt uit de gegevens van %(year)s.",
-                             site=current_app.config["SITE_NAME"], year=year)]
-    parts += [f"## {section.title}\n\n{section.markdown}" for section in sections_for(year)]
-    response = make_response("\n\n".join(parts) + "\n")
-    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="jaarverslag-{year}.md"'
-    return response
+    title, intro = _title_and_intro(year)
+    parts = [f"# {title}", intro] + [f"## {section.title}\n\n{section.markdown}" for section in sections_for(year)]
+    return _download("\n\n".join(parts) + "\n", "text/markdown; charset=utf-8", f"jaarverslag-{year}.md")
+
+
+@bp.route("/<int:year>.docx")
+@login_required
+def word(year: int):
+    """The same report as a Word file, to edit further and send on."""
+    from .word import MEDIA_TYPE, word_file  # python-docx loads lxml: only for this download, not in every worker
+
+    year = _checked(year)
+    title, intro = _title_and_intro(year)
+    body = word_file(title, intro, sections_for(year), _("Geen gegevens over dit jaar."), str(get_locale()))
+    return _download(body, MEDIA_TYPE, f"jaarverslag-{year}.docx")

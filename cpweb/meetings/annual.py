@@ -5,7 +5,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection, annual_section, markdown_table
+from ..annual import AnnualSection, annual_section
 from ..bodies.logic import active_bodies
 from ..database import utcnow
 from ..extensions import db
@@ -48,5 +48,4 @@ def meetings_section(year: int) -> AnnualSection:
     header = [_("Orgaan"), _("Gehouden"), _("Nog gepland"), _("Afgelast"), _("Afspraak per jaar"), _("Aanwezig")]
     table = [[r["body"], r["held"], r["planned"], r["cancelled"], r["target"] or "-",
               f"{r['attendance']}%" if r["attendance"] is not None else "-"] for r in rows]
-    return AnnualSection(_("Vergaderingen"), "_annual_table.html", {"header": header, "rows": table},
-                         markdown_table(header, table))
+    return AnnualSection(_("Vergaderingen"), header, table)

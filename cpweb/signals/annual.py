@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, annual_section, markdown_table
+from ..annual import AnnualSection, annual_section
 from . import logic
 
 
@@ -14,5 +14,4 @@ def signals_section(year: int) -> AnnualSection:
     table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
     if table:
         table.append([_("Totaal"), *(sum(row[i] for row in table) for i in (1, 2, 3))])
-    return AnnualSection(_("Signalen van cliënten"), "_annual_table.html", {"header": header, "rows": table},
-                         markdown_table(header, table))
+    return AnnualSection(_("Signalen van cliënten"), header, table)
