@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 # Patterns rather than Babel's "full" format: that one adds the time zone name,
@@ -78,8 +78,13 @@ def date_short(value: date | datetime | None) -> str:
     return _format(value, DATE_SHORT)
 
 
+def number(value: float | None) -> str:
+    """12,5 in Dutch (12.5 in English), a whole number without ",0"; "-" for no value."""
+    return "-" if value is None else format_decimal(value, "#,##0.#")
+
+
 def init_app(app):
     app.jinja_env.filters.update(date_long=date_long, datetime_long=datetime_long, date_short=date_short,
                                time_short=time_short, month_name=month_name, month_name_only=month_name_only,
-                               weekday_name=weekday_name, weekday_short=weekday_short)
+                               weekday_name=weekday_name, weekday_short=weekday_short, number=number)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

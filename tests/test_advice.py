@@ -219,6 +219,7 @@ def test_overview_counts_per_body_and_year(client, auth, body, make_advice):
     assert (numbers["total"], numbers["asked"], numbers["unasked"], numbers["average_days"]) == (2, 1, 1, 20.0)
     html = client.get(f"/advies/overzicht?jaar={year}").text
     assert "<svg" in html and "Klankbordgroep Advies" in html
+    assert ">20</td>" in html  # the average days, Dutch style: no "20.0"
     assert client.get("/advies/overzicht?jaar=kerst").status_code == 404
     assert "nog geen adviezen uitgebracht" in client.get("/advies/overzicht?jaar=2001").text
 

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cpweb.i18n import date_long, datetime_long
+from cpweb.i18n import date_long, datetime_long, number
 from cpweb.mail import outbox, send_mail
 from cpweb.markdown import render_markdown
 
@@ -36,6 +36,11 @@ def test_dates_in_dutch_and_in_amsterdam_time(app):
         # 12:00 UTC is 14:00 in Amsterdam in May (summer time), 13:00 in January.
         assert datetime_long(datetime(2026, 5, 21, 12, 0, tzinfo=UTC)) == "donderdag 21 mei 2026, 14:00"
         assert datetime_long(datetime(2026, 1, 15, 12, 0, tzinfo=UTC)) == "donderdag 15 januari 2026, 13:00"
+
+
+def test_numbers_in_dutch_without_a_needless_zero(app):
+    with app.test_request_context():
+        assert [number(12.5), number(40.0), number(1234.5), number(None)] == ["12,5", "40", "1.234,5", "-"]
 
 
 def test_console_mail_goes_to_the_log(app, caplog):

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from ..annual import AnnualSection, annual_section
 from ..bodies.logic import active_bodies
+from ..i18n import number
 from . import logic, rules
 
 
@@ -18,5 +19,5 @@ def advice_section(year: int) -> AnnualSection:
         if n is None:
             continue
         table.append([body.name, n["total"], n["asked"], n["unasked"], *(n["outcomes"][k] for k in rules.OUTCOMES),
-                      n["outcomes"]["open"], n["average_days"] if n["average_days"] is not None else "-"])
+                      n["outcomes"]["open"], number(n["average_days"])])
     return AnnualSection(_("Adviezen"), [str(h) for h in header], table)
