@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
@@ -63,7 +64,7 @@ def _is_postgres(url) -> bool:
 def _sqlite_path() -> Path:
     url = db.engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise BackupError(f"Deze database kan niet worden geback-upt: {url.get_backend_name()}")
+        raise BackupError(_("Deze database kan niet worden geback-upt: %(kind)s", kind=url.get_backend_name()))
     return Path(url.database)
 
 
@@ -99,7 +100,7 @@ def _pg_command(program: str, url) -> tuple[list[str], dict]:
     """
     path = shutil.which(program)
     if path is None:
-        raise BackupError(f"{program} is niet gevonden; installeer postgresql-client.")
+        raise BackupError(_("%(program)s is niet gevonden; installeer postgresql-client.", program=program))
     url = make_url(url)
     env = {**os.environ}
     if url.password:
@@ -114,7 +115,7 @@ def _run_pg(program: str, url, *arguments: str) -> None:
     result = subprocess.run([*command, *arguments], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{program} is mislukt: {result.stderr.strip()}")
+        raise BackupError(_("%(program)s is mislukt: %(error)s", program=program, error=result.stderr.strip()))
 
 
 def dump_postgres(url, target: Path) -> dict[str, int]:
@@ -192,12 +193,14 @@ def make_backup(target: Path) -> dict:
             if _is_postgres(url):
                 snapshot, member = Path(scratch) / "cpweb.pgdump", PG_MEMBER
                 if not inspect(db.engine).get_table_names():
-                    raise BackupError(f"Er is nog geen database ({url.database} is leeg); draai eerst `cpweb init`.")
+                    raise BackupError(_("Er is nog geen database (%(name)s is leeg); draai eerst `cpweb init`.",
+                                        name=url.database))
                 manifest["database"] = {"kind": "postgresql", "tables": dump_postgres(url, snapshot)}
             else:
                 snapshot, member = Path(scratch) / "cpweb.sqlite3", SQLITE_MEMBER
                 if not _sqlite_path().exists():  # sqlite3.connect would make an empty one
-                    raise BackupError(f"Er is nog geen database ({_sqlite_path()}); draai eerst `cpweb init`.")
+                    raise BackupError(_("Er is nog geen database (%(name)s); draai eerst `cpweb init`.",
+                                        name=_sqlite_path()))
                 snapshot_sqlite(_sqlite_path(), snapshot)
                 manifest["database"] = {"kind": "sqlite", "tables": sqlite_row_counts(snapshot)}
             with tarfile.open(part, "w:gz", compresslevel=6) as tar:
@@ -260,7 +263,7 @@ def _members(tar: tarfile.TarFile):
         if member.isdir():
             continue
         if not member.isfile() or not _safe_name(member.name):
-            raise BackupError(f"Het archief bevat iets wat er niet in hoort: {member.name!r}.")
+            raise BackupError(_("Het archief bevat iets wat er niet in hoort: %(name)r.", name=member.name))
         yield member
 
 
@@ -278,12 +281,12 @@ def _check(found: dict, manifest: dict) -> None:
     expected = manifest.get("files", {})
     for name in sorted(set(expected) | set(found)):
         if name not in found:
-            raise BackupError(f"Het archief is niet compleet: {name} ontbreekt.")
+            raise BackupError(_("Het archief is niet compleet: %(name)s ontbreekt.", name=name))
         if name not in expected:
-            raise BackupError(f"Het archief bevat {name}, dat niet in het manifest staat.")
+            raise BackupError(_("Het archief bevat %(name)s, dat niet in het manifest staat.", name=name))
         if found[name] != (expected[name]["sha256"], expected[name]["size"]):
-            raise BackupError(f"De controlesom van {name} klopt niet: het archief is beschadigd of veranderd. "
-                              "Er is niets teruggezet.")
+            raise BackupError(_("De controlesom van %(name)s klopt niet: het archief is beschadigd of veranderd. "
+                                "Er is niets teruggezet.", name=name))
 
 
 def verify_backup(source: Path) -> dict:
@@ -293,17 +296,17 @@ def verify_backup(source: Path) -> dict:
         with tarfile.open(source, "r:gz") as tar:
             for member in _members(tar):
                 if member.name in found or (member.name == MANIFEST and manifest is not None):
-                    raise BackupError(f"Het archief bevat {member.name} twee keer.")
+                    raise BackupError(_("Het archief bevat %(name)s twee keer.", name=member.name))
                 if member.name == MANIFEST:
                     if member.size > MAX_MANIFEST_BYTES:
-                        raise BackupError("Het manifest is te groot.")
+                        raise BackupError(_("Het manifest is te groot."))
                     manifest = json.load(tar.extractfile(member))
                 else:
                     found[member.name] = _copy_hashing(tar.extractfile(member))
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
-        raise BackupError(f"Dit is geen leesbaar cpweb-archief ({error}).") from None
+        raise BackupError(_("Dit is geen leesbaar cpweb-archief (%(error)s).", error=error)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("Het archief heeft geen (bekend) manifest.json.")
+        raise BackupError(_("Het archief heeft geen (bekend) manifest.json."))
     _check(found, manifest)
     return manifest
 
@@ -314,13 +317,13 @@ def instance_problems() -> list[str]:
     instance = Path(current_app.instance_path)
     if _is_postgres(db.engine.url):
         if inspect(db.engine).get_table_names():
-            problems.append("de database heeft al tabellen")
+            problems.append(_("de database heeft al tabellen"))
     else:
         path = _sqlite_path()
         if path.exists() and sqlite_row_counts(path):
-            problems.append(f"de database {path.name} heeft al tabellen")
+            problems.append(_("de database %(name)s heeft al tabellen", name=path.name))
     if any(True for _ in _upload_files(instance)):
-        problems.append("er staan al bestanden in uploads/")
+        problems.append(_("er staan al bestanden in uploads/"))
     return problems
 
 
@@ -329,15 +332,16 @@ def restore_backup(source: Path, force: bool = False) -> dict:
     manifest = verify_backup(source)  # nothing is written before this passes
     problems = instance_problems()
     if problems and not force:
-        raise BackupError("Deze instance is niet leeg (" + "; ".join(problems) + "). "
-                          "Terugzetten zou dat overschrijven; gebruik --force als dat de bedoeling is.")
+        raise BackupError(_("Deze instance is niet leeg (%(problems)s). Terugzetten zou dat overschrijven; "
+                            "gebruik --force als dat de bedoeling is.", problems="; ".join(problems)))
     instance = Path(current_app.instance_path)
     postgres = _is_postgres(db.engine.url)
     expected_db = PG_MEMBER if postgres else SQLITE_MEMBER
     if expected_db not in manifest["files"]:
         kinds = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-        raise BackupError(f"Dit archief heeft een {kinds.get(manifest['database'].get('kind'), '?')}-database; "
-                          f"deze site gebruikt {'PostgreSQL' if postgres else 'SQLite'}.")
+        raise BackupError(_("Dit archief heeft een %(archive)s-database; deze site gebruikt %(site)s.",
+                            archive=kinds.get(manifest["database"].get("kind"), "?"),
+                            site="PostgreSQL" if postgres else "SQLite"))
     staging = Path(tempfile.mkdtemp(dir=instance, prefix=".restore-"))
     try:
         found = {}
@@ -363,11 +367,11 @@ def _check_sqlite(path: Path, manifest: dict) -> None:
     con = sqlite3.connect(path)
     try:
         if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise BackupError("De database in het archief is beschadigd (integrity_check).")
+            raise BackupError(_("De database in het archief is beschadigd (integrity_check)."))
     finally:
         con.close()
     if sqlite_row_counts(path) != manifest["database"]["tables"]:
-        raise BackupError("De aantallen rijen in de database kloppen niet met het manifest.")
+        raise BackupError(_("De aantallen rijen in de database kloppen niet met het manifest."))
 
 
 def _put_in_place(staging: Path, instance: Path, postgres: bool, manifest: dict) -> None:
@@ -380,7 +384,7 @@ def _put_in_place(staging: Path, instance: Path, postgres: bool, manifest: dict)
         counts = database_row_counts()
         expected = manifest["database"]["tables"]
         if {name: counts.get(name) for name in expected} != expected:
-            raise BackupError("De aantallen rijen in de teruggezette database kloppen niet met het manifest.")
+            raise BackupError(_("De aantallen rijen in de teruggezette database kloppen niet met het manifest."))
     else:
         path = _sqlite_path()
         db.session.remove()

@@ -19,24 +19,24 @@ def backup_command(path, keep):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = folder / backup_name()
     elif keep:
-        raise click.UsageError("--keep werkt alleen als PATH een map is.")
+        raise click.UsageError(_("--keep werkt alleen als PATH een map is."))
     else:
         folder, target = None, Path(path)
     if target.exists():
-        raise click.ClickException(f"{target} bestaat al.")
+        raise click.ClickException(_("%(path)s bestaat al.", path=target))
     try:
         manifest = make_backup(target)
     except (BackupError, OSError) as error:
-        raise click.ClickException(f"Back-up mislukt: {error}") from None
+        raise click.ClickException(_("Back-up mislukt: %(error)s", error=error)) from None
     rows = sum(manifest["database"]["tables"].values())
     uploads = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
-    click.echo(f"Back-up geschreven: {target} ({target.stat().st_size // 1024} kB; "
-               f"{rows} rijen, {uploads} bestanden)")
+    click.echo(_("Back-up geschreven: %(path)s (%(kb)s kB; %(rows)s rijen, %(files)s bestanden)",
+                 path=target, kb=target.stat().st_size // 1024, rows=rows, files=uploads))
     for name in manifest["skipped"]:
-        click.echo(f"Overgeslagen (verdwenen tijdens de back-up): {name}")
+        click.echo(_("Overgeslagen (verdwenen tijdens de back-up): %(name)s", name=name))
     if folder is not None and keep:
         for old in prune(folder, keep):
-            click.echo(f"Oude back-up verwijderd: {old.name}")
+            click.echo(_("Oude back-up verwijderd: %(name)s", name=old.name))
 
 
 @cpweb_cli.command("restore")
@@ -49,10 +49,11 @@ def restore_command(path, force):
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     rows = sum(manifest["database"]["tables"].values())
-    click.echo(f"Teruggezet uit {path.name} (gemaakt {manifest['created_at']}): {rows} rijen, "
-               f"{sum(1 for n in manifest['files'] if n.startswith('uploads/'))} bestanden.")
-    click.echo("Draai nu `flask --app app cpweb init` (werkt het schema bij als de code nieuwer is) "
-               "en start de site.")
+    click.echo(_("Teruggezet uit %(name)s (gemaakt %(made)s): %(rows)s rijen, %(files)s bestanden.",
+                 name=path.name, made=manifest["created_at"], rows=rows,
+                 files=sum(1 for n in manifest["files"] if n.startswith("uploads/"))))
+    click.echo(_("Draai nu `flask --app app cpweb init` (werkt het schema bij als de code nieuwer is) "
+                 "en start de site."))
 
 
 @cpweb_cli.command("migrate-to-postgres")
