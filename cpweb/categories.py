@@ -7,7 +7,7 @@ its words; the list page and the edit page are the same for every feature.
 """
 from dataclasses import dataclass
 
-from flask import flash, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import String
@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from .extensions import db
 from .forms import strip
-from .rendering import redirect_to, render
+from .rendering import render, saved
 
 MAX_LABEL = 80
 MAX_KEY_BASE = 24
@@ -87,8 +87,6 @@ class CategoryPages:
                 category = self.model(key=new_key(self.model, form.label.data, self.fallback_key))
                 db.session.add(category)
             form.populate_obj(category)
-            db.session.commit()
-            flash(str(self.words["saved"]) % {"label": category.label}, "success")
-            return redirect_to(url_for(self.list_endpoint))
+            return saved(str(self.words["saved"]) % {"label": category.label}, url_for(self.list_endpoint))
         return render("_category_form.html", form=form, category=category, pages=self,
                       status=422 if form.errors else 200)

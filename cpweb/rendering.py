@@ -1,6 +1,8 @@
 """One way to answer: the full page, or one block of it for an htmx request."""
-from flask import make_response, render_template, request
+from flask import flash, make_response, render_template, request
 from jinja2_fragments.flask import render_block
+
+from .extensions import db
 
 
 def wants_fragment() -> bool:
@@ -27,3 +29,10 @@ def redirect_to(url: str, status: int = 303):
     response = make_response("", status)
     response.headers["Location"] = url
     return response
+
+
+def saved(message: str, url: str):
+    """After a change that worked: commit it, say so on the next page and go there (post, redirect, get)."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect_to(url)

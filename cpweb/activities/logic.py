@@ -117,6 +117,7 @@ def save_activity(activity: Activity | None, fields: dict, bodies, proposer=None
     activity.ends_at = from_local(end_day or day, end)
     activity.signup_deadline = from_local(deadline, time(23, 59)) if deadline else None
     activity.bodies = list(bodies) if activity.audience == rules.BODIES else []
+    db.session.flush()  # a new activity gets its id, for the page the view sends the secretary to
     return activity
 
 

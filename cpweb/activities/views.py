@@ -13,7 +13,7 @@ from ..extensions import db, limiter
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from . import annual, demo, logic, papers, rules  # noqa: F401 (demo registers itself; annual adds a report section)
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
@@ -66,10 +66,9 @@ def new():
     if form.validate_on_submit():
         proposer = None if logic.can_manage(current_user) else current_user
         activity = logic.save_activity(None, form.activity_fields(), _chosen_bodies(form), proposer=proposer)
-        db.session.commit()
-        flash(_("De activiteit staat in de agenda.") if proposer is None
-              else _("Dank u. Een secretaris kijkt naar uw voorstel."), "success")
-        return redirect_to(url_for("activities.show", activity_id=activity.id))
+        return saved(_("De activiteit staat in de agenda.") if proposer is None
+                     else _("Dank u. Een secretaris kijkt naar uw voorstel."),
+                     url_for("activities.show", activity_id=activity.id))
     return render("activities/form.html", form=form, activity=None, status=422 if form.errors else 200)
 
 
@@ -210,9 +209,7 @@ def review(activity_id: int):
             return _show(activity, status=422, decline_form=form)
         logic.review(activity, publish=False, reason=form.reason.data)
         message = _("Het voorstel is afgewezen. De indiener ziet de reden.")
-    db.session.commit()
-    flash(message, "success")
-    return redirect_to(url_for("activities.show", activity_id=activity.id))
+    return saved(message, url_for("activities.show", activity_id=activity.id))
 
 
 @bp.route("/<int:activity_id>/verslag", methods=["GET", "POST"])
@@ -223,9 +220,8 @@ def report(activity_id: int):
     form = ReportForm(obj=activity)
     if form.validate_on_submit():
         activity.report = form.report.data or ""
-        db.session.commit()
-        flash(_("Het verslag is opgeslagen."), "success")
-        return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
+        return saved(_("Het verslag is opgeslagen."),
+                     url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
     return render("activities/report.html", form=form, activity=activity, status=422 if form.errors else 200)
 
 

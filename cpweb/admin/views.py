@@ -13,7 +13,7 @@ from ..bodies.models import Body, Organisation
 from ..database import paginate
 from ..extensions import db
 from ..forms import choice_list
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from .. import privacy
 from . import members
 from .forms import BodyForm, MemberFilterForm, MemberForm, OrganisationForm
@@ -56,9 +56,7 @@ def invite():
         except members.MemberError as error:
             form[error.field].errors.append(error.message)
         else:
-            db.session.commit()
-            flash(_("%(name)s krijgt een e-mail met een uitnodiging.", name=user.name), "success")
-            return redirect_to(url_for("admin.index"))
+            return saved(_("%(name)s krijgt een e-mail met een uitnodiging.", name=user.name), url_for("admin.index"))
     return render("admin/member_form.html", form=form, user=None, status=422 if form.errors else 200)
 
 
@@ -73,9 +71,7 @@ def edit_member(user_id: int):
         except members.MemberError as error:
             form[error.field].errors.append(error.message)
         else:
-            db.session.commit()
-            flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
-            return redirect_to(url_for("admin.index"))
+            return saved(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), url_for("admin.index"))
     return render("admin/member_form.html", form=form, user=user, status=422 if form.errors else 200)
 
 
@@ -126,9 +122,7 @@ def edit_body(body_id: int | None = None):
             body = Body(slug=_free_slug(form.name.data))
             db.session.add(body)
         form.populate_obj(body)
-        db.session.commit()
-        flash(_("%(name)s is opgeslagen.", name=body.name), "success")
-        return redirect_to(url_for("admin.bodies"))
+        return saved(_("%(name)s is opgeslagen.", name=body.name), url_for("admin.bodies"))
     return render("admin/body_form.html", form=form, body=body, status=422 if form.errors else 200)
 
 
@@ -163,9 +157,7 @@ def edit_organisation(organisation_id: int | None = None):
             organisation = organisation or Organisation()
             form.populate_obj(organisation)
             db.session.add(organisation)
-            db.session.commit()
-            flash(_("%(name)s is opgeslagen.", name=organisation.name), "success")
-            return redirect_to(url_for("admin.organisations"))
+            return saved(_("%(name)s is opgeslagen.", name=organisation.name), url_for("admin.organisations"))
     return render("admin/organisation_form.html", form=form, organisation=organisation,
                   status=422 if form.errors else 200)
 

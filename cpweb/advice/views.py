@@ -11,7 +11,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
@@ -61,9 +61,7 @@ def new():
     form = _form()
     if form.validate_on_submit():
         advice = logic.save_advice(None, form.advice_fields(), _drafters(form), current_user)
-        db.session.commit()
-        flash(_("Het dossier is aangemaakt."), "success")
-        return redirect_to(url_for("advice.show", advice_id=advice.id))
+        return saved(_("Het dossier is aangemaakt."), url_for("advice.show", advice_id=advice.id))
     return render("advice/form.html", form=form, advice=None, error=None, status=422 if form.errors else 200)
 
 
@@ -84,9 +82,7 @@ def edit(advice_id: int):
             stale = _("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er "
                       "nog. Kijk het dossier na in een ander tabblad en klik dan nog een keer op ‘Opslaan’.")
         else:
-            db.session.commit()
-            flash(_("Het dossier is opgeslagen."), "success")
-            return redirect_to(url_for("advice.show", advice_id=advice.id))
+            return saved(_("Het dossier is opgeslagen."), url_for("advice.show", advice_id=advice.id))
     return render("advice/form.html", form=form, advice=advice, error=stale,
                   status=409 if stale else 422 if form.errors else 200)
 
@@ -125,9 +121,8 @@ def step(advice_id: int):
     problem = logic.take_step(advice, form.target.data, form.data, current_user)
     if problem:
         return _show(advice, status=422, problem=problem, step_form=form)
-    db.session.commit()
-    flash(_("De stap is opgeslagen: %(status)s.", status=advice.status_label), "success")
-    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+    return saved(_("De stap is opgeslagen: %(status)s.", status=advice.status_label),
+                 url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
 
 
 @bp.route("/<int:advice_id>/notitie", methods=["POST"])
@@ -139,9 +134,7 @@ def note(advice_id: int):
     if not form.validate():
         return _show(advice, status=422, note_form=form)
     logic.add_note(advice, current_user, form.note.data)
-    db.session.commit()
-    flash(_("De notitie is opgeslagen."), "success")
-    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+    return saved(_("De notitie is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
 
 
 @bp.route("/<int:advice_id>/koppelen", methods=["POST"])
@@ -163,9 +156,7 @@ def link(advice_id: int):
     if problem:
         form.reference.errors = [*form.reference.errors, problem]
         return _show(advice, status=422, link_form=form)
-    db.session.commit()
-    flash(_("De koppeling is opgeslagen."), "success")
-    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
+    return saved(_("De koppeling is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
 
 
 @bp.route("/<int:advice_id>/stukken", methods=["POST"])

@@ -6,7 +6,7 @@ from ..database import utcnow
 from ..extensions import db, limiter
 from ..forms import choice_list, strip
 from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from ..security import safe_next
 from . import tokens
 from .access import login_required
@@ -176,8 +176,6 @@ def mail_preferences():
     form.kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
     if form.validate_on_submit():
         choose_kinds(current_user, form.kinds.data or [])  # no box ticked: None
-        db.session.commit()
-        flash(_("Uw keuze voor e-mails is opgeslagen."), "success")
-        return redirect_to(url_for("auth.profile", _anchor="emails"))
+        return saved(_("Uw keuze voor e-mails is opgeslagen."), url_for("auth.profile", _anchor="emails"))
     return render("auth/profile.html", status=422, **_profile_forms(current_user, mail_form=form))
 

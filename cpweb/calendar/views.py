@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 
@@ -8,7 +8,7 @@ from ..bodies.logic import active_bodies
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import local_today
-from ..rendering import redirect_to, render
+from ..rendering import render, saved
 from . import logic
 from .forms import AlarmForm
 from .ical import calendar_file
@@ -75,9 +75,7 @@ def subscribe():
     if form.validate_on_submit():
         feed = feed or logic.renew_feed(current_user)
         feed.alarm_minutes = int(form.alarm.data) if form.alarm.data else None
-        db.session.commit()
-        flash(_("Uw keuze is opgeslagen."), "success")
-        return redirect_to(url_for("calendar.subscribe"))
+        return saved(_("Uw keuze is opgeslagen."), url_for("calendar.subscribe"))
     return render("calendar/subscribe.html", feed=feed, form=form, status=422 if form.errors else 200)
 
 
@@ -87,7 +85,6 @@ def renew():
     """Make (or replace) the private address; whoever had the old one sees nothing any more."""
     had_one = logic.feed_of(current_user) is not None
     logic.renew_feed(current_user)
-    db.session.commit()
-    flash(_("U heeft een nieuw adres. Het oude adres werkt niet meer.") if had_one
-          else _("Uw persoonlijke agenda-adres staat klaar."), "success")
-    return redirect_to(url_for("calendar.subscribe"))
+    return saved(_("U heeft een nieuw adres. Het oude adres werkt niet meer.") if had_one
+                 else _("Uw persoonlijke agenda-adres staat klaar."),
+                 url_for("calendar.subscribe"))

@@ -1,6 +1,6 @@
 import tempfile
 
-from flask import Blueprint, abort, flash, g, request, send_file, url_for
+from flask import Blueprint, abort, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,7 @@ from ..forms import choice_list
 from ..handbook.logic import search_pages
 from ..home import home_section
 from ..markdown import render_markdown
-from ..rendering import redirect_to, render
+from ..rendering import render, saved
 from . import commands, demo, filetypes, logic, search, storage  # noqa: F401 (commands and demo register themselves)
 from .forms import CategoryForm, DetailsForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
@@ -181,9 +181,8 @@ def upload():
         except logic.UploadError as error:
             form.file.errors = [error.message]
         else:
-            db.session.commit()
-            flash(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=document.title), "success")
-            return redirect_to(url_for("documents.show", document_id=document.id))
+            return saved(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=document.title),
+                         url_for("documents.show", document_id=document.id))
     elif request.method == "POST":
         problem = _token_problem(form)
         if not request.files.get("file"):
@@ -218,9 +217,7 @@ def edit(document_id: int):
         details = _details(form)
         details["category"] = details.pop("category_key")
         logic.update_details(document, **details)
-        db.session.commit()
-        flash(_("De gegevens zijn opgeslagen."), "success")
-        return redirect_to(url_for("documents.show", document_id=document.id))
+        return saved(_("De gegevens zijn opgeslagen."), url_for("documents.show", document_id=document.id))
     return render("documents/edit.html", form=form, document=document, status=422 if form.errors else 200)
 
 
@@ -244,9 +241,7 @@ def new_version(document_id: int):
         except logic.UploadError as error:
             form.file.errors = [error.message]
         else:
-            db.session.commit()
-            flash(_("De nieuwe versie is opgeslagen."), "success")
-            return redirect_to(url_for("documents.show", document_id=document.id))
+            return saved(_("De nieuwe versie is opgeslagen."), url_for("documents.show", document_id=document.id))
     elif request.method == "POST":
         problem = _token_problem(form)
         if not request.files.get("file"):
@@ -302,10 +297,9 @@ def delete(document_id: int):
     """Move a document to the bin (uploader, secretaries, admins); it can be restored for 30 days."""
     document = _get_editable_or_404(document_id)
     logic.delete_document(document, current_user)
-    db.session.commit()
-    flash(_("‘%(title)s’ staat nu in de prullenbak. Een secretaris kan het 30 dagen terugzetten.",
-            title=document.title), "success")
-    return redirect_to(url_for("documents.index"))
+    return saved(_("‘%(title)s’ staat nu in de prullenbak. Een secretaris kan het 30 dagen terugzetten.",
+                   title=document.title),
+                 url_for("documents.index"))
 
 
 @bp.route("/documenten/prullenbak")
@@ -324,9 +318,8 @@ def restore(document_id: int):
     if document is None or not logic.can_restore(current_user, document):
         abort(404)
     logic.restore_document(document)
-    db.session.commit()
-    flash(_("‘%(title)s’ staat weer in de bibliotheek.", title=document.title), "success")
-    return redirect_to(url_for("documents.show", document_id=document.id))
+    return saved(_("‘%(title)s’ staat weer in de bibliotheek.", title=document.title),
+                 url_for("documents.show", document_id=document.id))
 
 
 CATEGORY_PAGES = CategoryPages(

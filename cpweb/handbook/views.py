@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..auth.access import permission_required
 from ..extensions import db
 from ..home import home_section
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from . import demo, logic  # noqa: F401 (demo registers itself)
 from .forms import PageForm, SearchForm
 from .models import HandbookPage
@@ -77,9 +77,7 @@ def new():
     if form.validate_on_submit() and _check_slug(form, None):
         page = logic.save_page(None, title=form.title.data, text=form.text.data or "", user=current_user,
                                slug=form.slug.data or "", parent_id=form.parent_id(), note=form.note.data or "")
-        db.session.commit()
-        flash(_("De pagina staat in het handboek."), "success")
-        return redirect_to(url_for("handbook.show", slug=page.slug))
+        return saved(_("De pagina staat in het handboek."), url_for("handbook.show", slug=page.slug))
     return _render_form(form=form, page=None, status=422 if form.errors else 200)
 
 
@@ -101,9 +99,7 @@ def edit(slug: str):
                       conflict_diff=logic.line_diff(page.text, form.text.data or ""), status=409)
     logic.save_page(page, title=form.title.data, text=form.text.data or "", user=current_user,
                     slug=form.slug.data or page.slug, parent_id=form.parent_id(), note=form.note.data or "")
-    db.session.commit()
-    flash(_("De pagina is opgeslagen."), "success")
-    return redirect_to(url_for("handbook.show", slug=page.slug))
+    return saved(_("De pagina is opgeslagen."), url_for("handbook.show", slug=page.slug))
 
 
 @bp.route("/<slug>/verplaatsen", methods=["POST"])
@@ -150,9 +146,8 @@ def restore(slug: str, number: int):
     page = logic.get_page_or_404(slug)
     revision = logic.get_revision_or_404(page, number)
     logic.restore(page, revision, current_user)
-    db.session.commit()
-    flash(_("Versie %(n)s staat weer op de pagina, als versie %(new)s.", n=number, new=page.revision), "success")
-    return redirect_to(url_for("handbook.show", slug=page.slug))
+    return saved(_("Versie %(n)s staat weer op de pagina, als versie %(new)s.", n=number, new=page.revision),
+                 url_for("handbook.show", slug=page.slug))
 
 
 @home_section(40)

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local, local_today
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, saved
 from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
@@ -129,9 +129,7 @@ def publish(meeting_id: int):
     """Show a draft meeting to the members now."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     logic.publish(meeting)
-    db.session.commit()
-    flash(_("De leden zien de vergadering nu."), "success")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
+    return saved(_("De leden zien de vergadering nu."), url_for("meetings.show", meeting_id=meeting.id))
 
 
 @bp.route("/<int:meeting_id>/uitnodigen", methods=["POST"])
@@ -229,9 +227,8 @@ def edit_item(meeting_id: int, item_id: int):
         for name, value in form.item_fields().items():
             setattr(item, name, value)
         meeting.sequence += 1
-        db.session.commit()
-        flash(_("Het agendapunt is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+        return saved(_("Het agendapunt is opgeslagen."),
+                     url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
     return render("meetings/item.html", meeting=meeting, item=item, form=form, status=422 if form.errors else 200)
 
 
@@ -277,9 +274,7 @@ def attach(meeting_id: int, item_id: int):
     if document is None:
         return redirect_to(back)
     meeting.sequence += 1
-    db.session.commit()
-    flash(_("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title, item=item.title), "success")
-    return redirect_to(back)
+    return saved(_("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title, item=item.title), back)
 
 
 @bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
@@ -289,9 +284,8 @@ def detach(meeting_id: int, item_id: int, document_id: int):
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     item = logic.get_item_or_404(meeting, item_id)
     stukken.detach(item, document_id)
-    db.session.commit()
-    flash(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."), "success")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    return saved(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."),
+                 url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
 
 
 @bp.route("/<int:meeting_id>/aanwezigheid", methods=["POST"])
@@ -323,9 +317,8 @@ def presence(meeting_id: int):
     form.present.choices = choice_list((user.id, user.name) for user, _a in rows)
     if form.validate_on_submit():
         logic.record_presence(meeting, set(form.present.data))
-        db.session.commit()
-        flash(_("De presentielijst is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
+        return saved(_("De presentielijst is opgeslagen."),
+                     url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
     return render("meetings/presence.html", meeting=meeting, form=form, rows=rows, status=422 if form.errors else 200)
 
 
@@ -373,9 +366,7 @@ def minutes(meeting_id: int):
             db.session.rollback()
             form.version.data = logic.minutes_of(meeting).version
             return _minutes_page(meeting, status=409, minutes_form=form, stale=True)
-        db.session.commit()
-        flash(_("Het verslag is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id))
+        return saved(_("Het verslag is opgeslagen."), url_for("meetings.minutes", meeting_id=meeting.id))
     return _minutes_page(meeting, status=422, minutes_form=form)
 
 
@@ -404,9 +395,8 @@ def propose_correction(meeting_id: int):
     form = CorrectionForm()
     if form.validate():
         logic.propose_correction(meeting, current_user, form.correction.data)
-        db.session.commit()
-        flash(_("Dank u. De secretaris leest uw correctie."), "success")
-        return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+        return saved(_("Dank u. De secretaris leest uw correctie."),
+                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
     return _minutes_page(meeting, status=422, correction_form=form)
 
 
@@ -419,10 +409,9 @@ def decide_correction(meeting_id: int, correction_id: int):
     if decision not in ("overnemen", "afwijzen"):
         abort(400)
     logic.decide_correction(meeting, correction_id, decision == "overnemen")
-    db.session.commit()
-    flash(_("De correctie is overgenomen. Pas de tekst van het verslag aan.") if decision == "overnemen"
-          else _("De correctie is niet overgenomen."), "success")
-    return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+    return saved(_("De correctie is overgenomen. Pas de tekst van het verslag aan.") if decision == "overnemen"
+                 else _("De correctie is niet overgenomen."),
+                 url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
 
 
 @bp.route("/<int:meeting_id>/besluiten", methods=["POST"])
@@ -433,9 +422,8 @@ def add_decision(meeting_id: int):
     form = DecisionForm()
     if form.validate():
         logic.add_decision(meeting, form.decision.data)
-        db.session.commit()
-        flash(_("Het besluit is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
+        return saved(_("Het besluit is opgeslagen."),
+                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
     return _minutes_page(meeting, status=422, decision_form=form)
 
 
@@ -449,9 +437,8 @@ def add_action_item(meeting_id: int):
     if form.validate():
         logic.add_action_item(meeting, form.description.data, int(form.owner.data) if form.owner.data else None,
                               form.due_on.data)
-        db.session.commit()
-        flash(_("Het actiepunt is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id, _anchor="action-items"))
+        return saved(_("Het actiepunt is opgeslagen."),
+                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="action-items"))
     return _minutes_page(meeting, status=422, action_form=form)
 
 
@@ -476,10 +463,8 @@ def tick_action_item(item_id: int):
     if not logic.can_tick(current_user, item):
         abort(403)
     logic.set_done(item, request.form.get("klaar") == "1")
-    db.session.commit()
-    flash(_("Het actiepunt is afgevinkt.") if item.done_at else _("Het actiepunt staat weer open."), "success")
-    return redirect_to(request.form.get("terug") if request.form.get("terug", "").startswith("/")
-                       and not request.form.get("terug", "").startswith("//") else url_for("meetings.action_items"))
+    return saved(_("Het actiepunt is afgevinkt.") if item.done_at else _("Het actiepunt staat weer open."),
+                 request.form.get("terug") if request.form.get("terug", "").startswith("/") and not request.form.get("terug", "").startswith("//") else url_for("meetings.action_items"))
 
 
 # --- a body's meeting settings and commitments -------------------------------------------------
@@ -501,9 +486,7 @@ def settings(body_id: int):
     if form.validate_on_submit():
         form.populate_obj(current)
         db.session.add(current)
-        db.session.commit()
-        flash(_("De instellingen zijn opgeslagen."), "success")
-        return redirect_to(url_for("meetings.settings", body_id=body.id))
+        return saved(_("De instellingen zijn opgeslagen."), url_for("meetings.settings", body_id=body.id))
     return _settings_page(body, form, CommitmentForm(formdata=None), status=422 if form.errors else 200)
 
 
@@ -521,9 +504,8 @@ def add_commitment(body_id: int):
     if form.validate():
         db.session.add(Commitment(body_id=body.id, label=form.label.data, kind=form.kind.data,
                                   times_per_year=form.times_per_year.data))
-        db.session.commit()
-        flash(_("De afspraak is opgeslagen."), "success")
-        return redirect_to(url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
+        return saved(_("De afspraak is opgeslagen."),
+                     url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
     return _settings_page(body, SettingsForm(obj=logic.settings_for(body.id)), form, status=422)
 
 
@@ -536,9 +518,7 @@ def remove_commitment(body_id: int, commitment_id: int):
     if commitment is None or commitment.body_id != body.id:
         abort(404)
     db.session.delete(commitment)
-    db.session.commit()
-    flash(_("De afspraak is verwijderd."), "success")
-    return redirect_to(url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
+    return saved(_("De afspraak is verwijderd."), url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
 
 
 @home_section(10)
