@@ -7,11 +7,12 @@ a gunicorn with one sync worker on 127.0.0.1. Then each page is requested as the
 alternately on each engine so a busy machine slows both alike, in two ways:
 
 - over HTTP, from request to the last byte of the response: what a visitor waits for. The p95
-  ratio of these is judged: the run fails (exit 1) when one exceeds 1.5.
+  ratio of these fails the run (exit 1) above 1.5.
 - in this process through Flask's test client: the server's own time, without the HTTP server.
-  Printed to show where PostgreSQL costs more; not judged. Each request on PostgreSQL makes
-  three round trips that SQLite does not (the pool's liveness ping, BEGIN and ROLLBACK) and each
-  statement is a round trip too, so on the smallest pages (5 ms) this ratio is 1.3-1.7.
+  Each request on PostgreSQL makes three round trips that SQLite does not (the pool's liveness
+  ping, BEGIN and ROLLBACK) and each statement is a round trip too, so on the smallest pages
+  (5 ms) this ratio is 1.3-1.7. It fails above 2: a query too many per row, or a missing index,
+  shows here first.
 
 PostgreSQL's own work runs in its server process, so the CPU time printed is only this process's
 share. The documents list runs on the demo's documents only (the search index is not built here)
@@ -43,6 +44,7 @@ DEFAULT_URL = "postgresql+psycopg://cpweb:cpweb@127.0.0.1:5432/cpweb_bench"
 REQUESTS = 200  # p95 of 100 would rest on its 5th-largest time: too jumpy to judge a ratio
 WARM_UP = 5
 MAX_RATIO = 1.5
+MAX_SERVER_RATIO = 2.0
 ADMIN = "beheerder@example.org"
 
 
@@ -134,17 +136,18 @@ def alternate(measure, sqlite, postgres) -> tuple[list[float], list[float]]:
 
 
 def compare(name: str, url: str, sqlite: Site, postgres: Site) -> bool:
-    """Time one page on both engines, over HTTP and in-process; print one line; True when the HTTP
-    p95 on PostgreSQL is within MAX_RATIO of SQLite's."""
+    """Time one page on both engines, over HTTP and in-process; print one line; True when PostgreSQL's
+    p95 is within MAX_RATIO of SQLite's over HTTP, and within MAX_SERVER_RATIO in-process."""
     assert sqlite.test_client.get(url).status_code == 200, url
     s_http, p_http = alternate(lambda site: http_ms(site.browser, url), sqlite, postgres)
     s_server, p_server = alternate(lambda site: timed_get(site.test_client, url)[0], sqlite, postgres)
-    ratio = p95(p_http) / p95(s_http)
+    ratio, server_ratio = p95(p_http) / p95(s_http), p95(p_server) / p95(s_server)
+    passed = ratio <= MAX_RATIO and server_ratio <= MAX_SERVER_RATIO
     counts = f"{sqlite.statements(url)}/{postgres.statements(url)}"
     print(f"{name:28} {statistics.median(s_http):6.1f} {p95(s_http):6.1f} {statistics.median(p_http):6.1f} "
           f"{p95(p_http):6.1f}  {ratio:5.2f}   {p95(s_server):6.1f} {p95(p_server):6.1f} "
-          f"{p95(p_server) / p95(s_server):5.2f}  {counts:>7}  {'PASS' if ratio <= MAX_RATIO else 'FAIL'}")
-    return ratio <= MAX_RATIO
+          f"{server_ratio:5.2f}  {counts:>7}  {'PASS' if passed else 'FAIL'}")
+    return passed
 
 
 def main() -> int:
@@ -160,14 +163,15 @@ def main() -> int:
 
             print(f"PostgreSQL: {db.session.scalar(text('SHOW server_version'))}; gunicorn, 1 sync worker per engine")
         print(f"{load()} (before); {REQUESTS} requests per page, engine and way, alternating between the engines")
-        print(f"{'':28} {'over HTTP (judged)':^34}   {'server only (in-process)':^24}")
+        print(f"{'':28} {f'over HTTP (max {MAX_RATIO}x)':^34}   {f'in-process (max {MAX_SERVER_RATIO}x)':^24}")
         print(f"{'ms':28} {'SQLite p50':>10} {'p95':>6} {'PG p50':>6} {'p95':>6}  {'ratio':>5}   "
               f"{'SQLite':>6} {'PG':>6} {'ratio':>5}  {'queries':>7}")
         results = [compare(name, page, sqlite, postgres) for name, page in page_urls(sqlite.app).items()]
     finally:
         stop_all()
     print(f"{load()} (after)")
-    print(f"p95 over HTTP on PostgreSQL within {MAX_RATIO}x of SQLite: {'PASS' if all(results) else 'FAIL'}")
+    print(f"p95 on PostgreSQL within {MAX_RATIO}x of SQLite over HTTP and {MAX_SERVER_RATIO}x in-process: "
+          f"{'PASS' if all(results) else 'FAIL'}")
     return 0 if all(results) else 1
 
 

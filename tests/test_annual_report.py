@@ -131,6 +131,8 @@ def test_the_word_file_has_real_headings_and_tables_with_the_pages_numbers(clien
     sections = sections_for(YEAR)
     assert headings == [("Title", f"Jaarverslag {YEAR}")] + [("Heading 1", s.title) for s in sections]
     assert document.core_properties.title == f"Jaarverslag {YEAR}"
+    language = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val")
+    assert language == ["nl-NL"]  # spelling check and screen readers read the text as Dutch
     with_rows = [s for s in sections if s.rows]
     assert len(document.tables) == len(with_rows) >= 3
     for table, section in zip(document.tables, with_rows):

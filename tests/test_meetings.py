@@ -260,6 +260,20 @@ def test_invitation_mails_the_agenda_and_an_ics(client, auth, secretary, member,
     assert "/profiel#emails" in invitation.body  # every mail links to the mail choices
 
 
+def test_inviting_to_a_meeting_shown_from_a_later_date_shows_it_now(client, auth, secretary, member, make_meeting,
+                                                                     mails):
+    meeting = make_meeting()
+    meeting.published_at = utcnow() + timedelta(days=7)
+    db.session.commit()
+    auth.login(secretary)
+    assert client.post(f"/vergaderingen/{meeting.id}/uitnodigen").status_code == 303
+    assert meeting.is_published(utcnow())
+    assert "Wanneer zien de leden" not in client.get(f"/vergaderingen/{meeting.id}/bewerken").text
+    auth.logout()
+    auth.login(member)
+    assert client.get(f"/vergaderingen/{meeting.id}").status_code == 200
+
+
 def test_a_member_who_switched_invitations_off_gets_none(client, auth, secretary, member, make_meeting, mails):
     from cpweb.mail import OPTIONAL_MAIL_KINDS, choose_kinds
 
@@ -445,8 +459,9 @@ def test_decisions_and_action_items_stay_open_across_meetings(client, auth, secr
     auth.login(member)
     assert "Advies schrijven" in client.get("/").text  # on the owner's home page
     item = db.session.scalar(db.select(ActionItem))
-    client.post(f"/vergaderingen/actiepunten/{item.id}/klaar", data={"klaar": "1", "terug": "//evil.example"})
-    assert item.done_at is not None
+    response = client.post(f"/vergaderingen/actiepunten/{item.id}/klaar",
+                           data={"klaar": "1", "terug": "/\\evil.example"})
+    assert item.done_at is not None and response.location == "/vergaderingen/actiepunten"  # never another host
     assert "Advies schrijven" not in client.get("/vergaderingen/actiepunten").text
     assert "Advies schrijven" in client.get("/vergaderingen/actiepunten?klaar=1").text
 

@@ -11,6 +11,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local, local_today
 from ..rendering import redirect_to, render, saved
+from ..security import safe_next
 from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
@@ -137,7 +138,7 @@ def publish(meeting_id: int):
 def invite(meeting_id: int):
     """Mail the invitation with the agenda and an .ics file to the body's members."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
-    if meeting.published_at is None:
+    if not meeting.is_published(utcnow()):  # the invitees must be able to open what they are invited to
         logic.publish(meeting)
     meeting.invitations_sent_at = utcnow()
     db.session.commit()
@@ -464,7 +465,7 @@ def tick_action_item(item_id: int):
         abort(403)
     logic.set_done(item, request.form.get("klaar") == "1")
     return saved(_("Het actiepunt is afgevinkt.") if item.done_at else _("Het actiepunt staat weer open."),
-                 request.form.get("terug") if request.form.get("terug", "").startswith("/") and not request.form.get("terug", "").startswith("//") else url_for("meetings.action_items"))
+                 safe_next(request.form.get("terug"), url_for("meetings.action_items")))
 
 
 # --- a body's meeting settings and commitments -------------------------------------------------
