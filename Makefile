@@ -5,19 +5,20 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
 BENCHES := bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-postgres
-.PHONY: run test install bench $(BENCHES) translations clean
+.PHONY: run test test-latest install lock bench $(BENCHES) translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-# The stamps are rebuilt when pyproject.toml changes, so new dependencies arrive by themselves.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs exactly what the lock files name (versions and hashes), so a fresh machine gets what CI
+# tested. The app runs from this folder (app.py), so the package itself is not installed.
+# The stamps are rebuilt when a lock file changes, so new dependencies arrive by themselves.
+$(VENV)/.installed: requirements/app.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/app.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/test.txt
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -35,6 +36,24 @@ test: $(VENV)/.installed-test
 		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(BIN)/pytest; \
 	else echo "(PostgreSQL not tested: CPWEB_TEST_POSTGRES_URL is not set)"; fi
 
+# Refresh the lock files from pyproject.toml's ranges (newest releases that fit), for Python 3.11 and
+# newer on any platform. Run it, then `make test`, and commit requirements/ with what it changed.
+UV_VERSION := 0.13.9
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade \
+		--quiet --custom-compile-command "make lock" -o requirements/app.txt
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --upgrade \
+		--quiet --custom-compile-command "make lock" -o requirements/test.txt
+
+# The suite against the newest releases pip picks today within pyproject.toml's ranges (not the lock),
+# in a venv of its own: shows whether `make lock` would break anything.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/pip install --quiet --upgrade -e '.[test]'
+	.venv-latest/bin/pytest
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
@@ -50,4 +69,4 @@ translations: $(VENV)/.installed-test
 	$(BIN)/pybabel compile -d cpweb/translations
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-latest build *.egg-info

@@ -1,10 +1,9 @@
 """Dutch is the source language; the English catalogue must cover every text and be compiled."""
 import re
-from io import BytesIO
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,10 +31,20 @@ def test_every_text_in_code_and_templates_has_an_english_translation(tmp_path):
     assert missing == [], "Run `make translations` and translate these in messages.po:\n" + "\n".join(map(str, missing))
 
 
+def messages(catalog) -> dict:
+    """Each message's context and id with its translation: what the app looks up. (Plural forms are
+    tuples in a .po file and lists in a .mo file.)"""
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {(m.context, plain(m.id)): plain(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
 def test_compiled_catalogue_matches_the_po_file():
-    expected = BytesIO()
-    write_mo(expected, read_catalog(ENGLISH / "messages.po"))
-    assert (ENGLISH / "messages.mo").read_bytes() == expected.getvalue(), "Run `make translations` to compile"
+    # Message by message, not byte by byte: each Babel release writes its own header into the .mo.
+    with (ENGLISH / "messages.mo").open("rb") as f:
+        compiled = read_mo(f)
+    assert messages(compiled) == messages(read_catalog(ENGLISH / "messages.po")), "Run `make translations` to compile"
 
 
 def test_placeholders_survive_translation():
