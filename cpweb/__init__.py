@@ -14,6 +14,7 @@ from .markdown import render_markdown
 from .database import alembic_include_name, alembic_render_item, with_driver
 from .extensions import babel, csrf, db, htmx, limiter, login_manager
 from .security import SessionInterface, set_security_headers
+from .urls import site_url, trusted_hosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -50,6 +51,9 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'cpweb.sqlite3'}",
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = with_driver(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # A request for another host gets the 400 page, so no page is built from a forged Host.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
 
 def _instance_secret(path: Path) -> str:
@@ -92,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     navigation.init_app(app)
     forms.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["site_url"] = site_url
     errors.init_app(app)
 
 

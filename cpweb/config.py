@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 SITE_NAME = "Cliëntenplatform Werkplein"
-# The address members use; links in mails sent by cron jobs start with it.
+# The address members use. Every link in a mail, a calendar feed or a poster starts with it, and
+# requests for another host get a 400 page (TRUSTED_HOSTS: its host, localhost and 127.0.0.1).
 SITE_URL = "http://127.0.0.1:5000"
 CONTACT_EMAIL = "secretariaat@example.org"
 

@@ -1,8 +1,8 @@
 """Dutch error pages in the site layout; htmx requests get just the message to show."""
-from flask import request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .rendering import render, wants_fragment
 
@@ -52,7 +52,13 @@ def handle_http_error(error: HTTPException):
     return response
 
 
+def handle_unknown_host(error: SecurityError):
+    """A Host that is not SITE_URL's: Flask built no URL adapter, so the page has no layout."""
+    return render_template("errors/unknown_host.html", title=MESSAGES[400][0]), 400
+
+
 def init_app(app):
     # An unexpected exception reaches this as InternalServerError after Flask logged its
     # traceback (and, in tests, is raised instead so that it fails loudly).
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(SecurityError, handle_unknown_host)

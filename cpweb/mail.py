@@ -6,9 +6,11 @@ import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from .urls import site_url
 
 # Kinds of mail a member may switch off. Account mails (invitation, password) are always sent.
 # Features add their kinds here so the profile page can offer them.
@@ -70,7 +72,7 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
         address = user_or_address.email
     footer = _("U krijgt deze e-mail van %(site)s. Kies welke e-mails u krijgt: %(url)s",
                site=current_app.config["SITE_NAME"],
-               url=url_for("auth.profile", _external=True, _anchor="emails"))
+               url=site_url("auth.profile", _anchor="emails"))
     mail = Mail(to=address, subject=subject, body=f"{body.rstrip()}\n\n-- \n{footer}\n", attachments=list(attachments))
     _deliver(mail)
     return True

@@ -153,6 +153,7 @@ def make_test_app(instance: Path, monkeypatch, **overrides):
         "MAIL_BACKEND": "memory",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
         "SERVER_NAME": "localhost",
+        "SITE_URL": "http://localhost",
     }
     config.update(overrides)
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))

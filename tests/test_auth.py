@@ -6,7 +6,7 @@ import pytest
 from cpweb.auth import tokens
 from cpweb.auth.passwords import password_problem
 from cpweb.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_test_app
 
 
 def link_in(mail) -> str:
@@ -247,3 +247,31 @@ def test_mail_preferences_refuse_a_tampered_kind(client, auth):
     response = client.post("/profiel/emails", data={"kinds": ["bestaat-niet"]})
     assert response.status_code == 422
     assert "Kies een van de mogelijkheden" in response.text
+
+
+@pytest.mark.parametrize("headers", [{"Host": "evil.example"}, {"Host": "evil.example:80"}])
+def test_a_forged_host_gets_a_dutch_400_and_no_mail(client, make_user, mails, headers):
+    user = make_user()
+    response = client.post("/wachtwoord-vergeten", data={"email": user.email}, headers=headers)
+    assert response.status_code == 400
+    assert "Dit verzoek klopt niet" in response.text
+    assert mails == []
+
+
+def test_a_forwarded_host_behind_a_trusted_proxy_is_checked_too(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path, monkeypatch, TRUSTED_PROXIES=1, SERVER_NAME=None, SITE_URL="https://raad.example.nl")
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        forged = client.get("/inloggen", headers={"Host": "raad.example.nl", "X-Forwarded-Host": "evil.example"})
+        assert forged.status_code == 400
+        assert client.get("/inloggen", headers={"Host": "raad.example.nl"}).status_code == 200
+
+
+def test_mailed_links_start_with_site_url_whatever_the_request(client, app, make_user, mails, monkeypatch):
+    # The request comes in as localhost (a host the site answers), the link names SITE_URL only.
+    monkeypatch.setitem(app.config, "SITE_URL", "https://raad.example.nl/site")
+    user = make_user()
+    client.post("/wachtwoord-vergeten", data={"email": user.email})
+    assert re.search(r"https://raad.example.nl/site/wachtwoord/password-reset/\S+", mails[0].body)
+    assert "https://raad.example.nl/site/profiel#emails" in mails[0].body

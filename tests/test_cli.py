@@ -1,4 +1,7 @@
 """The `flask --app app cpweb` commands."""
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +11,8 @@ from cpweb.bodies.models import Body, Organisation
 from cpweb.database import utcnow
 from cpweb.extensions import db
 from tests.conftest import make_test_app
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_init_creates_the_schema_and_is_repeatable(tmp_path, monkeypatch):
@@ -88,3 +93,16 @@ def test_purge_removes_old_audit_entries_and_stale_invitations(app, runner, make
     assert db.session.get(User, old_id) is None
     assert db.session.get(User, fresh_invitee.id) is not None
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == 1
+
+
+def test_create_user_as_the_readme_shows_it_mails_a_link_from_site_url(tmp_path):
+    """Run as a separate `flask` process, as in production: no request, no SERVER_NAME."""
+    env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path), "CPWEB_SITE_URL": "https://raad.example.nl"}
+    env.pop("CPWEB_DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "app", "cpweb"]
+    subprocess.run([*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    result = subprocess.run([*flask, "create-user", "karin@example.org", "--name", "Karin Bakker", "--role", "lid"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    # The console backend writes the mail to the log.
+    assert "https://raad.example.nl/wachtwoord/invitation/" in result.stdout + result.stderr

@@ -92,14 +92,14 @@ def test_a_failing_job_is_logged_gives_back_its_claim_and_the_others_still_run(a
 
 
 def test_jobs_mail_links_with_the_site_address(app, monkeypatch):
-    from flask import url_for
     from cpweb.jobs import CronJob
+    from cpweb.urls import site_url
 
     seen = []
     monkeypatch.setitem(app.config, "SITE_URL", "https://raad.example.nl")
     monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
     monkeypatch.setattr("cpweb.jobs._cron_jobs", {"link": CronJob("link", lambda: seen.append(
-        url_for("pages.home", _external=True)), None)})
+        site_url("pages.home")), None)})
     run_cron_jobs()
     assert seen == ["https://raad.example.nl/"]
 

@@ -18,6 +18,7 @@ from ..mail import send_mail
 from ..privacy import Processing, processing
 from ..reminders import reminder_sender
 from ..retention import purger
+from ..urls import site_url
 from . import rules
 from .models import Activity, Signup, activity_bodies
 
@@ -229,7 +230,7 @@ def guest_sign_up(activity: Activity, name: str, email: str) -> Signup:
         signup.status, signup.guest_name, signup.created_at = rules.UNCONFIRMED, name, utcnow()
     db.session.commit()
     if signup.status == rules.UNCONFIRMED:
-        link = url_for("activities.guest_confirm", token=signup.token, _external=True)
+        link = site_url("activities.guest_confirm", token=signup.token)
         send_mail(email, _("Bevestig uw aanmelding: %(title)s", title=activity.title),
                   _("U meldde zich aan voor ‘%(title)s’ op %(when)s.\n\nBevestig uw aanmelding binnen 24 uur met "
                     "deze link: %(link)s\n\nHeeft u zich niet aangemeld? Dan hoeft u niets te doen.",
@@ -269,7 +270,7 @@ def _confirmation_text(signup: Signup) -> str:
                    "Dan krijgt u een e-mail.", title=activity.title))
     if signup.user_id is None:
         text += "\n\n" + _("Kunt u toch niet? Meld u af met deze link: %(link)s",
-                           link=url_for("activities.guest_withdraw", token=signup.token, _external=True))
+                           link=site_url("activities.guest_withdraw", token=signup.token))
     return text
 
 
@@ -300,7 +301,7 @@ def tell_participants(activity: Activity) -> int:
         subject = _("Gewijzigd: %(title)s", title=activity.title)
         body = _("De activiteit ‘%(title)s’ is verplaatst of heeft een andere plek. Nieuw: %(when)s, %(where)s.\n\n%(url)s",
                  title=activity.title, when=datetime_long(activity.starts_at), where=activity.location or "-",
-                 url=url_for("activities.show", activity_id=activity.id, _external=True))
+                 url=site_url("activities.show", activity_id=activity.id))
     signups = participants(activity)
     for signup in signups:
         _mail_signup(signup, subject, body, with_ics=True, kind="updates")

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import click
-from flask import url_for
 from flask_babel import gettext as _
 
 from ..auth.models import User
@@ -12,6 +11,7 @@ from ..extensions import db
 from ..i18n import local_today
 from ..jobs import claim, cron_job, job_context
 from ..mail import send_mail
+from ..urls import site_url
 from . import logic
 
 
@@ -29,7 +29,7 @@ def send_digest(today=None) -> int:
         if not flagged:
             continue
         lines = "\n".join(f"- {advice.title} ({advice.body.name}): {flag.label} "
-                          f"{url_for('advice.show', advice_id=advice.id, _external=True)}" for advice, flag in flagged)
+                          f"{site_url('advice.show', advice_id=advice.id)}" for advice, flag in flagged)
         sent += send_mail(user, _("Adviezen die aandacht nodig hebben"),
                           _("Deze adviezen hebben deze week aandacht nodig:\n\n%(lines)s", lines=lines), kind="digest")
     return sent

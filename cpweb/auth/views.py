@@ -8,6 +8,7 @@ from ..forms import choice_list, strip
 from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
+from ..urls import site_url
 from . import tokens
 from .access import login_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailPreferencesForm, ProfileForm, SetPasswordForm
@@ -79,7 +80,7 @@ def forgot_password():
 
 def send_password_link(user: User, purpose: str) -> None:
     """Mail an invitation or a password-reset link to the member."""
-    link = url_for("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose), _external=True)
+    link = site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
     site = current_app.config["SITE_NAME"]
     if purpose == tokens.INVITATION:
         subject = _("Uitnodiging voor %(site)s", site=site)

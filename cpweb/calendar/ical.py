@@ -2,10 +2,11 @@
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from ..i18n import AMSTERDAM
+from ..urls import site_url
 from .sources import CalendarEvent
 
 ALARM_CHOICES = {None: None, 60: timedelta(hours=1), 1440: timedelta(days=1)}
@@ -46,7 +47,7 @@ def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | N
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     calendar.add_component(Timezone.from_ical(AMSTERDAM_VTIMEZONE))
     head = calendar.to_ical().removesuffix(END_OF_CALENDAR)
-    site = url_for("pages.home", _external=True).rstrip("/")
+    site = site_url("pages.home").rstrip("/")
     domain = current_app.config["CALENDAR_UID_DOMAIN"]
     return b"".join([head, *(_vevent(event, alarm_minutes, site, domain) for event in events), END_OF_CALENDAR])
 

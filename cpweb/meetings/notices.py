@@ -1,9 +1,9 @@
 """The mails about meetings. Each member chooses per kind whether to get them (cpweb.mail)."""
-from flask import url_for
 from flask_babel import gettext as _
 
 from ..i18n import datetime_long
 from ..mail import send_mail
+from ..urls import site_url
 from . import feeds, logic
 from .models import Meeting
 
@@ -22,7 +22,7 @@ def _agenda_text(meeting: Meeting) -> str:
 
 
 def _link(meeting: Meeting) -> str:
-    return url_for("meetings.show", meeting_id=meeting.id, _external=True)
+    return site_url("meetings.show", meeting_id=meeting.id)
 
 
 def _ics(meeting: Meeting):
@@ -73,5 +73,5 @@ def send_minutes_shared(meeting: Meeting) -> int:
     subject = _("Verslag om te lezen: %(title)s", title=meeting.title)
     body = _("Het conceptverslag van de vergadering van %(when)s staat klaar. Klopt er iets niet? "
              "Stel een correctie voor: %(url)s",
-             when=datetime_long(meeting.starts_at), url=url_for("meetings.minutes", meeting_id=meeting.id, _external=True))
+             when=datetime_long(meeting.starts_at), url=site_url("meetings.minutes", meeting_id=meeting.id))
     return _send_to_members(meeting, subject, body, "minutes")

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import click
-from flask import url_for
 from flask_babel import gettext as _
 
 from ..cli import cpweb_cli
@@ -10,6 +9,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..jobs import claim, cron_job, job_context
 from ..mail import send_mail
+from ..urls import site_url
 from . import logic
 from .models import Signal
 
@@ -25,7 +25,7 @@ def send_digest(day) -> int:
     if not signals:
         return 0
     lines = "\n".join(f"- {s.reference}: {s.category_label} ({s.sentiment_label}) "
-                      f"{url_for('signals.show', signal_id=s.id, _external=True)}" for s in signals)
+                      f"{site_url('signals.show', signal_id=s.id)}" for s in signals)
     sent = 0
     for user in logic.secretaries():
         sent += send_mail(user, _("Nieuwe signalen van %(day)s", day=day.strftime("%d-%m-%Y")),

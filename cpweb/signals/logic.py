@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 
 import segno
-from flask import current_app, url_for
+from flask import current_app
 from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from ..i18n import AMSTERDAM
 from ..mail import send_mail
 from ..privacy import Processing, processing
 from ..retention import purger
+from ..urls import site_url
 from . import rules
 from .models import Signal, SignalCategory, SignalEvent
 
@@ -151,7 +152,7 @@ def secretaries() -> list[User]:
 
 
 def notify_secretaries(signal: Signal) -> None:
-    link = url_for("signals.show", signal_id=signal.id, _external=True)
+    link = site_url("signals.show", signal_id=signal.id)
     for user in secretaries():
         send_mail(user, _("Nieuw signaal %(reference)s", reference=signal.reference),
                   _("Er is een nieuw signaal binnengekomen: %(category)s (%(sentiment)s).\n\nBekijk het hier: %(link)s",

@@ -16,6 +16,7 @@ from ..forms import choice_list
 from ..categories import CategoryPages
 from ..home import home_section
 from ..rendering import redirect_to, render
+from ..urls import site_url
 from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalCategory, SignalEvent
@@ -95,7 +96,7 @@ def receipt():
 @bp.route("/signaal/poster")
 def poster():
     """A printable A4 poster for the waiting room, with a QR code to the form; for everyone."""
-    url = url_for("signals.new", _external=True)
+    url = site_url("signals.new")
     return render("signals/poster.html", url=url, qr=logic.qr_svg(url, _("QR-code naar het formulier")))
 
 
