@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
 BENCHES := bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-postgres
-.PHONY: run test test-latest install lock bench $(BENCHES) translations clean
+.PHONY: run test test-latest install lock lock-upgrade bench $(BENCHES) translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,15 +36,20 @@ test: $(VENV)/.installed-test
 		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(BIN)/pytest; \
 	else echo "(PostgreSQL not tested: CPWEB_TEST_POSTGRES_URL is not set)"; fi
 
-# Refresh the lock files from pyproject.toml's ranges (newest releases that fit), for Python 3.11 and
-# newer on any platform. Run it, then `make test`, and commit requirements/ with what it changed.
+# The lock files from pyproject.toml's ranges, for Python 3.11 and newer on any platform.
+# `make lock` keeps the pinned versions and adds what pyproject.toml newly asks for;
+# `make lock-upgrade` moves every package to the newest release that fits. Then run `make test`
+# and commit requirements/.
 UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock"
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade \
-		--quiet --custom-compile-command "make lock" -o requirements/app.txt
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --upgrade \
-		--quiet --custom-compile-command "make lock" -o requirements/test.txt
+	$(UV_COMPILE) $(LOCK_FLAGS) -o requirements/app.txt
+	$(UV_COMPILE) $(LOCK_FLAGS) --extra test -o requirements/test.txt
+
+lock-upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
 
 # The suite against the newest releases pip picks today within pyproject.toml's ranges (not the lock),
 # in a venv of its own: shows whether `make lock` would break anything.
