@@ -322,9 +322,21 @@ def test_report_counts_by_kind_without_spam_or_cancelled(client, auth, make_sign
     html = client.get("/signalen/overzicht").text
     assert "<svg" in html and 'role="img"' in html
     csv = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
-    assert "Bejegening: hoe u behandeld werd;1;1;2;0" in csv  # the spam one is not counted
-    assert "Werk en re-integratie;0;0;0;0" in csv
+    assert '"Bejegening: hoe u behandeld werd";1;1;2;0' in csv  # the spam one is not counted
+    assert '"Werk en re-integratie";0;0;0;0' in csv
     assert TEXT not in csv  # counts only
+
+
+def test_a_formula_typed_as_a_subject_is_inert_in_the_report_csv(client, auth, make_signal):
+    from cpweb.signals.models import SignalCategory
+
+    auth.login(role="secretaris")
+    client.post("/signalen/onderwerpen/nieuw", data={"label": "=cmd|' /C calc'!A0", "position": "1", "is_active": "y"})
+    key = db.session.scalar(db.select(SignalCategory.key).filter_by(label="=cmd|' /C calc'!A0"))
+    make_signal(category=key)
+    text = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
+    assert """"'=cmd|' /C calc'!A0";0;1;1;0""" in text
+    assert not any(line.startswith('"=') for line in text.splitlines())
 
 
 def test_report_refuses_a_reversed_period(client, auth):
@@ -345,7 +357,7 @@ def test_report_compares_with_the_previous_period(client, auth, make_signal):
     today = utcnow().astimezone(logic.AMSTERDAM).date()
     start = today - timedelta(days=29)
     csv = client.get(f"/signalen/overzicht?formaat=csv&start={start}&end={today}").text
-    assert "Werk en re-integratie;0;1;1;1" in csv
+    assert '"Werk en re-integratie";0;1;1;1' in csv
 
 
 def test_previous_period_and_named_periods():

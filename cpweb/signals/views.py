@@ -1,7 +1,4 @@
-import csv
-import io
-
-from flask import Blueprint, abort, current_app, flash, make_response, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +13,7 @@ from ..forms import choice_list
 from ..categories import CategoryPages
 from ..home import home_section
 from ..rendering import redirect_to, render
+from ..spreadsheet import csv_response
 from ..urls import site_url
 from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
@@ -240,15 +238,9 @@ def report():
 
 
 def _report_csv(rows: list[dict], start, end):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")])
-    for row in rows:
-        writer.writerow([row["label"], row["goed"], row["beter"], row["total"], row["previous"]])
-    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="signalen-{start}-{end}.csv"'
-    return response
+    return csv_response(f"signalen-{start}-{end}.csv",
+                        [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")],
+                        ([row["label"], row["goed"], row["beter"], row["total"], row["previous"]] for row in rows))
 
 
 CATEGORY_PAGES = CategoryPages(
