@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "invited": _l("Uitgenodigd"),
     "invitation_resent": _l("Uitnodiging opnieuw gestuurd"),
     "details_changed": _l("Naam of e-mailadres gewijzigd"),
+    "email_changed": _l("Eigen e-mailadres gewijzigd"),
     "role_changed": _l("Rol gewijzigd"),
     "bodies_changed": _l("Organen gewijzigd"),
     "deactivated": _l("Account uitgezet"),
