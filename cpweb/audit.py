@@ -1,4 +1,4 @@
-"""The audit log: who did what to members and roles, and when."""
+"""The audit log: who did what to members and roles, who saw the contact details of a signal, and when."""
 from datetime import datetime
 
 from flask import current_app
@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "bodies_changed": _l("Organen gewijzigd"),
     "deactivated": _l("Account uitgezet"),
     "reactivated": _l("Account weer aangezet"),
+    "signal_contact_shown": _l("Contactgegevens van een signaal bekeken"),
 }
 
 
@@ -56,9 +57,10 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
 
 processing(Processing(
     name=_l("Logboek van leden en rollen"),
-    purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette."),
+    purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette. En wie de contactgegevens "
+               "bij een signaal bekeek."),
     people=_l("Leden en beheerders"),
-    data=_l("Naam, wat er veranderde, en wanneer"),
+    data=_l("Naam, wat er veranderde of wat iemand bekeek (het kenmerk van het signaal), en wanneer"),
     recipients=_l("Alleen beheerders"),
     retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
 ))

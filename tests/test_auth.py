@@ -413,3 +413,10 @@ def test_mailed_links_start_with_site_url_whatever_the_request(client, app, make
     client.post("/wachtwoord-vergeten", data={"email": user.email})
     assert re.search(r"https://raad.example.nl/site/wachtwoord/password-reset/\S+", mails[0].body)
     assert "https://raad.example.nl/site/profiel#emails" in mails[0].body
+
+
+def test_privacy_statement_and_register_tell_of_the_logins(app, client, auth):
+    assert "Zo stopt uitloggen echt. Wij wissen dit als u uitlogt, of 14 dagen" in client.get("/privacy").text
+    auth.login(role="beheerder")
+    register = client.get("/beheer/verwerkingsregister").text
+    assert "Ingelogd zijn" in register and "hoogstens 14 dagen na het laatste gebruik" in register
