@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .database import UTCDateTime, utcnow
 from .extensions import db
 from .privacy import Processing, processing
-from .retention import purger
+from .retention import delete_rows, purger
 
 
 ACTION_LABELS = {
@@ -68,7 +68,4 @@ processing(Processing(
 
 @purger("audit log")
 def purge_audit_log(now: datetime, dry_run: bool) -> int:
-    old = AuditEntry.at < now - current_app.config["AUDIT_RETENTION"]
-    if dry_run:
-        return db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(old))
-    return db.session.execute(db.delete(AuditEntry).where(old)).rowcount
+    return delete_rows(AuditEntry, AuditEntry.at < now - current_app.config["AUDIT_RETENTION"], dry_run)

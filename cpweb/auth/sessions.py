@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from ..database import utcnow
 from ..extensions import db
 from ..privacy import Processing, processing
-from ..retention import purger
+from ..retention import delete_rows, purger
 from .models import LoginSession, User
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,4 @@ processing(Processing(
 @purger("logins")
 def purge_logins(now: datetime, dry_run: bool) -> int:
     """Logins unused for longer than the limit opened nothing any more; their rows go."""
-    old = LoginSession.last_seen_at < now - _idle_limit(current_app.config)
-    if dry_run:
-        return db.session.scalar(db.select(db.func.count()).select_from(LoginSession).where(old))
-    return db.session.execute(db.delete(LoginSession).where(old)).rowcount
+    return delete_rows(LoginSession, LoginSession.last_seen_at < now - _idle_limit(current_app.config), dry_run)

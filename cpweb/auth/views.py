@@ -132,7 +132,7 @@ def _profile_forms(user: User, **bound):
 @login_required
 def profile():
     """The member's own name, address, language, password and e-mail choices."""
-    user = current_user._get_current_object()
+    user = current_user._get_current_object()  # the audit entry refers to the real object, not the proxy
     if request.method == "GET":
         return render("auth/profile.html", **_profile_forms(user))
     form = ProfileForm()
@@ -151,7 +151,7 @@ def profile():
 @login_required
 def change_password():
     """Change one's own password; other sessions end."""
-    user = current_user._get_current_object()
+    user = current_user
     form = ChangePasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
