@@ -1,4 +1,4 @@
-"""The audit log: who did what to members and roles, and when."""
+"""The audit log: who did what to members and roles, who saw the contact details of a signal, and when."""
 from datetime import datetime
 
 from flask import current_app
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .database import UTCDateTime, utcnow
 from .extensions import db
 from .privacy import Processing, processing
-from .retention import purger
+from .retention import delete_rows, purger
 
 
 ACTION_LABELS = {
@@ -18,10 +18,12 @@ ACTION_LABELS = {
     "invited": _l("Uitgenodigd"),
     "invitation_resent": _l("Uitnodiging opnieuw gestuurd"),
     "details_changed": _l("Naam of e-mailadres gewijzigd"),
+    "email_changed": _l("Eigen e-mailadres gewijzigd"),
     "role_changed": _l("Rol gewijzigd"),
     "bodies_changed": _l("Organen gewijzigd"),
     "deactivated": _l("Account uitgezet"),
     "reactivated": _l("Account weer aangezet"),
+    "signal_contact_shown": _l("Contactgegevens van een signaal bekeken"),
 }
 
 
@@ -55,9 +57,10 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
 
 processing(Processing(
     name=_l("Logboek van leden en rollen"),
-    purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette."),
+    purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette. En wie de contactgegevens "
+               "bij een signaal bekeek."),
     people=_l("Leden en beheerders"),
-    data=_l("Naam, wat er veranderde, en wanneer"),
+    data=_l("Naam, wat er veranderde of wat iemand bekeek (het kenmerk van het signaal), en wanneer"),
     recipients=_l("Alleen beheerders"),
     retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
 ))
@@ -65,7 +68,4 @@ processing(Processing(
 
 @purger("audit log")
 def purge_audit_log(now: datetime, dry_run: bool) -> int:
-    old = AuditEntry.at < now - current_app.config["AUDIT_RETENTION"]
-    if dry_run:
-        return db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(old))
-    return db.session.execute(db.delete(AuditEntry).where(old)).rowcount
+    return delete_rows(AuditEntry, AuditEntry.at < now - current_app.config["AUDIT_RETENTION"], dry_run)

@@ -24,7 +24,8 @@ SECURITY_MEASURES = [
     _l("Alleen uitgenodigde leden kunnen inloggen; wachtwoorden worden versleuteld opgeslagen (scrypt)."),
     _l("Leden zien alleen de gegevens van hun eigen organen; de rol bepaalt wat iemand mag."),
     _l("De website gebruikt https, beveiligde cookies en laadt niets van andere websites."),
-    _l("Wie iets verandert aan leden en rollen, staat in het logboek."),
+    _l("Wie iets verandert aan leden en rollen, staat in het logboek. Ook wie de contactgegevens bij een signaal bekeek."),
+    _l("Uitloggen stopt de sessie ook op de server. Een nieuw wachtwoord stopt de sessies op andere apparaten."),
     _l("Gegevens worden automatisch gewist als de bewaartermijn voorbij is."),
 ]
 

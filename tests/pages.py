@@ -98,6 +98,7 @@ LID = [
     "/beheer/",  # refused: the 403 page
     "/signaal",  # a member records a signal
     "/signalen",  # the demo member is in the body that handles signals
+    "/signalen/1",  # reads the text and history; the contact details are for secretaries
     "/vergaderingen/",
     "/vergaderingen/1",
     "/vergaderingen/1/verslag",

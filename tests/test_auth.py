@@ -115,6 +115,114 @@ def test_logout_needs_a_post_and_ends_the_session(client, auth):
     assert client.get("/profiel").status_code == 303
 
 
+# --- logins end on the server -----------------------------------------------------------------
+
+def login_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def opens_profile(app, cookie: str) -> bool:
+    """Whether a browser holding a copy of this cookie gets in."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other.get("/profiel").status_code == 200
+
+
+@pytest.mark.parametrize("stay_logged_in", [False, True])
+def test_a_cookie_copied_before_logout_opens_nothing_afterwards(app, client, make_user, stay_logged_in):
+    user = make_user()
+    data = {"email": user.email, "password": PASSWORD} | ({"stay_logged_in": "y"} if stay_logged_in else {})
+    client.post("/inloggen", data=data)
+    copied = login_cookie(client)
+    assert opens_profile(app, copied)  # the copy works while the login runs
+    client.post("/uitloggen")
+    assert not opens_profile(app, copied)
+    assert client.get("/profiel").status_code == 303
+
+
+def test_logging_out_on_one_device_keeps_the_other(app, client, auth):
+    user = auth.login()
+    phone = app.test_client()
+    phone.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    client.post("/uitloggen")
+    assert phone.get("/profiel").status_code == 200
+
+
+def test_the_server_keeps_only_a_hash_of_the_key(app, client, auth):
+    from cpweb.auth.models import LoginSession
+    from cpweb.auth.sessions import COOKIE_KEY
+
+    user = auth.login()
+    with client.session_transaction() as session:
+        key = session[COOKIE_KEY]
+    [login] = db.session.scalars(db.select(LoginSession)).all()
+    assert login.user_id == user.id and key not in login.key_hash and len(key) >= 40
+
+
+def test_a_new_password_from_a_reset_link_ends_every_other_login(app, client, make_user, mails):
+    user = make_user()
+    laptop = app.test_client()
+    laptop.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    client.post("/wachtwoord-vergeten", data={"email": user.email})
+    client.post(link_in(mails[-1]), data={"password": "paarse-olifant-fiets", "password_again": "paarse-olifant-fiets"})
+    assert client.get("/profiel").status_code == 200
+    assert laptop.get("/profiel").status_code == 303
+
+
+def test_a_deactivated_account_switched_on_again_starts_without_its_old_logins(app, client, auth, make_user):
+    member = make_user()
+    phone = app.test_client()
+    phone.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+    auth.login(role="beheerder")
+    client.post(f"/beheer/leden/{member.id}/actief", data={"actief": "nee"})
+    client.post(f"/beheer/leden/{member.id}/actief", data={"actief": "ja"})
+    assert member.is_active and phone.get("/profiel").status_code == 303
+
+
+def test_a_login_unused_for_longer_than_the_limit_has_ended_and_is_purged(app, client, auth):
+    from datetime import timedelta
+
+    from cpweb.auth.models import LoginSession
+    from cpweb.database import utcnow
+    from cpweb.retention import run_purge
+
+    auth.login()
+    login = db.session.scalar(db.select(LoginSession))
+    limit = app.config["PERMANENT_SESSION_LIFETIME"]
+    login.last_seen_at = utcnow() - limit + timedelta(minutes=5)
+    db.session.commit()
+    assert run_purge(utcnow(), dry_run=True)["logins"] == 0
+    assert client.get("/profiel").status_code == 200  # used again: the limit starts over
+    assert login.last_seen_at > utcnow() - timedelta(minutes=1)
+    login.last_seen_at = utcnow() - limit - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/profiel").status_code == 303
+    assert run_purge(utcnow())["logins"] == 1 and db.session.scalar(db.select(LoginSession)) is None
+
+
+def test_last_use_is_written_at_most_once_an_hour(client, auth):
+    from datetime import timedelta
+
+    from cpweb.auth.models import LoginSession
+    from cpweb.database import utcnow
+
+    auth.login()
+    login = db.session.scalar(db.select(LoginSession))
+    recently = utcnow() - timedelta(minutes=20)
+    login.last_seen_at = recently
+    db.session.commit()
+    client.get("/profiel")
+    assert login.last_seen_at == recently
+
+
+def test_profile_limits_password_guesses(client, auth):
+    user = auth.login()
+    statuses = [client.post("/profiel", data={"name": "X", "email": f"nieuw{i}@example.org", "language": "nl",
+                                              "email_password": f"fout-{i}-wachtwoord"}).status_code for i in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    assert user.email != "nieuw10@example.org"
+
+
 def test_guest_sent_to_login_with_next(client):
     response = client.get("/profiel")
     assert response.status_code == 303
@@ -195,20 +303,50 @@ def test_passwords_are_stored_hashed_with_scrypt_by_default(make_user):
     assert config.PASSWORD_HASH_METHOD == "scrypt"
 
 
-def test_profile_changes_name_language_and_email(client, auth, mails):
+def test_profile_changes_name_and_language_without_the_password(client, auth, mails):
+    user = auth.login()
+    response = client.post("/profiel", data={"name": "Nieuwe Naam", "email": user.email, "language": "en"})
+    assert response.status_code == 303
+    assert (user.name, user.language) == ("Nieuwe Naam", "en") and mails == []
+    assert '<html lang="en">' in client.get("/profiel").text
+
+
+@pytest.mark.parametrize("password, message", [
+    ("", "Vul uw huidige wachtwoord in. Dat is nodig om uw e-mailadres te wijzigen."),
+    ("niet-mijn-wachtwoord", "Uw huidige wachtwoord klopt niet."),
+])
+def test_a_new_address_needs_the_current_password(client, auth, mails, password, message):
     user = auth.login()
     old_email = user.email
-    response = client.post("/profiel", data={"name": "Nieuwe Naam", "email": "nieuw@example.org", "language": "en"})
-    assert response.status_code == 303
-    assert (user.name, user.email, user.language) == ("Nieuwe Naam", "nieuw@example.org", "en")
-    assert mails[-1].to == old_email  # the old address hears of the change
-    assert '<html lang="en">' in client.get("/profiel").text
+    response = client.post("/profiel", data={"name": "Nieuwe Naam", "email": "nieuw@example.org", "language": "nl",
+                                             "email_password": password})
+    assert response.status_code == 422
+    assert message in response.text and 'value="nieuw@example.org"' in response.text  # what was typed stays
+    assert (user.email, user.name) == (old_email, user.name) and mails == []
+
+
+def test_a_new_address_with_the_password_is_saved_and_the_old_address_hears_of_it(client, auth, mails):
+    from cpweb.audit import AuditEntry
+
+    user = auth.login()
+    old_email = user.email
+    response = client.post("/profiel", data={"name": user.name, "email": "nieuw@example.org", "language": "nl",
+                                             "email_password": PASSWORD})
+    assert response.status_code == 303 and user.email == "nieuw@example.org"
+    [mail] = mails
+    assert mail.to == old_email and mail.subject == "Uw e-mailadres is gewijzigd"
+    assert "Het nieuwe adres is nieuw@example.org." in mail.body  # to which address
+    assert re.search(r"Op \w+dag \d+ \w+ \d{4}, \d\d:\d\d is het e-mailadres", mail.body)  # when
+    assert "Deed u dit niet?" in mail.body and "secretariaat@example.org" in mail.body  # what to do
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="email_changed"))
+    assert (entry.actor_id, entry.subject_id, entry.detail) == (user.id, user.id, f"{old_email} → nieuw@example.org")
 
 
 def test_profile_refuses_an_address_of_another_member(client, auth, make_user):
     other = make_user()
     auth.login()
-    response = client.post("/profiel", data={"name": "X", "email": other.email, "language": "nl"})
+    response = client.post("/profiel", data={"name": "X", "email": other.email, "language": "nl",
+                                             "email_password": PASSWORD})
     assert response.status_code == 422
     assert "hoort al bij een ander lid" in response.text
 
@@ -275,3 +413,10 @@ def test_mailed_links_start_with_site_url_whatever_the_request(client, app, make
     client.post("/wachtwoord-vergeten", data={"email": user.email})
     assert re.search(r"https://raad.example.nl/site/wachtwoord/password-reset/\S+", mails[0].body)
     assert "https://raad.example.nl/site/profiel#emails" in mails[0].body
+
+
+def test_privacy_statement_and_register_tell_of_the_logins(app, client, auth):
+    assert "Zo stopt uitloggen echt. Wij wissen dit als u uitlogt, of 14 dagen" in client.get("/privacy").text
+    auth.login(role="beheerder")
+    register = client.get("/beheer/verwerkingsregister").text
+    assert "Ingelogd zijn" in register and "hoogstens 14 dagen na het laatste gebruik" in register

@@ -9,7 +9,7 @@ from cpweb.database import utcnow
 from cpweb.extensions import db
 from cpweb.signals import logic, rules
 from cpweb.signals.models import Signal
-from tests.conftest import count_queries
+from tests.conftest import PASSWORD, count_queries
 
 TEXT = "De brief over mijn uitkering was niet te begrijpen."
 
@@ -295,10 +295,13 @@ def test_status_change_by_htmx_returns_the_triage_panel(client, auth, make_signa
     assert "De status is nu: In behandeling." in response.text
 
 
-def test_notes_assignment_and_erasing_contact(client, auth, make_signal, make_user):
+def test_notes_assignment_and_erasing_contact(client, auth, make_signal, make_user, make_body):
     signal = make_signal(contact_email="jan@example.org", consent_at=utcnow(), consent_version="2026-11")
-    helper = make_user(name="Ria Helpt")
-    auth.login(role="secretaris")
+    receiving = make_body(receives_signals=True)
+    helper = make_user(name="Ria Helpt", bodies=[receiving])
+    outsider = make_user(name="Piet Buiten")
+    auth.login(role="secretaris", bodies=[receiving])
+    assert client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(outsider.id)}).status_code == 422
     assert client.post(f"/signalen/{signal.id}/notitie", data={"text": ""}).status_code == 422
     client.post(f"/signalen/{signal.id}/notitie", data={"text": "Gebeld, voicemail."})
     client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(helper.id)})
@@ -307,6 +310,152 @@ def test_notes_assignment_and_erasing_contact(client, auth, make_signal, make_us
     assert signal.contact_email is None and signal.contact_erased_at is not None
     html = client.get(f"/signalen/{signal.id}").text
     assert "Gebeld, voicemail." in html and "opgepakt door Ria Helpt" in html and "contactgegevens gewist" in html
+
+
+# --- who sees what: the access matrix ---------------------------------------------------------
+
+EVERYONE = ("guest", "no_body", "other_body", "other_secretary", "receiving", "assignee", "secretary", "admin")
+READERS = {"receiving", "assignee", "secretary", "admin"}
+HANDLERS = {"assignee", "secretary", "admin"}  # see the contact details, change status, add notes
+MANAGERS = {"secretary", "admin"}
+CONTACT = {"contact_name": "Fatima Yilmaz", "contact_email": "fatima@example.org", "contact_phone": "0612345678",
+           "consent_at": utcnow(), "consent_version": "2026-11"}
+
+
+@pytest.fixture
+def people(app, make_body, make_user):
+    """One of each: members of no body, of another body, of the body that receives signals."""
+    receiving, other = make_body(receives_signals=True), make_body()
+    return {"no_body": make_user(), "other_body": make_user(bodies=[other]),
+            "other_secretary": make_user(role="secretaris", bodies=[other]),
+            "receiving": make_user(bodies=[receiving]), "assignee": make_user(bodies=[receiving]),
+            "secretary": make_user(role="secretaris", bodies=[receiving]), "admin": make_user(role="beheerder")}
+
+
+def browser_of(app, people, role):
+    browser = app.test_client()
+    if role != "guest":
+        response = browser.post("/inloggen", data={"email": people[role].email, "password": PASSWORD})
+        assert response.status_code == 303
+    return browser
+
+
+def assigned_signal(people) -> Signal:
+    signal = logic.store_signal({"category": "bejegening", "sentiment": "beter", "organisation_kind": "gemeente",
+                                 "description": TEXT, "assignee_id": people["assignee"].id, **CONTACT})
+    return signal
+
+
+# (method, path, form data, who may, status for them). {id} is a fresh signal with contact details,
+# assigned to "assignee"; {role} keeps each role's new subject apart.
+SIGNAL_ROUTES = [
+    ("GET", "/signaal", None, set(EVERYONE), 200),
+    ("GET", "/signaal/ontvangen", None, set(EVERYONE), 200),
+    ("GET", "/signaal/poster", None, set(EVERYONE), 200),
+    ("GET", "/signalen", None, READERS, 200),
+    ("GET", "/signalen?status=spam", None, READERS, 200),
+    ("GET", "/signalen/{id}", None, READERS, 200),
+    ("POST", "/signalen/{id}/status", {"status": "in_behandeling"}, HANDLERS, 303),
+    ("POST", "/signalen/{id}/notitie", {"text": "Gebeld, voicemail."}, HANDLERS, 303),
+    ("POST", "/signalen/{id}/toewijzen", {"assignee": ""}, MANAGERS, 303),
+    ("POST", "/signalen/{id}/geen-spam", {}, MANAGERS, 303),
+    ("POST", "/signalen/{id}/contact-wissen", {}, MANAGERS, 303),
+    ("GET", "/signalen/overzicht", None, READERS, 200),
+    ("GET", "/signalen/overzicht?formaat=csv", None, READERS, 200),
+    ("GET", "/signalen/onderwerpen", None, MANAGERS, 200),
+    ("GET", "/signalen/onderwerpen/nieuw", None, MANAGERS, 200),
+    ("POST", "/signalen/onderwerpen/nieuw", {"label": "Nieuw {role}", "position": "1", "is_active": "y"}, MANAGERS, 303),
+    ("GET", "/signalen/onderwerpen/1", None, MANAGERS, 200),
+    ("POST", "/signalen/onderwerpen/1", {"label": "Bejegening", "position": "0", "is_active": "y"}, MANAGERS, 303),
+]
+
+
+@pytest.mark.parametrize("method, path, data, allowed, status", SIGNAL_ROUTES, ids=[f"{r[0]} {r[1]}" for r in SIGNAL_ROUTES])
+def test_every_signal_route_for_every_kind_of_visitor(app, people, method, path, data, allowed, status):
+    for role in EVERYONE:
+        signal = assigned_signal(people)
+        url = path.format(id=signal.id)
+        form = {name: value.format(role=role) for name, value in (data or {}).items()}
+        browser = browser_of(app, people, role)
+        response = browser.get(url) if method == "GET" else browser.post(url, data=form)
+        if role in allowed:
+            assert response.status_code == status, (role, response.status_code)
+        elif role == "guest":
+            assert response.status_code == 303 and response.headers["Location"].startswith("/inloggen"), role
+        else:
+            assert response.status_code == 403, (role, response.status_code)
+            assert signal.events == [] and signal.contact_email == CONTACT["contact_email"], role  # nothing changed
+
+
+def test_everyone_may_send_a_signal(app, people, form_data):
+    for role in EVERYONE:
+        response = browser_of(app, people, role).post("/signaal", data=form_data(description=f"{TEXT} ({role})"))
+        assert response.status_code == 303, role
+    assert db.session.scalar(db.select(db.func.count()).select_from(Signal)) == len(EVERYONE)
+
+
+def test_contact_details_only_for_secretaries_admins_and_the_assignee_and_each_showing_is_logged(app, people):
+    from cpweb.audit import AuditEntry
+
+    signal = assigned_signal(people)
+    for role in sorted(READERS):
+        browser = browser_of(app, people, role)
+        page = browser.get(f"/signalen/{signal.id}").text
+        fragment = browser.get(f"/signalen/{signal.id}", headers={"HX-Request": "true"}).text
+        assert fragment.strip().startswith('<div id="signal-triage">')
+        shown = [value in page and value in fragment for value in ("Fatima Yilmaz", "fatima@example.org", "0612345678",
+                                                                   "Toestemming gegeven op")]
+        assert shown == [role in HANDLERS] * 4, role
+        assert TEXT in page, role  # everyone who reads signals reads the text
+        logged = db.session.scalars(db.select(AuditEntry).filter_by(actor_id=people[role].id)).all()
+        assert [(e.action, e.detail) for e in logged] == [("signal_contact_shown", signal.reference)] * (
+            2 if role in HANDLERS else 0), role
+    browser = browser_of(app, people, "receiving")
+    assert "De contactgegevens ziet alleen de secretaris" in browser.get(f"/signalen/{signal.id}").text
+    log = browser_of(app, people, "admin").get("/beheer/logboek").text
+    assert "Contactgegevens van een signaal bekeken" in log and signal.reference in log
+
+
+def test_a_change_by_htmx_that_shows_the_contact_details_again_is_logged(app, people):
+    from cpweb.audit import AuditEntry
+
+    signal = assigned_signal(people)
+    response = browser_of(app, people, "assignee").post(f"/signalen/{signal.id}/status", data={"status": "in_behandeling"},
+                                                        headers={"HX-Request": "true"})
+    assert "fatima@example.org" in response.text and signal.status == "in_behandeling"
+    assert db.session.scalar(db.select(AuditEntry.detail).filter_by(actor_id=people["assignee"].id)) == signal.reference
+
+
+def test_readers_see_no_forms_they_may_not_use(app, people):
+    signal = assigned_signal(people)
+    pages = {role: browser_of(app, people, role).get(f"/signalen/{signal.id}").text for role in READERS}
+    for role, page in pages.items():
+        assert ("/status" in page, "/notitie" in page) == (role in HANDLERS,) * 2, role
+        assert ("/toewijzen" in page, "/contact-wissen" in page) == (role in MANAGERS,) * 2, role
+    assert "/signalen/onderwerpen" not in browser_of(app, people, "receiving").get("/signalen").text
+    assert "/signalen/onderwerpen" in browser_of(app, people, "secretary").get("/signalen").text
+
+
+def test_an_assignee_who_left_the_receiving_body_sees_nothing_more(app, people):
+    signal = assigned_signal(people)
+    people["assignee"].memberships = []
+    db.session.commit()
+    browser = browser_of(app, people, "assignee")
+    assert browser.get(f"/signalen/{signal.id}").status_code == 403
+    assert browser.post(f"/signalen/{signal.id}/notitie", data={"text": "Nog iets"}).status_code == 403
+
+
+def test_signals_can_only_be_given_to_those_who_read_them(app, people):
+    candidates = {user.id for user in logic.triage_candidates()}
+    assert candidates == {people[role].id for role in READERS}
+
+
+def test_without_a_receiving_body_secretaries_manage_and_members_read_nothing(app, make_user):
+    secretary, member, admin = make_user(role="secretaris"), make_user(), make_user(role="beheerder")
+    signal = logic.store_signal({"category": "bejegening", "sentiment": "beter", "organisation_kind": "gemeente",
+                                 "description": TEXT, "assignee_id": member.id})
+    assert [logic.can_manage_signals(u) for u in (secretary, member, admin)] == [True, False, True]
+    assert [logic.can_handle(u, signal) for u in (secretary, member, admin)] == [True, False, True]
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -322,9 +471,21 @@ def test_report_counts_by_kind_without_spam_or_cancelled(client, auth, make_sign
     html = client.get("/signalen/overzicht").text
     assert "<svg" in html and 'role="img"' in html
     csv = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
-    assert "Bejegening: hoe u behandeld werd;1;1;2;0" in csv  # the spam one is not counted
-    assert "Werk en re-integratie;0;0;0;0" in csv
+    assert '"Bejegening: hoe u behandeld werd";1;1;2;0' in csv  # the spam one is not counted
+    assert '"Werk en re-integratie";0;0;0;0' in csv
     assert TEXT not in csv  # counts only
+
+
+def test_a_formula_typed_as_a_subject_is_inert_in_the_report_csv(client, auth, make_signal):
+    from cpweb.signals.models import SignalCategory
+
+    auth.login(role="secretaris")
+    client.post("/signalen/onderwerpen/nieuw", data={"label": "=cmd|' /C calc'!A0", "position": "1", "is_active": "y"})
+    key = db.session.scalar(db.select(SignalCategory.key).filter_by(label="=cmd|' /C calc'!A0"))
+    make_signal(category=key)
+    text = client.get("/signalen/overzicht?formaat=csv&start=2020-01-01&end=2099-12-31").text
+    assert """"'=cmd|' /C calc'!A0";0;1;1;0""" in text
+    assert not any(line.startswith('"=') for line in text.splitlines())
 
 
 def test_report_refuses_a_reversed_period(client, auth):
@@ -345,7 +506,7 @@ def test_report_compares_with_the_previous_period(client, auth, make_signal):
     today = utcnow().astimezone(logic.AMSTERDAM).date()
     start = today - timedelta(days=29)
     csv = client.get(f"/signalen/overzicht?formaat=csv&start={start}&end={today}").text
-    assert "Werk en re-integratie;0;1;1;1" in csv
+    assert '"Werk en re-integratie";0;1;1;1' in csv
 
 
 def test_previous_period_and_named_periods():
@@ -517,3 +678,13 @@ def test_only_the_receiving_bodys_secretaries_hear_of_new_signals(app, make_body
     make_user(role="secretaris", bodies=[other])
     admin = make_user(role="beheerder")
     assert {u.id for u in logic.secretaries()} == {inside.id, admin.id}
+
+
+def test_privacy_statement_and_register_say_who_sees_the_contact_details(client, auth):
+    statement = client.get("/privacy").text
+    assert "ziet alleen de secretaris, de beheerder van de website en het lid dat uw signaal oppakt" in statement
+    assert "lezen alleen wat er gebeurde" in statement
+    auth.login(role="beheerder")
+    register = client.get("/beheer/verwerkingsregister").text
+    assert "alleen de secretarissen, de beheerders en het lid dat het signaal oppakt" in register
+    assert "lezen de tekst en de geschiedenis" in register and "wie de contactgegevens bij een signaal bekeek" in register

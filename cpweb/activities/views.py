@@ -1,6 +1,3 @@
-import csv
-import io
-
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +11,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import as_local
 from ..rendering import redirect_to, render, saved
+from ..spreadsheet import csv_response
 from . import annual, demo, logic, papers, rules  # noqa: F401 (demo registers itself; annual adds a report section)
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
@@ -241,15 +239,10 @@ def attach(activity_id: int):
 def participants_csv(activity_id: int):
     """The list of participants for the organiser, as a spreadsheet."""
     activity = logic.get_activity_or_404(activity_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Naam"), _("E-mailadres"), _("Status"), _("Aangemeld op")])
-    for signup in logic.participants(activity):
-        writer.writerow([signup.name, signup.email, signup.status_label, as_local(signup.created_at).strftime("%d-%m-%Y %H:%M")])
-    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{activity.id}.csv"'
-    return response
+    rows = ([signup.name, signup.email, signup.status_label, as_local(signup.created_at).strftime("%d-%m-%Y %H:%M")]
+            for signup in logic.participants(activity))
+    return csv_response(f"deelnemers-{activity.id}.csv",
+                        [_("Naam"), _("E-mailadres"), _("Status"), _("Aangemeld op")], rows)
 
 
 @bp.route("/<int:activity_id>/agenda.ics")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record
-from ..auth import tokens
+from ..auth import sessions, tokens
 from ..auth.models import User
 from ..auth.views import send_password_link
 from ..bodies.logic import body_names, set_memberships
@@ -86,6 +86,8 @@ def set_active(user: User, active: bool) -> None:
     if user.is_active_member == active:
         return
     user.is_active_member = active
+    if not active:
+        sessions.end_all(user)  # switched on again later, it starts without the old logins
     record("reactivated" if active else "deactivated", subject=user)
 
 

@@ -5,21 +5,16 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..rendering import redirect_to
+from . import sessions
 from .models import User
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    id_part, _sep, token = user_id.partition(":")
-    if not id_part.isdigit():
-        return None
-    user = db.session.get(User, int(id_part))
-    # A changed password or a deactivated account ends every open session.
-    if user is None or user.session_token != token or not user.is_active:
-        return None
-    return user
+    # Only a login that still runs on the server counts: a copied cookie after logout opens nothing.
+    return sessions.user_of_this_browser(user_id)
 
 
 @login_manager.unauthorized_handler

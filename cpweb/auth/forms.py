@@ -54,6 +54,9 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 class ProfileForm(FlaskForm):
     name = name_field()
     email = email_field()
+    # Asked for a new address only: otherwise a borrowed or copied login could take the account over.
+    email_password = PasswordField(_l("Huidig wachtwoord"), description=_l("Alleen nodig als u uw e-mailadres wijzigt."),
+                                   render_kw={"autocomplete": "current-password"})
     language = ChoiceField(_l("Taal van de website"), choices=choice_list({"nl": "Nederlands", "en": "English"}))
 
 

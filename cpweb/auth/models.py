@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     # The member's changes to the default mail choices; read and write through cpweb.mail.
     muted_mail_kinds: Mapped[str] = mapped_column(String(255), default="")
-    # Part of the login cookie and of mailed links: a new password ends old sessions and links.
+    # Part of mailed links: a new password makes older invitation and reset links void.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -39,9 +39,6 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
     )
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:
@@ -52,6 +49,7 @@ class User(UserMixin, db.Model):
         return self.password_hash is not None
 
     def set_password(self, password: str) -> None:
+        """A new password; the caller ends the sessions that should not survive it (cpweb.auth.sessions)."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         self.session_token = new_session_token()
 
@@ -83,3 +81,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One browser where a member is logged in. Its key lives only in that browser's cookie (the
+    server keeps a hash), so logging out there, or a new password, ends it on the server: a copied
+    cookie stops working. No IP address or browser name: nothing else is needed."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()

@@ -1,6 +1,6 @@
-from flask import Blueprint, current_app, flash, request, session, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..database import utcnow
 from ..extensions import db, limiter
@@ -9,15 +9,19 @@ from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
 from ..urls import site_url
-from . import tokens
+from . import sessions, tokens
 from .access import login_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailPreferencesForm, ProfileForm, SetPasswordForm
 from .models import User
+from .profile import update_profile
 
 bp = Blueprint("auth", __name__)
+bp.teardown_app_request(sessions.note_last_use)
 
 # Only failed attempts count, so a member who logs in every day is never locked out.
 _failed = lambda response: response.status_code != 303  # noqa: E731
+# Also on the profile: a copied login cookie must not be a way to guess the password.
+_password_guesses = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
 
 
 def _login_email_key() -> str:
@@ -25,7 +29,7 @@ def _login_email_key() -> str:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
+@_password_guesses
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed,
                key_func=_login_email_key)
 def login():
@@ -43,9 +47,7 @@ def login():
         elif not user.is_active:
             error = _("Uw account staat uit. Vraag de beheerder om het weer aan te zetten.")
         else:
-            login_user(user)
-            # Otherwise the login ends when the browser closes (shared computers at the Werkplein).
-            session.permanent = form.stay_logged_in.data
+            sessions.start(user, permanent=form.stay_logged_in.data)
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect_to(next_url)
@@ -56,8 +58,8 @@ def login():
 def logout():
     """Logging out. GET asks to confirm, so a link from another site cannot log anyone out."""
     if request.method == "POST":
-        if current_user.is_authenticated:
-            logout_user()
+        sessions.end()
+        db.session.commit()
         flash(_("U bent uitgelogd."), "success")
         return redirect_to(url_for("pages.home"))
     return render("auth/logout.html")
@@ -106,8 +108,9 @@ def set_password(purpose: str, token: str):
     form.account_email = user.email
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        sessions.end_all(user)  # whoever else was logged in as this member is out
+        sessions.start(user, permanent=False)
         db.session.commit()
-        login_user(user)
         flash(_("Uw wachtwoord is opgeslagen. U bent nu ingelogd."), "success")
         return redirect_to(url_for("pages.home"))
     return render("auth/set_password.html", form=form, user=user, purpose=purpose)
@@ -125,36 +128,30 @@ def _profile_forms(user: User, **bound):
 
 
 @bp.route("/profiel", methods=["GET", "POST"])
+@_password_guesses
 @login_required
 def profile():
     """The member's own name, address, language, password and e-mail choices."""
-    user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
+    user = current_user._get_current_object()  # the audit entry refers to the real object, not the proxy
     if request.method == "GET":
         return render("auth/profile.html", **_profile_forms(user))
     form = ProfileForm()
     if form.validate_on_submit():
-        clash = db.session.scalar(db.select(User).filter(User.email == form.email.data, User.id != user.id))
-        if clash is not None:
-            form.email.errors.append(_("Dit e-mailadres hoort al bij een ander lid. Kies een ander adres."))
-        else:
-            old_email = user.email
-            form.populate_obj(user)
-            db.session.commit()
-            if old_email != user.email:
-                send_mail(old_email, _("Uw e-mailadres is gewijzigd"),
-                          _("Uw e-mailadres op %(site)s is gewijzigd in %(email)s. Deed u dit niet? "
-                            "Neem dan contact op met de beheerder.",
-                            site=current_app.config["SITE_NAME"], email=user.email))
+        problem = update_profile(user, form.data, utcnow())
+        if problem is None:
             flash(_("Uw gegevens zijn opgeslagen."), "success")
             return redirect_to(url_for("auth.profile"))
+        field, message = problem
+        form[field].errors.append(message)
     return render("auth/profile.html", status=422, **_profile_forms(user, profile_form=form))
 
 
 @bp.route("/profiel/wachtwoord", methods=["POST"])
+@_password_guesses
 @login_required
 def change_password():
     """Change one's own password; other sessions end."""
-    user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
+    user = current_user
     form = ChangePasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
@@ -162,8 +159,8 @@ def change_password():
             form.current_password.errors.append(_("Uw huidige wachtwoord klopt niet."))
         else:
             user.set_password(form.password.data)
+            sessions.end_all(user, except_this_browser=True)
             db.session.commit()
-            login_user(user)  # the session token changed: keep this session, end the others
             flash(_("Uw nieuwe wachtwoord is opgeslagen."), "success")
             return redirect_to(url_for("auth.profile"))
     return render("auth/profile.html", status=422, **_profile_forms(user, password_form=form))

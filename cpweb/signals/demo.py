@@ -39,6 +39,9 @@ def demo_signals(region: DemoRegion) -> None:
                         sentiment=sentiment, organisation_kind=kind, description=text,
                         municipality=rng.choice(municipalities + [None]),
                         source=rng.choice(["online", "online", "online", "telefoon", "spreekuur"]))
+        if n == 0:  # one visitor asked to be called back
+            signal.contact_name, signal.contact_phone = "Fatima Yilmaz", "06 12345678"
+            signal.consent_at, signal.consent_version = created, rules.CONSENT_VERSION
         db.session.add(signal)
         if n % 3 == 0:
             logic.change_status(signal, secretary, rules.IN_PROGRESS)

@@ -94,7 +94,10 @@ class StatusForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Notitie (alleen voor leden)"), filters=[strip], validators=[
+    # Everyone who reads signals reads the notes, also those who may not see the contact details.
+    text = TextAreaField(_l("Notitie (alleen voor leden)"), filters=[strip],
+                         description=_l("Alle leden die signalen lezen, zien deze notitie. Zet er geen naam, "
+                                        "e-mailadres of telefoonnummer in."), validators=[
         DataRequired(_l("Schrijf een notitie.")), Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))],
         render_kw={"rows": 3})
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
 from .. import categories as shared_categories
+from ..audit import record
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Membership, Organisation
@@ -134,7 +135,8 @@ def signal_fields(form) -> dict:
 
 
 def can_triage(user) -> bool:
-    """Admins, and the members of the receiving body; without one, the secretaries."""
+    """Who reads signals (the list, a signal's text and history, the counts): admins, and the
+    members of the receiving body; without one, the secretaries."""
     if not user.is_authenticated:
         return False
     if user.is_admin:
@@ -143,12 +145,37 @@ def can_triage(user) -> bool:
     return bool(user.body_ids & receiving) if receiving else user.has_role(SECRETARY)
 
 
+def can_manage_signals(user) -> bool:
+    """Who changes status and assignment, erases contact details and keeps the form's subjects:
+    the secretaries among those who read signals, and admins."""
+    return can_triage(user) and user.has_role(SECRETARY)
+
+
+def can_handle(user, signal: Signal) -> bool:
+    """Who sees the visitor's contact details, changes the status and adds notes: those who manage
+    signals, and the member the signal is assigned to (while they read signals)."""
+    if can_manage_signals(user):
+        return True
+    return user.is_authenticated and signal.assignee_id == user.id and can_triage(user)
+
+
+def record_contact_shown(signal: Signal, actor) -> None:
+    """Contact details are personal data: the audit log keeps who saw whose, and when."""
+    if signal.has_contact_details:
+        record("signal_contact_shown", actor=actor, detail=signal.reference)
+
+
+def _readers():
+    """The members who read signals, as a condition on User (the rule of can_triage)."""
+    if receiving := signal_receiving_body_ids():
+        return or_(User.role == ADMIN, User.memberships.any(Membership.body_id.in_(receiving)))
+    return User.role.in_((SECRETARY, ADMIN))
+
+
 def secretaries() -> list[User]:
     """Who hears of new signals: the receiving body's secretaries (or all of them), and admins."""
-    query = db.select(User).filter(User.role.in_((SECRETARY, ADMIN)), User.is_active_member)
-    if receiving := signal_receiving_body_ids():
-        query = query.filter(or_(User.role == ADMIN, User.memberships.any(Membership.body_id.in_(receiving))))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(db.select(User).filter(
+        User.role.in_((SECRETARY, ADMIN)), User.is_active_member, _readers())))
 
 
 def notify_secretaries(signal: Signal) -> None:
@@ -253,7 +280,8 @@ def not_spam(signal: Signal, actor) -> None:
 
 
 def triage_candidates() -> list[User]:
-    return list(db.session.scalars(db.select(User).filter(User.is_active_member).order_by(User.name)))
+    """Who a signal can be given to: only those who read signals (they will see its contact details)."""
+    return list(db.session.scalars(db.select(User).filter(User.is_active_member, _readers()).order_by(User.name)))
 
 
 # --- "aard en aantal" -----------------------------------------------------------------------
@@ -337,7 +365,9 @@ processing(Processing(
     people=_l("Cliënten van de gemeenten, UWV en het Werkplein"),
     data=_l("Wat er gebeurde, onderwerp, gemeente. Alleen met toestemming: naam, e-mailadres, telefoonnummer. "
             "Geen IP-adres."),
-    recipients=_l("Secretarissen en beheerders. Het management ziet alleen aantallen."),
+    recipients=_l("Naam, e-mailadres, telefoonnummer en toestemming: alleen de secretarissen, de beheerders en het lid "
+                  "dat het signaal oppakt. Elke keer dat iemand ze ziet, staat in het logboek. De andere leden van het "
+                  "orgaan dat signalen krijgt, lezen de tekst en de geschiedenis. Het management ziet alleen aantallen."),
     retention=lambda config: _l("Contactgegevens: %(months)s maanden na afhandeling. Spam en geannuleerde "
                                 "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
                                 months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],

@@ -69,6 +69,10 @@ class Signal(db.Model):
         return bool(self.contact_email or self.contact_phone)
 
     @property
+    def has_contact_details(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+    @property
     def category_label(self):
         return self.category_entry.label if self.category_entry else self.category
 

@@ -1,7 +1,4 @@
-import csv
-import io
-
-from flask import Blueprint, abort, current_app, flash, make_response, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,14 +13,16 @@ from ..forms import choice_list
 from ..categories import CategoryPages
 from ..home import home_section
 from ..rendering import redirect_to, render
+from ..spreadsheet import csv_response
 from ..urls import site_url
 from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalCategory, SignalEvent
 
 bp = Blueprint("signals", __name__)
-# Members who handle signals (see logic.can_triage).
+# Members who read signals (see logic.can_triage), and those who manage them.
 triage_required = permission_required(logic.can_triage)
+manage_required = permission_required(logic.can_manage_signals)
 
 RECEIPT_KEY = "signal_receipt"
 
@@ -104,10 +103,18 @@ def _get_signal_or_404(signal_id: int) -> Signal:
     return db.get_or_404(Signal, signal_id)
 
 
+def _get_signal_to_handle(signal_id: int) -> Signal:
+    """The signal, for those who manage signals and its assignee; other readers get 403."""
+    signal = _get_signal_or_404(signal_id)
+    if not logic.can_handle(current_user, signal):
+        abort(403)
+    return signal
+
+
 @bp.route("/signalen")
 @triage_required
 def index():
-    """The triage list, for secretaries and admins."""
+    """The list of signals, for those who read them (admins and the receiving body's members)."""
     filters = SignalFilterForm(formdata=request.args)
     filters.category.choices = choice_list([("", _("Alle"))] + [(c.key, c.label) for c in logic.categories(False)])
     filters.municipality.choices = choice_list([("", _("Alle"))] + _municipality_choices())
@@ -117,38 +124,48 @@ def index():
     page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee),
                                   selectinload(Signal.category_entry)))
     filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
-    return render("signals/index.html", block="signal_list", page=page, filters=filters, filter_args=filter_args)
+    return render("signals/index.html", block="signal_list", page=page, filters=filters, filter_args=filter_args,
+                  may_manage=logic.can_manage_signals(current_user))
 
 
-def _triage_forms(signal: Signal, **bound) -> dict:
+def _triage_forms(signal: Signal, may_manage: bool, **bound) -> dict:
     forms = {"status_form": StatusForm(formdata=None), "note_form": NoteForm(formdata=None),
              "assign_form": AssignForm(formdata=None, assignee=str(signal.assignee_id or ""))}
     forms.update(bound)
     forms["status_form"].status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
-    forms["assign_form"].assignee.choices = choice_list(
-        [("", _("Niemand"))] + [(str(u.id), u.name) for u in logic.triage_candidates()])
+    if may_manage:
+        forms["assign_form"].assignee.choices = choice_list(
+            [("", _("Niemand"))] + [(str(u.id), u.name) for u in logic.triage_candidates()])
     return forms
 
 
 def _show(signal: Signal, status: int = 200, **bound):
+    """The signal page or its triage panel; commits, so that showing contact details is logged."""
     events = db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal.id)
                                 .options(selectinload(SignalEvent.actor)).order_by(SignalEvent.at)).all()
-    return render("signals/show.html", block="signal_triage", status=status,
-                  signal=signal, events=events, **_triage_forms(signal, **bound))
+    may_manage = logic.can_manage_signals(current_user)
+    may_handle = may_manage or logic.can_handle(current_user, signal)
+    if may_handle:
+        logic.record_contact_shown(signal, current_user)
+    response = render("signals/show.html", block="signal_triage", status=status, signal=signal, events=events,
+                      may_manage=may_manage, may_handle=may_handle, **_triage_forms(signal, may_manage, **bound))
+    db.session.commit()
+    return response
 
 
 @bp.route("/signalen/<int:signal_id>")
 @triage_required
 def show(signal_id: int):
-    """One signal with its history, for secretaries and admins."""
+    """One signal with its history, for those who read signals; the contact details only for
+    secretaries, admins and the assignee."""
     return _show(_get_signal_or_404(signal_id))
 
 
 @bp.route("/signalen/<int:signal_id>/status", methods=["POST"])
 @triage_required
 def change_status(signal_id: int):
-    """Move a signal on; htmx swaps the triage panel, a plain form reloads the page."""
-    signal = _get_signal_or_404(signal_id)
+    """Move a signal on, for secretaries, admins and the assignee; htmx swaps the triage panel."""
+    signal = _get_signal_to_handle(signal_id)
     form = StatusForm()
     form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
     original = None
@@ -159,50 +176,49 @@ def change_status(signal_id: int):
     if not form.errors:
         logic.change_status(signal, current_user, form.status.data, form.reason.data, form.passed_to.data,
                             form.note.data, original)
-        db.session.commit()
         return _after_change(signal, _("De status is nu: %(status)s.", status=signal.status_label))
     return _show(signal, status=422, status_form=form)
 
 
 def _after_change(signal: Signal, message: str):
+    """Commit the change; htmx gets the redrawn panel, a plain form the page again."""
     flash(message, "success")
     if request.htmx:
         return _show(signal)
+    db.session.commit()
     return redirect_to(url_for("signals.show", signal_id=signal.id))
 
 
 @bp.route("/signalen/<int:signal_id>/notitie", methods=["POST"])
 @triage_required
 def add_note(signal_id: int):
-    """Add an internal note."""
-    signal = _get_signal_or_404(signal_id)
+    """Add an internal note (secretaries, admins, the assignee)."""
+    signal = _get_signal_to_handle(signal_id)
     form = NoteForm()
     if form.validate():
         logic.add_note(signal, current_user, form.text.data)
-        db.session.commit()
         return _after_change(signal, _("De notitie is opgeslagen."))
     return _show(signal, status=422, note_form=form)
 
 
 @bp.route("/signalen/<int:signal_id>/toewijzen", methods=["POST"])
-@triage_required
+@manage_required
 def assign(signal_id: int):
-    """Give the signal to a member to pick up."""
+    """Give the signal to a member who reads signals, to pick up; for secretaries and admins."""
     signal = _get_signal_or_404(signal_id)
     form = AssignForm()
     form.assignee.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.triage_candidates()])
     if form.validate():
         assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
         logic.assign(signal, current_user, assignee)
-        db.session.commit()
         return _after_change(signal, _("Opgeslagen wie dit oppakt."))
     return _show(signal, status=422, assign_form=form)
 
 
 @bp.route("/signalen/<int:signal_id>/geen-spam", methods=["POST"])
-@triage_required
+@manage_required
 def restore(signal_id: int):
-    """Take a signal out of the 'mogelijk spam' list: a person read it and it is real."""
+    """Take a signal out of the 'mogelijk spam' list: a secretary read it and it is real."""
     signal = _get_signal_or_404(signal_id)
     if signal.suspected_spam:
         logic.not_spam(signal, current_user)
@@ -212,19 +228,19 @@ def restore(signal_id: int):
 
 
 @bp.route("/signalen/<int:signal_id>/contact-wissen", methods=["POST"])
-@triage_required
+@manage_required
 def erase_contact(signal_id: int):
-    """Erase the visitor's contact details at once (on their request)."""
+    """Erase the visitor's contact details at once (on their request); for secretaries and admins."""
     signal = _get_signal_or_404(signal_id)
     logic.erase_contact(signal, current_user)
-    db.session.commit()
     return _after_change(signal, _("De contactgegevens zijn gewist."))
 
 
 @bp.route("/signalen/overzicht")
 @triage_required
 def report():
-    """Counts by kind for management ("aard en aantal"): no names, no texts. Also as CSV."""
+    """Counts by kind for management ("aard en aantal"), for those who read signals: no names, no
+    texts. Also as CSV."""
     form = ReportForm(formdata=request.args)
     today = utcnow().astimezone(logic.AMSTERDAM).date()
     start, end = logic.default_period(today)
@@ -240,15 +256,9 @@ def report():
 
 
 def _report_csv(rows: list[dict], start, end):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")])
-    for row in rows:
-        writer.writerow([row["label"], row["goed"], row["beter"], row["total"], row["previous"]])
-    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="signalen-{start}-{end}.csv"'
-    return response
+    return csv_response(f"signalen-{start}-{end}.csv",
+                        [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")],
+                        ([row["label"], row["goed"], row["beter"], row["total"], row["previous"]] for row in rows))
 
 
 CATEGORY_PAGES = CategoryPages(
@@ -262,15 +272,15 @@ CATEGORY_PAGES = CategoryPages(
 
 
 @bp.route("/signalen/onderwerpen")
-@triage_required
+@manage_required
 def categories():
-    """The subjects on the signal form, for secretaries to keep."""
+    """The subjects on the signal form, for secretaries and admins to keep."""
     return CATEGORY_PAGES.list_page()
 
 
 @bp.route("/signalen/onderwerpen/nieuw", methods=["GET", "POST"])
 @bp.route("/signalen/onderwerpen/<int:category_id>", methods=["GET", "POST"])
-@triage_required
+@manage_required
 def edit_category(category_id: int | None = None):
     """Add a subject, or rename, move or retire one (its key stays, so old signals keep it)."""
     return CATEGORY_PAGES.edit_page(category_id)
