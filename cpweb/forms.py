@@ -62,12 +62,21 @@ def described_by(field) -> str:
     return " ".join(ids)
 
 
+# Input types whose value HTML allows only in one form (a date as 2026-05-19).
+_STRICT_INPUT_TYPES = {"date", "time", "datetime-local", "number"}
+
+
 def field_attributes(field) -> dict:
     attributes = {}
     if described_by(field):
         attributes["aria-describedby"] = described_by(field)
     if field.errors:
         attributes["aria-invalid"] = "true"
+    if getattr(field.widget, "input_type", None) in _STRICT_INPUT_TYPES and field.data is None:
+        # Typed text that does not fit (a date field sent "gisteren", which only a browser without a
+        # date picker lets through) is not sent back: HTML forbids it, and a browser with a picker
+        # would show it empty anyway. The error message says what to type.
+        attributes["value"] = ""
     return attributes
 
 
@@ -92,6 +101,14 @@ class _PlainChoiceMessage:
 
 class ChoiceField(_PlainChoiceMessage, SelectField):
     """A select list whose error for a value not on the list is a plain instruction."""
+
+    def __call__(self, **kwargs):
+        # HTML allows `required` on a select only when its first option is an empty placeholder
+        # ("Kies ..."). Without one the browser always sends a choice; the validators still check it.
+        first = next(iter(self.iter_choices()), None)
+        if first is not None and first[0] != "":
+            kwargs.setdefault("required", False)
+        return super().__call__(**kwargs)
 
 
 class RadioChoiceField(_PlainChoiceMessage, RadioField):

@@ -221,7 +221,7 @@ FORM_ERRORS = [
 NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
             "activities.participants_csv", "annual_report.markdown", "annual_report.word",
             "annual_report.index",  # a redirect to last year's report
-            "ops.healthz"}
+            "ops.healthz", "ops.favicon"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,

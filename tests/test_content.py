@@ -1,4 +1,5 @@
 """Markdown sanitising, Dutch dates, mail delivery."""
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,11 +20,33 @@ def test_markdown_removes_anything_that_runs(source, forbidden):
     assert forbidden not in render_markdown(source)
 
 
-def test_markdown_keeps_formatting_and_demotes_headings():
+def test_markdown_keeps_formatting():
     html = render_markdown("# Titel\n\n**vet** en [link](https://example.org)\n\n- een\n- twee")
     assert "<h2>Titel</h2>" in html and "<h1>" not in html
     assert "<strong>vet</strong>" in html and "<li>een</li>" in html
     assert 'rel="nofollow noopener noreferrer"' in html
+
+
+@pytest.mark.parametrize("source, top, levels", [
+    ("## Stap 1\n\n## Stap 2", 2, [2, 2]),  # texts that start at ## sit right under the page's h1
+    ("# Titel\n\n## Deel", 2, [2, 3]),
+    ("## A\n\n#### B\n\n### C\n\n## D", 2, [2, 3, 3, 2]),  # a skipped level is closed up
+    ("### a\n\n# b\n\n## c", 2, [2, 2, 3]),
+    ("# A\n\n## B", 4, [4, 5]),  # under an agenda item's h3
+    ("# 1\n\n## 2\n\n### 3\n\n#### 4", 4, [4, 5, 6, 6]),  # deeper than h6 stays h6
+    ("<h1>Rauw</h1>\n\n<h4>ook</h4>", 3, [3, 4]),  # headings typed as HTML too
+    ("    <h1>code</h1>", 2, []),  # in code it is text
+])
+def test_markdown_headings_sit_under_the_heading_above_them(source, top, levels):
+    html = render_markdown(source, top=top)
+    assert [int(opening) for opening, closing in re.findall(r"<h([1-6])>[^<]*</h([1-6])>", html)
+            if opening == closing] == levels
+    assert len(re.findall(r"<h[1-6]", html)) == len(levels)
+
+
+def test_markdown_headings_never_start_at_h1():
+    with pytest.raises(ValueError):
+        render_markdown("# Titel", top=1)
 
 
 def test_markdown_of_nothing_is_empty():

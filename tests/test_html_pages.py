@@ -1,6 +1,8 @@
-"""Every page in tests/pages.py, without a browser: valid HTML, unique ids, nothing from other
-hosts, and a light home page. The browser suite runs axe on the same pages."""
+"""Every page in tests/pages.py, without a browser: valid HTML, unique ids, headings that skip no
+level, nothing from other hosts, and a light home page. The browser suite runs axe and the Nu Html
+Checker on the same pages."""
 import gzip
+import re
 from pathlib import Path
 
 import html5lib
@@ -81,10 +83,14 @@ def problems(html: str) -> list[str]:
         (line, column), _, _ = parser.errors[-1]
         text = html.splitlines()[line - 1] if line else ""
         return [f"invalid HTML at line {line}, column {column}: {error}: {text.strip()[:200]}"]
-    found, ids = [], set()
+    found, ids, level = [], set(), 0
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
+        if re.fullmatch(r"h[1-6]", element.tag):
+            if int(element.tag[1]) > level + 1:
+                found.append(f"<{element.tag}> after <h{level}>: {''.join(element.itertext()).strip()[:60]}")
+            level = int(element.tag[1])
         if (id_ := element.get("id")) is not None:
             if id_ in ids:
                 found.append(f'duplicate id="{id_}"')
@@ -119,8 +125,10 @@ def test_page_with_form_errors_is_valid_html(client, demo, role, path, data):
 def test_checker_finds_what_it_should():
     page = ('<!doctype html><html lang="nl"><head><title>t</title>'
             '<script src="https://cdn.example/x.js"></script></head>'
-            '<body><p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p></body></html>')
-    assert sorted(problems(page)) == ['<script src="https://cdn.example/x.js"> comes from another host',
+            '<body><h1>t</h1><h2>a</h2><h4>b</h4><h2>c</h2>'
+            '<p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p></body></html>')
+    assert sorted(problems(page)) == ['<h4> after <h2>: b',
+                                      '<script src="https://cdn.example/x.js"> comes from another host',
                                       'duplicate id="a"']
     assert problems("<!doctype html><html><body><p></div></body></html>")[0].startswith("invalid HTML")
 

@@ -52,6 +52,16 @@ def test_a_versioned_file_is_cached_for_a_year(client):
     plain.close()
 
 
+def test_pages_link_the_icon_and_favicon_ico_answers_without_a_link(client):
+    html = client.get("/").text
+    assert re.search(r'<link rel="icon" href="/static/favicon.svg\?v=[0-9a-f]{12}"', html)
+    icon = client.get("/favicon.ico")  # what a browser asks for by itself, e.g. beside a PDF
+    assert icon.status_code == 200 and icon.mimetype.startswith("image/")
+    assert icon.data == (Path(client.application.static_folder) / "favicon.ico").read_bytes()
+    assert "max-age=86400" in icon.headers["Cache-Control"]
+    icon.close()
+
+
 def static_url_of(client, name):
     with client.application.test_request_context():
         return static_url(name)

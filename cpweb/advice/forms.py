@@ -62,7 +62,7 @@ class StepForm(FlaskForm):
     follow_up_on = _date(_l("Datum van het nagesprek"))
     follow_up_notes = _text(_l("Wat is er besproken?"))
     outcome = ChoiceField(_l("Wat is er met het advies gedaan?"),
-                          choices=choice_list([("", "")] + list(rules.OUTCOMES.items())), validators=[Optional()])
+                          choices=choice_list([("", "–")] + list(rules.OUTCOMES.items())), validators=[Optional()])
 
 
 class NoteForm(FlaskForm):

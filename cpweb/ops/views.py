@@ -1,10 +1,11 @@
-"""/healthz: is this site able to serve? For uptime monitors; no login, no cookie, no rate limit."""
+"""/healthz: is this site able to serve? For uptime monitors; no login, no cookie, no rate limit.
+And /favicon.ico, which browsers ask for by themselves (for a PDF shown inline, for instance)."""
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
@@ -51,3 +52,9 @@ def healthz():
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon at the address browsers try without a link; pages link the versioned one in static/."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=24 * 3600)

@@ -178,12 +178,15 @@ def _login_form(page, live_server, email):
 
 class Watcher:
     """Collects what must never happen on a page: console errors (CSP violations are reported
-    there), uncaught exceptions, requests to another host and failing resources."""
+    there), uncaught exceptions, requests to another host and failing resources, also those the
+    browser asks for by itself (the icon), which only the console reports."""
 
     def __init__(self, origin: str):
         self.origin = origin
         self.problems: list[str] = []
         self._watched = []
+        self._failed_loads: list[str] = []  # URLs the console says failed to load
+        self._answered: set[str] = set()  # URLs of responses with an error status seen on the network
 
     def watch(self, target):
         """Watch a browser context (all its pages) or a single page."""
@@ -207,9 +210,10 @@ class Watcher:
     def _console(self, message):
         if message.type != "error":
             return
-        # A page answered with 404 or 422 on purpose logs this for the document itself; failing
-        # resources are caught in _response, where their URL is known.
+        # A page or htmx request answered with 404 or 422 on purpose logs this too; which URLs were
+        # such answers is known once the network events are in, at check().
         if message.text.startswith("Failed to load resource: the server responded with a status"):
+            self._failed_loads.append(message.location.get("url", ""))
             return
         self.problems.append(f"console error: {message.text}")
 
@@ -221,10 +225,16 @@ class Watcher:
             self.problems.append(f"request to another host: {request.url}")
 
     def _response(self, response):
-        if response.status >= 400 and response.request.resource_type not in ("document", "xhr", "fetch"):
+        if response.status < 400:
+            return
+        self._answered.add(response.url)
+        if response.request.resource_type not in ("document", "xhr", "fetch"):
             self.problems.append(f"resource failed: {response.status} {response.url}")
 
     def check(self):
+        self.problems += [f"resource failed (seen in the console): {url}"
+                          for url in self._failed_loads if url not in self._answered]
+        self._failed_loads.clear()
         assert not self.problems, "Problems on the page:\n" + "\n".join(self.problems)
 
 
