@@ -37,7 +37,7 @@ class UploadForm(DetailsForm):
 class EditForm(DetailsForm):
     # Only for a document used at a meeting, activity or dossier (the view removes it otherwise).
     standalone = BooleanField(_l("Ook los in de bibliotheek"), description=_l(
-        "Zonder vinkje ziet alleen wie de vergadering, de activiteit of het dossier mag zien, dit document."))
+        "Zonder vinkje: alleen wie de vergadering, de activiteit of het dossier mag zien, ziet dit document."))
 
 
 class AudienceForm(FlaskForm):
