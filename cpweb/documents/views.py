@@ -59,6 +59,13 @@ def _body_choices() -> list[tuple[str, str]]:
     return [(str(b.id), b.name) for b in db.session.scalars(query)]
 
 
+def _choosable_body(body_id: str | None, document: Document) -> Body | None:
+    """The body named in a form, if this person may choose it for this document (theirs, or its own)."""
+    if body_id not in dict(_body_choices()) and body_id != str(document.body_id):
+        return None
+    return db.session.get(Body, int(body_id))
+
+
 def _details_choices(form, document: Document | None = None) -> None:
     form.category.choices = choice_list([("", _("Kies een soort"))] + [(c.key, c.label) for c in logic.categories()]
                                         + ([(document.category, document.category_label)]
@@ -242,8 +249,7 @@ def change_audience(document_id: int):
     document = _get_editable_or_404(document_id)
     form = AudienceForm()
     back = safe_next(form.next.data, url_for("documents.show", document_id=document.id))
-    allowed = dict(_body_choices()) | ({str(document.body_id): ""} if document.body_id else {})
-    body = db.session.get(Body, int(form.orgaan.data)) if form.orgaan.data in allowed else None
+    body = _choosable_body(form.orgaan.data, document)
     if not form.validate() or (form.wie.data == places.BODY and body is None):
         flash(_("Kies wie het document mag zien."), "error")
         return redirect_to(back)
