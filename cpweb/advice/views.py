@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..forms import choice_list
 from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
-from ..rendering import redirect_to, render, saved
+from ..rendering import render, saved
 from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
