@@ -185,6 +185,7 @@ BEHEERDER = [
     "/beheer/logboek",
     "/beheer/verwerkingsregister",
     "/beheer/organisaties",
+    "/beheer/documenten-nakijken",
     "/beheer/organisaties/nieuw",
     "/beheer/organisaties/1",
     NOT_FOUND,

@@ -315,10 +315,11 @@ def test_papers_after_the_activity_are_kept_in_the_library(client, auth, make_ac
     activity = make_activity(days_ahead=-1, audience=rules.EVERYONE)
     auth.login(role="secretaris")
     response = client.post(f"/activiteiten/{activity.id}/stukken", content_type="multipart/form-data",
-                           data={"bestand": (io.BytesIO(b"Dia 1: welkom. Dia 2: de Participatiewet."), "presentatie.txt")})
+                           data={"bestand": (io.BytesIO(b"Dia 1: welkom. Dia 2: de Participatiewet."), "presentatie.txt"),
+                                 "wie": "public"})
     assert response.status_code == 303
     auth.logout()
-    html = client.get(f"/activiteiten/{activity.id}").text  # a guest: the activity and its paper are public
+    html = client.get(f"/activiteiten/{activity.id}").text  # a guest: the activity and the paper chosen public
     assert "presentatie.txt" in html
     document_id = int(html.split('href="/documenten/')[1].split('"')[0])
     assert activity.title in client.get(f"/documenten/{document_id}").text

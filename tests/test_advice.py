@@ -246,4 +246,4 @@ def test_the_advice_letter_is_kept_in_the_library(client, auth, body, make_advic
     document_id = int(html.split('href="/documenten/')[1].split('"')[0])
     assert advice.title in client.get(f"/documenten/{document_id}").text  # the document says where it is used
     response = client.post(f"/advies/{advice.id}/stukken", data={}, follow_redirects=True)
-    assert "Kies een bestand." in response.text
+    assert "Kies een bestand of een document uit de bibliotheek." in response.text

@@ -16,7 +16,7 @@ from werkzeug.test import EnvironBuilder
 
 from cpweb import fulltext
 from cpweb.database import utcnow
-from cpweb.documents import extract, filetypes, logic, search, storage
+from cpweb.documents import access, extract, filetypes, logic, places, search, storage
 from cpweb.documents.models import Document, DocumentLink, DocumentVersion
 from cpweb.extensions import db
 from cpweb.retention import run_purge
@@ -394,13 +394,13 @@ def test_visible_documents_query_and_can_view(app, make_user, make_document, mak
     from flask_login import AnonymousUserMixin
 
     guest = AnonymousUserMixin()
-    seen = {u: set(db.session.scalars(logic.visible_documents_query(u))) for u in (guest, member, outsider)}
+    seen = {u: set(db.session.scalars(access.visible_documents_query(u))) for u in (guest, member, outsider)}
     assert seen[guest] == {public}
     assert seen[member] == {public, members, own_body}
     assert seen[outsider] == {public, members}
     for user, documents in seen.items():
         for document in (public, members, own_body):
-            assert logic.can_view(user, document) is (document in documents)
+            assert access.can_view(user, document) is (document in documents)
 
 
 # --- download and view --------------------------------------------------------------------------
@@ -635,37 +635,46 @@ def test_sweep_removes_what_a_killed_upload_left_and_nothing_young_or_kept(app, 
 
 # --- links from other features ------------------------------------------------------------------
 
-def test_links_one_query_and_used_by_on_the_document_page(app, client, make_document, monkeypatch):
+@pytest.fixture
+def proef(app, monkeypatch):
+    """A kind of place for tests: places 10 to 19 are open to everyone, the others to no one."""
+    from sqlalchemy import literal_column, select, union_all
+
+    kind = places.PlaceKind("proef", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}") for i in ids},
+                            lambda user: union_all(*(select(literal_column(str(i))) for i in range(10, 20))))
+    monkeypatch.setitem(access._place_kinds, "proef", kind)
+    return lambda target_id: places.Place("proef", target_id, body=None, default=places.MEMBERS, noun="de proef")
+
+
+def test_links_one_query_and_used_by_on_the_document_page(app, client, make_document, proef):
     first = make_document(title="Agenda", visibility="public", content=b"1", filename="1.txt")
     second = make_document(title="Bijlage", visibility="public", content=b"2", filename="2.txt")
     hidden = make_document(title="Geheim", visibility="members", content=b"3", filename="3.txt")
-    for target in (10, 11):
-        logic.link_document(first, "proef", target)
-    logic.link_document(first, "proef", 10)  # twice is once
-    logic.link_document(second, "proef", 10)
-    logic.link_document(hidden, "proef", 10)
+    by = first.created_by
+    for document, target in ((first, 10), (first, 11), (first, 10), (second, 10), (hidden, 10), (first, 30)):
+        assert places.attach(proef(target), by, document_id=document.id, audience=document.visibility).document
     db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(DocumentLink)) == 5  # twice is once
+    assert by.body_ids == set()  # loaded before counting
     statements = []
     from sqlalchemy import event
 
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
-    found = logic.documents_for("proef", [10, 11, 12])
+    found = places.documents_for("proef", [10, 11, 12], by)
     event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1
     assert {k: [d.title for d in v] for k, v in found.items()} == {
         10: ["Agenda", "Bijlage", "Geheim"], 11: ["Agenda"], 12: []}
     from flask_login import AnonymousUserMixin
 
-    assert [d.title for d in logic.documents_for("proef", [10], user=AnonymousUserMixin())[10]] == [
-        "Agenda", "Bijlage"]
-    monkeypatch.setitem(logic._link_kinds, "proef", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}")
-                                                         for i in ids})
+    assert [d.title for d in places.documents_for("proef", [10], AnonymousUserMixin())[10]] == ["Agenda", "Bijlage"]
     page = client.get(f"/documenten/{first.id}").text
     assert "Gebruikt bij" in page and 'href="/vergaderingen/punt/11"' in page and "Agendapunt 10" in page
-    logic.unlink_document(first, "proef", 10)
+    assert "Agendapunt 30" not in page  # a place the visitor may not open is not named
+    places.detach(proef(10), first.id)
     db.session.commit()
-    assert [d.title for d in logic.documents_for("proef", [10])[10]] == ["Bijlage", "Geheim"]
+    assert [d.title for d in places.documents_for("proef", [10], by)[10]] == ["Bijlage", "Geheim"]
 
 
 def test_store_upload_api_raises_upload_error_with_a_dutch_message(app, make_user):

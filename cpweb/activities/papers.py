@@ -1,12 +1,11 @@
-"""Documents added after an activity (slides, a handout), kept in the library and linked to it."""
+"""Documents added to an activity (slides, a handout), kept in the library and linked to it."""
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
-from ..documents import logic as documents
-from ..documents.models import MEMBERS, PUBLIC
+from ..documents import places
 from ..extensions import db
+from . import logic, rules
 from .models import Activity
-
-LINK_KIND = "activity"
 
 
 def _describe(activity_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -14,14 +13,24 @@ def _describe(activity_ids: list[int]) -> dict[int, tuple[str, str]]:
     return {activity_id: (title, url_for("activities.show", activity_id=activity_id)) for activity_id, title in rows}
 
 
-documents.register_link_kind(LINK_KIND, _describe)
+def _visible_activities(user):
+    return db.select(Activity.id).filter(logic.visible_filter(user))
+
+
+KIND = places.register_place_kind(places.PlaceKind("activity", _describe, _visible_activities)).kind
+
+
+def place_of(activity: Activity) -> places.Place:
+    """A paper starts at the activity's own audience, but never public: one body's members for an
+    activity of one body, otherwise all members (who see it only while they may see the activity)."""
+    body = activity.bodies[0] if activity.audience == rules.BODIES and len(activity.bodies) == 1 else None
+    return places.Place(KIND, activity.id, body=body, default=places.BODY if body else places.MEMBERS,
+                        noun=_l("de activiteit"))
 
 
 def papers_of(activity: Activity, user) -> list:
-    return documents.documents_for(LINK_KIND, [activity.id], user)[activity.id]
+    return places.documents_for(KIND, [activity.id], user)[activity.id]
 
 
-def attach(activity: Activity, file_storage, user):
-    """Visible as the activity is (everyone, or members). Raises documents.UploadError."""
-    return documents.attach_upload(file_storage, LINK_KIND, activity.id, uploaded_by=user, body=None,
-                                   visibility=PUBLIC if activity.is_public else MEMBERS)
+def attach(activity: Activity, user, choice: dict) -> places.Attached:
+    return places.attach(place_of(activity), user, **choice)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
 from ..database import paginate, utcnow
-from ..documents.logic import take_upload
+from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..home import home_section
@@ -105,7 +105,8 @@ def _show(activity: Activity, status: int = 200, **forms):
                   manage=manage, taken=taken, places_left=rules.places_left(activity.capacity, taken),
                   closed=closed, signup=logic.my_signup(activity, current_user),
                   participants=logic.participants(activity) if manage else [],
-                  papers=papers.papers_of(activity, current_user), **forms)
+                  papers=papers.papers_of(activity, current_user),
+                  attach_form=attaching.form_for(papers.place_of(activity), current_user) if manage else None, **forms)
 
 
 def _after_signup_change(activity: Activity, message: str):
@@ -226,12 +227,11 @@ def report(activity_id: int):
 @bp.route("/<int:activity_id>/stukken", methods=["POST"])
 @secretary_required
 def attach(activity_id: int):
-    """Add slides or a handout after the activity; kept in the document library."""
+    """Add slides or a handout, with who may see it; kept in the document library."""
     activity = logic.get_activity_or_404(activity_id)
-    if take_upload(request.files.get("bestand"), lambda upload: papers.attach(activity, upload, current_user)):
-        db.session.commit()
-        flash(_("Het stuk is toegevoegd."), "success")
-    return redirect_to(url_for("activities.show", activity_id=activity.id, _anchor="stukken"))
+    return attaching.answer(papers.place_of(activity), papers.attach(activity, current_user, attaching.choice()),
+                            back=url_for("activities.show", activity_id=activity.id, _anchor="stukken"),
+                            done=lambda document: _("Het stuk is toegevoegd."))
 
 
 @bp.route("/<int:activity_id>/deelnemers.csv")

@@ -1,12 +1,12 @@
 """The advice letter, the response and other papers of a dossier: documents in the library."""
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from ..documents import logic as documents
-from ..documents.models import BODY
+from ..documents import places
 from ..extensions import db
+from . import logic
 from .models import Advice
-
-LINK_KIND = "advice"
 
 
 def _describe(advice_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -14,14 +14,24 @@ def _describe(advice_ids: list[int]) -> dict[int, tuple[str, str]]:
     return {advice_id: (title, url_for("advice.show", advice_id=advice_id)) for advice_id, title in rows}
 
 
-documents.register_link_kind(LINK_KIND, _describe)
+def _visible_dossiers(user):
+    return db.select(Advice.id).filter(logic.visible_filter(user))
+
+
+KIND = places.register_place_kind(places.PlaceKind("advice", _describe, _visible_dossiers)).kind
+
+
+def place_of(advice: Advice) -> places.Place:
+    return places.Place(KIND, advice.id, body=advice.body, default=places.BODY, noun=_l("het dossier"))
 
 
 def papers_of(advice: Advice, user) -> list:
-    return documents.documents_for(LINK_KIND, [advice.id], user)[advice.id]
+    return places.documents_for(KIND, [advice.id], user)[advice.id]
 
 
-def attach(advice: Advice, file_storage, user):
-    """Raises documents.UploadError with a Dutch message for a file the library does not take."""
-    return documents.attach_upload(file_storage, LINK_KIND, advice.id, uploaded_by=user, body=advice.body,
-                                   visibility=BODY)
+def attach(advice: Advice, user, choice: dict) -> places.Attached:
+    """Attach with the audience chosen, and note it on the dossier's timeline."""
+    attached = places.attach(place_of(advice), user, **choice)
+    if attached.document is not None:
+        logic.add_note(advice, user, _("Stuk toegevoegd: %(title)s", title=attached.document.title))
+    return attached

@@ -6,13 +6,14 @@ from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import extract, or_
+from sqlalchemy import extract, false, or_, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies
 from ..extensions import db
 from ..i18n import date_long, local_today
+from ..meetings.logic import can_see as can_see_meeting
 from ..meetings.logic import meetings_by_id
 from ..privacy import Processing, processing
 from ..signals.logic import can_triage, find_by_reference, signals_by_id
@@ -28,6 +29,13 @@ class StaleEdit(Exception):
 
 def can_see(user, advice: Advice) -> bool:
     return user.is_authenticated and (user.is_admin or advice.body_id in user.body_ids)
+
+
+def visible_filter(user):
+    """`can_see` as a WHERE clause."""
+    if not user.is_authenticated:
+        return false()
+    return true() if user.is_admin else Advice.body_id.in_(list(user.body_ids))
 
 
 def can_edit(user, advice: Advice) -> bool:
@@ -172,7 +180,7 @@ def link_signal(advice: Advice, reference: str, actor) -> str | None:
 
 def link_meeting(advice: Advice, meeting_id: int, actor) -> str | None:
     meeting = meetings_by_id([meeting_id]).get(meeting_id)
-    if meeting is None or meeting.body_id != advice.body_id:
+    if meeting is None or meeting.body_id != advice.body_id or not can_see_meeting(actor, meeting):
         return _("Kies een vergadering van dit orgaan.")
     _link(advice, "meeting", meeting.id, actor, _("Vergadering van %(date)s gekoppeld.", date=date_long(meeting.starts_at)))
     return None
@@ -186,20 +194,20 @@ def _link(advice: Advice, kind: str, target_id: int, actor, text: str) -> None:
         _event(advice, actor, text)
 
 
-def links_of(advice: Advice, user) -> list[tuple[str, str | None]]:
-    """(label, url or None) per link; a signal's page only for those who handle signals."""
+def links_of(advice: Advice, user) -> list[tuple[str, str]]:
+    """(label, url) per link this person may open, each by its own feature's check: a signal only for
+    those who handle signals, a meeting only once they may see it (not a draft)."""
     links = db.session.scalars(db.select(AdviceLink).filter_by(advice_id=advice.id).order_by(AdviceLink.id)).all()
     signal_ids = [link.target_id for link in links if link.target_kind == "signal"]
     meeting_ids = [link.target_id for link in links if link.target_kind == "meeting"]
-    signals, meetings = signals_by_id(signal_ids), meetings_by_id(meeting_ids)
-    triage = bool(signal_ids) and can_triage(user)
+    signals = signals_by_id(signal_ids) if signal_ids and can_triage(user) else {}
+    meetings = {id_: m for id_, m in meetings_by_id(meeting_ids).items() if can_see_meeting(user, m)}
     described = []
     for link in links:
         if link.target_kind == "signal" and link.target_id in signals:
             signal = signals[link.target_id]
             described.append((_("Signaal %(reference)s: %(category)s", reference=signal.reference,
-                                category=signal.category_label),
-                              url_for("signals.show", signal_id=signal.id) if triage else None))
+                                category=signal.category_label), url_for("signals.show", signal_id=signal.id)))
         elif link.target_kind == "meeting" and link.target_id in meetings:
             meeting = meetings[link.target_id]
             described.append((f"{meeting.title}, {date_long(meeting.starts_at)}",

@@ -1,17 +1,17 @@
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
 from ..database import paginate
-from ..documents.logic import take_upload
+from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
-from ..rendering import redirect_to, render, saved
+from ..rendering import render, saved
 from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
@@ -95,10 +95,11 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
     link_form = forms.setdefault("link_form", LinkForm(formdata=None))
     if editable:  # only editors see the link form; its choices cost a query
         link_form.meeting.choices = choice_list([("", _("Kies een vergadering"))] + [
-            (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id)])
+            (str(m.id), f"{m.title}, {m.starts_at:%d-%m-%Y}") for m in recent_meetings_of(advice.body_id, current_user)])
     return render("advice/show.html", status=status, has_errors=status >= 400, advice=advice, editable=editable,
                   problem=problem, events=logic.events_of(advice), links=logic.links_of(advice, current_user),
                   papers=letters.papers_of(advice, current_user),
+                  attach_form=attaching.form_for(letters.place_of(advice), current_user) if editable else None,
                   attention=logic.attention_of(advice), **forms)
 
 
@@ -143,7 +144,8 @@ def link(advice_id: int):
     """Link a signal (by its reference) or a meeting of the body that the advice draws on."""
     advice = logic.get_editable_advice_or_404(advice_id)
     form = LinkForm()
-    form.meeting.choices = choice_list([("", "")] + [(str(m.id), m.title) for m in recent_meetings_of(advice.body_id)])
+    form.meeting.choices = choice_list([("", "")] + [(str(m.id), m.title)
+                                                     for m in recent_meetings_of(advice.body_id, current_user)])
     problem = None
     if not form.validate():
         problem = _("Kijk de koppeling na.")
@@ -164,12 +166,9 @@ def link(advice_id: int):
 def attach(advice_id: int):
     """Add the advice letter, the response or another paper; it is kept in the document library."""
     advice = logic.get_editable_advice_or_404(advice_id)
-    document = take_upload(request.files.get("bestand"), lambda upload: letters.attach(advice, upload, current_user))
-    if document is not None:
-        logic.add_note(advice, current_user, _("Stuk toegevoegd: %(title)s", title=document.title))
-        db.session.commit()
-        flash(_("Het stuk is toegevoegd."), "success")
-    return redirect_to(url_for("advice.show", advice_id=advice.id, _anchor="stukken"))
+    return attaching.answer(letters.place_of(advice), letters.attach(advice, current_user, attaching.choice()),
+                            back=url_for("advice.show", advice_id=advice.id, _anchor="stukken"),
+                            done=lambda document: _("Het stuk is toegevoegd."))
 
 
 @bp.route("/overzicht")

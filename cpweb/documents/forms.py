@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..categories import category_form
@@ -32,6 +32,30 @@ class DetailsForm(FlaskForm):
 
 class UploadForm(DetailsForm):
     file = FileField(_l("Bestand"))
+
+
+class EditForm(DetailsForm):
+    # Only for a document used at a meeting, activity or dossier (the view removes it otherwise).
+    standalone = BooleanField(_l("Ook los in de bibliotheek"), description=_l(
+        "Zonder vinkje: alleen wie de vergadering, de activiteit of het dossier mag zien, ziet dit document."))
+
+
+class AudienceForm(FlaskForm):
+    """Who may see a document, changed next to it where it is attached."""
+
+    wie = RadioChoiceField(_l("Wie mag het zien?"), choices=choice_list(VISIBILITIES),
+                           validators=[InputRequired(_l("Kies wie het document mag zien."))])
+    orgaan = HiddenField()
+    next = HiddenField()
+
+
+class ReuseForm(FlaskForm):
+    """The question when an added file is already in the library with another audience."""
+
+    document = HiddenField()
+    wie = HiddenField()
+    vraag = HiddenField(default="1")
+    hergebruik = RadioChoiceField(_l("Wie mag het zien?"), choices=[])
 
 
 class VersionForm(FlaskForm):

@@ -1,20 +1,16 @@
-"""The document library's rules and its public API for other features.
-
-Other features (meetings, advice, signals) use only these names:
-`visible_documents_query`, `can_view`, `store_upload`, `UploadError`, `DuplicateUpload`,
-`link_document`, `unlink_document`, `documents_for`, `register_link_kind`.
+"""What the document library does: uploads and versions, details and audience, the list and search,
+the bin and its purge. Who may see what is in `access`; what other features use is in `places`.
 """
 import re
 import time
 import unicodedata
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, true
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
@@ -23,7 +19,7 @@ from ..database import seeder, utcnow
 from ..extensions import db
 from ..privacy import Processing, processing
 from ..retention import purger
-from . import filetypes, search, storage
+from . import access, filetypes, search, storage
 from .extract import extract_text
 from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,
                      DocumentLink, DocumentVersion)
@@ -67,50 +63,10 @@ def categories(active_only: bool = True) -> list[DocumentCategory]:
     return shared_categories.categories(DocumentCategory, active_only)
 
 
-# --- who may see what ---------------------------------------------------------------------------
-
-def _visibility_clause(user):
-    if not getattr(user, "is_authenticated", False):
-        return Document.visibility == PUBLIC
-    if user.is_admin:
-        return true()
-    body_ids = list(user.body_ids)
-    return or_(Document.visibility.in_((PUBLIC, MEMBERS)),
-               (Document.visibility == BODY) & Document.body_id.in_(body_ids) if body_ids else false())
-
-
-def visible_documents_query(user):
-    """A select of the Documents this user may see (not in the bin), newest first."""
-    return (db.select(Document).filter(Document.deleted_at.is_(None), _visibility_clause(user))
-            .order_by(Document.updated_at.desc(), Document.id.desc()))
-
-
-def _may_see(user, document: Document) -> bool:
-    if document.visibility == PUBLIC:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_admin or document.visibility == MEMBERS:
-        return True
-    return document.visibility == BODY and document.body_id in user.body_ids
-
-
-def can_view(user, document: Document) -> bool:
-    """May this user see this document? Nobody sees a document in the bin (except in the bin)."""
-    return document.deleted_at is None and _may_see(user, document)
-
+# --- who may see what (the rule itself lives in access) -----------------------------------------
 
 def can_upload(user) -> bool:
     return getattr(user, "is_authenticated", False)
-
-
-def can_edit(user, document: Document) -> bool:
-    """The one who uploaded it, the secretaries of its body (any secretary without a body), admins."""
-    if not can_view(user, document) or not user.is_authenticated:
-        return False
-    if user.is_admin or document.created_by_id == user.id:
-        return True
-    return user.role == SECRETARY and (document.body_id is None or document.body_id in user.body_ids)
 
 
 def can_manage_bin(user) -> bool:
@@ -121,13 +77,13 @@ def bin_query(user):
     """Deleted documents a secretary or admin may restore."""
     query = db.select(Document).filter(Document.deleted_at.is_not(None)).order_by(Document.deleted_at.desc())
     if not user.is_admin:
-        query = query.filter(_visibility_clause(user), or_(Document.body_id.is_(None),
+        query = query.filter(access.audience_clause(user), or_(Document.body_id.is_(None),
                                                            Document.body_id.in_(list(user.body_ids) or [-1])))
     return query
 
 
 def can_restore(user, document: Document) -> bool:
-    return (document.deleted_at is not None and can_manage_bin(user) and _may_see(user, document)
+    return (document.deleted_at is not None and can_manage_bin(user) and access.in_audience(user, document)
             and (user.is_admin or document.body_id is None or document.body_id in user.body_ids))
 
 
@@ -185,7 +141,7 @@ def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[Documen
         if kind is None:
             raise UploadError(_type_message())
         existing = db.session.scalar(
-            visible_documents_query(duplicate_user).join(DocumentVersion).filter(DocumentVersion.sha256 == sha256)
+            access.visible_documents_query(duplicate_user).join(DocumentVersion).filter(DocumentVersion.sha256 == sha256)
             .limit(1))
         if existing is not None:
             raise DuplicateUpload(_l("Dit bestand staat al in de bibliotheek: ‘%(title)s’.", title=existing.title),
@@ -212,11 +168,12 @@ def normalise_tags(tags: str | None) -> str:
 
 
 def store_upload(file_storage, *, title, uploaded_by, body=None, visibility=MEMBERS, category_key=None,
-                 description="", tags="") -> Document:
+                 description="", tags="", standalone: bool = True) -> Document:
     """Store an uploaded file as a new document; adds it to the session (the caller commits).
 
-    Raises UploadError (DuplicateUpload when the same file is already there) with a Dutch message.
-    On a rollback the stored file is removed again.
+    `standalone=False` for a file added through a place (see `places`). Raises UploadError
+    (DuplicateUpload when the same file is already there) with a Dutch message. On a rollback the
+    stored file is removed again.
     """
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
@@ -226,7 +183,8 @@ def store_upload(file_storage, *, title, uploaded_by, body=None, visibility=MEMB
     now = utcnow()
     document = Document(title=(title or "").strip()[:200] or version.original_name, description=description or "",
                         category=category_key or None, tags=normalise_tags(tags), body=body, visibility=visibility,
-                        kind=version.kind, created_by=uploaded_by, created_at=now, updated_at=now)
+                        kind=version.kind, created_by=uploaded_by, created_at=now, updated_at=now,
+                        standalone=standalone)
     document.versions.append(version)
     db.session.add(document)
     db.session.flush()
@@ -254,6 +212,39 @@ def update_details(document: Document, **fields) -> None:
     search.index(document)
 
 
+def set_audience(document: Document, visibility: str, body=None) -> None:
+    """Who may see it; for "the body's members", which body. The caller commits."""
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    document.visibility = visibility
+    if visibility == BODY:
+        if body is None:
+            raise ValueError("an audience of one body needs the body")
+        document.body = body
+    document.updated_at = utcnow()
+
+
+def is_placed_anywhere(document: Document) -> bool:
+    """Attached to a meeting, activity or dossier, or added through one."""
+    return document.placed or db.session.scalar(
+        db.select(DocumentLink.id).filter_by(document_id=document.id).limit(1)) is not None
+
+
+def to_check_query():
+    """Public documents from before audiences were chosen per place, attached to a meeting,
+    activity or dossier: an admin decides whether each stays public on its own (upgrade check)."""
+    attached = db.select(DocumentLink.id).filter(DocumentLink.document_id == Document.id).exists()
+    return (db.select(Document).filter(Document.deleted_at.is_(None), Document.standalone.is_(None),
+                                       Document.visibility == PUBLIC, attached)
+            .order_by(Document.updated_at.desc(), Document.id.desc()))
+
+
+def settle(document: Document, standalone: bool) -> None:
+    """An admin's decision on a document to check: on its own in the library, or only with its places.
+    The caller commits."""
+    document.standalone = standalone
+
+
 def get_version(document: Document, version_id: int | None) -> DocumentVersion | None:
     if version_id is None:
         return document.current
@@ -275,7 +266,7 @@ def restore_document(document: Document) -> None:
 
 def library_query(user, filters: dict):
     """Visible documents for the list's filters and words, best match first when searching."""
-    query = visible_documents_query(user)
+    query = access.visible_documents_query(user)
     if filters.get("category"):
         query = query.filter(Document.category == filters["category"])
     if filters.get("body"):
@@ -294,91 +285,6 @@ def years() -> list[int]:
     return list(range(utcnow().year, (first.year if first else utcnow().year) - 1, -1))
 
 
-# --- links from other features ------------------------------------------------------------------
-
-# kind -> describe(target_ids) -> {target_id: (label, url)}
-_link_kinds: dict[str, Callable[[list[int]], dict[int, tuple[str, str]]]] = {}
-
-
-def register_link_kind(kind: str, describe: Callable[[list[int]], dict[int, tuple[str, str]]]) -> None:
-    """Let documents say where they are used ("Gebruikt bij") without importing that feature."""
-    _link_kinds[kind] = describe
-
-
-def link_document(document: Document, target_kind: str, target_id: int) -> DocumentLink:
-    """Attach a document to something (idempotent). The caller commits."""
-    link = db.session.scalar(db.select(DocumentLink).filter_by(document_id=document.id, target_kind=target_kind,
-                                                               target_id=target_id))
-    if link is None:
-        link = DocumentLink(document=document, target_kind=target_kind, target_id=target_id)
-        db.session.add(link)
-    return link
-
-
-def attach_upload(file_storage, target_kind: str, target_id: int, *, uploaded_by, body, visibility) -> Document:
-    """Store an uploaded file in the library (or find the same file already there) and attach it.
-
-    For features that take a file in their own page (stukken, an advice letter). Raises UploadError.
-    """
-    try:
-        document = store_upload(file_storage, title="", uploaded_by=uploaded_by, body=body, visibility=visibility)
-    except DuplicateUpload as duplicate:
-        document = duplicate.existing
-    link_document(document, target_kind, target_id)
-    return document
-
-
-def take_upload(file_storage, attach) -> Document | None:
-    """For a feature's own "add a paper" form: attach(file_storage) for a chosen file.
-
-    A missing or refused file is rolled back and flashed in Dutch; then None. The caller commits.
-    """
-    if file_storage is None or not file_storage.filename:
-        flash(str(_l("Kies een bestand.")), "error")
-        return None
-    try:
-        return attach(file_storage)
-    except UploadError as problem:
-        db.session.rollback()
-        flash(str(problem.message), "error")
-        return None
-
-
-def unlink_document(document: Document, target_kind: str, target_id: int) -> None:
-    db.session.execute(db.delete(DocumentLink).filter_by(document_id=document.id, target_kind=target_kind,
-                                                         target_id=target_id))
-
-
-def documents_for(target_kind: str, target_ids, user=None) -> dict[int, list[Document]]:
-    """The documents attached to each target, in one query; with a user, only what they may see."""
-    ids = list(target_ids)
-    result: dict[int, list[Document]] = {target_id: [] for target_id in ids}
-    if not ids:
-        return result
-    query = (db.select(DocumentLink.target_id, Document).join(Document, DocumentLink.document_id == Document.id)
-             .filter(DocumentLink.target_kind == target_kind, DocumentLink.target_id.in_(ids),
-                     Document.deleted_at.is_(None)).order_by(Document.title))
-    if user is not None:
-        query = query.filter(_visibility_clause(user))
-    for target_id, document in db.session.execute(query):
-        result[target_id].append(document)
-    return result
-
-
-def usages(document: Document) -> list[tuple[str, str]]:
-    """(label, url) of every place this document is used, for kinds that registered themselves."""
-    by_kind: dict[str, list[int]] = {}
-    for kind, target_id in db.session.execute(db.select(DocumentLink.target_kind, DocumentLink.target_id)
-                                              .filter_by(document_id=document.id)):
-        by_kind.setdefault(kind, []).append(target_id)
-    found = []
-    for kind, ids in sorted(by_kind.items()):
-        if kind in _link_kinds:
-            described = _link_kinds[kind](ids)
-            found += [described[i] for i in ids if i in described]
-    return found
-
-
 # --- retention ----------------------------------------------------------------------------------
 
 processing(Processing(
@@ -386,7 +292,9 @@ processing(Processing(
     purpose=_l("Stukken voor vergaderingen, werkboeken, brieven en verslagen delen met de leden."),
     people=_l("Leden die een document toevoegen; mensen die in een document genoemd worden"),
     data=_l("Het bestand en wat erin staat, de titel en beschrijving, wie het toevoegde en wanneer."),
-    recipients=_l("Leden, of alleen de leden van één orgaan. Openbare documenten: iedereen."),
+    recipients=_l("Leden, of alleen de leden van één orgaan. Openbare documenten: iedereen. Een stuk bij een "
+                  "vergadering, activiteit of dossier ziet alleen wie die vergadering, activiteit of dat dossier "
+                  "ook mag zien."),
     retention=lambda config: _l("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
                                 "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
                                 days=BIN_DAYS),

@@ -16,6 +16,13 @@ VISIBILITIES = {
 }
 VISIBILITY_SHORT = {PUBLIC: _l("Openbaar"), MEMBERS: _l("Alle leden"), BODY: _l("Alleen leden van het orgaan")}
 
+
+def audience_label(visibility: str, body) -> str:
+    if visibility == BODY and body is not None:
+        return _l("Alleen leden van %(body)s", body=body.name)
+    return VISIBILITY_SHORT.get(visibility, visibility)
+
+
 # Whether the text inside a version could be read for search.
 TEXT_OK, TEXT_NONE, TEXT_FAILED = "ok", "none", "failed"
 
@@ -39,6 +46,10 @@ class Document(db.Model):
     tags: Mapped[str] = mapped_column(String(300), default="")  # comma-separated, as typed
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"), index=True)
     visibility: Mapped[str] = mapped_column(String(10), default=MEMBERS)
+    # True: in the library on its own, its audience alone decides. False: added through a meeting,
+    # activity or dossier, so seen only by whoever may also see one of those places. None: added
+    # before that rule; seen as on its own, so nothing changed by itself, until an admin checks it.
+    standalone: Mapped[bool | None] = mapped_column()
     # The newest version's file kind ("pdf", "docx", …), for the list and its filter.
     kind: Mapped[str] = mapped_column(String(10), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -62,6 +73,16 @@ class Document(db.Model):
     @property
     def visibility_label(self):
         return VISIBILITY_SHORT.get(self.visibility, self.visibility)
+
+    @property
+    def audience_label(self):
+        """Who may see it, naming the body (loads it: eager-load `body` for a list)."""
+        return audience_label(self.visibility, self.body)
+
+    @property
+    def placed(self) -> bool:
+        """Seen only through the meetings, activities or dossiers it belongs to."""
+        return self.standalone is False
 
     @property
     def tag_list(self) -> list[str]:

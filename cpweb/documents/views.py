@@ -1,12 +1,13 @@
 import tempfile
 
-from flask import Blueprint, abort, g, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..auth.access import login_required, permission_required
+from ..auth.access import login_required, permission_required, role_required
+from ..auth.roles import ADMIN
 from ..bodies.models import Body
 from ..categories import CategoryPages
 from ..database import paginate
@@ -15,9 +16,10 @@ from ..forms import choice_list
 from ..handbook.logic import search_pages
 from ..home import home_section
 from ..markdown import render_markdown
-from ..rendering import render, saved
-from . import commands, demo, filetypes, logic, search, storage  # noqa: F401 (commands and demo register themselves)
-from .forms import CategoryForm, DetailsForm, LibraryFilterForm, UploadForm, VersionForm
+from ..rendering import redirect_to, render, saved
+from ..security import safe_next
+from . import access, commands, demo, filetypes, logic, places, search, storage  # noqa: F401 (commands and demo register themselves)
+from .forms import AudienceForm, CategoryForm, EditForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
 
 bp = Blueprint("documents", __name__)
@@ -32,16 +34,22 @@ VIEW_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-in
 def _get_document_or_404(document_id: int) -> Document:
     """The document if this visitor may see it; otherwise 404, also when it exists."""
     document = db.session.get(Document, document_id)
-    if document is None or not logic.can_view(current_user, document):
+    if document is None or not access.can_view(current_user, document):
         abort(404)
     return document
 
 
 def _get_editable_or_404(document_id: int) -> Document:
     document = _get_document_or_404(document_id)
-    if not logic.can_edit(current_user, document):
+    if not access.is_editor(current_user, document):
         abort(403)
     return document
+
+
+@bp.app_template_global("may_change_document")
+def may_change_document(document: Document) -> bool:
+    """For pages that list attached files: may the viewer change who may see this one?"""
+    return places.may_change(current_user, document)
 
 
 def _body_choices() -> list[tuple[str, str]]:
@@ -49,6 +57,13 @@ def _body_choices() -> list[tuple[str, str]]:
     if not current_user.is_admin:
         query = query.filter(Body.id.in_(list(current_user.body_ids) or [-1]))
     return [(str(b.id), b.name) for b in db.session.scalars(query)]
+
+
+def _choosable_body(body_id: str | None, document: Document) -> Body | None:
+    """The body named in a form, if this person may choose it for this document (theirs, or its own)."""
+    if body_id not in dict(_body_choices()) and body_id != str(document.body_id):
+        return None
+    return db.session.get(Body, int(body_id))
 
 
 def _details_choices(form, document: Document | None = None) -> None:
@@ -64,8 +79,11 @@ def _details_choices(form, document: Document | None = None) -> None:
 
 def _details(form) -> dict:
     body = db.session.get(Body, int(form.body.data)) if form.body.data else None
-    return {"title": form.title.data, "description": form.description.data, "category_key": form.category.data,
-            "tags": form.tags.data, "body": body, "visibility": form.visibility.data}
+    details = {"title": form.title.data, "description": form.description.data, "category_key": form.category.data,
+               "tags": form.tags.data, "body": body, "visibility": form.visibility.data}
+    if "standalone" in form:
+        details["standalone"] = form.standalone.data
+    return details
 
 
 # --- uploads: a size cap that keeps the other fields -------------------------------------------
@@ -200,8 +218,8 @@ def show(document_id: int):
     versions = db.session.scalars(db.select(DocumentVersion).filter_by(document_id=document.id)
                                   .options(selectinload(DocumentVersion.uploaded_by))
                                   .order_by(DocumentVersion.uploaded_at.desc(), DocumentVersion.id.desc())).all()
-    return render("documents/show.html", document=document, versions=versions, usages=logic.usages(document),
-                  can_edit=logic.can_edit(current_user, document),
+    return render("documents/show.html", document=document, versions=versions,
+                  usages=access.usages(document, current_user), can_edit=access.is_editor(current_user, document),
                   viewable=versions[0].kind in filetypes.INLINE_KINDS + filetypes.TEXT_KINDS,
                   size_text=logic.size_text, kind_label=filetypes.label)
 
@@ -211,7 +229,10 @@ def show(document_id: int):
 def edit(document_id: int):
     """Change title, description, kind, tags and who may see it: uploader, secretaries, admins."""
     document = _get_editable_or_404(document_id)
-    form = DetailsForm(obj=document, category=document.category, body=str(document.body_id or ""))
+    form = EditForm(obj=document, category=document.category, body=str(document.body_id or ""),
+                    standalone=not document.placed)
+    if not logic.is_placed_anywhere(document):
+        del form.standalone
     _details_choices(form, document)
     if form.validate_on_submit():
         details = _details(form)
@@ -219,6 +240,22 @@ def edit(document_id: int):
         logic.update_details(document, **details)
         return saved(_("De gegevens zijn opgeslagen."), url_for("documents.show", document_id=document.id))
     return render("documents/edit.html", form=form, document=document, status=422 if form.errors else 200)
+
+
+@bp.route("/documenten/<int:document_id>/wie-mag-het-zien", methods=["POST"])
+@login_required
+def change_audience(document_id: int):
+    """Change who may see a document, next to it where it is attached: uploader, secretaries, admins."""
+    document = _get_editable_or_404(document_id)
+    form = AudienceForm()
+    back = safe_next(form.next.data, url_for("documents.show", document_id=document.id))
+    body = _choosable_body(form.orgaan.data, document)
+    if not form.validate() or (form.wie.data == places.BODY and body is None):
+        flash(_("Kies wie het document mag zien."), "error")
+        return redirect_to(back)
+    logic.set_audience(document, form.wie.data, body)
+    return saved(_("Wie ‘%(title)s’ mag zien: %(audience)s.", title=document.title, audience=document.audience_label),
+                 back)
 
 
 @bp.route("/documenten/<int:document_id>/nieuwe-versie", methods=["GET", "POST"])
@@ -346,9 +383,33 @@ def edit_category(category_id: int | None = None):
     return CATEGORY_PAGES.edit_page(category_id)
 
 
+@bp.route("/beheer/documenten-nakijken")
+@role_required(ADMIN)
+def to_check():
+    """After an upgrade: public documents attached to a meeting, activity or dossier, for an admin to check."""
+    documents = db.session.scalars(logic.to_check_query()).all()
+    return render("documents/to_check.html", documents=documents,
+                  usages={d.id: access.usages(d, current_user) for d in documents})
+
+
+@bp.route("/beheer/documenten-nakijken/<int:document_id>", methods=["POST"])
+@role_required(ADMIN)
+def settle(document_id: int):
+    """An admin's decision: public on its own in the library, or only with its places."""
+    document = db.session.get(Document, document_id)
+    decision = request.form.get("besluit")
+    if document is None or decision not in ("los", "plek"):
+        abort(404 if document is None else 400)
+    logic.settle(document, standalone=decision == "los")
+    message = (_("‘%(title)s’ blijft openbaar, ook los in de bibliotheek.", title=document.title) if decision == "los"
+               else _("‘%(title)s’ ziet nu alleen wie de vergadering, activiteit of het dossier mag zien.",
+                      title=document.title))
+    return saved(message, url_for("documents.to_check"))
+
+
 @home_section(40)
 def newest_documents_section(user):
     if not user.is_authenticated:
         return None
-    documents = db.session.scalars(logic.visible_documents_query(user).limit(5)).all()
+    documents = db.session.scalars(access.visible_documents_query(user).limit(5)).all()
     return "documents/_home.html", {"documents": documents}

@@ -102,8 +102,9 @@ def meetings_by_id(ids) -> dict[int, Meeting]:
     return {m.id: m for m in db.session.scalars(query)}
 
 
-def recent_meetings_of(body_id: int, limit: int = 20) -> list[Meeting]:
-    return list(db.session.scalars(db.select(Meeting).filter(Meeting.body_id == body_id)
+def recent_meetings_of(body_id: int, user, limit: int = 20) -> list[Meeting]:
+    """The body's latest meetings this person may see (to link a dossier to one)."""
+    return list(db.session.scalars(db.select(Meeting).filter(Meeting.body_id == body_id, visible_filter(user, utcnow()))
                                    .order_by(Meeting.starts_at.desc()).limit(limit)))
 
 

@@ -1,14 +1,13 @@
-"""Stukken: documents from the library attached to agenda items (through cpweb.documents' public API)."""
+"""Stukken: documents from the library attached to agenda items (through cpweb.documents' places)."""
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
-from ..documents import logic as documents
-from ..documents.models import BODY, PUBLIC, Document
+from ..database import utcnow
+from ..documents import places
 from ..extensions import db
 from ..i18n import date_short
-from . import rules
+from . import logic, rules
 from .models import AgendaItem, Meeting
-
-LINK_KIND = "agenda_item"
 
 
 def _describe(item_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -19,12 +18,23 @@ def _describe(item_ids: list[int]) -> dict[int, tuple[str, str]]:
             for item, meeting in rows}
 
 
-documents.register_link_kind(LINK_KIND, _describe)
+def _visible_items(user):
+    """Agenda items of the meetings this person may see: drafts and later publications not yet."""
+    return (db.select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .filter(logic.visible_filter(user, utcnow())))
+
+
+KIND = places.register_place_kind(places.PlaceKind("agenda_item", _describe, _visible_items)).kind
+
+
+def place_of(item: AgendaItem) -> places.Place:
+    """A stuk is for the body's members unless the secretary chooses otherwise."""
+    return places.Place(KIND, item.id, body=item.meeting.body, default=places.BODY, noun=_l("de vergadering"))
 
 
 def stukken_of(meeting: Meeting, user) -> dict[int, list]:
     """The documents per agenda item that this visitor may see (one query for the whole agenda)."""
-    return documents.documents_for(LINK_KIND, [item.id for item in meeting.items], user)
+    return places.documents_for(KIND, [item.id for item in meeting.items], user)
 
 
 def late_documents(stukken: dict[int, list], deadline) -> set[int]:
@@ -33,28 +43,13 @@ def late_documents(stukken: dict[int, list], deadline) -> set[int]:
             if rules.is_late(document.created_at, deadline)}
 
 
-def attach_upload(meeting: Meeting, item: AgendaItem, file_storage, user):
-    """Store the file in the library, visible as the meeting is, and attach it. Raises documents.UploadError."""
-    visibility = PUBLIC if meeting.visibility == rules.PUBLIC else BODY
-    return documents.attach_upload(file_storage, LINK_KIND, item.id, uploaded_by=user, body=meeting.body,
-                                   visibility=visibility)
-
-
-def attach_existing(item: AgendaItem, document_id: int, user):
-    document = db.session.get(Document, document_id) if document_id else None
-    if document is None or not documents.can_view(user, document):
-        return None
-    documents.link_document(document, LINK_KIND, item.id)
-    return document
+def attach(item: AgendaItem, user, choice: dict) -> places.Attached:
+    """Attach a new file or a library document with the audience chosen; calendars see the change."""
+    attached = places.attach(place_of(item), user, **choice)
+    if attached.document is not None:
+        item.meeting.sequence += 1
+    return attached
 
 
 def detach(item: AgendaItem, document_id: int) -> None:
-    document = db.session.get(Document, document_id)
-    if document is not None:
-        documents.unlink_document(document, LINK_KIND, item.id)
-
-
-def choosable(user, limit: int = 50):
-    """Recent documents this member may see, to attach without uploading again."""
-    return list(db.session.scalars(documents.visible_documents_query(user)
-                                   .order_by(Document.updated_at.desc()).limit(limit)))
+    places.detach(place_of(item), document_id)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of, body_section
 from ..database import paginate, utcnow
-from ..documents.logic import take_upload
+from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
 from ..home import home_section
@@ -170,10 +170,12 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
     deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
     attached = stukken.stukken_of(meeting, current_user)
+    # Every item's form offers the same: the first item stands for all of them.
+    attach_form = attaching.form_for(stukken.place_of(meeting.items[0]), current_user) if manage and meeting.items else None
     return render(
         "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
-        stukken=attached, late_documents=stukken.late_documents(attached, deadline),
-        choosable=stukken.choosable(current_user) if manage else [], deadline=deadline,
+        stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
+        deadline=deadline,
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
         action_items=logic.open_action_items([meeting.body_id]) if member else [],
@@ -261,21 +263,15 @@ def remove_item(meeting_id: int, item_id: int):
 @bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
 @login_required
 def attach(meeting_id: int, item_id: int):
-    """Attach a stuk to an agenda item: a new file (stored in the library) or a document already there."""
+    """Attach a stuk to an agenda item, with who may see it: a new file (stored in the library) or a
+    document already there."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     item = logic.get_item_or_404(meeting, item_id)
-    back = url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}")
-    upload, chosen = request.files.get("bestand"), request.form.get("document", "")
-    if upload is not None and upload.filename:
-        document = take_upload(upload, lambda file: stukken.attach_upload(meeting, item, file, current_user))
-    else:
-        document = stukken.attach_existing(item, int(chosen), current_user) if chosen.isdigit() else None
-        if document is None:
-            flash(_("Kies een bestand of een document uit de bibliotheek."), "error")
-    if document is None:
-        return redirect_to(back)
-    meeting.sequence += 1
-    return saved(_("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title, item=item.title), back)
+    attached = stukken.attach(item, current_user, attaching.choice())
+    return attaching.answer(stukken.place_of(item), attached,
+                            back=url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"),
+                            done=lambda document: _("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title,
+                                                    item=item.title))
 
 
 @bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])

@@ -1,0 +1,66 @@
+"""The "add a paper" form on other features' pages (stukken, activity papers, dossier letters) and its
+answer, written once: the form asks who may see the file, and a file already in the library gets
+one question before its audience changes. For views only; the deciding is in `places`.
+"""
+from dataclasses import dataclass
+
+from flask import flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..rendering import redirect_to, render, saved
+from . import places
+from .forms import ReuseForm
+from .models import Document, audience_label
+
+
+@dataclass(frozen=True)
+class AttachForm:
+    """What the macro in documents/_attach.html shows for one place."""
+
+    choices: list[tuple[str, str]]
+    default: str
+    noun: str
+    body_id: int | None
+    choosable: list[Document]
+
+
+def form_for(place: places.Place, user) -> AttachForm:
+    return AttachForm(places.audience_choices(place), place.default, place.noun,
+                      getattr(place.body, "id", None), places.choosable(user))
+
+
+def choice() -> dict:
+    """What the form sent, as plain values for `places.attach` (through the feature's own logic)."""
+    document = request.form.get("document", "")
+    return {"upload": request.files.get("bestand"), "document_id": int(document) if document.isdigit() else None,
+            "audience": request.form.get("wie"), "reuse": request.form.get("hergebruik") or None}
+
+
+def answer(place: places.Place, outcome: places.Attached, *, back: str, done):
+    """The question when the file is already in the library with another audience; a problem,
+    said on the page the person came from; or done (committed), with `done(document)` said."""
+    if outcome.existing is not None:
+        return _reuse_question(place, outcome.existing, outcome.audience, back)
+    if outcome.problem:
+        db.session.rollback()
+        flash(str(outcome.problem), "error")
+        return redirect_to(back)
+    return saved(done(outcome.document), back)
+
+
+def _reuse_question(place: places.Place, existing: Document, audience: str, back: str):
+    asked = "vraag" in request.form  # the question was already on the page: an answer is missing
+    form = ReuseForm(formdata=None, document=existing.id, wie=audience)
+    body = place.body if audience == places.BODY else existing.body
+    keep = _("Zo laten: %(audience)s. %(who)s", audience=existing.audience_label,
+             who=places.who_sees(existing.visibility, existing.body, existing.placed))
+    change = _("Veranderen in: %(audience)s. %(who)s", audience=audience_label(audience, body),
+               who=places.who_sees(audience, body, existing.placed))
+    can_change = places.may_change(current_user, existing)
+    form.hergebruik.choices = [("keep", keep), ("change", change)] if can_change else [("keep", keep)]
+    if asked:
+        form.hergebruik.errors = [_("Kies of het zo blijft of verandert.")]
+    return render("documents/reuse.html", form=form, existing=existing, can_change=can_change, action=request.path,
+                  back=back, status=422 if asked else 200)
