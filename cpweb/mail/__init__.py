@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from ..extensions import db
 from .compose import send_mail
 from .dispatch import uncommitted_mails, wait_for_sending
-from .outbox import last_mail_to, mail_warning, oldest_waiting, send_waiting
+from .sending import last_mail_to, mail_warning, oldest_waiting, send_waiting
 from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail
 from .transport import Mail, outbox
 

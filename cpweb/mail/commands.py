@@ -5,7 +5,7 @@ from ..cli import cpweb_cli
 from ..jobs import cron_job
 from .dispatch import wait_for_sending
 from .models import FAILED, SENT, WAITING
-from .outbox import send_waiting
+from .sending import send_waiting
 
 
 @cron_job("send-mail")

@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from ..extensions import db
 from .models import OutboxMail
-from .outbox import send_waiting
+from .sending import send_waiting
 
 NEW_MAILS = "outbox_ids"  # in session.info: the mails this transaction added
 

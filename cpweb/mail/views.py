@@ -6,7 +6,8 @@ from ..auth.access import role_required
 from ..auth.roles import ADMIN
 from ..extensions import csrf, db
 from ..rendering import redirect_to, render
-from . import commands, outbox  # noqa: F401 (the commands register themselves)
+from . import commands  # noqa: F401 (the commands register themselves)
+from . import sending
 from .models import OutboxMail
 from .preferences import read_unsubscribe_token, unsubscribe as stop_kind
 
@@ -29,7 +30,7 @@ def unsubscribe(token: str):
 @role_required(ADMIN)
 def admin():
     """Mails waiting, failed and recently sent: to whom, the subject, why it failed. For admins."""
-    return render("mail/admin.html", **outbox.overview())
+    return render("mail/admin.html", **sending.overview())
 
 
 @bp.route("/beheer/e-mails/<int:mail_id>/opnieuw", methods=["POST"])
@@ -37,7 +38,7 @@ def admin():
 def retry(mail_id: int):
     """Try a waiting or failed mail again now. For admins."""
     mail = db.get_or_404(OutboxMail, mail_id)
-    if outbox.retry(mail):
+    if sending.retry(mail):
         flash(_("De e-mail aan %(address)s wordt opnieuw verstuurd.", address=mail.to_address), "success")
     else:
         flash(_("Deze e-mail is al verstuurd of wordt nu verstuurd."), "error")
