@@ -25,6 +25,7 @@ from cpweb.meetings import logic as meetings, rules as meeting_rules
 from cpweb.privacy import register
 from cpweb.retention import run_purge
 from tests.conftest import PASSWORD
+from tests.test_html_pages import problems
 
 
 class SmtpServer:
@@ -408,6 +409,7 @@ def test_admin_sees_waiting_failed_and_sent_mails_and_retries(app, client, auth,
     for text in ("wacht@example.org", "Wacht onderwerp", "mislukt@example.org", "550 Onbekend adres",
                  "verstuurd@example.org", "Opnieuw proberen"):
         assert text in html
+    assert problems(html) == []
     app.config["MAIL_SEND_AT_ONCE"] = True
     response = client.post(f"/beheer/e-mails/{failed.id}/opnieuw")
     assert response.status_code == 303
@@ -469,7 +471,7 @@ def test_invitation_says_it_is_ready_to_send_and_the_admin_can_show_the_link_onc
     assert "De uitnodiging voor Karin Bakker staat klaar om te verzenden." in response.text
     karin = db.session.scalar(db.select(User).filter_by(email="karin@example.org"))
     page = client.post(f"/beheer/leden/{karin.id}/link")
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store" and problems(page.text) == []
     link = re.search(r'id="copy-link" type="text" readonly value="http://localhost([^"]+)"', page.text).group(1)
     assert "/wachtwoord/invitation/" in link
     assert "copy-link" not in client.get(f"/beheer/leden/{karin.id}").text  # shown once
