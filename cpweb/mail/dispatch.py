@@ -18,10 +18,8 @@ from flask import Flask, current_app
 from sqlalchemy import event
 
 from ..extensions import db
-from .models import OutboxMail
+from .models import NEW_MAILS, OutboxMail
 from .sending import send_waiting
-
-NEW_MAILS = "outbox_ids"  # in session.info: the mails this transaction added
 
 
 @event.listens_for(db.session, "after_flush")

@@ -11,6 +11,9 @@ SENDING = "sending"  # claimed by one sender; a claim older than MAIL_CLAIM_TIME
 SENT = "sent"
 FAILED = "failed"  # given up: refused by the server, or failing longer than MAIL_GIVE_UP_HOURS
 
+# In session.info: the ids of mails this transaction added or put back, to send after its commit.
+NEW_MAILS = "outbox_ids"
+
 
 class OutboxMail(db.Model):
     """One mail to one address, written in the same transaction as the change that causes it."""

@@ -28,7 +28,7 @@ from ..retention import purger
 from ..urls import site_url
 from . import transport
 from .compose import send_mail, sender_address
-from .models import FAILED, SENDING, SENT, WAITING, OutboxMail
+from .models import FAILED, NEW_MAILS, SENDING, SENT, WAITING, OutboxMail
 
 FAILURE_NOTICE = "failure_notice"  # the admins' notice; never a notice about a notice
 
@@ -79,14 +79,13 @@ def send_waiting(now: datetime | None = None, ids=None, ignore_pause: bool = Fal
                 connection.send(mail.to_address, mail.message)
             except transport.ConnectionLost as error:
                 lost = error
-                _failed_for_now(mail, error, now)
-            except transport.TemporaryFailure as error:
-                _failed_for_now(mail, error, now)
+                _failed(mail, error, now)
             except transport.PermanentFailure as error:
-                _give_up(mail, error, now)
-            except Exception as error:  # a bug must not stop the other mails; the admins see it
-                current_app.logger.exception("mail %s: unexpected error", mail.id)
-                _failed_for_now(mail, error, now)
+                _failed(mail, error, now, for_good=True)
+            except Exception as error:  # also a bug: it must not stop the other mails, and the admins see it
+                if not isinstance(error, transport.TemporaryFailure):
+                    current_app.logger.exception("mail %s: unexpected error", mail.id)
+                _failed(mail, error, now)
             else:
                 mail.status, mail.finished_at, mail.claimed_at = SENT, now, None
             outcomes[mail.status] += 1
@@ -104,23 +103,19 @@ def _pause(attempts: int) -> timedelta:
     return min(_minutes("MAIL_RETRY_FIRST_MINUTES") * 2 ** max(attempts - 1, 0), _minutes("MAIL_RETRY_MAX_MINUTES"))
 
 
-def _failed_for_now(mail: OutboxMail, error: Exception, now: datetime) -> None:
+def _failed(mail: OutboxMail, error: Exception, now: datetime, for_good: bool = False) -> None:
+    """Wait for another try, or give up: when refused for good or failing for MAIL_GIVE_UP_HOURS."""
     mail.last_error = str(error)[:500] or type(error).__name__
     mail.first_failed_at = mail.first_failed_at or now
-    if now - mail.first_failed_at >= timedelta(hours=int(current_app.config["MAIL_GIVE_UP_HOURS"])):
-        _give_up(mail, error, now)
-        return
-    current_app.logger.warning("mail %s to %s not sent (try %s): %s", mail.id, mail.to_address, mail.attempts,
-                               mail.last_error)
-    mail.status, mail.claimed_at = WAITING, None
-    mail.next_attempt_at = now + _pause(mail.attempts)
-
-
-def _give_up(mail: OutboxMail, error: Exception, now: datetime) -> None:
-    current_app.logger.error("mail %s to %s given up after %s tries: %s", mail.id, mail.to_address, mail.attempts,
-                             error)
-    mail.status, mail.finished_at, mail.claimed_at = FAILED, now, None
-    mail.last_error = str(error)[:500] or type(error).__name__
+    mail.claimed_at = None
+    if for_good or now - mail.first_failed_at >= timedelta(hours=int(current_app.config["MAIL_GIVE_UP_HOURS"])):
+        current_app.logger.error("mail %s to %s given up after %s tries: %s", mail.id, mail.to_address,
+                                 mail.attempts, mail.last_error)
+        mail.status, mail.finished_at = FAILED, now
+    else:
+        current_app.logger.warning("mail %s to %s not sent (try %s): %s", mail.id, mail.to_address, mail.attempts,
+                                   mail.last_error)
+        mail.status, mail.next_attempt_at = WAITING, now + _pause(mail.attempts)
 
 
 def _tell_admins(mails: list[OutboxMail]) -> None:
@@ -143,7 +138,7 @@ def retry(mail: OutboxMail) -> bool:
     if mail.status not in (WAITING, FAILED):
         return False
     mail.status, mail.next_attempt_at, mail.first_failed_at, mail.finished_at = WAITING, utcnow(), None, None
-    db.session.info.setdefault("outbox_ids", set()).add(mail.id)  # see dispatch: sent at once after the commit
+    db.session.info.setdefault(NEW_MAILS, set()).add(mail.id)  # see dispatch: sent at once after the commit
     db.session.commit()
     return True
 
