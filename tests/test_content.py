@@ -71,7 +71,7 @@ def test_smtp_mail_is_sent_through_the_configured_server(app, monkeypatch):
         def login(self, user, password):
             sent.append(("login", user))
 
-        def sendmail(self, sender, recipients, message):
+        def sendmail(self, sender, recipients, message, mail_options=()):
             sent.extend(recipients)
 
         def quit(self):

@@ -36,8 +36,10 @@ class SmtpServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.received: list = []  # the parsed messages, in order of arrival
+        self.recipients: list[str] = []  # the envelope's, of each message
         self.refuse: set[str] = set()
         self.delay = 0.0
+        self.utf8 = True  # SMTPUTF8: addresses with letters like ö
         self.controller = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -50,12 +52,13 @@ class SmtpServer:
         await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append(message)
+        self.recipients += envelope.rcpt_tos
         return "250 OK"
 
     def start(self):
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.utf8)
         self.controller.start()
 
     def stop(self):
@@ -64,7 +67,7 @@ class SmtpServer:
             self.controller = None
 
     def addresses(self) -> list[str]:
-        return sorted(message["To"].addresses[0].addr_spec for message in self.received)
+        return sorted(self.recipients)
 
 
 @pytest.fixture
@@ -239,6 +242,20 @@ def test_a_crash_between_sending_and_marking_loses_nothing_and_keeps_the_message
     assert mail.status == SENT and mail.attempts == 2
     first, second = smtp.received
     assert first["Message-ID"] == second["Message-ID"] == mail.message_id
+
+
+@pytest.mark.parametrize("utf8", [True, False])
+def test_an_address_with_accents_needs_a_server_that_takes_it(app, smtp, utf8):
+    smtp.utf8 = utf8
+    smtp.start()
+    send_mail("jöhn@example.org", "Onderwerp", "Tekst")
+    db.session.commit()
+    wait_for_sending(app)
+    [mail] = rows()
+    if utf8:
+        assert mail.status == SENT and smtp.addresses() == ["jöhn@example.org"]
+    else:  # refused for good, not tried for two days
+        assert mail.status == FAILED and "SMTPUTF8" in mail.last_error and smtp.received == []
 
 
 def test_visitor_gets_the_receipt_and_later_the_mail(app, client, smtp, runner, municipality_id):

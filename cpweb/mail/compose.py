@@ -35,13 +35,16 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
     reply_to = reply_to or current_app.config["CONTACT_EMAIL"]
     unsubscribe = unsubscribe_url(user, address, kind) if kind in OPTIONAL_MAIL_KINDS else None
     text = f"{body.rstrip()}\n\n-- \n{_footer(user, reply_to, unsubscribe)}\n"
-    message = _message(Address(user.name, addr_spec=address) if user else address, subject, text, reply_to, attachments)
+    to = Address(user.name, addr_spec=address) if user else address
+    message = _message(to, subject, text, reply_to, attachments)
     if unsubscribe:
         # RFC 8058: mail programs offer a button that posts to the link, without opening a page.
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # An address with letters like ö needs a server that speaks SMTPUTF8 (see transport).
+    raw = message.as_bytes(policy=policy.SMTP if address.isascii() else policy.SMTPUTF8)
     db.session.add(OutboxMail(to_address=address, subject=subject[:255], kind=kind,
-                              message_id=message["Message-ID"], message=message.as_bytes(policy=policy.SMTP)))
+                              message_id=message["Message-ID"], message=raw))
     return True
 
 

@@ -66,7 +66,9 @@ class SmtpSender:
 
     def send(self, to: str, raw: bytes) -> None:
         try:
-            self.smtp.sendmail(self.sender, [to], raw)
+            self.smtp.sendmail(self.sender, [to], raw, mail_options=() if to.isascii() else ("SMTPUTF8",))
+        except smtplib.SMTPNotSupportedError as error:
+            raise PermanentFailure(f"{error} (nodig voor het adres {to})") from error
         except smtplib.SMTPRecipientsRefused as error:
             code, text = error.recipients[to]
             raise _refusal(code, _text(text)) from error
