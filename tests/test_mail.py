@@ -279,6 +279,18 @@ def test_visitor_gets_the_receipt_and_later_the_mail(app, client, smtp, runner, 
     assert "/profiel" not in mail.get_body().get_content()  # no members-only page for a visitor
 
 
+def test_create_user_says_whether_the_invitation_went_out(app, runner, smtp):
+    def create(email):
+        return runner.invoke(args=["cpweb", "create-user", email, "--name", "Nieuw Lid"]).output
+
+    output = create("eerst@example.org")
+    assert "de uitnodiging staat klaar om te verzenden (ConnectionRefusedError" in output and "send-mail" in output
+    smtp.start()
+    assert "de uitnodiging is verstuurd." in create("daarna@example.org")
+    app.config["MAIL_BACKEND"] = "console"
+    assert "e-mail is niet ingesteld" in create("console@example.org")
+
+
 @pytest.fixture
 def municipality_id(app):
     from cpweb.bodies.models import Organisation
