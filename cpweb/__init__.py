@@ -9,7 +9,7 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as default_config
-from . import errors, forms, i18n, navigation
+from . import errors, forms, i18n, mail, navigation
 from .markdown import render_markdown
 from .database import alembic_include_name, alembic_render_item, with_driver
 from .extensions import babel, csrf, db, htmx, limiter, login_manager
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     ops_logs.init_app(app)  # first, so that every other hook has the request id
     ops_static.init_app(app)
     db.init_app(app)
+    mail.init_app(app)  # after the database, so its check runs before the session is removed
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .documents.views import bp as documents_bp
     from .handbook.views import bp as handbook_bp
+    from .mail.views import bp as mail_bp
     from .meetings.views import bp as meetings_bp
     from .ops.views import bp as ops_bp
     from .pages.views import bp as pages_bp
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(signals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(calendar_bp)

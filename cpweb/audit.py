@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "created": _l("Account gemaakt"),
     "invited": _l("Uitgenodigd"),
     "invitation_resent": _l("Uitnodiging opnieuw gestuurd"),
+    "password_link_sent": _l("Link voor een nieuw wachtwoord gestuurd"),
+    "link_shown": _l("Link getoond om door te geven"),
     "details_changed": _l("Naam of e-mailadres gewijzigd"),
     "email_changed": _l("Eigen e-mailadres gewijzigd"),
     "role_changed": _l("Rol gewijzigd"),

@@ -16,6 +16,7 @@ from .database import run_seeders, utcnow
 from .demo import load_demo
 from .extensions import db
 from .jobs import CronLocked, cron_job, cron_lock, run_cron_jobs
+from .mail import last_mail_to, wait_for_sending
 from .retention import run_purge
 
 cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
@@ -62,7 +63,18 @@ def create_user_command(email, name, role, bodies, password_stdin):
     except MemberError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"{user.name} <{user.email}> is {role}" + ("." if password else "; de uitnodiging is verstuurd."))
+    click.echo(f"{user.name} <{user.email}> is {role}" + ("." if password else f"; {_invitation_state(user.email)}"))
+
+
+def _invitation_state(address: str) -> str:
+    wait_for_sending()
+    mail = last_mail_to(address)
+    if current_app.config["MAIL_BACKEND"] == "console":
+        return "e-mail is niet ingesteld: de uitnodiging staat alleen in het logboek."
+    if mail.status == "sent":
+        return "de uitnodiging is verstuurd."
+    return (f"de uitnodiging staat klaar om te verzenden ({mail.last_error or 'nog niet geprobeerd'}); "
+            "`cpweb send-mail` probeert het opnieuw.")
 
 
 @cron_job("purge", every=timedelta(days=1))

@@ -38,7 +38,21 @@ MAIL_PORT = 587
 MAIL_USE_TLS = True
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
-MAIL_FROM = "cpweb <no-reply@example.org>"
+MAIL_FROM = "no-reply@example.org"  # the address; the sender's name is SITE_NAME
+MAIL_TIMEOUT_SECONDS = 10  # per step of the talk with the mail server
+# Every mail is first a row in the outbox, saved with the change that causes it; it is sent right
+# after (in the background), and `cpweb cron` tries again what failed: after 5, 10, 20 ... minutes
+# (at most MAIL_RETRY_MAX_MINUTES apart), until MAIL_GIVE_UP_HOURS after the first failure, when
+# the admins get a notice. False: only `cpweb cron` and `cpweb send-mail` send.
+MAIL_SEND_AT_ONCE = True
+MAIL_RETRY_FIRST_MINUTES = 5
+MAIL_RETRY_MAX_MINUTES = 240
+MAIL_GIVE_UP_HOURS = 48
+# A mail marked "being sent" this long belongs to a sender that stopped halfway: it is sent again
+# (with the same Message-ID). Keep it well above MAIL_TIMEOUT_SECONDS.
+MAIL_CLAIM_TIMEOUT_MINUTES = 10
+MAIL_RETENTION_DAYS = 7  # sent and given-up mails (addresses and texts) are purged after this
+HEALTH_MAX_MAIL_AGE_MINUTES = 60  # /healthz fails when a mail has waited longer
 
 INVITATION_MAX_AGE = timedelta(days=7)
 PASSWORD_RESET_MAX_AGE = timedelta(hours=24)

@@ -26,6 +26,7 @@ MEMBERS_DOCUMENT = "/documenten/3"
 MEMBERS_DOWNLOAD = "/documenten/3/download"
 BODY_DOCUMENT = "/documenten/4"
 HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
+BROKEN_UNSUBSCRIBE_LINK = "/e-mail/afmelden/half-overgenomen"
 
 
 def invitation_link() -> str:
@@ -49,6 +50,18 @@ def guest_signup_link(suffix: str = "") -> str:
 
 def guest_withdraw_link() -> str:
     return guest_signup_link("/afmelden")
+
+
+def unsubscribe_link() -> str:
+    """The page behind "Meld u af" in a reminder to the demo member."""
+    from urllib.parse import urlsplit
+
+    from cpweb.auth.models import User
+    from cpweb.extensions import db
+    from cpweb.mail.preferences import unsubscribe_url
+
+    user = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))
+    return urlsplit(unsubscribe_url(user, user.email, "reminders")).path
 
 
 def last_years_report() -> str:
@@ -86,6 +99,8 @@ GUEST = [
     MEMBERS_DOWNLOAD,  # 404 for guests
     invitation_link,
     EXPIRED_LINK,
+    unsubscribe_link,
+    BROKEN_UNSUBSCRIBE_LINK,
     NOT_FOUND,
 ]
 
@@ -188,6 +203,7 @@ BEHEERDER = [
     "/beheer/documenten-nakijken",
     "/beheer/organisaties/nieuw",
     "/beheer/organisaties/1",
+    "/beheer/e-mails",
     NOT_FOUND,
 ]
 
@@ -227,7 +243,8 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
           ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
-          ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404}
+          ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404,
+          BROKEN_UNSUBSCRIBE_LINK: 404}
 
 
 def expected_status(role: str, path: str) -> int:

@@ -8,7 +8,7 @@ from cpweb.auth.models import User
 from cpweb.extensions import db
 
 ADMIN_PAGES = ["/beheer/", "/beheer/leden/uitnodigen", "/beheer/organen", "/beheer/organen/nieuw", "/beheer/logboek",
-               "/beheer/verwerkingsregister", "/beheer/organisaties", "/beheer/organisaties/nieuw"]
+               "/beheer/verwerkingsregister", "/beheer/organisaties", "/beheer/organisaties/nieuw", "/beheer/e-mails"]
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
@@ -26,7 +26,8 @@ def test_members_and_secretaries_get_403(client, auth, role, url):
     assert "U mag deze pagina niet zien" in response.text
 
 
-@pytest.mark.parametrize("url", ["/beheer/leden/1/actief", "/beheer/leden/1/uitnodiging"])
+@pytest.mark.parametrize("url", ["/beheer/leden/1/actief", "/beheer/leden/1/uitnodiging", "/beheer/leden/1/link",
+                                 "/beheer/leden/1/wachtwoordlink", "/beheer/e-mails/1/opnieuw"])
 def test_member_cannot_post_admin_actions(client, auth, url):
     auth.login(role="secretaris")
     assert client.post(url, data={"actief": "nee"}).status_code == 403

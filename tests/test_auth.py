@@ -375,6 +375,8 @@ def test_mail_preferences_are_saved_and_respected(client, auth):
     assert send_mail(user, "Signalen", "Tekst", kind="signals") is False
     assert send_mail(user, "Herinnering", "Tekst", kind="reminders") is False
     assert send_mail(user, "Overzicht", "Tekst", kind="digest") is True
+    assert outbox() == []  # in the outbox table until the commit
+    db.session.commit()
     assert [m.subject for m in outbox()] == ["Overzicht"]
     client.post("/profiel/emails", data={})
     assert chosen_kinds(user) == set()

@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from cpweb.extensions import db
 from cpweb.i18n import date_long, datetime_long, number
-from cpweb.mail import outbox, send_mail
+from cpweb.mail import outbox, send_mail, wait_for_sending
 from cpweb.markdown import render_markdown
 
 
@@ -70,6 +71,7 @@ def test_console_mail_goes_to_the_log(app, caplog):
     app.config["MAIL_BACKEND"] = "console"
     with app.test_request_context(), caplog.at_level("INFO"):
         send_mail("iemand@example.org", "Onderwerp", "Tekst")
+        db.session.commit()  # mails wait in the outbox until the change that made them is saved
     assert "iemand@example.org" in caplog.text and "Onderwerp" in caplog.text
 
 
@@ -92,12 +94,17 @@ def test_smtp_mail_is_sent_through_the_configured_server(app, monkeypatch):
         def login(self, user, password):
             sent.append(("login", user))
 
-        def send_message(self, message):
-            sent.append(message["To"])
+        def sendmail(self, sender, recipients, message, mail_options=()):
+            sent.extend(recipients)
+
+        def quit(self):
+            sent.append("quit")
 
     monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="mail.example.org", MAIL_USERNAME="cpweb", MAIL_PASSWORD="x")
     with app.test_request_context():
         send_mail("iemand@example.org", "Onderwerp", "Tekst")
-    assert sent == [("mail.example.org", 587), "tls", ("login", "cpweb"), "iemand@example.org"]
+        db.session.commit()
+    wait_for_sending(app)
+    assert sent == [("mail.example.org", 587), "tls", ("login", "cpweb"), "iemand@example.org", "quit"]
     assert outbox() == []

@@ -10,6 +10,7 @@ import pytest
 from cpweb.database import utcnow
 from cpweb.extensions import db
 from cpweb.i18n import from_local, local_today
+from cpweb.mail import wait_for_sending
 from cpweb.meetings import logic, rules
 from cpweb.meetings.commands import send_reminders
 from cpweb.meetings.models import ActionItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
@@ -572,6 +573,7 @@ def test_invitation_through_a_real_smtp_server(client, auth, app, secretary, mem
         meeting = make_meeting()
         auth.login(secretary)
         client.post(f"/vergaderingen/{meeting.id}/uitnodigen")
+        wait_for_sending(app)  # the mails go out in the background, after the request
     finally:
         controller.stop()
     assert {envelope.rcpt_tos[0] for envelope in received} == {member.email, secretary.email}

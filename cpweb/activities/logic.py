@@ -1,4 +1,5 @@
 """What activities do: who sees them, sign-ups with a waiting list, guests, proposals, mails."""
+import re
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, current_app, url_for
@@ -178,7 +179,8 @@ def check_open(activity: Activity, now: datetime | None = None) -> None:
 
 
 def sign_up(activity: Activity, user) -> Signup:
-    """A place, or a place on the waiting list. Signing up twice changes nothing."""
+    """A place, or a place on the waiting list, and a mail that says which. Signing up twice
+    changes nothing (but mails again)."""
     check_open(activity)
     _lock(activity)
     signup = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, user_id=user.id))
@@ -187,6 +189,9 @@ def sign_up(activity: Activity, user) -> Signup:
         signup.status = rules.new_place_status(activity.capacity, _taken(activity))
         signup.created_at = utcnow()  # a returning member joins the back of the queue
         db.session.add(signup)
+        db.session.flush()  # the mail reads the member and the activity through it
+    _mail_signup(signup, _("Aangemeld: %(title)s", title=activity.title), _confirmation_text(signup),
+                 with_ics=signup.status == rules.CONFIRMED)
     db.session.commit()
     return signup
 
@@ -202,11 +207,10 @@ def withdraw(activity: Activity, signup: Signup) -> Signup | None:
                                      .order_by(Signup.created_at, Signup.id).limit(1))
         if promoted is not None:
             promoted.status = rules.CONFIRMED
+            _mail_signup(promoted, _("U heeft een plaats: %(title)s", title=activity.title),
+                         _("Er is een plaats vrijgekomen. U staat nu aangemeld voor ‘%(title)s’ op %(when)s.",
+                           title=activity.title, when=datetime_long(activity.starts_at)), with_ics=True)
     db.session.commit()
-    if promoted is not None:
-        _mail_signup(promoted, _("U heeft een plaats: %(title)s", title=activity.title),
-                     _("Er is een plaats vrijgekomen. U staat nu aangemeld voor ‘%(title)s’ op %(when)s.",
-                       title=activity.title, when=datetime_long(activity.starts_at)), with_ics=True)
     return promoted
 
 
@@ -228,13 +232,15 @@ def guest_sign_up(activity: Activity, name: str, email: str) -> Signup:
         db.session.add(signup)
     elif signup.status in (rules.WITHDRAWN, rules.UNCONFIRMED):  # again, or the first link expired
         signup.status, signup.guest_name, signup.created_at = rules.UNCONFIRMED, name, utcnow()
-    db.session.commit()
     if signup.status == rules.UNCONFIRMED:
+        db.session.flush()  # the link needs the token
         link = site_url("activities.guest_confirm", token=signup.token)
         send_mail(email, _("Bevestig uw aanmelding: %(title)s", title=activity.title),
                   _("U meldde zich aan voor ‘%(title)s’ op %(when)s.\n\nBevestig uw aanmelding binnen 24 uur met "
                     "deze link: %(link)s\n\nHeeft u zich niet aangemeld? Dan hoeft u niets te doen.",
-                    title=activity.title, when=datetime_long(activity.starts_at), link=link))
+                    title=activity.title, when=datetime_long(activity.starts_at), link=link),
+                  reply_to=_contact_address(activity))
+    db.session.commit()
     return signup
 
 
@@ -257,8 +263,8 @@ def confirm_guest(signup: Signup, now: datetime | None = None) -> Signup:
     _lock(activity)
     signup.status = rules.new_place_status(activity.capacity, _taken(activity))
     signup.created_at = now
-    db.session.commit()
     _mail_signup(signup, _("Aangemeld: %(title)s", title=activity.title), _confirmation_text(signup), with_ics=True)
+    db.session.commit()
     return signup
 
 
@@ -274,15 +280,17 @@ def _confirmation_text(signup: Signup) -> str:
     return text
 
 
-def confirm_member(signup: Signup) -> None:
-    _mail_signup(signup, _("Aangemeld: %(title)s", title=signup.activity.title), _confirmation_text(signup),
-                 with_ics=signup.status == rules.CONFIRMED)
-
-
 def _mail_signup(signup: Signup, subject: str, body: str, with_ics: bool = False, kind: str | None = None) -> None:
     attachments = [(f"activiteit-{signup.activity_id}.ics", "text/calendar", activity_ics(signup.activity))] \
         if with_ics else ()
-    send_mail(signup.user or signup.guest_email, subject, body, kind=kind, attachments=attachments)
+    send_mail(signup.user or signup.guest_email, subject, body, kind=kind, attachments=attachments,
+              reply_to=_contact_address(signup.activity))
+
+
+def _contact_address(activity: Activity) -> str | None:
+    """The activity's contact, when it is an e-mail address: replies go there."""
+    contact = activity.contact.strip()
+    return contact if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact) else None
 
 
 def participants(activity: Activity) -> list[Signup]:
@@ -352,19 +360,18 @@ def send_reminders(now: datetime | None = None) -> int:
         Activity.starts_at > now, Activity.starts_at <= now + timedelta(days=1))).all()
     sent = 0
     for activity in due:
+        # The claim holds the row until the commit, which saves it together with the reminders.
         claimed = db.session.execute(db.update(Activity).where(Activity.id == activity.id,
                                                                Activity.reminder_sent_at.is_(None))
                                      .values(reminder_sent_at=now)).rowcount
-        db.session.commit()
-        if not claimed:
-            continue
-        for signup in participants(activity):
+        for signup in participants(activity) if claimed else ():
             if signup.status == rules.CONFIRMED:
                 _mail_signup(signup, _("Herinnering: %(title)s", title=activity.title),
                              _("Morgen is ‘%(title)s’: %(when)s, %(where)s.", title=activity.title,
                                when=datetime_long(activity.starts_at), where=activity.location or activity.online_url),
                              kind="reminders")
                 sent += 1
+        db.session.commit()
     return sent
 
 

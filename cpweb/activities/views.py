@@ -79,9 +79,9 @@ def edit(activity_id: int):
     if form.validate_on_submit():
         before = (activity.starts_at, activity.ends_at, activity.location)
         logic.save_activity(activity, form.activity_fields(), _chosen_bodies(form))
-        db.session.commit()
         if logic.moved(activity, before):
             logic.tell_participants(activity)
+        db.session.commit()
         flash(_("De activiteit is opgeslagen."), "success")
         return redirect_to(url_for("activities.show", activity_id=activity.id))
     return render("activities/form.html", form=form, activity=activity, status=422 if form.errors else 200)
@@ -125,7 +125,6 @@ def sign_up(activity_id: int):
         signup = logic.sign_up(activity, current_user)
     except logic.SignupRefused as refused:
         return _show(activity, status=409, refusal=str(refused))
-    logic.confirm_member(signup)
     return _after_signup_change(activity, _("U bent aangemeld.") if signup.status == rules.CONFIRMED
                                 else _("De activiteit is vol. U staat op de wachtlijst."))
 
@@ -188,9 +187,10 @@ def cancel(activity_id: int):
     activity = logic.get_activity_or_404(activity_id)
     if not activity.is_cancelled:
         logic.cancel(activity)
-        db.session.commit()
         logic.tell_participants(activity)
-    flash(_("De activiteit is afgelast. Wie zich had aangemeld, krijgt bericht."), "success")
+        db.session.commit()
+    flash(_("De activiteit is afgelast. Het bericht aan wie zich had aangemeld, staat klaar om te verzenden."),
+          "success")
     return redirect_to(url_for("activities.show", activity_id=activity.id))
 
 

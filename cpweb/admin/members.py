@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit import record
 from ..auth import sessions, tokens
 from ..auth.models import User
-from ..auth.views import send_password_link
+from ..auth.views import password_link, send_password_link
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
@@ -61,6 +61,22 @@ def invite(user: User) -> None:
 def resend_invitation(user: User) -> None:
     invite(user)
     record("invitation_resent", subject=user)
+
+
+def send_reset_link(user: User) -> None:
+    """For a member who cannot log in: a link to choose a new password, by mail."""
+    send_password_link(user, tokens.PASSWORD_RESET)
+    record("password_link_sent", subject=user)
+
+
+def link_to_copy(user: User) -> tuple[str, str]:
+    """A new invitation link (or, for a member with a password, a password link) that the admin
+    passes on by hand, e.g. when mail does not arrive; (purpose, link). The audit log notes who saw one."""
+    purpose = tokens.PASSWORD_RESET if user.has_accepted_invitation else tokens.INVITATION
+    if purpose == tokens.INVITATION:
+        user.invited_at = utcnow()
+    record("link_shown", subject=user, detail=purpose)
+    return purpose, password_link(user, purpose)
 
 
 def update_member(actor: User, user: User, name: str, email: str, role: str, body_ids) -> None:

@@ -56,7 +56,8 @@ def invite():
         except members.MemberError as error:
             form[error.field].errors.append(error.message)
         else:
-            return saved(_("%(name)s krijgt een e-mail met een uitnodiging.", name=user.name), url_for("admin.index"))
+            return saved(_("De uitnodiging voor %(name)s staat klaar om te verzenden.", name=user.name),
+                         url_for("admin.index"))
     return render("admin/member_form.html", form=form, user=None, status=422 if form.errors else 200)
 
 
@@ -100,8 +101,37 @@ def resend_invitation(user_id: int):
     else:
         members.resend_invitation(user)
         db.session.commit()
-        flash(_("%(name)s krijgt de uitnodiging opnieuw.", name=user.name), "success")
+        flash(_("De uitnodiging voor %(name)s staat opnieuw klaar om te verzenden.", name=user.name), "success")
     return redirect_to(url_for("admin.edit_member", user_id=user.id))
+
+
+@bp.route("/leden/<int:user_id>/wachtwoordlink", methods=["POST"])
+def send_reset_link(user_id: int):
+    """Mail a link to choose a new password, for a member with an account who cannot log in."""
+    user = db.get_or_404(User, user_id)
+    if not user.has_accepted_invitation or not user.is_active:
+        flash(_("%(name)s heeft nog geen wachtwoord of het account staat uit.", name=user.name), "error")
+    else:
+        members.send_reset_link(user)
+        db.session.commit()
+        flash(_("De link voor een nieuw wachtwoord voor %(name)s staat klaar om te verzenden.", name=user.name),
+              "success")
+    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+
+
+@bp.route("/leden/<int:user_id>/link", methods=["POST"])
+def show_link(user_id: int):
+    """Show a new invitation or password link once, for the admin to pass on (noted in the audit log)."""
+    user = db.get_or_404(User, user_id)
+    if not user.is_active:
+        flash(_("Het account van %(name)s staat uit.", name=user.name), "error")
+        return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    purpose, link = members.link_to_copy(user)
+    db.session.commit()
+    response = render("admin/member_form.html", form=_member_form(obj=user, bodies=sorted(user.body_ids)), user=user,
+                      copy_link=link, copy_purpose=purpose)
+    response.headers["Cache-Control"] = "no-store"  # shown once: not kept by the browser
+    return response
 
 
 @bp.route("/organen")

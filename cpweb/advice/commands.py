@@ -32,6 +32,7 @@ def send_digest(today=None) -> int:
                           f"{site_url('advice.show', advice_id=advice.id)}" for advice, flag in flagged)
         sent += send_mail(user, _("Adviezen die aandacht nodig hebben"),
                           _("Deze adviezen hebben deze week aandacht nodig:\n\n%(lines)s", lines=lines), kind="digest")
+    db.session.commit()
     return sent
 
 

@@ -33,9 +33,9 @@ def update_profile(user: User, values: dict, now: datetime) -> tuple[str, str] |
             return problem
         record("email_changed", subject=user, actor=user, detail=f"{old_email} → {values['email']}")
     user.name, user.email, user.language = values["name"], values["email"], values["language"]
-    db.session.commit()
     if user.email != old_email:
         _tell_old_address(user, old_email, now)
+    db.session.commit()  # the change and the mail to the old address together
     return None
 
 

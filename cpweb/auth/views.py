@@ -74,15 +74,21 @@ def forgot_password():
         user = db.session.scalar(db.select(User).filter_by(email=form.email.data))
         if user is not None and user.is_active:
             send_password_link(user, tokens.PASSWORD_RESET)
+            db.session.commit()
         flash(_("Als dit e-mailadres bij ons bekend is, krijgt u binnen een paar minuten een "
                 "e-mail met een link. Kijk ook bij de ongewenste e-mail."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/forgot_password.html", form=form)
 
 
+def password_link(user: User, purpose: str) -> str:
+    """A new invitation or password-reset link for the member."""
+    return site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
+
+
 def send_password_link(user: User, purpose: str) -> None:
-    """Mail an invitation or a password-reset link to the member."""
-    link = site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
+    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
+    link = password_link(user, purpose)
     site = current_app.config["SITE_NAME"]
     if purpose == tokens.INVITATION:
         subject = _("Uitnodiging voor %(site)s", site=site)
@@ -94,7 +100,7 @@ def send_password_link(user: User, purpose: str) -> None:
         body = _("Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
                  "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
                  name=user.name, link=link)
-    send_mail(user.email, subject, body)
+    send_mail(user, subject, body)
 
 
 @bp.route("/wachtwoord/<any(invitation, 'password-reset'):purpose>/<token>", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ import click
 
 from ..cli import cpweb_cli
 from ..database import utcnow
+from ..extensions import db
 from ..jobs import cron_job, job_context
 from ..reminders import reminder_sender, send_all
 from . import logic, notices
@@ -16,6 +17,7 @@ def send_reminders(now=None) -> int:
     for meeting in logic.due_for_reminder(now):
         if logic.claim_reminder(meeting, now):
             mails += notices.send_reminder(meeting)
+        db.session.commit()
     return mails
 
 

@@ -394,10 +394,10 @@ def due_for_reminder(now: datetime) -> list[Meeting]:
 
 
 def claim_reminder(meeting: Meeting, now: datetime) -> bool:
-    """Mark the reminder as sent, atomically: of two jobs running at once only one gets True."""
+    """Mark the reminder as sent, atomically: of two jobs running at once only one gets True. The
+    caller commits the claim together with the reminder mails (the UPDATE holds the row till then)."""
     result = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.reminder_sent_at.is_(None))
                                 .values(reminder_sent_at=now))
-    db.session.commit()
     return result.rowcount == 1
 
 

@@ -98,10 +98,10 @@ def edit(meeting_id: int):
             stale = True
             form.sequence.data = meeting.sequence  # a second save is a deliberate choice
         else:
-            db.session.commit()
-            _warn_if_past(form.day.data)
             if moved and meeting.invitations_sent_at:
                 notices.send_change(meeting)
+            db.session.commit()
+            _warn_if_past(form.day.data)
             flash(_("De vergadering is opgeslagen."), "success")
             return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
     message = _("Iemand anders heeft deze vergadering veranderd nadat u dit formulier opende. Uw tekst staat er nog. "
@@ -117,10 +117,10 @@ def cancel(meeting_id: int):
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     if not meeting.is_cancelled:
         logic.cancel_meeting(meeting)
-        db.session.commit()
         if meeting.is_published(utcnow()):
             notices.send_change(meeting)
-    flash(_("De vergadering is afgelast. De leden krijgen bericht."), "success")
+        db.session.commit()
+    flash(_("De vergadering is afgelast. Het bericht aan de leden staat klaar om te verzenden."), "success")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -141,9 +141,9 @@ def invite(meeting_id: int):
     if not meeting.is_published(utcnow()):  # the invitees must be able to open what they are invited to
         logic.publish(meeting)
     meeting.invitations_sent_at = utcnow()
-    db.session.commit()
     sent = notices.send_invitations(meeting)
-    flash(_("De uitnodiging is verstuurd naar %(n)s leden.", n=sent), "success")
+    db.session.commit()
+    flash(_("De uitnodiging staat klaar om te verzenden naar %(n)s leden.", n=sent), "success")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -153,9 +153,10 @@ def documents_complete(meeting_id: int):
     """Tell the members that the stukken are complete."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
     logic.mark_documents_complete(meeting)
-    db.session.commit()
     sent = notices.send_documents_complete(meeting)
-    flash(_("De leden krijgen bericht dat de stukken compleet zijn (%(n)s e-mails).", n=sent), "success")
+    db.session.commit()
+    flash(_("Het bericht dat de stukken compleet zijn, staat klaar om te verzenden (%(n)s e-mails).", n=sent),
+          "success")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -372,13 +373,12 @@ def minutes(meeting_id: int):
 def advance_minutes(meeting_id: int):
     """Share the draft with the attendees, or approve the shared minutes (then they are frozen)."""
     meeting = logic.get_managed_meeting_or_404(meeting_id)
-    minutes_ = logic.advance_minutes(meeting)
-    db.session.commit()
-    if minutes_.status == rules.SHARED:
+    shared = logic.advance_minutes(meeting).status == rules.SHARED
+    if shared:
         notices.send_minutes_shared(meeting)
-        flash(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen."), "success")
-    else:
-        flash(_("Het verslag is vastgesteld. Het kan niet meer veranderen."), "success")
+    db.session.commit()
+    flash(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if shared
+          else _("Het verslag is vastgesteld. Het kan niet meer veranderen."), "success")
     return redirect_to(url_for("meetings.minutes", meeting_id=meeting.id))
 
 

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
+from ..mail import oldest_waiting
 from . import bp, commands  # noqa: F401 (the commands register themselves)
 
 
@@ -31,7 +32,15 @@ def _disk() -> dict:
     return {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
 
 
-CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk}
+def _mail() -> dict:
+    """A mail waiting long means the mail server or `cpweb cron` is not doing its work."""
+    age = oldest_waiting()
+    maximum = int(current_app.config["HEALTH_MAX_MAIL_AGE_MINUTES"]) * 60
+    seconds = int(age.total_seconds()) if age is not None else 0
+    return {"ok": seconds <= maximum, "oldest_waiting_s": seconds, "max_age_s": maximum}
+
+
+CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk, "mail": _mail}
 
 
 @bp.get("/healthz")

@@ -30,6 +30,7 @@ def send_digest(day) -> int:
     for user in logic.secretaries():
         sent += send_mail(user, _("Nieuwe signalen van %(day)s", day=day.strftime("%d-%m-%Y")),
                           _("Gisteren kwamen deze signalen binnen:\n\n%(lines)s", lines=lines), kind="signals_digest")
+    db.session.commit()
     return sent
 
 

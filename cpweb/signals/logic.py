@@ -95,8 +95,9 @@ def _next_reference(year: int) -> str:
     return rules.format_reference(year, int(last.rsplit("-", 1)[1]) + 1 if last else 1)
 
 
-def store_signal(fields: dict, submission_key: str | None = None) -> Signal:
-    """Save a new signal with the next reference of the year; commits.
+def store_signal(fields: dict, submission_key: str | None = None, notify: bool = False) -> Signal:
+    """Save a new signal with the next reference of the year; commits. With `notify`, the mails to
+    the secretaries and the visitor are saved with it (none for suspected spam).
 
     Two visitors may take the same number at the same moment; the unique reference makes the
     second one retry. A repeated submission key (a double click) returns the first signal.
@@ -106,12 +107,17 @@ def store_signal(fields: dict, submission_key: str | None = None) -> Signal:
                         submission_key=submission_key, **fields)
         db.session.add(signal)
         try:
-            db.session.commit()
-            return signal
+            db.session.flush()
         except IntegrityError:
             db.session.rollback()
             if (existing := find_by_submission(submission_key)) is not None:
                 return existing
+            continue
+        if notify and not signal.suspected_spam:
+            notify_secretaries(signal)
+            confirm_to_visitor(signal)
+        db.session.commit()
+        return signal
     raise RuntimeError("no free signal reference")
 
 

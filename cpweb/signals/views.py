@@ -76,11 +76,7 @@ def _save(form):
     else:
         reason = logic.spam_reason(form.hp_kleur.data, seconds)
         fields.update(suspected_spam=reason is not None, spam_reason=reason)
-    existing = logic.find_by_submission(nonce)
-    signal = existing or logic.store_signal(fields, submission_key=nonce)
-    if existing is None and not signal.suspected_spam:
-        logic.notify_secretaries(signal)
-        logic.confirm_to_visitor(signal)
+    signal = logic.find_by_submission(nonce) or logic.store_signal(fields, submission_key=nonce, notify=True)
     session[RECEIPT_KEY] = {"reference": signal.reference, "contact": signal.has_contact}
     return redirect_to(url_for("signals.receipt"))
 
@@ -222,8 +218,8 @@ def restore(signal_id: int):
     signal = _get_signal_or_404(signal_id)
     if signal.suspected_spam:
         logic.not_spam(signal, current_user)
-        db.session.commit()
         logic.notify_secretaries(signal)
+        db.session.commit()
     return _after_change(signal, _("Het signaal staat nu bij de gewone signalen."))
 
 

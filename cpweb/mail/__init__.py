@@ -1,0 +1,34 @@
+"""E-mail. A mail waits in the outbox table, written with the change that causes it, and is sent
+after the commit (see dispatch); `cpweb send-mail` and `cpweb cron` send what is still waiting.
+
+Other features use: send_mail (put a mail in the outbox, before their own commit), the mail
+choices (OPTIONAL_MAIL_KINDS, chosen_kinds, choose_kinds, wants_mail), last_mail_to and
+oldest_waiting; tests use outbox (the "memory" backend's mails) and wait_for_sending.
+"""
+from flask import Flask, current_app
+
+from ..extensions import db
+from .compose import send_mail
+from .dispatch import uncommitted_mails, wait_for_sending
+from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail
+from .sending import last_mail_to, mail_warning, oldest_waiting, send_waiting
+from .transport import Mail, outbox
+
+__all__ = ["OFF_BY_DEFAULT", "OPTIONAL_MAIL_KINDS", "Mail", "choose_kinds", "chosen_kinds", "init_app",
+           "last_mail_to", "oldest_waiting", "outbox", "send_mail", "send_waiting", "wait_for_sending", "wants_mail"]
+
+
+def _check_committed(error) -> None:
+    """A mail put in the outbox and then forgotten is a mail nobody gets: say so loudly."""
+    if error is not None or not db.session.registry.has() or not uncommitted_mails(db.session()):
+        return
+    message = "send_mail() was called but the transaction was never committed; the mail is lost"
+    if current_app.testing:
+        raise RuntimeError(message)
+    current_app.logger.error(message)
+
+
+def init_app(app: Flask) -> None:
+    # Registered after the database's own teardown, so it runs before the session is removed.
+    app.teardown_appcontext(_check_committed)
+    app.jinja_env.globals["mail_warning"] = mail_warning
