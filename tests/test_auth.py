@@ -115,6 +115,16 @@ def test_logout_needs_a_post_and_ends_the_session(client, auth):
     assert client.get("/profiel").status_code == 303
 
 
+
+def test_logout_leaves_nothing_of_the_login_for_the_next_person(client, auth):
+    auth.login()
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Het stuk hoort nu bij de vergadering van de raad.")]
+    client.post("/uitloggen")
+    page = client.get("/").text
+    assert "U bent uitgelogd." in page
+    assert "hoort nu bij" not in page
+
 # --- logins end on the server -----------------------------------------------------------------
 
 def login_cookie(client) -> str:

@@ -66,6 +66,9 @@ def end() -> None:
     """Log this browser out, on the server too. The caller commits."""
     _end_this_browsers_session()
     logout_user()
+    # Nothing of this login (messages waiting to be shown, choices) is left for the next person
+    # at a shared computer.
+    session.clear()
 
 
 def end_all(user: User, except_this_browser: bool = False) -> None:
