@@ -55,7 +55,7 @@ def login():
         elif logins.needs_second_step(user):
             logins.begin(user, form.stay_logged_in.data, next_url)
             logins.mark_password_confirmed(user)
-            return redirect_to(url_for("twofactor.code"))
+            return redirect_to(url_for("twofactor.code" if logins.has_second_factor(user) else "twofactor.setup"))
         else:
             logins.complete(user, form.stay_logged_in.data, now)
             logins.mark_password_confirmed(user)
