@@ -110,7 +110,8 @@ processing(Processing(
     data=_l("Per IP-adres of getypt e-mailadres: hoe vaak, en tot wanneer dat telt. Het adres zelf staat er niet in, "
             "alleen een versleutelde vorm ervan. Niet bij welk signaal het hoort."),
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
-    retention=lambda config: _l("Tot de telling voorbij is: hoogstens een dag."),
+    retention=lambda config: _l("Tot de telling voorbij is: hoogstens %(hours)s uur.",
+                                hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
 ))
 
 
