@@ -61,8 +61,6 @@ class DatabaseStorage(Storage):
         table = RateCounter.__table__
         expired = table.c.expires_at <= now
         with db.engine.begin() as connection:
-            # Counters of earlier windows tell nothing any more; few rows, so this is cheap.
-            connection.execute(db.delete(RateCounter).where(expired))
             insert = _upsert(connection.dialect.name).values(key=_hashed(key), count=amount, expires_at=now + expiry)
             statement = insert.on_conflict_do_update(index_elements=[table.c.key], set_={
                 "count": case((expired, amount), else_=table.c.count + amount),
@@ -110,12 +108,12 @@ processing(Processing(
     data=_l("Per IP-adres of getypt e-mailadres: hoe vaak, en tot wanneer dat telt. Het adres zelf staat er niet in, "
             "alleen een versleutelde vorm ervan. Niet bij welk signaal het hoort."),
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
-    retention=lambda config: _l("Tot de telling voorbij is: hoogstens %(hours)s uur.",
-                                hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
+    retention=lambda config: _l("Tot de telling voorbij is (hoogstens %(hours)s uur), en dan tot de dagelijkse "
+                                "opruiming.", hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
 ))
 
 
 @purger("rate counters")
 def purge_rate_counters(now: datetime, dry_run: bool) -> int:
-    """Counters whose window ended (those nobody touched since: the others go when the next one is made)."""
+    """Counters whose window ended: they count nothing any more (a new try starts a new one)."""
     return delete_rows(RateCounter, RateCounter.expires_at <= now.timestamp(), dry_run)

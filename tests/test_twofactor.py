@@ -278,6 +278,7 @@ def test_changes_need_the_password_again_after_a_while(client, auth, monkeypatch
     response = client.get("/profiel/tweede-stap/app")
     assert response.headers["Location"] == "/profiel/tweede-stap/bevestigen?next=/profiel/tweede-stap/app"
     assert client.post("/profiel/tweede-stap/herstelcodes").headers["Location"].startswith("/profiel/tweede-stap/bevestigen")
+    assert client.post("/profiel/tweede-stap/passkey/opties", content_type="application/json").status_code == 403
     wrong = client.post("/profiel/tweede-stap/bevestigen", data={"password": "niet-mijn-wachtwoord"})
     assert wrong.status_code == 422
     right = client.post("/profiel/tweede-stap/bevestigen?next=https://evil.example/", data={"password": PASSWORD})
@@ -367,7 +368,7 @@ def test_a_reset_link_is_mailed_about_and_still_asks_for_the_second_step(client,
 # --- passkeys -----------------------------------------------------------------------------------
 
 def register_passkey(client, passkey: SoftPasskey, name="Mijn telefoon"):
-    options = client.post("/profiel/tweede-stap/passkey/opties").get_json()
+    options = client.post("/profiel/tweede-stap/passkey/opties", content_type="application/json").get_json()
     return client.post("/profiel/tweede-stap/passkey", data=json.dumps({"name": name, "credential": passkey.create(options)}),
                        content_type="application/json")
 
@@ -423,7 +424,7 @@ def test_a_passkey_needs_a_name_and_the_app_first_and_is_removed_by_its_owner_on
     user = make_user()
     password_step(client, user)
     assert client.get("/profiel/tweede-stap/passkey").headers["Location"] == "/profiel/tweede-stap"
-    assert client.post("/profiel/tweede-stap/passkey/opties").status_code == 403
+    assert client.post("/profiel/tweede-stap/passkey/opties", content_type="application/json").status_code == 403
     set_up_app(client)
     assert register_passkey(client, SoftPasskey(), name="  ").get_json()["error"].startswith("Geef de passkey een naam")
     register_passkey(client, SoftPasskey())

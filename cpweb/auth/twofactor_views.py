@@ -1,5 +1,6 @@
 """The second step of logging in, and the member's own second factor on the profile."""
 import json
+from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, jsonify, request, session, url_for
 from flask_babel import gettext as _
@@ -70,8 +71,8 @@ def _step_page(template: str, form, pending, error=None, status=200):
                   has_passkeys=bool(passkeys.passkeys_of(pending.user)))
 
 
-def _check_code(template: str, form, use):
-    """The shared work of the app code and the recovery code pages."""
+def _check_code(template: str, form, use, wrong: str):
+    """The shared work of the app code and the recovery code pages; wrong: the message for a wrong code."""
     pending, elsewhere = _pending_or_login()
     if elsewhere:
         return elsewhere
@@ -84,7 +85,7 @@ def _check_code(template: str, form, use):
             login.complete(user, pending.permanent, now)
             return redirect_to(pending.next_url)
         throttle.failed(user.email, user, now)
-        form.code.errors.append(_("Deze code klopt niet. Typ de nieuwste code. Een code werkt maar één keer."))
+        form.code.errors.append(wrong)
         return _step_page(template, form, pending, status=422)
     return _step_page(template, form, pending, status=422 if form.errors else 200)
 
@@ -93,14 +94,16 @@ def _check_code(template: str, form, use):
 @password_guesses
 def code():
     """The second step of logging in: the code from the app (or a passkey), after the right password."""
-    return _check_code("auth/second_factor.html", CodeForm(), twofactor.use_app_code)
+    return _check_code("auth/second_factor.html", CodeForm(), twofactor.use_app_code,
+                       _("Deze code klopt niet. Typ de nieuwste code. Een code werkt maar één keer."))
 
 
 @bp.route("/inloggen/herstelcode", methods=["GET", "POST"])
 @password_guesses
 def recovery():
     """The second step with a recovery code, for a member without their phone."""
-    return _check_code("auth/recovery_login.html", RecoveryCodeForm(), twofactor.use_recovery_code)
+    return _check_code("auth/recovery_login.html", RecoveryCodeForm(), twofactor.use_recovery_code,
+                       _("Deze herstelcode klopt niet, of is al gebruikt. Elke herstelcode werkt één keer."))
 
 
 def _json_error(message: str, status: int = 400):
@@ -108,9 +111,8 @@ def _json_error(message: str, status: int = 400):
 
 
 def _new_challenge(options_json: str, challenge: bytes):
-    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)
-    response = current_app.response_class(options_json, mimetype="application/json")
-    return response
+    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)  # used once: _take_challenge removes it
+    return current_app.response_class(options_json, mimetype="application/json")
 
 
 def _take_challenge() -> bytes | None:
@@ -218,74 +220,73 @@ def setup():
                   qr=qr_svg(uri, _("QR-code voor de app")), status=422 if form.errors else 200)
 
 
-def _confirmed_member():
-    user = current_user._get_current_object()
-    return user, None if login.recently_confirmed(user) else _ask_password_again()
+def password_confirmed(needs_app: bool = False):
+    """For a logged-in member who typed the password in the last minutes (else it is asked again
+    first; JavaScript's requests get a 403); with needs_app, also only once the app is set up."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not login.recently_confirmed(current_user):
+                return _json_error(_("Typ eerst uw wachtwoord opnieuw."), 403) if request.is_json \
+                    else _ask_password_again()
+            if needs_app and not login.has_second_factor(current_user):
+                if request.is_json:
+                    return _json_error(_("Stel eerst de app in. Daarna kunt u een passkey toevoegen."), 403)
+                flash(_("Stel eerst de app in. Daarna kunt u een passkey toevoegen."), "info")
+                return redirect_to(url_for("twofactor.overview"))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 @bp.route("/profiel/tweede-stap/herstelcodes", methods=["POST"])
-@login_required
+@password_confirmed(needs_app=True)
 def new_recovery_codes():
     """Ten new recovery codes, shown once; the old ones stop working."""
-    user, elsewhere = _confirmed_member()
-    if elsewhere:
-        return elsewhere
-    if not login.has_second_factor(user):
-        return redirect_to(url_for("twofactor.overview"))
-    codes = twofactor.renew_recovery_codes(user, utcnow())
+    codes = twofactor.renew_recovery_codes(current_user._get_current_object(), utcnow())
     return render("auth/recovery_codes.html", codes=codes, next_url=url_for("twofactor.overview"), first_time=False)
 
 
 @bp.route("/profiel/tweede-stap/uitzetten", methods=["POST"])
-@login_required
+@password_confirmed()
 def disable():
     """Switch the second factor off, for a member whose role does not need it."""
-    user, elsewhere = _confirmed_member()
-    if elsewhere:
-        return elsewhere
-    problem = twofactor.disable(user, utcnow())
+    problem = twofactor.disable(current_user._get_current_object(), utcnow())
     flash(problem or _("De tweede stap staat uit."), "error" if problem else "success")
     return redirect_to(url_for("twofactor.overview"))
 
 
 @bp.route("/profiel/tweede-stap/passkey", methods=["GET"])
-@login_required
+@password_confirmed(needs_app=True)
 def add_passkey():
     """Make a passkey (needs JavaScript); after the app is set up, as a quicker second step."""
-    user, elsewhere = _confirmed_member()
-    if elsewhere:
-        return elsewhere
-    if not login.has_second_factor(user):
-        flash(_("Stel eerst de app in. Daarna kunt u een passkey toevoegen."), "info")
-        return redirect_to(url_for("twofactor.overview"))
     return render("auth/add_passkey.html", form=PasskeyForm(formdata=None))
 
 
 @bp.route("/profiel/tweede-stap/passkey/opties", methods=["POST"])
-@login_required
+@password_confirmed(needs_app=True)
 def passkey_registration_options():
     """The challenge for making a passkey (JavaScript asks for it)."""
-    user, elsewhere = _confirmed_member()
-    if elsewhere or not login.has_second_factor(user):
-        return _json_error(_("Typ eerst uw wachtwoord opnieuw."), 403)
-    return _new_challenge(*passkeys.registration_options(user))
+    return _new_challenge(*passkeys.registration_options(current_user))
 
 
 @bp.route("/profiel/tweede-stap/passkey", methods=["POST"])
-@login_required
+@password_confirmed(needs_app=True)
 def register_passkey():
     """Keep the new passkey with its name (JSON from JavaScript: name and credential)."""
-    user, elsewhere = _confirmed_member()
-    if elsewhere or not login.has_second_factor(user):
-        return _json_error(_("Typ eerst uw wachtwoord opnieuw."), 403)
+    failed = _("Het maken van de passkey lukte niet. Probeer het opnieuw, of gebruik de app.")
     try:
         data = json.loads(request.get_data(as_text=True))
         name, credential = str(data["name"]), json.dumps(data["credential"])
     except (ValueError, KeyError, TypeError):
-        return _json_error(_("Het maken van de passkey lukte niet. Probeer het opnieuw, of gebruik de app."))
+        return _json_error(failed)
     challenge = _take_challenge()
-    problem = passkeys.register(user, name, credential, challenge, utcnow()) if challenge else \
-        _("Het maken van de passkey lukte niet. Probeer het opnieuw, of gebruik de app.")
+    problem = passkeys.register(current_user._get_current_object(), name, credential, challenge, utcnow()) \
+        if challenge else failed
     if problem:
         return _json_error(problem)
     flash(_("De passkey is bewaard."), "success")
