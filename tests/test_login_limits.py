@@ -241,3 +241,13 @@ def test_limits_hold_across_two_gunicorn_workers_and_a_restart(tmp_path):
             assert server.post("iemand@example.org", "fout", "198.51.100.3") == 422
         finally:
             server.stop()
+
+
+def test_switching_rate_limits_off_switches_the_account_limit_off_too(tmp_path, monkeypatch, make_user, app):
+    user = make_user()
+    unlimited = make_test_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                              RATELIMIT_ENABLED=False)
+    with unlimited.app_context():
+        client = unlimited.test_client()
+        assert [wrong(client, user.email).status_code for _ in range(7)] == [422] * 7
+        assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 303

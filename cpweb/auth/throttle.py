@@ -22,13 +22,17 @@ def _keys(email: str) -> tuple[str, str]:
     return f"login-failures/{address}", f"login-wait/{address}"
 
 
+def _counting() -> bool:
+    # RATELIMIT_ENABLED = False switches every limit off (e.g. for a load test), this one too.
+    return current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 def seconds_to_wait(email: str) -> int:
     """How long this account must wait before its next try; 0 when it may try now."""
     wait_key = _keys(email)[1]
-    storage = limiter.storage
-    if storage.get(wait_key) == 0:
+    if not _counting() or limiter.storage.get(wait_key) == 0:
         return 0
-    return max(1, math.ceil(storage.get_expiry(wait_key) - time.time()))
+    return max(1, math.ceil(limiter.storage.get_expiry(wait_key) - time.time()))
 
 
 def _wait_after(failures: int, config) -> int:
@@ -47,6 +51,8 @@ def failed(email: str, user, now: datetime) -> int:
     gets a mail (committed here: nothing else is saved after a wrong try).
     """
     config = current_app.config
+    if not _counting():
+        return 0
     failures_key, wait_key = _keys(email)
     storage = limiter.storage
     failures = storage.incr(failures_key, int(config["LOGIN_FAILURE_WINDOW"].total_seconds()))
@@ -62,7 +68,7 @@ def failed(email: str, user, now: datetime) -> int:
 
 def succeeded(email: str) -> None:
     """The member is in: earlier wrong tries no longer count."""
-    for key in _keys(email):
+    for key in _keys(email) if _counting() else ():
         limiter.storage.clear(key)
 
 
