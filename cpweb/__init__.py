@@ -9,10 +9,10 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as default_config
-from . import errors, forms, i18n, mail, navigation
+from . import errors, forms, i18n, mail, navigation, ratelimit
 from .markdown import render_markdown
 from .database import alembic_include_name, alembic_render_item, with_driver
-from .extensions import babel, csrf, db, htmx, limiter, login_manager
+from .extensions import babel, csrf, db, htmx, login_manager
 from .security import SessionInterface, set_security_headers
 from .urls import site_url, trusted_hosts
 
@@ -83,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     login_manager.init_app(app)
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .advice.views import bp as advice_bp
     from .annual_report.views import bp as annual_report_bp
+    from .auth.twofactor_views import bp as twofactor_bp
     from .auth.views import bp as auth_bp
     from .bodies.views import bp as bodies_bp
     from .calendar.views import bp as calendar_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(twofactor_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(mail_bp)

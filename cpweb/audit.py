@@ -26,6 +26,11 @@ ACTION_LABELS = {
     "deactivated": _l("Account uitgezet"),
     "reactivated": _l("Account weer aangezet"),
     "signal_contact_shown": _l("Contactgegevens van een signaal bekeken"),
+    "two_factor_on": _l("Tweede stap ingesteld"),
+    "two_factor_off": _l("Tweede stap uitgezet"),
+    "two_factor_reset": _l("Tweede stap gewist door de beheerder"),
+    "passkey_added": _l("Passkey toegevoegd"),
+    "passkey_removed": _l("Passkey verwijderd"),
 }
 
 

@@ -13,7 +13,7 @@ from .auth.passwords import password_problem
 from .auth.roles import ROLES
 from .bodies.models import Body
 from .database import run_seeders, utcnow
-from .demo import load_demo
+from .demo import demo_app_codes, load_demo
 from .extensions import db
 from .jobs import CronLocked, cron_job, cron_lock, run_cron_jobs
 from .mail import last_mail_to, wait_for_sending
@@ -38,6 +38,17 @@ def init_command():
 def demo_command():
     """Fill an empty site with a demo region (does nothing the second time)."""
     click.echo(load_demo())
+
+
+@cpweb_cli.command("demo-code")
+def demo_code_command():
+    """The demo accounts' code for the second step, for who has no authenticator app."""
+    codes = demo_app_codes()
+    if codes is None:
+        raise click.ClickException("Deze site heeft geen demo-gegevens (instance/demo-app-key.txt ontbreekt).")
+    now, following, seconds = codes
+    click.echo(f"Code van nu: {now} (nog {seconds} seconden). Daarna: {following}.")
+    click.echo("Een code werkt één keer. Logt u binnen een halve minuut nog eens in? Gebruik dan de volgende.")
 
 
 @cpweb_cli.command("create-user")

@@ -27,9 +27,28 @@ PASSWORD_HASH_METHOD = "scrypt"
 WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
-RATELIMIT_STORAGE_URI = "memory://"
+# Limits are counted in the site's own database, so all workers share them and a restart keeps
+# them (cpweb.ratelimit); a redis:// URI works too, with the `redis` package installed.
+RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_HEADERS_ENABLED = False
-LOGIN_RATE_LIMIT = "10 per 15 minutes"
+# Wrong passwords and codes from one IP address, for all accounts together. Kept high: an office
+# or a proxy shares one address, and one person's typing must not lock out the others.
+LOGIN_RATE_LIMIT = "100 per 15 minutes"
+# Per account (the e-mail address typed, known or not): the first wrong tries cost nothing; after
+# LOGIN_FREE_FAILURES each next try waits, LOGIN_FIRST_WAIT and then twice as long each time; after
+# LOGIN_LOCK_AFTER the account waits LOGIN_LOCK_TIME and its owner gets an e-mail. Counted over
+# LOGIN_FAILURE_WINDOW; logging in clears the count.
+LOGIN_FREE_FAILURES = 5
+LOGIN_FIRST_WAIT = timedelta(seconds=15)
+LOGIN_LOCK_AFTER = 10
+LOGIN_LOCK_TIME = timedelta(minutes=15)
+LOGIN_FAILURE_WINDOW = timedelta(hours=24)
+
+# Members with these roles (User.role) must use a second factor; others may. A JSON list in
+# CPWEB_TWO_FACTOR_ROLES; [] switches the requirement off.
+TWO_FACTOR_ROLES = ["beheerder", "secretaris"]
+# How long a typed password counts for changing the second factor without typing it again.
+REAUTHENTICATION_MAX_AGE = timedelta(minutes=15)
 
 # Mail: "console" writes to the log, "smtp" sends, "memory" keeps mails for tests.
 MAIL_BACKEND = "console"
@@ -65,6 +84,7 @@ PER_PAGE = 25
 # Signals: the public form's spam check, and how long personal data is kept.
 SIGNAL_MIN_FILL_SECONDS = 3
 SIGNAL_RATE_LIMIT = "10 per hour"
+SIGNAL_MAX_BYTES = 64 * 1024  # the public form's whole request: far more than its longest text
 SIGNAL_CONTACT_RETENTION_MONTHS = 3  # after the signal is closed
 SIGNAL_CANCELLED_RETENTION_DAYS = 365
 

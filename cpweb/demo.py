@@ -1,13 +1,17 @@
 """A plausible demo region, written for cpweb: one Werkplein, eight municipalities, four bodies."""
 import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 from flask import current_app
 
 from .admin.members import create_member
+from .auth import twofactor
+from .auth.login import second_factor_required
 from .auth.models import User
 from .bodies.models import Body, Organisation
 from .database import run_seeders
@@ -54,6 +58,10 @@ FUNCTIONS = {("secretaris@example.org", "klankbordgroep-werkplein"): "secretaris
              ("wim@example.org", "ambassadeurs"): "ambassadeur"}
 
 
+# Besides the roles that must (TWO_FACTOR_ROLES), this member chose a second factor himself.
+OWN_SECOND_FACTOR = {"mohamed@example.org"}
+
+
 @dataclass
 class DemoRegion:
     """What the core demo made, for the features' own demo steps to build on."""
@@ -72,25 +80,47 @@ def demo_step(fn: Callable[[DemoRegion], None]):
     return fn
 
 
+def _instance_file(name: str) -> Path:
+    return Path(current_app.instance_path) / name
+
+
 def _password_file() -> Path:
-    return Path(current_app.instance_path) / "demo-login.txt"
+    return _instance_file("demo-login.txt")
+
+
+def _app_key_file() -> Path:
+    return _instance_file("demo-app-key.txt")
 
 
 def load_demo() -> str:
     """Add the demo region once; returns how to log in."""
     run_seeders()
     if db.session.scalar(db.select(Body.id).limit(1)) is None:
-        _create_demo(_new_password())
+        _create_demo(_new_secret(_password_file(), "demo-" + secrets.token_urlsafe(9)),
+                     _new_secret(_app_key_file(), twofactor.new_secret()))
     return _login_text()
 
 
-def _new_password() -> str:
-    """A fresh password for the demo accounts, kept in the instance folder for the owner only."""
-    password = "demo-" + secrets.token_urlsafe(9)
-    fd = os.open(_password_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _new_secret(path: Path, value: str) -> str:
+    """A fresh password or app key for the demo accounts, kept in the instance folder for the owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write(password)
-    return password
+        f.write(value)
+    return value
+
+
+def demo_app_codes() -> tuple[str, str, int] | None:
+    """(the code of now, the next one, seconds the first still works) for the demo's second factor.
+
+    The site accepts the next code as well (one step of slack), and each code only once: who logs
+    in twice within half a minute uses the next one the second time.
+    """
+    try:
+        totp = pyotp.TOTP(_app_key_file().read_text().strip())
+    except FileNotFoundError:
+        return None
+    now = time.time()
+    return totp.at(now), totp.at(now + totp.interval), int(totp.interval - now % totp.interval)
 
 
 def _login_text() -> str:
@@ -98,15 +128,26 @@ def _login_text() -> str:
         password = _password_file().read_text().strip()
     except FileNotFoundError:
         return "Deze site heeft al gegevens; demo-accounts zijn niet aangemaakt."
-    return (
+    text = (
         "Demo-gegevens staan klaar. Ga naar http://127.0.0.1:5000/inloggen\n"
         f"  beheerder:  beheerder@example.org  wachtwoord: {password}\n"
         f"  secretaris: secretaris@example.org wachtwoord: {password}\n"
         f"  lid:        lid@example.org        wachtwoord: {password}"
     )
+    with_app = db.session.scalars(db.select(User.email).filter(User.totp_secret.is_not(None)).order_by(User.id)).all()
+    if with_app and _app_key_file().exists():
+        text += (
+            "\nTweede stap: na het wachtwoord vraagt de site een code van 6 cijfers aan\n"
+            f"  {', '.join(with_app)}.\n"
+            "  Met een app voor inlogcodes: voeg deze sleutel toe: "
+            f"{twofactor.readable_secret(_app_key_file().read_text().strip())}\n"
+            "  Zonder app: in een tweede venster geeft deze opdracht de code:\n"
+            "    .venv/bin/flask --app app cpweb demo-code"
+        )
+    return text
 
 
-def _create_demo(password: str) -> None:
+def _create_demo(password: str, app_key: str) -> None:
     region = DemoRegion()
     for name, kind in [(f"Gemeente {m}", "gemeente") for m in MUNICIPALITIES] + ORGANISATIONS:
         region.organisations[name] = Organisation(name=name, kind=kind)
@@ -121,6 +162,8 @@ def _create_demo(password: str) -> None:
         user = create_member(email, name, role, [region.bodies[s].id for s in slugs], password=password)
         for membership in user.memberships:
             membership.function = FUNCTIONS.get((email, slugs_by_id[membership.body_id]), "lid")
+        if second_factor_required(user) or email in OWN_SECOND_FACTOR:
+            user.totp_secret = app_key
         region.users[email] = user
     db.session.flush()
     for step in _steps:

@@ -26,6 +26,8 @@ SECURITY_MEASURES = [
     _l("De website gebruikt https, beveiligde cookies en laadt niets van andere websites."),
     _l("Wie iets verandert aan leden en rollen, staat in het logboek. Ook wie de contactgegevens bij een signaal bekeek."),
     _l("Uitloggen stopt de sessie ook op de server. Een nieuw wachtwoord stopt de sessies op andere apparaten."),
+    _l("Wie persoonsgegevens van anderen ziet, logt in met een tweede stap: een code uit een app of een passkey. "
+       "Na een paar verkeerde wachtwoorden moet iemand steeds langer wachten."),
     _l("Gegevens worden automatisch gewist als de bewaartermijn voorbij is."),
 ]
 

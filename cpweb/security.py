@@ -18,6 +18,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# A year, renewed by every answer over https. Subdomains are not included: the council's domain
+# may have other sites that the site cannot speak for.
+HSTS = "max-age=31536000"
+
+
 def set_security_headers(response):
     # A view that serves a file may set a stricter policy of its own; keep that one.
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -25,6 +30,14 @@ def set_security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    return response
+
+
+def no_store(response):
+    """For answers with personal data, also downloads reached without logging in (a calendar link)."""
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

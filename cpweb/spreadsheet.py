@@ -8,6 +8,8 @@ import io
 
 from flask import make_response
 
+from .security import no_store
+
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,4 +35,4 @@ def csv_response(filename: str, header, rows):
     response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return no_store(response)  # every export here lists people

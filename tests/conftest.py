@@ -154,6 +154,9 @@ def make_test_app(instance: Path, monkeypatch, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
         "SERVER_NAME": "localhost",
         "SITE_URL": "http://localhost",
+        # Tests that are not about the second factor log in with the password alone; those about
+        # it (tests/test_twofactor.py) switch it on.
+        "TWO_FACTOR_ROLES": [],
     }
     config.update(overrides)
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))

@@ -7,12 +7,16 @@ demo data loaded (for links with a signed token). tests/test_html_pages.py fails
 route is reached by none of the entries, so a new page cannot be forgotten.
 """
 
-# role -> demo account; "guest" is not logged in.
+# role -> demo account; "guest" is not logged in. The demo's beheerder and secretaris log in with
+# the second factor (the site's default); HALFWAY typed only the password of a member with one
+# (the demo's Mohamed chose it himself) and sees the second step's pages.
+HALFWAY = "tweede-stap"
 ACCOUNTS = {
     "guest": None,
     "lid": "lid@example.org",
     "secretaris": "secretaris@example.org",
     "beheerder": "beheerder@example.org",
+    HALFWAY: "mohamed@example.org",
 }
 
 NOT_FOUND = "/deze-pagina-bestaat-niet"
@@ -105,6 +109,10 @@ GUEST = [
 ]
 
 LID = [
+    # First: changing the second factor counts on the password typed at login for 15 minutes.
+    "/profiel/tweede-stap/app",  # setting up the app: QR code and key
+    "/profiel/tweede-stap",  # no second factor yet
+    "/profiel/tweede-stap/bevestigen",
     "/",
     "/profiel",
     "/organen/",
@@ -189,6 +197,9 @@ SECRETARIS = [
 ]
 
 BEHEERDER = [
+    "/profiel/tweede-stap/passkey",  # first, as above
+    "/profiel/tweede-stap",  # the app on, recovery codes left, passkeys
+    "/beheer/leden/2/tweede-stap",  # confirm wiping the demo secretary's second factor
     "/",
     "/beheer/",
     "/beheer/?q=jan",
@@ -207,7 +218,12 @@ BEHEERDER = [
     NOT_FOUND,
 ]
 
-PAGES = {"guest": GUEST, "lid": LID, "secretaris": SECRETARIS, "beheerder": BEHEERDER}
+HALFWAY_PAGES = [
+    "/inloggen/code",
+    "/inloggen/herstelcode",
+]
+
+PAGES = {"guest": GUEST, "lid": LID, "secretaris": SECRETARIS, "beheerder": BEHEERDER, HALFWAY: HALFWAY_PAGES}
 
 # Pages with form errors: (role, path, form data). The form on the page that has the first field
 # is filled in and sent as a person would (to its own action).

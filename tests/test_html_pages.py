@@ -6,11 +6,14 @@ import re
 from pathlib import Path
 
 import html5lib
+import pyotp
 import pytest
+from flask import current_app
 from werkzeug.exceptions import NotFound
 
+from cpweb.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
 from cpweb.demo import load_demo
-from tests.pages import ACCOUNTS, FORM_ERRORS, NOT_HTML, PAGES, all_pages, expected_status, page_id, resolve
+from tests.pages import ACCOUNTS, FORM_ERRORS, HALFWAY, NOT_HTML, PAGES, all_pages, expected_status, page_id, resolve
 
 HOME_BUDGET = 50 * 1024  # bytes, gzipped: the home page with its CSS and JS
 # Attributes that load or send something; <a href> is a link a person chooses, so it may leave.
@@ -34,9 +37,24 @@ def with_known_problems(entries):
 
 @pytest.fixture
 def demo(csrf_app):
-    """The demo data; returns its password. CSRF is on, so pages carry their tokens as shipped."""
+    """The demo data; returns its password. CSRF is on, so pages carry their tokens as shipped, and
+    the second factor is required as on a real site."""
+    csrf_app.config["TWO_FACTOR_ROLES"] = DEFAULT_TWO_FACTOR_ROLES
     load_demo()
     return (Path(csrf_app.instance_path) / "demo-login.txt").read_text().strip()
+
+
+def log_in(client, role: str, password: str, code=None) -> None:
+    """Log in as the role's demo account, with code(email) from the app where asked (not for HALFWAY)."""
+    response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": password,
+                                              "csrf_token": form_for(client, "/inloggen", "email")[1]})
+    assert response.status_code == 303, f"login as {role} failed"
+    if response.headers["Location"] == "/inloggen/code" and role != HALFWAY:
+        code = code or (lambda email: pyotp.TOTP(
+            (Path(current_app.instance_path) / "demo-app-key.txt").read_text().strip()).now())
+        response = client.post("/inloggen/code", data={"code": code(ACCOUNTS[role]),
+                                                       "csrf_token": form_for(client, "/inloggen/code", "code")[1]})
+        assert response.status_code == 303, f"second step as {role} failed"
 
 
 @pytest.fixture
@@ -56,9 +74,7 @@ def form_for(client, path: str, field: str) -> tuple[str, str]:
 
 def visit(client, demo, role, path, data=None):
     if ACCOUNTS[role]:
-        response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": demo,
-                                                  "csrf_token": form_for(client, "/inloggen", "email")[1]})
-        assert response.status_code == 303, f"login as {role} failed"
+        log_in(client, role, demo)
     if data is None:
         response = client.get(path)
         expected = (expected_status(role, path),)

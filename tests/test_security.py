@@ -95,3 +95,98 @@ def test_unexpected_error_is_a_dutch_500_and_is_logged(app, caplog):
 ])
 def test_safe_next(target, expected):
     assert safe_next(target, "/") == expected
+
+
+# --- https and caching ----------------------------------------------------------------------------
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    assert client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_caddy_example_sends_hsts():
+    from pathlib import Path
+
+    caddyfile = (Path(__file__).resolve().parents[1] / "deploy" / "Caddyfile").read_text()
+    assert 'Strict-Transport-Security "max-age=31536000"' in caddyfile
+
+
+@pytest.fixture
+def demo_admin(client, app):
+    """The demo data, and the demo admin logged in (tests switch the second factor off)."""
+    from pathlib import Path
+
+    from cpweb.demo import load_demo
+
+    load_demo()
+    password = (Path(app.instance_path) / "demo-login.txt").read_text().strip()
+    assert client.post("/inloggen", data={"email": "beheerder@example.org", "password": password}).status_code == 303
+
+
+def test_no_store_on_every_answer_to_a_logged_in_member(client, demo_admin):
+    for path in ["/", "/profiel", "/beheer/", "/signalen/1", "/deze-pagina-bestaat-niet", "/privacy"]:
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    htmx = client.get("/beheer/", headers={"HX-Request": "true"})
+    assert htmx.headers["Cache-Control"] == "private, no-store"
+
+
+def test_static_files_stay_cacheable_for_members_and_public_pages_for_guests(app, client, demo_admin):
+    with client.get("/static/css/site.css?v=1") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+    guest = app.test_client()
+    assert "no-store" not in guest.get("/").headers.get("Cache-Control", "")
+    assert guest.get("/agenda.ics").headers["Cache-Control"] == "private, max-age=900"
+
+
+def test_downloads_with_personal_data_are_not_stored(app, client, demo_admin):
+    """The list in the README: the participants' CSV, the signals' CSV, the annual report (Word and
+    Markdown), a member's own calendar feed (reached without logging in), and every member's page."""
+    from cpweb.calendar.logic import renew_feed
+    from cpweb.auth.models import User
+    from cpweb.extensions import db
+    from cpweb.i18n import local_today
+
+    year = local_today().year
+    for path in ["/activiteiten/1/deelnemers.csv", f"/signalen/overzicht?start={year}-01-01&end={year}-12-31&formaat=csv",
+                 f"/jaarverslag/{year}.docx", f"/jaarverslag/{year}.md", "/documenten/3/download"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-store", path
+        response.close()
+    feed = renew_feed(db.session.scalar(db.select(User).filter_by(email="lid@example.org")))
+    db.session.commit()
+    response = app.test_client().get(f"/agenda/{feed.token}.ics")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+PAGINATED = ["/beheer/", "/beheer/logboek", "/vergaderingen/", "/vergaderingen/actiepunten", "/signalen",
+             "/advies/", "/activiteiten/", "/documenten", "/documenten/prullenbak"]
+
+
+@pytest.mark.parametrize("path", PAGINATED)
+def test_a_page_number_out_of_range_is_the_dutch_404_through_the_shared_pager(client, demo_admin, path, monkeypatch):
+    from cpweb import database
+
+    asked = []
+    real = database.page_number
+    monkeypatch.setattr(database, "page_number", lambda: asked.append(1) or real())
+    assert client.get(path).status_code == 200 and asked
+    for number in ["9" * 30, "100001", "0", "-1", "²", "1e3"]:
+        response = client.get(f"{path}?pagina={number}")
+        assert response.status_code == 404 and "Deze pagina bestaat niet" in response.text, number
+
+
+def test_a_signal_over_64_kb_gets_a_dutch_413_and_nothing_is_kept(app, client):
+    from cpweb.extensions import db
+    from cpweb.signals.models import Signal
+
+    response = client.post("/signaal", data={"description": "x" * (70 * 1024), "category": "communicatie"})
+    assert response.status_code == 413
+    assert "hoogstens 5.000 tekens" in response.text and "niet bewaard" in response.text
+    assert "xxxxxxxxxx" not in response.text and '<html lang="nl">' in response.text
+    assert db.session.scalar(db.select(Signal)) is None
+    # Just under the limit is read as usual (and refused for its own reasons, with the text kept).
+    kept = client.post("/signaal", data={"description": "y" * 6000})
+    assert kept.status_code == 422 and "y" * 6000 in kept.text

@@ -5,12 +5,14 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEntry
+from ..auth import twofactor
 from ..auth.access import role_required
+from ..auth.login import has_second_factor
 from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..bodies.logic import active_bodies, slugify
 from ..bodies.models import Body, Organisation
-from ..database import paginate
+from ..database import paginate, utcnow
 from ..extensions import db
 from ..forms import choice_list
 from ..rendering import redirect_to, render, saved
@@ -132,6 +134,19 @@ def show_link(user_id: int):
                       copy_link=link, copy_purpose=purpose)
     response.headers["Cache-Control"] = "no-store"  # shown once: not kept by the browser
     return response
+
+
+@bp.route("/leden/<int:user_id>/tweede-stap", methods=["GET", "POST"])
+def reset_two_factor(user_id: int):
+    """Wipe a member's second factor (a lost phone), after a confirmation; not one's own."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id or not has_second_factor(user):
+        return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    if request.method == "POST":
+        twofactor.reset_by_admin(current_user._get_current_object(), user, utcnow())
+        flash(_("De tweede stap van %(name)s is gewist. %(name)s krijgt een e-mail.", name=user.name), "success")
+        return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    return render("admin/reset_two_factor.html", user=user)
 
 
 @bp.route("/organen")

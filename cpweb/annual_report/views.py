@@ -5,6 +5,7 @@ from ..annual import sections_for
 from ..auth.access import login_required
 from ..i18n import local_today
 from ..rendering import redirect_to, render
+from ..security import no_store
 
 bp = Blueprint("annual_report", __name__, url_prefix="/jaarverslag")
 
@@ -41,7 +42,7 @@ def _download(body: bytes | str, media_type: str, filename: str):
     response = make_response(body)
     response.headers["Content-Type"] = media_type
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return no_store(response)  # names of members and addressees
 
 
 @bp.route("/<int:year>.md")

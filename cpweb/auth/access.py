@@ -1,11 +1,11 @@
 """Who may see what: login, roles, and the login manager's answers."""
 from functools import wraps
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import login_manager
+from ..extensions import limiter, login_manager
 from ..rendering import redirect_to
 from . import sessions
 from .models import User
@@ -53,3 +53,11 @@ def permission_required(allowed):
 def role_required(role: str):
     """Members with this role or a higher one."""
     return permission_required(lambda user: user.has_role(role))
+
+
+# Wrong passwords and codes per IP address, on every form that checks one (also the profile's: a
+# copied login cookie must not be a way to guess the password). One count for all of them; only
+# refused tries count, so a member who logs in every day never meets it. Per account:
+# cpweb.auth.throttle.
+password_guesses = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-guesses",
+                                        methods=["POST"], deduct_when=lambda response: response.status_code >= 400)

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field
+from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field, strip
 from .passwords import password_problem
 
 
@@ -62,3 +62,32 @@ class ProfileForm(FlaskForm):
 
 class MailPreferencesForm(FlaskForm):
     kinds = CheckboxesField(_l("Ik wil deze e-mails krijgen"), choices=[])
+
+
+class CodeForm(FlaskForm):
+    """The six digits from the authenticator app."""
+
+    code = StringField(_l("Code uit de app"), filters=[strip],
+                       description=_l("6 cijfers. De app maakt elke 30 seconden een nieuwe code."),
+                       validators=[DataRequired(_l("Typ de code uit de app."))],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 9,
+                                  "autocapitalize": "off", "spellcheck": "false", "class": "input-code"})
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(_l("Herstelcode"), filters=[strip],
+                       description=_l("Een van de codes die u bewaarde toen u de app instelde, zoals abcd-efgh-jkmn."),
+                       validators=[DataRequired(_l("Typ een van uw herstelcodes."))],
+                       render_kw={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false",
+                                  "maxlength": 20})
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."))
+
+
+class PasskeyForm(FlaskForm):
+    name = StringField(_l("Naam van de passkey"), filters=[strip],
+                       description=_l("Zo ziet u later welke het is, bijvoorbeeld ‘Mijn telefoon’."),
+                       validators=[DataRequired(_l("Geef de passkey een naam.")),
+                                   Length(max=60, message=_l("Gebruik hoogstens 60 tekens."))])

@@ -1,55 +1,64 @@
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..database import utcnow
 from ..extensions import db, limiter
-from ..forms import choice_list, strip
+from ..forms import choice_list
 from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
 from ..rendering import redirect_to, render, saved
-from ..security import safe_next
+from ..security import no_store, safe_next
 from ..urls import site_url
+from . import login as logins
 from . import sessions, tokens
-from .access import login_required
+from .access import login_required, password_guesses
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailPreferencesForm, ProfileForm, SetPasswordForm
 from .models import User
-from .profile import update_profile
+from .profile import change_password as save_new_password
+from .profile import set_password_from_link, update_profile
+from .twofactor_views import too_many_tries
 
 bp = Blueprint("auth", __name__)
 bp.teardown_app_request(sessions.note_last_use)
 
-# Only failed attempts count, so a member who logs in every day is never locked out.
-_failed = lambda response: response.status_code != 303  # noqa: E731
-# Also on the profile: a copied login cookie must not be a way to guess the password.
-_password_guesses = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
 
-
-def _login_email_key() -> str:
-    return "login:" + (strip(request.form.get("email")) or "").lower()
+@bp.after_app_request
+def keep_members_pages_private(response):
+    """A member's pages hold personal data: no copy in the browser's cache or a proxy's (shared
+    computers at the Werkplein), so Back after logging out shows nothing. Static files are the same
+    for everyone and stay cached."""
+    if request.endpoint != "static" and (sessions.COOKIE_KEY in session or logins.PENDING_KEY in session):
+        no_store(response)
+    return response
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@_password_guesses
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed,
-               key_func=_login_email_key)
+@password_guesses
 def login():
-    """The login form, for everyone."""
+    """The login form, for everyone. The second step, where needed, follows on its own page."""
     next_url = safe_next(request.args.get("next"), url_for("pages.home"))
     if current_user.is_authenticated:
         return redirect_to(next_url)
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(email=form.email.data))
-        if user is None or not user.check_password(form.password.data):
+        now = utcnow()
+        check = logins.check_password(form.email.data, form.password.data, now)
+        user = check.user
+        if check.wait:
+            return too_many_tries("auth/login.html", check.wait, form=form)
+        if user is None:
             error = _("Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters. "
                       "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan.")
         elif not user.is_active:
             error = _("Uw account staat uit. Vraag de beheerder om het weer aan te zetten.")
+        elif logins.needs_second_step(user):
+            logins.begin(user, form.stay_logged_in.data, next_url)
+            logins.mark_password_confirmed(user)
+            return redirect_to(url_for("twofactor.code" if logins.has_second_factor(user) else "twofactor.setup"))
         else:
-            sessions.start(user, permanent=form.stay_logged_in.data)
-            user.last_login_at = utcnow()
-            db.session.commit()
+            logins.complete(user, form.stay_logged_in.data, now)
+            logins.mark_password_confirmed(user)
             return redirect_to(next_url)
     return render("auth/login.html", form=form, error=error, status=422 if error else 200)
 
@@ -58,6 +67,7 @@ def login():
 def logout():
     """Logging out. GET asks to confirm, so a link from another site cannot log anyone out."""
     if request.method == "POST":
+        logins.cancel()  # also a login halfway: the password typed here counts no more
         sessions.end()
         db.session.commit()
         flash(_("U bent uitgelogd."), "success")
@@ -71,14 +81,25 @@ def forgot_password():
     """Ask for a link to set a new password. Says the same whether or not the address is known."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(email=form.email.data))
-        if user is not None and user.is_active:
-            send_password_link(user, tokens.PASSWORD_RESET)
-            db.session.commit()
+        request_password_reset(form.email.data)
         flash(_("Als dit e-mailadres bij ons bekend is, krijgt u binnen een paar minuten een "
                 "e-mail met een link. Kijk ook bij de ongewenste e-mail."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/forgot_password.html", form=form)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the member with this address, if there is one.
+
+    The same work either way (the link and the mail are made for a stand-in when nobody has the
+    address), so the answer takes as long for an unknown address as for a known one.
+    """
+    user = logins.find_member(email)
+    known = user is not None and user.is_active
+    subject, body = _password_link_mail(user if known else User(id=0, email=email, name=""), tokens.PASSWORD_RESET)
+    if known:
+        send_mail(user, subject, body)
+        db.session.commit()
 
 
 def password_link(user: User, purpose: str) -> str:
@@ -86,26 +107,32 @@ def password_link(user: User, purpose: str) -> str:
     return site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
 
 
-def send_password_link(user: User, purpose: str) -> None:
-    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
+def _password_link_mail(user: User, purpose: str) -> tuple[str, str]:
     link = password_link(user, purpose)
     site = current_app.config["SITE_NAME"]
     if purpose == tokens.INVITATION:
-        subject = _("Uitnodiging voor %(site)s", site=site)
-        body = _("Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
-                 "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
-                 name=user.name, site=site, link=link)
-    else:
-        subject = _("Nieuw wachtwoord voor %(site)s", site=site)
-        body = _("Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
-                 "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
-                 name=user.name, link=link)
-    send_mail(user, subject, body)
+        return _("Uitnodiging voor %(site)s", site=site), _(
+            "Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
+            "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
+            name=user.name, site=site, link=link)
+    return _("Nieuw wachtwoord voor %(site)s", site=site), _(
+        "Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
+        "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
+        name=user.name, link=link)
+
+
+def send_password_link(user: User, purpose: str) -> None:
+    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
+    send_mail(user, *_password_link_mail(user, purpose))
 
 
 @bp.route("/wachtwoord/<any(invitation, 'password-reset'):purpose>/<token>", methods=["GET", "POST"])
 def set_password(purpose: str, token: str):
-    """Choose a password from an invitation or reset link, for whoever holds a valid link."""
+    """Choose a password from an invitation or reset link, for whoever holds a valid link.
+
+    A member with a second factor (or whose role needs one) still takes that step: the link
+    alone, from a mailbox someone else may read, does not log in.
+    """
     max_age = current_app.config["INVITATION_MAX_AGE" if purpose == tokens.INVITATION else "PASSWORD_RESET_MAX_AGE"]
     user = tokens.load_token(token, purpose, max_age)
     if user is None:
@@ -113,10 +140,9 @@ def set_password(purpose: str, token: str):
     form = SetPasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        sessions.end_all(user)  # whoever else was logged in as this member is out
-        sessions.start(user, permanent=False)
-        db.session.commit()
+        if set_password_from_link(user, form.password.data, purpose, url_for("pages.home"), utcnow()):
+            flash(_("Uw wachtwoord is opgeslagen. Log nu in met de tweede stap."), "success")
+            return redirect_to(url_for("twofactor.code"))
         flash(_("Uw wachtwoord is opgeslagen. U bent nu ingelogd."), "success")
         return redirect_to(url_for("pages.home"))
     return render("auth/set_password.html", form=form, user=user, purpose=purpose)
@@ -134,7 +160,7 @@ def _profile_forms(user: User, **bound):
 
 
 @bp.route("/profiel", methods=["GET", "POST"])
-@_password_guesses
+@password_guesses
 @login_required
 def profile():
     """The member's own name, address, language, password and e-mail choices."""
@@ -153,22 +179,19 @@ def profile():
 
 
 @bp.route("/profiel/wachtwoord", methods=["POST"])
-@_password_guesses
+@password_guesses
 @login_required
 def change_password():
-    """Change one's own password; other sessions end."""
-    user = current_user
+    """Change one's own password; other sessions end, and the member gets a mail."""
+    user = current_user._get_current_object()
     form = ChangePasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("Uw huidige wachtwoord klopt niet."))
-        else:
-            user.set_password(form.password.data)
-            sessions.end_all(user, except_this_browser=True)
-            db.session.commit()
+        problem = save_new_password(user, form.current_password.data, form.password.data, utcnow())
+        if problem is None:
             flash(_("Uw nieuwe wachtwoord is opgeslagen."), "success")
             return redirect_to(url_for("auth.profile"))
+        form.current_password.errors.append(problem)
     return render("auth/profile.html", status=422, **_profile_forms(user, password_form=form))
 
 

@@ -9,6 +9,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..i18n import local_today
 from ..rendering import render, saved
+from ..security import no_store
 from . import logic
 from .forms import AlarmForm
 from .ical import calendar_file
@@ -63,7 +64,8 @@ def private_feed(token: str):
     if user is None or not user.is_active:
         abort(404)
     events = logic.feed_events(user, utcnow())
-    return _ics_response(calendar_file(events, _("Mijn agenda"), feed.alarm_minutes), "mijn-agenda.ics")
+    # A link that works without logging in, to what only this member may see: kept nowhere on the way.
+    return no_store(_ics_response(calendar_file(events, _("Mijn agenda"), feed.alarm_minutes), "mijn-agenda.ics"))
 
 
 @bp.route("/agenda/koppelen", methods=["GET", "POST"])

@@ -1,11 +1,8 @@
 """Storing, triaging and counting signals."""
-import io
 import secrets
 from datetime import date, datetime, time, timedelta
 
-import segno
 from flask import current_app
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -73,14 +70,6 @@ def spam_reason(honeypot: str | None, seconds: float | None) -> str | None:
     if seconds < current_app.config["SIGNAL_MIN_FILL_SECONDS"]:
         return "too_fast"
     return None
-
-
-def qr_svg(url: str, label: str) -> Markup:
-    """A QR code as inline SVG, made here (no outside service). Safe: only our own URL goes in."""
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2,
-                                    svgclass="qr", title=label, dark="#000")
-    return Markup(out.getvalue().decode().replace("<svg ", '<svg role="img" ', 1))
 
 
 # --- storing --------------------------------------------------------------------------------

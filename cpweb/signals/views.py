@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import permission_required
 from ..auth.models import User
@@ -11,7 +12,10 @@ from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..categories import CategoryPages
+from ..errors import error_page
 from ..home import home_section
+from ..i18n import number
+from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from ..spreadsheet import csv_response
 from ..urls import site_url
@@ -56,7 +60,14 @@ def _csrf_problem(form) -> str | None:
 @limiter.limit(lambda: current_app.config["SIGNAL_RATE_LIMIT"], methods=["POST"])
 def new():
     """The public signal form, for everyone; members may also record a signal they heard."""
-    form = _signal_form()
+    if request.method == "POST":
+        # The form's longest text fits many times over; a bigger body is not read, kept or sent back.
+        request.max_content_length = current_app.config["SIGNAL_MAX_BYTES"]
+    try:
+        form = _signal_form()
+    except RequestEntityTooLarge:
+        return error_page(413, _("Uw bericht is te lang. Een signaal mag hoogstens %(n)s tekens hebben. Wat u typte is "
+                                 "niet bewaard. Ga terug, maak de tekst korter en verstuur hem opnieuw.", n=number(rules.MAX_TEXT)))
     if request.method == "POST":
         valid = form.validate()
         problem = _csrf_problem(form)
@@ -92,7 +103,7 @@ def receipt():
 def poster():
     """A printable A4 poster for the waiting room, with a QR code to the form; for everyone."""
     url = site_url("signals.new")
-    return render("signals/poster.html", url=url, qr=logic.qr_svg(url, _("QR-code naar het formulier")))
+    return render("signals/poster.html", url=url, qr=qr_svg(url, _("QR-code naar het formulier")))
 
 
 def _get_signal_or_404(signal_id: int) -> Signal:

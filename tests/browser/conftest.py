@@ -5,10 +5,12 @@ a skipped browser test counts as failed, so CI cannot pass without having run th
 """
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
 
@@ -86,6 +88,7 @@ class LiveServer:
     url: str
     password: str  # of every demo account
     app: object
+    app_key: str = ""  # the demo's authenticator app key (cpweb.demo), for those that need the second step
     _server: object = field(repr=False, default=None)
 
     def stop(self):
@@ -96,8 +99,9 @@ class LiveServer:
             db.engine.dispose()
 
 
-def start_live_server(instance: Path) -> LiveServer:
-    """The real app on a free port: migrations, demo data, production settings where they matter."""
+def start_live_server(instance: Path, **config) -> LiveServer:
+    """The real app on a free port: migrations, demo data, production settings where they matter
+    (the second factor too). With port=..., on that port (for SITE_URL to name it)."""
     from flask_migrate import upgrade
 
     from cpweb import create_app, init_migrations
@@ -106,11 +110,13 @@ def start_live_server(instance: Path) -> LiveServer:
     previous = os.environ.get("CPWEB_INSTANCE")
     os.environ["CPWEB_INSTANCE"] = str(instance)
     try:
+        port = config.pop("port", 0)
         app = create_app({
             "MAIL_BACKEND": "memory",
             # Hashing speed changes nothing a browser sees; production uses scrypt.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
             "SQLALCHEMY_DATABASE_URI": database_url(instance),
+            **config,
         })
     finally:
         if previous is None:
@@ -122,9 +128,10 @@ def start_live_server(instance: Path) -> LiveServer:
         upgrade()  # the real migrations, as `cpweb init` runs them
         load_demo()
     password = (instance / "demo-login.txt").read_text().strip()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app_key = (instance / "demo-app-key.txt").read_text().strip()
+    server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, name="cpweb-live-server", daemon=True).start()
-    return LiveServer(url=f"http://127.0.0.1:{server.server_port}", password=password, app=app,
+    return LiveServer(url=f"http://127.0.0.1:{server.server_port}", password=password, app=app, app_key=app_key,
                       _server=server)
 
 
@@ -164,14 +171,41 @@ def login(live_server):
     return do_login
 
 
-def _login_form(page, live_server, email):
+def _login_form(page, live_server, email, second_step=True):
+    """Log in as a person would: the password, then the code from the app where the site asks for
+    it (unless second_step is False: then the page stays halfway, on the code page)."""
     page.goto(f"{live_server.url}/inloggen")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", live_server.password)
     with page.expect_navigation():
-        page.get_by_role("button", name="Inloggen").click()
+        page.get_by_role("button", name="Inloggen", exact=True).click()
     assert urlsplit(page.url).path != "/inloggen", f"login as {email} failed"
+    if second_step and urlsplit(page.url).path == "/inloggen/code":
+        page.fill("input[name=code]", demo_code(live_server, email))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Inloggen", exact=True).click()
+        assert urlsplit(page.url).path != "/inloggen/code", f"the second step as {email} failed"
     return page
+
+
+_last_steps: dict[tuple[str, str], int] = {}
+
+
+def demo_code(live_server, email) -> str:
+    """A code from the demo's app key that this account has not used yet.
+
+    The site takes each code once, with one step (30 s) of slack either way: a login uses the
+    oldest step still open, so up to three logins of one account fit in one step; a fourth waits.
+    """
+    totp = pyotp.TOTP(live_server.app_key)
+    key = (live_server.url, email)
+    while True:
+        now = totp.timecode(time.time())
+        for step in (now - 1, now, now + 1):
+            if step > _last_steps.get(key, -1):
+                _last_steps[key] = step
+                return totp.generate_otp(step)
+        time.sleep(1)
 
 
 # --- every page is watched: console errors, CSP violations, other hosts --------------------------
@@ -273,7 +307,7 @@ def role_pages(browser, browser_context_args, live_server):
     For tests that only look at pages (the axe audit of every page): a fresh context, page
     and login per audited page would make the suite about twice as slow.
     """
-    from tests.pages import ACCOUNTS
+    from tests.pages import ACCOUNTS, HALFWAY
 
     pages = {}
 
@@ -281,7 +315,7 @@ def role_pages(browser, browser_context_args, live_server):
         if role not in pages:
             page = browser.new_context(**browser_context_args).new_page()
             if ACCOUNTS[role]:
-                _login_form(page, live_server, ACCOUNTS[role])
+                _login_form(page, live_server, ACCOUNTS[role], second_step=role != HALFWAY)
             pages[role] = page
         return pages[role]
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import _login_form
 from tests.pages import FORM_ERRORS, NOT_FOUND, all_pages, expected_status, page_id, resolve
 
 pytestmark = pytest.mark.browser
@@ -115,11 +116,7 @@ def test_member_search_swaps_only_the_list_and_back_restores_full_page(page, log
 
 def test_login_and_admin_work_without_javascript(new_context, live_server):
     page = new_context(java_script_enabled=False).new_page()
-    page.goto(live_server.url + "/inloggen")
-    page.fill("input[name=email]", "beheerder@example.org")
-    page.fill("input[name=password]", live_server.password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: urlsplit(url).path != "/inloggen")
+    _login_form(page, live_server, "beheerder@example.org")  # the password, then the code from the app
     page.goto(live_server.url + "/beheer/")
     page.fill("input[name=q]", "Joke")
     page.get_by_role("button", name="Zoeken").click()

@@ -14,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.browser.conftest import demo_code
 from tests.pages import ACCOUNTS, FORM_ERRORS, PAGES, all_pages, page_id, resolve
-from tests.test_html_pages import form_for
+from tests.test_html_pages import form_for, log_in
 
 JAVA = shutil.which("java")
 NO_JAVA = ("Java not found: the Nu Html Checker (vnu.jar) runs on it; install Debian's "
@@ -54,14 +55,6 @@ def check(files: dict[Path, str]) -> dict[str, list[str]]:
     return found
 
 
-def log_in(client, role: str, password: str) -> None:
-    if ACCOUNTS[role]:
-        token = form_for(client, "/inloggen", "email")[1]
-        response = client.post("/inloggen", data={"email": ACCOUNTS[role], "password": password,
-                                                  "csrf_token": token})
-        assert response.status_code == 303, f"login as {role} failed"
-
-
 def with_errors(role, path) -> str:
     return f"{page_id(role, path)}:with-errors"
 
@@ -78,7 +71,8 @@ def checked(request, tmp_path_factory):
     clients = {}
     for role in PAGES:
         clients[role] = live_server.app.test_client()
-        log_in(clients[role], role, live_server.password)
+        if ACCOUNTS[role]:
+            log_in(clients[role], role, live_server.password, code=lambda email: demo_code(live_server, email))
     for role, path in all_pages():
         with live_server.app.app_context():
             url = resolve(path)

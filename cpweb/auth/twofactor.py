@@ -1,0 +1,198 @@
+"""The second factor: a code from an authenticator app (TOTP, RFC 6238) and recovery codes.
+
+A code is accepted once: the time step of the last code used is kept, and only a later step
+passes (one step of slack either way, for a phone clock that is a little off). Recovery codes
+are for when the phone is gone: ten, shown once, kept as hashes, each usable once. Passkeys
+(cpweb.auth.passkeys) come on top of the app, never instead of it.
+"""
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+import pyotp
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..audit import record
+from ..extensions import db
+from ..privacy import Processing, processing
+from . import login, notices, sessions
+from .models import Passkey, RecoveryCode, User
+
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: easy to copy from paper. 12 of these 31 are about 59 bits, plenty for a hash.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_GROUPS, RECOVERY_GROUP_LENGTH = 3, 4
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def app_uri(secret: str, email: str) -> str:
+    """The otpauth:// address in the QR code: the app shows the site's name and the member's address."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=current_app.config["SITE_NAME"])
+
+
+def readable_secret(secret: str) -> str:
+    """The key in groups of four, for those who type it into the app."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def _digits(code: str) -> str:
+    return "".join(c for c in code if not c.isspace() and c != "-")
+
+
+def matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (now, or one before or after) whose code this is; None for a wrong code."""
+    code = _digits(code)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_app_code(user: User, code: str, now: datetime) -> bool:
+    """True once for a right code; the same code (or an older one) a second time is refused."""
+    if user.totp_secret is None:
+        return False
+    step = matching_step(user.totp_secret, code, now)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    # Conditional, so that two workers given the same code at once accept it only once.
+    used = db.session.execute(db.update(User).where(
+        User.id == user.id, db.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+    ).values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
+    if used != 1:
+        db.session.rollback()
+        return False
+    user.totp_last_step = step
+    return True
+
+
+# --- recovery codes -----------------------------------------------------------------------------
+
+def _normalised(code: str) -> str:
+    return _digits(code).lower()
+
+
+def _code_hash(user_id: int, code: str) -> str:
+    return hashlib.sha256(f"{user_id}:{_normalised(code)}".encode()).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _n in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _i in range(RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH))
+        codes.append("-".join(raw[i:i + RECOVERY_GROUP_LENGTH] for i in range(0, len(raw), RECOVERY_GROUP_LENGTH)))
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_code_hash(user.id, raw)))
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(db.select(db.func.count(RecoveryCode.id)).filter_by(user_id=user.id, used_at=None))
+
+
+def use_recovery_code(user: User, code: str, now: datetime) -> bool:
+    """True once per code; the member is told by mail, with how many are left."""
+    if user.totp_secret is None:
+        return False
+    code_id = db.session.scalar(db.select(RecoveryCode.id).filter_by(
+        user_id=user.id, code_hash=_code_hash(user.id, code), used_at=None))
+    if code_id is None:
+        return False
+    used = db.session.execute(db.update(RecoveryCode).where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
+                              .values(used_at=now)).rowcount
+    if used != 1:
+        db.session.rollback()
+        return False
+    left = recovery_codes_left(user)
+    notices.second_factor_changed(user, _(
+        "U bent ingelogd met een herstelcode. Die code werkt nu niet meer. U heeft nog %(n)s herstelcodes.", n=left)
+        + " " + _("Is uw telefoon kwijt? Stel dan de app opnieuw in op een nieuwe telefoon, via Mijn profiel."), now)
+    return True
+
+
+# --- changes ------------------------------------------------------------------------------------
+
+def enable_app(user: User, secret: str, code: str, now: datetime, pending: "login.Pending | None" = None) -> list[str] | None:
+    """Switch the app on with the key it was given, once it shows a right code.
+
+    Returns the new recovery codes (to show once), or None for a wrong code (nothing saved).
+    Other browsers logged in with only the password are logged out. For a member in the middle of
+    logging in (pending), this browser is logged in. Commits.
+    """
+    step = matching_step(secret, code, now)
+    if step is None:
+        return None
+    user.totp_secret, user.totp_last_step = secret, step
+    codes = _new_recovery_codes(user)
+    record("two_factor_on", subject=user, actor=user)
+    notices.second_factor_changed(user, _("Er is een app voor de tweede stap ingesteld voor uw account."), now)
+    if pending is not None:
+        login.complete(user, pending.permanent, now)  # commits
+    else:
+        sessions.end_all(user, except_this_browser=True)
+        db.session.commit()
+    return codes
+
+
+def renew_recovery_codes(user: User, now: datetime) -> list[str]:
+    codes = _new_recovery_codes(user)
+    notices.second_factor_changed(user, _("Er zijn nieuwe herstelcodes gemaakt. De oude herstelcodes werken niet meer."),
+                                  now)
+    db.session.commit()
+    return codes
+
+
+def _remove_all(user: User) -> None:
+    user.totp_secret = user.totp_last_step = None
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(db.delete(Passkey).where(Passkey.user_id == user.id))
+
+
+def disable(user: User, now: datetime) -> str | None:
+    """The member switches their second factor off (app, recovery codes and passkeys).
+
+    Returns why not, for a member whose role needs it.
+    """
+    if login.second_factor_required(user):
+        return _("Voor uw rol is de tweede stap verplicht. U kunt hem niet uitzetten. Een nieuwe telefoon? "
+                 "Stel de app dan opnieuw in.")
+    _remove_all(user)
+    record("two_factor_off", subject=user, actor=user)
+    notices.second_factor_changed(user, _("De tweede stap voor uw account staat uit. Inloggen kan nu met alleen uw "
+                                          "wachtwoord."), now)
+    db.session.commit()
+    return None
+
+
+def reset_by_admin(admin: User, user: User, now: datetime) -> None:
+    """An admin wipes a member's second factor (a lost phone); the member is logged out everywhere
+    and sets it up again at the next login."""
+    _remove_all(user)
+    sessions.end_all(user)
+    record("two_factor_reset", subject=user, actor=admin)
+    notices.second_factor_reset(user, now)
+    db.session.commit()
+
+
+processing(Processing(
+    name=_l("Tweede stap bij inloggen"),
+    purpose=_l("Zeker weten dat wie inlogt echt het lid is, ook als iemand anders het wachtwoord kent."),
+    people=_l("Leden die de tweede stap gebruiken (verplicht voor de rollen die persoonsgegevens zien)"),
+    data=_l("De sleutel van de app, de laatste gebruikte code, herstelcodes (alleen versleuteld), en per passkey: "
+            "de naam die het lid koos, de openbare sleutel en wanneer hij is gemaakt en het laatst gebruikt."),
+    recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
+    retention=lambda config: _l("Tot het lid de tweede stap uitzet, de beheerder hem wist of het account wordt "
+                                "verwijderd."),
+))

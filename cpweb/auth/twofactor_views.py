@@ -1,0 +1,303 @@
+"""The second step of logging in, and the member's own second factor on the profile."""
+import json
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, jsonify, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+
+from ..database import utcnow
+from ..qr import qr_svg
+from ..rendering import redirect_to, render
+from ..security import safe_next
+from . import login, passkeys, throttle, twofactor
+from .access import login_required, password_guesses
+from .forms import CodeForm, ConfirmPasswordForm, PasskeyForm, RecoveryCodeForm
+from .models import User
+
+bp = Blueprint("twofactor", __name__)
+
+SETUP_SECRET_KEY = "totp_setup"
+CHALLENGE_KEY = "passkey_challenge"
+# What a member who must still set up a second factor may open: the setup itself, logging out,
+# and what every page needs (static files, the health check, the icon).
+OPEN_DURING_SETUP = {"static", "twofactor.setup", "twofactor.confirm_password", "auth.logout", "ops.healthz",
+                     "ops.favicon"}
+
+
+def too_many_tries(template: str, seconds: int, **context):
+    response = render(template, error=throttle.wait_message(seconds), status=429, **context)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+# --- who must set up a second factor first ------------------------------------------------------
+
+@bp.before_app_request
+def lead_to_setup():
+    """A member whose role needs a second factor and who has none goes to its setup, whatever they ask for."""
+    if request.endpoint is None or request.endpoint in OPEN_DURING_SETUP:
+        return None
+    if current_user.is_authenticated:
+        must = login.second_factor_required(current_user) and not login.has_second_factor(current_user)
+    else:
+        pending = login.pending() if login.PENDING_KEY in session else None
+        must = pending is not None and pending.must_set_up and login.second_factor_required(pending.user)
+    if must:
+        return redirect_to(url_for("twofactor.setup"))
+    return None
+
+
+def _ask_password_again():
+    return redirect_to(url_for("twofactor.confirm_password", next=request.full_path.rstrip("?")))
+
+
+# --- the second step of logging in --------------------------------------------------------------
+
+def _pending_or_login():
+    """The half-finished login, or a redirect: to the login page, or to the setup for a member without a factor."""
+    pending = login.pending()
+    if pending is None:
+        flash(_("Log eerst in met uw e-mailadres en wachtwoord."), "info")
+        return None, redirect_to(url_for("auth.login"))
+    if pending.must_set_up:
+        return None, redirect_to(url_for("twofactor.setup"))
+    return pending, None
+
+
+def _step_page(template: str, form, pending, error=None, status=200):
+    return render(template, form=form, error=error, status=status,
+                  has_passkeys=bool(passkeys.passkeys_of(pending.user)))
+
+
+def _check_code(template: str, form, use, wrong: str):
+    """The shared work of the app code and the recovery code pages; wrong: the message for a wrong code."""
+    pending, elsewhere = _pending_or_login()
+    if elsewhere:
+        return elsewhere
+    user = pending.user
+    if request.method == "POST" and form.validate():
+        if wait := throttle.seconds_to_wait(user.email):
+            return too_many_tries(template, wait, form=form, has_passkeys=bool(passkeys.passkeys_of(user)))
+        now = utcnow()
+        if use(user, form.code.data, now):
+            login.complete(user, pending.permanent, now)
+            return redirect_to(pending.next_url)
+        throttle.failed(user.email, user, now)
+        form.code.errors.append(wrong)
+        return _step_page(template, form, pending, status=422)
+    return _step_page(template, form, pending, status=422 if form.errors else 200)
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+@password_guesses
+def code():
+    """The second step of logging in: the code from the app (or a passkey), after the right password."""
+    return _check_code("auth/second_factor.html", CodeForm(), twofactor.use_app_code,
+                       _("Deze code klopt niet. Typ de nieuwste code. Een code werkt maar één keer."))
+
+
+@bp.route("/inloggen/herstelcode", methods=["GET", "POST"])
+@password_guesses
+def recovery():
+    """The second step with a recovery code, for a member without their phone."""
+    return _check_code("auth/recovery_login.html", RecoveryCodeForm(), twofactor.use_recovery_code,
+                       _("Deze herstelcode klopt niet, of is al gebruikt. Elke herstelcode werkt één keer."))
+
+
+def _json_error(message: str, status: int = 400):
+    return jsonify(error=message), status
+
+
+def _new_challenge(options_json: str, challenge: bytes):
+    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)  # used once: _take_challenge removes it
+    return current_app.response_class(options_json, mimetype="application/json")
+
+
+def _take_challenge() -> bytes | None:
+    value = session.pop(CHALLENGE_KEY, None)
+    return base64url_to_bytes(value) if isinstance(value, str) else None
+
+
+@bp.route("/inloggen/passkey/opties", methods=["POST"])
+def passkey_options():
+    """The challenge for logging in with a passkey (JavaScript asks for it)."""
+    pending, elsewhere = _pending_or_login()
+    if elsewhere:
+        return _json_error(_("Log eerst in met uw e-mailadres en wachtwoord."), 409)
+    return _new_challenge(*passkeys.authentication_options(pending.user))
+
+
+@bp.route("/inloggen/passkey", methods=["POST"])
+@password_guesses
+def passkey_login():
+    """The passkey's answer; logs in when one of the member's passkeys signed the challenge."""
+    pending, elsewhere = _pending_or_login()
+    if elsewhere:
+        return _json_error(_("Log eerst in met uw e-mailadres en wachtwoord."), 409)
+    user, now = pending.user, utcnow()
+    if wait := throttle.seconds_to_wait(user.email):
+        return _json_error(throttle.wait_message(wait), 429)
+    challenge = _take_challenge()
+    if challenge is None or not passkeys.verify(user, request.get_data(as_text=True), challenge, now):
+        throttle.failed(user.email, user, now)
+        return _json_error(_("Inloggen met de passkey lukte niet. Probeer het opnieuw, of typ de code uit de app."))
+    login.complete(user, pending.permanent, now)
+    return jsonify(redirect=pending.next_url)
+
+
+# --- the member's own second factor -------------------------------------------------------------
+
+@bp.route("/profiel/tweede-stap")
+@login_required
+def overview():
+    """The member's second factor: the app, recovery codes left, passkeys; for the member themselves."""
+    user = current_user
+    return render("auth/two_factor.html", has_app=login.has_second_factor(user),
+                  required=login.second_factor_required(user), codes_left=twofactor.recovery_codes_left(user),
+                  passkeys=passkeys.passkeys_of(user))
+
+
+@bp.route("/profiel/tweede-stap/bevestigen", methods=["GET", "POST"])
+@password_guesses
+@login_required
+def confirm_password():
+    """Type the password again before changing the second factor (a borrowed login cannot)."""
+    user = current_user._get_current_object()
+    next_url = safe_next(request.args.get("next"), url_for("twofactor.overview"))
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if wait := throttle.seconds_to_wait(user.email):
+            return too_many_tries("auth/confirm_password.html", wait, form=form)
+        if user.check_password(form.password.data):
+            login.mark_password_confirmed(user)
+            return redirect_to(next_url)
+        throttle.failed(user.email, user, utcnow())
+        form.password.errors.append(_("Dit wachtwoord klopt niet."))
+    return render("auth/confirm_password.html", form=form, error=None, status=422 if form.errors else 200)
+
+
+def _setup_user():
+    """(member, pending login or None), or a redirect for who may not set up now."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        return (user, None, None) if login.recently_confirmed(user) else (None, None, _ask_password_again())
+    pending = login.pending()
+    if pending is None or not pending.must_set_up:
+        return None, None, redirect_to(url_for("auth.login"))
+    return pending.user, pending, None
+
+
+@bp.route("/profiel/tweede-stap/app", methods=["GET", "POST"])
+def setup():
+    """Set up the authenticator app: a QR code and the key as text, then one code to prove it works.
+
+    For a logged-in member (after typing the password again), and for a member whose role needs a
+    second factor, right after the password.
+    """
+    user, pending, elsewhere = _setup_user()
+    if elsewhere:
+        return elsewhere
+    kept = session.get(SETUP_SECRET_KEY)
+    if isinstance(kept, dict) and kept.get("user") == user.id:
+        secret = kept["secret"]  # the same key after a reload, or a wrong code: the app has scanned it
+    else:
+        secret = twofactor.new_secret()
+        session[SETUP_SECRET_KEY] = {"user": user.id, "secret": secret}
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = twofactor.enable_app(user, secret, form.code.data, utcnow(), pending=pending)
+        if codes is not None:
+            session.pop(SETUP_SECRET_KEY, None)
+            next_url = pending.next_url if pending else url_for("twofactor.overview")
+            return render("auth/recovery_codes.html", codes=codes, next_url=next_url, first_time=True)
+        form.code.errors.append(_("Deze code klopt niet. Kijk of de app de sleutel van deze pagina heeft, en typ "
+                                  "de nieuwste code."))
+    uri = twofactor.app_uri(secret, user.email)
+    return render("auth/setup_app.html", form=form, required=login.second_factor_required(user),
+                  during_login=pending is not None, key=twofactor.readable_secret(secret),
+                  qr=qr_svg(uri, _("QR-code voor de app")), status=422 if form.errors else 200)
+
+
+def password_confirmed(needs_app: bool = False):
+    """For a logged-in member who typed the password in the last minutes (else it is asked again
+    first; JavaScript's requests get a 403); with needs_app, also only once the app is set up."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not login.recently_confirmed(current_user):
+                return _json_error(_("Typ eerst uw wachtwoord opnieuw."), 403) if request.is_json \
+                    else _ask_password_again()
+            if needs_app and not login.has_second_factor(current_user):
+                if request.is_json:
+                    return _json_error(_("Stel eerst de app in. Daarna kunt u een passkey toevoegen."), 403)
+                flash(_("Stel eerst de app in. Daarna kunt u een passkey toevoegen."), "info")
+                return redirect_to(url_for("twofactor.overview"))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.route("/profiel/tweede-stap/herstelcodes", methods=["POST"])
+@password_confirmed(needs_app=True)
+def new_recovery_codes():
+    """Ten new recovery codes, shown once; the old ones stop working."""
+    codes = twofactor.renew_recovery_codes(current_user._get_current_object(), utcnow())
+    return render("auth/recovery_codes.html", codes=codes, next_url=url_for("twofactor.overview"), first_time=False)
+
+
+@bp.route("/profiel/tweede-stap/uitzetten", methods=["POST"])
+@password_confirmed()
+def disable():
+    """Switch the second factor off, for a member whose role does not need it."""
+    problem = twofactor.disable(current_user._get_current_object(), utcnow())
+    flash(problem or _("De tweede stap staat uit."), "error" if problem else "success")
+    return redirect_to(url_for("twofactor.overview"))
+
+
+@bp.route("/profiel/tweede-stap/passkey", methods=["GET"])
+@password_confirmed(needs_app=True)
+def add_passkey():
+    """Make a passkey (needs JavaScript); after the app is set up, as a quicker second step."""
+    return render("auth/add_passkey.html", form=PasskeyForm(formdata=None))
+
+
+@bp.route("/profiel/tweede-stap/passkey/opties", methods=["POST"])
+@password_confirmed(needs_app=True)
+def passkey_registration_options():
+    """The challenge for making a passkey (JavaScript asks for it)."""
+    return _new_challenge(*passkeys.registration_options(current_user))
+
+
+@bp.route("/profiel/tweede-stap/passkey", methods=["POST"])
+@password_confirmed(needs_app=True)
+def register_passkey():
+    """Keep the new passkey with its name (JSON from JavaScript: name and credential)."""
+    failed = _("Het maken van de passkey lukte niet. Probeer het opnieuw, of gebruik de app.")
+    try:
+        data = json.loads(request.get_data(as_text=True))
+        name, credential = str(data["name"]), json.dumps(data["credential"])
+    except (ValueError, KeyError, TypeError):
+        return _json_error(failed)
+    challenge = _take_challenge()
+    problem = passkeys.register(current_user._get_current_object(), name, credential, challenge, utcnow()) \
+        if challenge else failed
+    if problem:
+        return _json_error(problem)
+    flash(_("De passkey is bewaard."), "success")
+    return jsonify(redirect=url_for("twofactor.overview"))
+
+
+@bp.route("/profiel/tweede-stap/passkey/<int:passkey_id>/verwijderen", methods=["POST"])
+@login_required
+def remove_passkey(passkey_id: int):
+    """Remove one of the member's own passkeys (someone else's is a 404)."""
+    if not passkeys.remove(current_user._get_current_object(), passkey_id, utcnow()):
+        abort(404)
+    flash(_("De passkey is verwijderd."), "success")
+    return redirect_to(url_for("twofactor.overview"))
