@@ -29,6 +29,8 @@ MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 # Limits are counted in the site's own database, so all workers share them and a restart keeps
 # them (cpweb.ratelimit); a redis:// URI works too, with the `redis` package installed.
+# Explicit, because Flask-Limiter's one Limiter otherwise keeps the setting of the last app it served.
+RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_HEADERS_ENABLED = False
 # Wrong passwords and codes from one IP address, for all accounts together. Kept high: an office

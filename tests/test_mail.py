@@ -500,7 +500,7 @@ def test_invitation_says_it_is_ready_to_send_and_the_admin_can_show_the_link_onc
     assert "De uitnodiging voor Karin Bakker staat klaar om te verzenden." in response.text
     karin = db.session.scalar(db.select(User).filter_by(email="karin@example.org"))
     page = client.post(f"/beheer/leden/{karin.id}/link")
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store" and problems(page.text) == []
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"] and problems(page.text) == []
     link = re.search(r'id="copy-link" type="text" readonly value="http://localhost([^"]+)"', page.text).group(1)
     assert "/wachtwoord/invitation/" in link
     assert "copy-link" not in client.get(f"/beheer/leden/{karin.id}").text  # shown once
