@@ -107,6 +107,9 @@ def problems(html: str) -> list[str]:
             if int(element.tag[1]) > level + 1:
                 found.append(f"<{element.tag}> after <h{level}>: {''.join(element.itertext()).strip()[:60]}")
             level = int(element.tag[1])
+        if element.tag == "form" and (element.get("method") or "").lower() == "post" \
+                and element.find(".//input[@name='csrf_token'][@type='hidden']") is None:
+            found.append(f'<form action="{element.get("action")}"> posts without a hidden CSRF token')
         if (id_ := element.get("id")) is not None:
             if id_ in ids:
                 found.append(f'duplicate id="{id_}"')
@@ -142,8 +145,10 @@ def test_checker_finds_what_it_should():
     page = ('<!doctype html><html lang="nl"><head><title>t</title>'
             '<script src="https://cdn.example/x.js"></script></head>'
             '<body><h1>t</h1><h2>a</h2><h4>b</h4><h2>c</h2>'
-            '<p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p></body></html>')
-    assert sorted(problems(page)) == ['<h4> after <h2>: b',
+            '<p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p>'
+            '<form method="post" action="/x"><button>x</button></form></body></html>')
+    assert sorted(problems(page)) == ['<form action="/x"> posts without a hidden CSRF token',
+                                      '<h4> after <h2>: b',
                                       '<script src="https://cdn.example/x.js"> comes from another host',
                                       'duplicate id="a"']
     assert problems("<!doctype html><html><body><p></div></body></html>")[0].startswith("invalid HTML")
