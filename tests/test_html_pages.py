@@ -8,6 +8,7 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from cpweb.demo import load_demo
+from tests.conftest import shared_app_context, shared_test_app
 from tests.pages import ACCOUNTS, FORM_ERRORS, NOT_HTML, PAGES, all_pages, expected_status, page_id, resolve
 
 HOME_BUDGET = 50 * 1024  # bytes, gzipped: the home page with its CSS and JS
@@ -30,10 +31,25 @@ def with_known_problems(entries):
     return params
 
 
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, schema_template):
+    """One app with the demo data for the whole module: its tests only read and log in (loading the
+    demo for each of them made this the slowest module). CSRF is on, so pages carry their tokens
+    as shipped."""
+    with shared_test_app(tmp_path_factory.mktemp("demo"), schema_template, load_demo,
+                         WTF_CSRF_ENABLED=True) as app:
+        yield app
+
+
+@pytest.fixture
+def csrf_app(demo_app):
+    with shared_app_context(demo_app) as app:
+        yield app
+
+
 @pytest.fixture
 def demo(csrf_app):
-    """The demo data; returns its password. CSRF is on, so pages carry their tokens as shipped."""
-    load_demo()
+    """The demo data's password."""
     return (Path(csrf_app.instance_path) / "demo-login.txt").read_text().strip()
 
 
