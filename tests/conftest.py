@@ -88,10 +88,10 @@ def _create_postgres_database(suffix, template: str = "template0") -> str:
     return name
 
 
-def _new_postgres_database(template: str = "template0") -> str:
-    """A database for the current test, dropped after it."""
+def _new_postgres_database(template: str = "template0", made: list[str] | None = None) -> str:
+    """A database dropped with the others in made: by default those of the current test, after it."""
     name = _create_postgres_database(next(_numbers_of_databases), template)
-    _made.append(name)
+    (_made if made is None else made).append(name)
     return _postgres_url(name)
 
 
@@ -196,16 +196,25 @@ def _create_test_app(instance: Path, overrides: dict):
     return app
 
 
+def _app_outside_a_test(instance: Path, **overrides):
+    """An app for a session or module fixture, which has no monkeypatch of its own."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
+        monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
+        return _create_test_app(instance, overrides)
+
+
 @dataclass(frozen=True)
 class SchemaTemplate:
     """The tables and seed data of the code under test, in a SQLite file or a PostgreSQL database."""
 
     location: str
 
-    def copy(self, instance: Path) -> str:
-        """A new database for the current test (on this instance folder) with the schema; its URL."""
+    def copy(self, instance: Path, made: list[str] | None = None) -> str:
+        """A new database with the schema for an app on this instance folder; its URL. On PostgreSQL
+        it is dropped with those in made, by default after the current test."""
         if ON_POSTGRES:
-            return _new_postgres_database(template=self.location)
+            return _new_postgres_database(self.location, made)
         path = instance / "test.sqlite3"
         shutil.copyfile(self.location, path)
         return f"sqlite:///{path}"
@@ -221,10 +230,7 @@ def schema_template(tmp_path_factory):
     else:
         location = str(instance / "schema.sqlite3")
         url = f"sqlite:///{location}"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
-        monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
-        app = _create_test_app(instance, {"SQLALCHEMY_DATABASE_URI": url})
+    app = _app_outside_a_test(instance, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.create_all()
         run_seeders()
@@ -267,15 +273,8 @@ def shared_test_app(instance: Path, schema_template: SchemaTemplate, fill, **ove
     runs once in its app context. Each test enters it with shared_app_context(). At the end the
     data must be as fill() left it (only login times may change), so a test that writes fails
     here instead of changing what the next one sees."""
-    if ON_POSTGRES:
-        name = _create_postgres_database(f"shared_{next(_numbers_of_databases)}", schema_template.location)
-        url = _postgres_url(name)
-    else:
-        url = schema_template.copy(instance)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
-        monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
-        app = _create_test_app(instance, {**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    own: list[str] = []  # its PostgreSQL database, dropped here rather than after the first test
+    app = _app_outside_a_test(instance, **overrides, SQLALCHEMY_DATABASE_URI=schema_template.copy(instance, own))
     try:
         with app.app_context():
             fill()
@@ -291,8 +290,8 @@ def shared_test_app(instance: Path, schema_template: SchemaTemplate, fill, **ove
     finally:
         with app.app_context():
             db.engine.dispose()
-        if ON_POSTGRES:
-            _drop_databases([name])
+        if own:
+            _drop_databases(own)
 
 
 # Columns that reading tests may change: logging in notes the time.
