@@ -29,11 +29,15 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # With CPWEB_TEST_POSTGRES_URL set (see README), the whole suite runs a second time on PostgreSQL.
+# One pytest process per core (pytest-xdist); each test still has its own instance folder and
+# database, so they need not run in one process. `make test TEST_WORKERS=0` runs them in one.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 test: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(PYTEST)
 	@if [ -n "$$CPWEB_TEST_POSTGRES_URL" ]; then \
 		echo "== The same tests on PostgreSQL =="; \
-		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(BIN)/pytest; \
+		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(PYTEST); \
 	else echo "(PostgreSQL not tested: CPWEB_TEST_POSTGRES_URL is not set)"; fi
 
 # The lock files from pyproject.toml's ranges, for Python 3.11 and newer on any platform.
@@ -57,7 +61,7 @@ test-latest:
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/pip install --quiet --upgrade -e '.[test]'
-	.venv-latest/bin/pytest
+	.venv-latest/bin/pytest -n $(TEST_WORKERS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

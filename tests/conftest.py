@@ -1,25 +1,38 @@
 """Fixtures: a fresh app on a temporary instance folder per test, and factories for its data.
 
+Every test gets a database of its own. The `app` and `csrf_app` fixtures start with the tables and
+the seed data already in it: the first test that asks builds them once in a template (with
+create_all() and the seeders, so they follow the models of the code under test), and every test
+gets a copy of that template: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+make_test_app() and database_url() still give an empty database, for tests that make the tables
+themselves (migrations, restores).
+
 The suite runs on SQLite. With CPWEB_DATABASE_URL naming a PostgreSQL database whose name ends in
-"test", it runs there instead: each test app gets an empty database of its own beside that one
+"test", it runs there instead: each test app gets a database of its own beside that one
 (as each gets its own SQLite file), and they are all dropped at the end.
+
+Tests that only read may share one app per module (shared_test_app(), e.g. the page audits on the
+demo data): it checks at the end that its data did not change.
 """
 import itertools
 import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, delete, event, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from cpweb import create_app
-from cpweb.auth.models import User
+from cpweb.auth.models import LoginSession, User
 from cpweb.bodies.models import Body, Membership
 from cpweb.database import run_seeders
-from cpweb.extensions import db
+from cpweb.extensions import db, limiter
 from cpweb.mail import outbox
 
 PASSWORD = "lang-genoeg-wachtwoord"
@@ -59,16 +72,27 @@ def _postgres_admin():
     return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool).connect()
 
 
-def _new_postgres_database() -> str:
-    base = make_url(POSTGRES_BASE).set(drivername="postgresql+psycopg")
+def _postgres_url(name: str) -> str:
+    return make_url(POSTGRES_BASE).set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False)
+
+
+def _create_postgres_database(suffix, template: str = "template0") -> str:
+    """A new database (empty, or a copy of template) beside the base one; returns its name."""
     # The process id in the name tells a later run which databases a killed run left behind.
-    name = f"{base.database}_{os.getpid()}_{next(_numbers_of_databases)}"
+    name = f"{make_url(POSTGRES_BASE).database}_{os.getpid()}_{suffix}"
     with _postgres_admin() as connection:
         # UTF-8 whatever the server's default (a cluster made without a locale is SQL_ASCII); C.UTF-8
-        # sorts by code point, as SQLite does.
-        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
-    _made.append(name)
-    return base.set(database=name).render_as_string(hide_password=False)
+        # sorts by code point, as SQLite does. A copy of the schema template has these already.
+        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+    return name
+
+
+def _new_postgres_database(template: str = "template0", made: list[str] | None = None) -> str:
+    """A database dropped with the others in made: by default those of the current test, after it."""
+    name = _create_postgres_database(next(_numbers_of_databases), template)
+    (_made if made is None else made).append(name)
+    return _postgres_url(name)
 
 
 def database_url(instance: Path) -> str:
@@ -145,48 +169,170 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.skip(reason=f"about {marker.args[0]} only; this run is on {engine}"))
 
 
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "MAIL_BACKEND": "memory",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
+    "SERVER_NAME": "localhost",
+    "SITE_URL": "http://localhost",
+    # Tests that are not about the second factor log in with the password alone; those about it
+    # (tests/test_twofactor.py) switch it on.
+    "TWO_FACTOR_ROLES": [],
+}
+
+
 def make_test_app(instance: Path, monkeypatch, **overrides):
+    """An app on this instance folder with an empty database (unless overrides name one)."""
     monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
-    config = {
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "MAIL_BACKEND": "memory",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; production uses scrypt
-        "SERVER_NAME": "localhost",
-        "SITE_URL": "http://localhost",
-        # Tests that are not about the second factor log in with the password alone; those about
-        # it (tests/test_twofactor.py) switch it on.
-        "TWO_FACTOR_ROLES": [],
-    }
-    config.update(overrides)
-    config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
-    app = create_app(config)
-    app.test_client_class = IsolatedClient
+    app = _create_test_app(instance, overrides)
     _apps.append(app)
     return app
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    app = make_test_app(tmp_path, monkeypatch)
+def _create_test_app(instance: Path, overrides: dict):
+    config = {**TEST_CONFIG, **overrides}
+    if "SQLALCHEMY_DATABASE_URI" not in config:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(instance)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def _app_outside_a_test(instance: Path, **overrides):
+    """An app for a session or module fixture, which has no monkeypatch of its own."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
+        monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
+        return _create_test_app(instance, overrides)
+
+
+@dataclass(frozen=True)
+class SchemaTemplate:
+    """The tables and seed data of the code under test, in a SQLite file or a PostgreSQL database."""
+
+    location: str
+
+    def copy(self, instance: Path, made: list[str] | None = None) -> str:
+        """A new database with the schema for an app on this instance folder; its URL. On PostgreSQL
+        it is dropped with those in made, by default after the current test."""
+        if ON_POSTGRES:
+            return _new_postgres_database(self.location, made)
+        path = instance / "test.sqlite3"
+        shutil.copyfile(self.location, path)
+        return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory):
+    """Made once, on first use: create_all() and the seeders, as the `app` fixture used to run per test."""
+    instance = tmp_path_factory.mktemp("schema")
+    if ON_POSTGRES:
+        location = _create_postgres_database("schema")
+        url = _postgres_url(location)
+    else:
+        location = str(instance / "schema.sqlite3")
+        url = f"sqlite:///{location}"
+    app = _app_outside_a_test(instance, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.create_all()
         run_seeders()
         db.session.commit()
-        yield app
         db.session.remove()
+        # Closing the last connection folds SQLite's WAL into the file; PostgreSQL copies only a
+        # database nobody is connected to.
+        db.engine.dispose()
+    if not ON_POSTGRES:
+        assert not Path(location + "-wal").exists(), "the template's WAL was not folded into its file"
+    yield SchemaTemplate(location)
+    if ON_POSTGRES:
+        _drop_databases([location])
 
 
 @pytest.fixture
-def csrf_app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, schema_template):
+    yield from _app_with_schema(tmp_path, monkeypatch, schema_template)
+
+
+@pytest.fixture
+def csrf_app(tmp_path, monkeypatch, schema_template):
     """An app that checks CSRF tokens, as production does."""
-    app = make_test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True)
+    yield from _app_with_schema(tmp_path, monkeypatch, schema_template, WTF_CSRF_ENABLED=True)
+
+
+def _app_with_schema(instance, monkeypatch, schema_template, **overrides):
+    app = make_test_app(instance, monkeypatch, SQLALCHEMY_DATABASE_URI=schema_template.copy(instance), **overrides)
     with app.app_context():
-        db.create_all()
-        run_seeders()
-        db.session.commit()
+        # Connected, as after making the tables here: the test starts with the database open (on
+        # SQLite with its -wal file).
+        db.engine.connect().close()
         yield app
         db.session.remove()
+
+
+@contextmanager
+def shared_test_app(instance: Path, schema_template: SchemaTemplate, fill, **overrides):
+    """One app for the tests of a module that only read, e.g. page audits on the demo data: fill()
+    runs once in its app context. Each test enters it with shared_app_context(). At the end the
+    data must be as fill() left it (only login times may change), so a test that writes fails
+    here instead of changing what the next one sees."""
+    own: list[str] = []  # its PostgreSQL database, dropped here rather than after the first test
+    app = _app_outside_a_test(instance, **overrides, SQLALCHEMY_DATABASE_URI=schema_template.copy(instance, own))
+    try:
+        with app.app_context():
+            fill()
+            db.session.commit()
+            before = _data()
+            db.session.remove()
+        yield app
+        with app.app_context():
+            after = _data()
+            db.session.remove()
+        changed = sorted(table for table in before if before[table] != after[table])
+        assert not changed, f"tests sharing this app changed the data in {changed}: give them an app of their own"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if own:
+            _drop_databases(own)
+
+
+# Columns that reading tests may change: logging in notes the time.
+_MAY_CHANGE = {("users", "last_login_at")}
+# Tables that reading writes to: who saw a client's contact details is logged.
+_WRITTEN_BY_READING = {"audit_entries"}
+
+
+def _data() -> dict[str, list]:
+    """Every row of every table, for comparing."""
+    return {
+        table.name: db.session.execute(
+            select(*[column for column in table.columns if (table.name, column.name) not in _MAY_CHANGE])
+            .order_by(*table.primary_key.columns)).all()
+        for table in db.metadata.sorted_tables if table.name not in _WRITTEN_BY_READING
+    }
+
+
+@contextmanager
+def shared_app_context(app):
+    """A test's own app context on a shared app, with what a fresh app would start without:
+    no rate-limit counts and no mails sent."""
+    app.extensions.pop("cpweb_outbox", None)
+    with app.app_context():
+        limiter.reset()  # the counts live in the app's database
+        yield app
+        db.session.rollback()
+        _forget_logins()
+        db.session.remove()
+
+
+def _forget_logins() -> None:
+    """Undo what logging in writes, so the next test logs in afresh (a code from the app is accepted
+    once per time step) and the data stays as fill() left it."""
+    limiter.reset()
+    db.session.execute(delete(LoginSession))
+    db.session.execute(update(User).values(totp_last_step=None))
+    db.session.commit()
 
 
 @pytest.fixture

@@ -96,7 +96,8 @@ def test_purge_removes_old_audit_entries_and_stale_invitations(app, runner, make
 
 
 def test_create_user_as_the_readme_shows_it_mails_a_link_from_site_url(tmp_path):
-    """Run as a separate `flask` process, as in production: no request, no SERVER_NAME."""
+    """Run as a separate `flask` process, as in production: no request, no SERVER_NAME. Two such
+    processes start (init and create-user), so this takes a few seconds."""
     env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path), "CPWEB_SITE_URL": "https://raad.example.nl"}
     env.pop("CPWEB_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app", "cpweb"]

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from cpweb.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
 from cpweb.demo import load_demo
+from tests.conftest import make_test_app, shared_app_context, shared_test_app
 from tests.pages import ACCOUNTS, FORM_ERRORS, HALFWAY, NOT_HTML, PAGES, all_pages, expected_status, page_id, resolve
 
 HOME_BUDGET = 50 * 1024  # bytes, gzipped: the home page with its CSS and JS
@@ -35,12 +36,25 @@ def with_known_problems(entries):
     return params
 
 
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, schema_template):
+    """One app with the demo data for the whole module: its tests only read and log in (loading the
+    demo for each of them made this the slowest module). CSRF is on, so pages carry their tokens
+    as shipped, and the second factor is required as on a real site."""
+    with shared_test_app(tmp_path_factory.mktemp("demo"), schema_template, load_demo,
+                         WTF_CSRF_ENABLED=True, TWO_FACTOR_ROLES=DEFAULT_TWO_FACTOR_ROLES) as app:
+        yield app
+
+
+@pytest.fixture
+def csrf_app(demo_app):
+    with shared_app_context(demo_app) as app:
+        yield app
+
+
 @pytest.fixture
 def demo(csrf_app):
-    """The demo data; returns its password. CSRF is on, so pages carry their tokens as shipped, and
-    the second factor is required as on a real site."""
-    csrf_app.config["TWO_FACTOR_ROLES"] = DEFAULT_TWO_FACTOR_ROLES
-    load_demo()
+    """The demo data's password."""
     return (Path(csrf_app.instance_path) / "demo-login.txt").read_text().strip()
 
 
@@ -186,8 +200,15 @@ def test_home_page_with_its_css_and_js_is_small(csrf_app, client, demo):
     assert sum(sizes.values()) <= HOME_BUDGET, sizes
 
 
-def test_error_pages_for_missing_token_and_too_many_tries_are_valid_html(client, demo):
-    """400 (no CSRF token) and 429 (too many wrong passwords): Dutch pages in the site layout."""
+def test_error_pages_for_missing_token_and_too_many_tries_are_valid_html(tmp_path, monkeypatch, schema_template):
+    """400 (no CSRF token) and 429 (too many wrong passwords): Dutch pages in the site layout. The
+    tries lock an account (and log it), so this test has an app of its own."""
+    app = make_test_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True, SQLALCHEMY_DATABASE_URI=schema_template.copy(tmp_path))
+    with app.app_context():
+        _too_many_tries(app.test_client())
+
+
+def _too_many_tries(client):
     refused = client.post("/inloggen", data={"email": "lid@example.org", "password": "x"})
     assert refused.status_code == 400
     for _ in range(20):

@@ -26,6 +26,7 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path, monkeypatch):
 
 
 def test_migrations_go_down_and_up_again(tmp_path, monkeypatch):
+    """Every migration down and up again: a few seconds on PostgreSQL, where DDL is slower."""
     app = make_test_app(tmp_path, monkeypatch)
     init_migrations(app)
     with app.app_context():
@@ -54,7 +55,8 @@ def test_the_postgresql_search_migration_indexes_the_rows_already_there(tmp_path
 
 
 def test_create_all_makes_the_same_search_tables_as_the_migrations(tmp_path, monkeypatch):
-    """The index tables are made twice (create_all for tests, a migration for sites): they must agree."""
+    """The index tables are made twice (create_all for tests, a migration for sites): they must agree.
+    Both ways on PostgreSQL take a few seconds."""
     definitions = []
     for name in ("migrated", "created"):
         app = make_test_app(tmp_path / name, monkeypatch)

@@ -105,6 +105,7 @@ def test_jobs_mail_links_with_the_site_address(app, monkeypatch):
 
 
 def test_a_second_cron_while_one_runs_skips_with_exit_code_0(app, tmp_path):
+    """A real second `flask cron` process, which imports the app: a second or more."""
     env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path)}
     with cron_lock(tmp_path / "cron.lock"):
         second = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cpweb", "cron"], cwd=ROOT,

@@ -141,6 +141,8 @@ WRITERS = (log_in, submit_signal, upload_document)
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
 def test_kill_9_during_writes_leaves_an_intact_database(tmp_path):
+    """Real processes, as in production: flask init and create-user, gunicorn started twice, two
+    checks in a fresh process. Each imports the app, so this takes ten seconds or more."""
     env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path), "CPWEB_DATABASE_URL": database_url(tmp_path),
            "CPWEB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", "CPWEB_SIGNAL_MIN_FILL_SECONDS": "0",
            "CPWEB_RATELIMIT_ENABLED": "false", "CPWEB_TWO_FACTOR_ROLES": "[]"}  # the admin logs in with the password alone

@@ -32,6 +32,7 @@ def withdraw_as(new_context, server, email):
 
 
 def test_member_joins_the_waiting_list_and_moves_up(page, new_context, server):
+    """Three members log in, each in a browser of their own, with axe on the way: a few seconds."""
     _login_form(page, server, "lid@example.org")
     page.goto(server.url + FULL)
     assert_accessible(page)

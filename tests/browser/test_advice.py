@@ -33,6 +33,7 @@ def take_step(page, step: str, **fields):
 
 
 def test_secretary_walks_an_advice_from_idea_to_outcome(page, server):
+    """One advice through all its steps in Chromium, with axe on four pages: a few seconds."""
     _login_form(page, server, "secretaris@example.org")
     page.goto(server.url + "/advies/nieuw")
     assert_accessible(page)

@@ -21,6 +21,7 @@ def own_server(tmp_path_factory, browser_type_launch_args):
 
 
 def test_upload_with_progress_then_search_as_you_type_and_download(page, own_server, tmp_path, watcher):
+    """A 2 MB upload, search and download in Chromium, with axe on three pages: a few seconds."""
     watcher.origin = own_server.url
     _login_form(page, own_server, "lid@example.org")
     text = ("Verslag van de cliëntenraad over het " + WORD + ".\n") + ("Een regel tekst over werk. " * 40 + "\n") * 2500

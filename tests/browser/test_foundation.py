@@ -193,6 +193,7 @@ def test_axe_check_fails_on_an_inaccessible_page(page):
 
 
 def test_english_pages_are_accessible_and_say_so_in_lang(new_context, live_server):
+    """A browser of its own, switched to English, with axe on two pages: a few seconds."""
     page = new_context().new_page()
     page.goto(live_server.url + "/privacy")
     with page.expect_navigation():

@@ -34,6 +34,7 @@ def edit(page, server, text, note):
 
 
 def test_edit_twice_and_restore_the_first_version(page, server):
+    """Two edits, the versions and a restore in Chromium, with axe on five pages: a few seconds."""
     _login_form(page, server, "secretaris@example.org")
     page.goto(server.url + PAGE)
     assert_accessible(page)
@@ -62,6 +63,7 @@ def test_edit_twice_and_restore_the_first_version(page, server):
 
 
 def test_a_conflict_keeps_both_texts(page, new_context, server):
+    """Two people log in, each in a browser of their own, and edit the same page: a few seconds."""
     _login_form(page, server, "secretaris@example.org")
     page.goto(server.url + "/handboek/wie-zit-er-in-de-raad/bewerken")
     page.get_by_label("Tekst").fill("Mijn nieuwe tekst.")
@@ -82,6 +84,7 @@ def test_a_conflict_keeps_both_texts(page, new_context, server):
 
 
 def test_reorder_the_contents_with_htmx(page, server):
+    """Logging in and two moves, each waiting for htmx's swap, with axe twice: a few seconds."""
     _login_form(page, server, "secretaris@example.org")
     page.goto(server.url + "/handboek/")
     assert_accessible(page)

@@ -39,6 +39,7 @@ def agenda_titles(page) -> list[str]:
 
 
 def test_secretary_plans_a_meeting_builds_the_agenda_and_writes_minutes(page, server):
+    """A meeting from plan to minutes in Chromium, with axe on five pages: a few seconds."""
     _login_form(page, server, "secretaris@example.org")
     page.goto(server.url + "/vergaderingen/nieuw")
     assert_accessible(page)

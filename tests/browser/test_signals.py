@@ -26,6 +26,7 @@ def tab_to(page, name: str, limit: int = 80) -> list[str]:
 
 
 def test_visitor_sends_a_signal_with_the_keyboard_only(page, live_server):
+    """The whole form with the keyboard, key by key, with axe on three pages: a few seconds."""
     page.goto(live_server.url + "/signaal")
     assert_accessible(page)
     passed = tab_to(page, "category")
@@ -67,6 +68,7 @@ def test_visitor_sends_a_signal_with_the_keyboard_only(page, live_server):
 
 
 def test_secretary_changes_status_in_place(page, login, live_server):
+    """Logging in and two changes in Chromium, with axe on two pages: a few seconds."""
     login(page, "secretaris@example.org")
     page.goto(live_server.url + "/signalen")
     assert_accessible(page)
