@@ -1,7 +1,4 @@
 """Public functions other features use to find bodies and check membership."""
-import re
-import unicodedata
-
 from flask import abort
 from flask_login import current_user
 
@@ -20,12 +17,6 @@ def body_section(fn):
 
 def body_sections_for(body, user) -> list[tuple[str, dict]]:
     return [section for fn in _body_sections if (section := fn(body, user)) is not None]
-
-
-def slugify(text: str, fallback: str = "orgaan") -> str:
-    """Letters and digits for a web address; the fallback when nothing of the text is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or fallback
 
 
 def active_bodies() -> list[Body]:

@@ -14,6 +14,7 @@ from ..auth.roles import SECRETARY
 from ..database import utcnow
 from ..extensions import db
 from ..fulltext import opening, snippet
+from ..keys import free_key
 from ..privacy import Processing, processing
 from . import rules
 from .models import SEARCH, HandbookPage, HandbookRevision
@@ -132,12 +133,7 @@ def slug_taken(slug: str, page: HandbookPage | None) -> bool:
 
 
 def free_slug(title: str) -> str:
-    base = rules.slugify(title)
-    slug, n = base, 2
-    while slug_taken(slug, None):
-        slug = f"{base[:rules.MAX_SLUG - 4]}-{n}"
-        n += 1
-    return slug
+    return free_key(rules.slugify(title), lambda slug: slug_taken(slug, None), rules.MAX_SLUG)
 
 
 def _last_position(parent_id: int | None) -> int:
