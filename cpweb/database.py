@@ -44,6 +44,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+class StaleEdit(Exception):
+    """Someone else saved a change after this form was opened (its version or sequence moved on)."""
+
+
 def with_driver(url: str) -> str:
     """A PostgreSQL URL as hosting providers and pg tools write it, with the driver cpweb installs."""
     for prefix in ("postgres://", "postgresql://"):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies
+from ..database import StaleEdit
 from ..extensions import db
 from ..i18n import date_long, local_today
 from ..meetings.logic import can_see as can_see_meeting
@@ -19,10 +20,6 @@ from ..privacy import Processing, processing
 from ..signals.logic import can_triage, find_by_reference, signals_by_id
 from . import rules
 from .models import Advice, AdviceEvent, AdviceLink
-
-
-class StaleEdit(Exception):
-    """Someone else saved the dossier after this form was opened."""
 
 
 # --- access ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
-from ..database import paginate
+from ..database import StaleEdit, paginate
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
@@ -76,7 +76,7 @@ def edit(advice_id: int):
         try:
             logic.save_advice(advice, form.advice_fields(), _drafters(form), current_user,
                               seen_version=int(form.version.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             form.version.data = advice.version
             stale = _("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er "

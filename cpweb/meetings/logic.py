@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
-from ..database import utcnow
+from ..database import StaleEdit, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM, from_local
 from ..privacy import Processing, processing
@@ -18,10 +18,6 @@ from ..retention import purger
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
                      MinutesCorrection)
-
-
-class StaleEdit(Exception):
-    """Someone else saved a change after this form was opened."""
 
 
 # --- who may see and do what ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of, body_section
-from ..database import paginate, utcnow
+from ..database import StaleEdit, paginate, utcnow
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
@@ -93,7 +93,7 @@ def edit(meeting_id: int):
             if isinstance(form, DraftMeetingForm):
                 fields["published_at"] = form.publish_at()
             moved = logic.update_meeting(meeting, fields, int(form.sequence.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             stale = True
             form.sequence.data = meeting.sequence  # a second save is a deliberate choice
@@ -359,7 +359,7 @@ def minutes(meeting_id: int):
     if form.validate():
         try:
             logic.save_minutes(meeting, form.text.data or "", int(form.version.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             form.version.data = logic.minutes_of(meeting).version
             return _minutes_page(meeting, status=409, minutes_form=form, stale=True)
