@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from ..audit import record
 from ..auth import sessions, tokens
 from ..auth.models import User
-from ..auth.views import send_password_link
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
@@ -55,7 +54,7 @@ def create_member(email: str, name: str, role: str, body_ids=(), password: str |
 def invite(user: User) -> None:
     user.invited_at = utcnow()
     db.session.flush()  # the link needs the id
-    send_password_link(user, tokens.INVITATION)
+    tokens.send_password_link(user, tokens.INVITATION)
 
 
 def resend_invitation(user: User) -> None:

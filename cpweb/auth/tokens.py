@@ -6,9 +6,12 @@ used link stops working and an older link is void once a newer password is set.
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..mail import send_mail
+from ..urls import site_url
 from .models import User
 
 INVITATION = "invitation"
@@ -33,3 +36,20 @@ def load_token(token: str, purpose: str, max_age: timedelta) -> User | None:
     if user is None or user.session_token != session_token or not user.is_active:
         return None
     return user
+
+
+def send_password_link(user: User, purpose: str) -> None:
+    """Mail an invitation or a password-reset link to the member."""
+    link = site_url("auth.set_password", purpose=purpose, token=make_token(user, purpose))
+    site = current_app.config["SITE_NAME"]
+    if purpose == INVITATION:
+        subject = _("Uitnodiging voor %(site)s", site=site)
+        body = _("Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
+                 "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
+                 name=user.name, site=site, link=link)
+    else:
+        subject = _("Nieuw wachtwoord voor %(site)s", site=site)
+        body = _("Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
+                 "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
+                 name=user.name, link=link)
+    send_mail(user.email, subject, body)

@@ -5,10 +5,9 @@ from flask_login import current_user
 from ..database import utcnow
 from ..extensions import db, limiter
 from ..forms import choice_list, strip
-from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
+from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
-from ..urls import site_url
 from . import sessions, tokens
 from .access import login_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailPreferencesForm, ProfileForm, SetPasswordForm
@@ -73,28 +72,11 @@ def forgot_password():
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).filter_by(email=form.email.data))
         if user is not None and user.is_active:
-            send_password_link(user, tokens.PASSWORD_RESET)
+            tokens.send_password_link(user, tokens.PASSWORD_RESET)
         flash(_("Als dit e-mailadres bij ons bekend is, krijgt u binnen een paar minuten een "
                 "e-mail met een link. Kijk ook bij de ongewenste e-mail."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/forgot_password.html", form=form)
-
-
-def send_password_link(user: User, purpose: str) -> None:
-    """Mail an invitation or a password-reset link to the member."""
-    link = site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
-    site = current_app.config["SITE_NAME"]
-    if purpose == tokens.INVITATION:
-        subject = _("Uitnodiging voor %(site)s", site=site)
-        body = _("Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
-                 "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
-                 name=user.name, site=site, link=link)
-    else:
-        subject = _("Nieuw wachtwoord voor %(site)s", site=site)
-        body = _("Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
-                 "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
-                 name=user.name, link=link)
-    send_mail(user.email, subject, body)
 
 
 @bp.route("/wachtwoord/<any(invitation, 'password-reset'):purpose>/<token>", methods=["GET", "POST"])
