@@ -1,6 +1,7 @@
 """Database conventions shared by every feature: UTC times, SQLite settings, paging."""
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import abort, current_app, request
 from sqlalchemy import DateTime, event
@@ -100,3 +101,15 @@ def alembic_include_name(name, type_, parent_names):
     if type_ == "table" and name:
         return not any(name == table or name.startswith(table + "_") for table in UNMANAGED_TABLES)
     return True
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def init_migrations(app) -> None:
+    """Set up Flask-Migrate. Only commands need it: web workers start faster without Alembic."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item,
+                include_name=alembic_include_name)

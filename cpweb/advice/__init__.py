@@ -1,1 +1,13 @@
 """Advice dossiers: from a request or an idea to an outcome, with every step on a timeline."""
+from datetime import timedelta
+
+from ..hooks import hooks
+
+
+def init_app(app) -> None:
+    from . import commands, views
+
+    hook = hooks(app)
+    app.register_blueprint(views.bp)
+    hook.command(commands.advice_digest_command)
+    hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))  # sends once per ISO week

@@ -1,1 +1,11 @@
 """Meetings of a body: agenda, stukken, attendance, minutes, decisions and action items."""
+from ..hooks import hooks
+
+
+def init_app(app) -> None:
+    from . import commands, views
+
+    hook = hooks(app)
+    app.register_blueprint(views.bp)
+    hook.command(commands.send_reminders_command)  # the reminders of every feature (reminder senders)
+    hook.cron_job("send-reminders", commands.send_reminders_command)

@@ -1,9 +1,9 @@
 """`flask --app app cpweb send-reminders`: mail the members of what is coming up (for cron)."""
 import click
+from flask.cli import with_appcontext
 
-from ..cli import cpweb_cli
 from ..database import utcnow
-from ..jobs import cron_job, job_context
+from ..jobs import job_context
 from ..reminders import reminder_sender, send_all
 from . import logic, notices
 
@@ -19,8 +19,8 @@ def send_reminders(now=None) -> int:
     return mails
 
 
-@cron_job("send-reminders")
-@cpweb_cli.command("send-reminders")
+@click.command("send-reminders")
+@with_appcontext
 def send_reminders_command():
     """Send the reminders that are due (meetings, activities); safe to run every few minutes."""
     with job_context():

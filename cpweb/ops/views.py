@@ -9,7 +9,7 @@ from flask import current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
-from . import bp, commands  # noqa: F401 (the commands register themselves)
+from . import bp
 
 
 def _database() -> dict:
