@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .database import UTCDateTime, utcnow
 from .extensions import db
 from .privacy import Processing, processing
-from .retention import delete_rows, purger
+from .retention import delete_rows
 
 
 ACTION_LABELS = {
@@ -66,6 +66,5 @@ processing(Processing(
 ))
 
 
-@purger("audit log")
 def purge_audit_log(now: datetime, dry_run: bool) -> int:
     return delete_rows(AuditEntry, AuditEntry.at < now - current_app.config["AUDIT_RETENTION"], dry_run)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .hooks import hooks
 
 
 def utcnow() -> datetime:
@@ -57,17 +58,9 @@ def with_driver(url: str) -> str:
     return url
 
 
-_seeders = []
-
-
-def seeder(fn):
-    """Register fn() that adds the reference data every site needs (idempotent: only what is missing)."""
-    _seeders.append(fn)
-    return fn
-
-
 def run_seeders() -> None:
-    for fn in _seeders:
+    """Add the reference data every site needs (each feature's hooks.seeder adds only what is missing)."""
+    for fn in hooks().seeders:
         fn()
 
 

@@ -16,8 +16,6 @@ from ..extensions import db
 from ..i18n import datetime_long, from_local
 from ..mail import send_mail
 from ..privacy import Processing, processing
-from ..reminders import reminder_sender
-from ..retention import purger
 from ..urls import site_url
 from . import rules
 from .models import Activity, Signup, activity_bodies
@@ -343,7 +341,6 @@ def activity_ics(activity: Activity) -> bytes:
 
 # --- reminders, privacy ---------------------------------------------------------------------------
 
-@reminder_sender("activities")
 def send_reminders(now: datetime | None = None) -> int:
     """One reminder a day before, to everyone with a place; claimed first so two runs never both send."""
     now = now or utcnow()
@@ -379,7 +376,6 @@ processing(Processing(
 ))
 
 
-@purger("guest sign-ups")
 def purge_guests(now: datetime, dry_run: bool) -> int:
     """Guests' names and e-mail addresses go a month after the activity; unconfirmed ones after a day."""
     cutoff = now - timedelta(days=current_app.config["ACTIVITY_GUEST_RETENTION_DAYS"])

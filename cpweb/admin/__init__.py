@@ -1,7 +1,12 @@
 """Admin pages: invite members, change their role and bodies, deactivate; bodies; audit log."""
+from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import views
+    from .. import audit
+    from . import members, views
 
+    hook = hooks(app)
     app.register_blueprint(views.bp)
+    hook.purger("unused invitations", members.purge_unused_invitations)
+    hook.purger("audit log", audit.purge_audit_log)

@@ -12,7 +12,6 @@ from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
 from ..privacy import Processing, processing
-from ..retention import purger
 
 
 class MemberError(ValueError):
@@ -108,7 +107,6 @@ processing(Processing(
 ))
 
 
-@purger("unused invitations")
 def purge_unused_invitations(now: datetime, dry_run: bool) -> int:
     """Invited people who never chose a password wrote nothing: remove them after the retention period."""
     cutoff = now - current_app.config["UNUSED_INVITATION_RETENTION"]

@@ -5,9 +5,10 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, views
+    from . import commands, demo, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.advice_digest_command)
     hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))  # sends once per ISO week
+    hook.demo_step(demo.demo_advice)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from ..database import utcnow
 from ..extensions import db
 from ..privacy import Processing, processing
-from ..retention import delete_rows, purger
+from ..retention import delete_rows
 from .models import LoginSession, User
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,6 @@ processing(Processing(
 ))
 
 
-@purger("logins")
 def purge_logins(now: datetime, dry_run: bool) -> int:
     """Logins unused for longer than the limit opened nothing any more; their rows go."""
     return delete_rows(LoginSession, LoginSession.last_seen_at < now - _idle_limit(current_app.config), dry_run)

@@ -11,9 +11,12 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, views
+    from . import commands, demo, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.sweep_uploads_command)
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
+    hook.purger("documents", logic.purge_bin)
+    hook.seeder(logic.seed_categories)
+    hook.demo_step(demo.demo_documents)

@@ -15,10 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
-from ..database import seeder, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..privacy import Processing, processing
-from ..retention import purger
 from . import access, filetypes, search, storage
 from .extract import extract_text
 from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,
@@ -51,7 +50,6 @@ class DuplicateUpload(UploadError):
 
 # --- categories ---------------------------------------------------------------------------------
 
-@seeder
 def seed_categories() -> None:
     """A new site starts with the usual kinds of documents."""
     if db.session.scalar(db.select(DocumentCategory.id).limit(1)) is None:
@@ -301,7 +299,6 @@ processing(Processing(
 ))
 
 
-@purger("documents")
 def purge_bin(now: datetime, dry_run: bool) -> int:
     """Documents in the bin for 30 days go: rows and files together (files once the delete is committed)."""
     due = list(db.session.scalars(db.select(Document).filter(Document.deleted_at < now - timedelta(days=BIN_DAYS))

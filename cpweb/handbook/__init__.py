@@ -1,7 +1,10 @@
 """The members' handbook: pages in a tree, edited by secretaries, with every revision kept."""
+from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import views
+    from . import demo, views
 
+    hook = hooks(app)
     app.register_blueprint(views.bp)
+    hook.demo_step(demo.demo_handbook)

@@ -3,9 +3,12 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, views
+    from . import commands, demo, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.send_reminders_command)  # the reminders of every feature (reminder senders)
     hook.cron_job("send-reminders", commands.send_reminders_command)
+    hook.reminder_sender("meetings", commands.send_reminders)
+    hook.purger("attendance messages", logic.purge_attendance_messages)
+    hook.demo_step(demo.demo_meetings)

@@ -4,11 +4,10 @@ from flask.cli import with_appcontext
 
 from ..database import utcnow
 from ..jobs import job_context
-from ..reminders import reminder_sender, send_all
+from ..reminders import send_all
 from . import logic, notices
 
 
-@reminder_sender("meetings")
 def send_reminders(now=None) -> int:
     """Each meeting is claimed before mailing, so two runs never remind twice. Returns the mails sent."""
     now = now or utcnow()

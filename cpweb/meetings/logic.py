@@ -14,7 +14,6 @@ from ..database import StaleEdit, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM, from_local
 from ..privacy import Processing, processing
-from ..retention import purger
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
                      MinutesCorrection)
@@ -412,7 +411,6 @@ processing(Processing(
 ))
 
 
-@purger("attendance messages")
 def purge_attendance_messages(now: datetime, dry_run: bool) -> int:
     """A message like "ik ben ziek" may be about someone's health: it goes a while after the meeting."""
     cutoff = now - timedelta(days=current_app.config["MEETING_MESSAGE_RETENTION_DAYS"])

@@ -18,12 +18,11 @@ from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
-from ..database import seeder, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM
 from ..mail import send_mail
 from ..privacy import Processing, processing
-from ..retention import purger
 from ..urls import site_url
 from . import rules
 from .models import Signal, SignalCategory, SignalEvent
@@ -32,7 +31,6 @@ from .models import Signal, SignalCategory, SignalEvent
 
 # --- subjects ---------------------------------------------------------------------------------
 
-@seeder
 def seed_categories() -> None:
     """A new site starts with the usual subjects."""
     if db.session.scalar(db.select(SignalCategory.id).limit(1)) is None:
@@ -375,7 +373,6 @@ processing(Processing(
 ))
 
 
-@purger("signal contact details")
 def purge_contact_details(now: datetime, dry_run: bool) -> int:
     """Contact details are erased a while after the signal is closed; the text stays."""
     cutoff = now - timedelta(days=30 * current_app.config["SIGNAL_CONTACT_RETENTION_MONTHS"])
@@ -388,7 +385,6 @@ def purge_contact_details(now: datetime, dry_run: bool) -> int:
     return len(due)
 
 
-@purger("spam and cancelled signals")
 def purge_cancelled(now: datetime, dry_run: bool) -> int:
     """Suspected spam and cancelled signals go after a year; the report only ever counted the others."""
     cutoff = now - timedelta(days=current_app.config["SIGNAL_CANCELLED_RETENTION_DAYS"])
