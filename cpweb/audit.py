@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import UTCDateTime, utcnow
 from .extensions import db
-from .privacy import Processing, processing
+from .privacy import Processing
 from .retention import delete_rows
 
 
@@ -55,7 +55,7 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
     return entry
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Logboek van leden en rollen"),
     purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette. En wie de contactgegevens "
                "bij een signaal bekeek."),
@@ -63,7 +63,7 @@ processing(Processing(
     data=_l("Naam, wat er veranderde of wat iemand bekeek (het kenmerk van het signaal), en wanneer"),
     recipients=_l("Alleen beheerders"),
     retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
-))
+)
 
 
 def purge_audit_log(now: datetime, dry_run: bool) -> int:

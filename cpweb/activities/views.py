@@ -8,7 +8,6 @@ from ..database import paginate, utcnow
 from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import as_local
 from ..rendering import redirect_to, render, saved
 from ..spreadsheet import csv_response
@@ -255,7 +254,6 @@ def ics(activity_id: int):
     return response
 
 
-@home_section(15)
 def my_activities_section(user):
     if not user.is_authenticated:
         return None

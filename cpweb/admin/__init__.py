@@ -8,5 +8,7 @@ def init_app(app) -> None:
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
+    hook.processing(members.PROCESSING)
     hook.purger("unused invitations", members.purge_unused_invitations)
+    hook.processing(audit.PROCESSING)
     hook.purger("audit log", audit.purge_audit_log)

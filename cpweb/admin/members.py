@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
+from ..privacy import Processing
 
 
 class MemberError(ValueError):
@@ -96,7 +96,7 @@ def can_deactivate(actor: User, user: User) -> str | None:
     return None
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Leden en hun accounts"),
     purpose=_l("Leden uitnodigen, laten inloggen, en e-mails sturen over vergaderingen en stukken."),
     people=_l("Leden van de organen"),
@@ -104,7 +104,7 @@ processing(Processing(
     recipients=_l("Andere leden van hetzelfde orgaan zien de naam; beheerders zien alles"),
     retention=lambda config: _l("Zolang iemand lid is. Een uitnodiging die niemand gebruikt: %(days)s dagen.",
                                 days=config["UNUSED_INVITATION_RETENTION"].days),
-))
+)
 
 
 def purge_unused_invitations(now: datetime, dry_run: bool) -> int:

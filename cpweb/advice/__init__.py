@@ -5,10 +5,13 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, demo, views
+    from . import annual, commands, demo, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.advice_digest_command)
     hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))  # sends once per ISO week
+    hook.home_section(25, views.attention_section)
+    hook.annual_section(20, annual.advice_section)
+    hook.processing(logic.PROCESSING)
     hook.demo_step(demo.demo_advice)

@@ -8,7 +8,6 @@ from ..database import StaleEdit, paginate
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import render, saved
@@ -188,7 +187,6 @@ def overview():
                   outcomes=rules.OUTCOMES)
 
 
-@home_section(25)
 def attention_section(user):
     if not user.is_authenticated:
         return None

@@ -7,4 +7,5 @@ def init_app(app) -> None:
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
+    hook.processing(sessions.PROCESSING)
     hook.purger("logins", sessions.purge_logins)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from ..retention import delete_rows
 from .models import LoginSession, User
 
@@ -110,7 +110,7 @@ def note_last_use(_error=None) -> None:
         log.warning("could not note the last use of a login", exc_info=True)
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Ingelogd zijn"),
     purpose=_l("Weten op welke apparaten een lid is ingelogd. Zo stopt uitloggen echt, en stopt een nieuw "
                "wachtwoord de andere apparaten."),
@@ -120,7 +120,7 @@ processing(Processing(
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
     retention=lambda config: _l("Tot het lid uitlogt of een nieuw wachtwoord kiest, en hoogstens %(days)s dagen na "
                                 "het laatste gebruik.", days=_idle_limit(config).days),
-))
+)
 
 
 def purge_logins(now: datetime, dry_run: bool) -> int:

@@ -17,6 +17,8 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     hook.command(commands.sweep_uploads_command)
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
+    hook.home_section(40, views.newest_documents_section)
+    hook.processing(logic.PROCESSING)
     hook.purger("documents", logic.purge_bin)
     hook.seeder(logic.seed_categories)
     hook.demo_step(demo.demo_documents)

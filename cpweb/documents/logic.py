@@ -17,7 +17,7 @@ from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from . import access, filetypes, search, storage
 from .extract import extract_text
 from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,
@@ -285,7 +285,7 @@ def years() -> list[int]:
 
 # --- retention ----------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Documenten in de bibliotheek"),
     purpose=_l("Stukken voor vergaderingen, werkboeken, brieven en verslagen delen met de leden."),
     people=_l("Leden die een document toevoegen; mensen die in een document genoemd worden"),
@@ -296,7 +296,7 @@ processing(Processing(
     retention=lambda config: _l("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
                                 "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
                                 days=BIN_DAYS),
-))
+)
 
 
 def purge_bin(now: datetime, dry_run: bool) -> int:

@@ -3,8 +3,10 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import demo, views
+    from . import demo, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
+    hook.home_section(45, views.handbook_section)
+    hook.processing(logic.PROCESSING)
     hook.demo_step(demo.demo_handbook)

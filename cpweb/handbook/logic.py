@@ -15,7 +15,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..fulltext import opening, snippet
 from ..keys import free_key
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from . import rules
 from .models import SEARCH, HandbookPage, HandbookRevision
 
@@ -270,7 +270,7 @@ def _snippet(page_text: str, query: str) -> Markup:
 
 # --- privacy ---------------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Handboek voor leden"),
     purpose=_l("Leden lezen hoe de raad werkt. Bij elke versie van een pagina staat wie hem schreef, "
                "zodat u kunt zien wie wat veranderde."),
@@ -278,4 +278,4 @@ processing(Processing(
     data=_l("Naam van de schrijver en het tijdstip van elke versie."),
     recipients=_l("Alle leden die inloggen."),
     retention=lambda config: _l("Zolang de pagina bestaat. Wordt een account gewist, dan verdwijnt de naam bij de versies."),
-))
+)

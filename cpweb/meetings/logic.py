@@ -13,7 +13,7 @@ from ..bodies.models import Body, Membership
 from ..database import StaleEdit, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM, from_local
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
                      MinutesCorrection)
@@ -398,7 +398,7 @@ def claim_reminder(meeting: Meeting, now: datetime) -> bool:
 
 # --- privacy -----------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Vergaderingen"),
     purpose=_l("Vergaderingen voorbereiden, laten weten wie er komt, verslagen en actiepunten bijhouden."),
     people=_l("Leden van de organen"),
@@ -408,7 +408,7 @@ processing(Processing(
     retention=lambda config: _l("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
                                 "verslagen en besluiten horen bij het archief van het orgaan.",
                                 days=config["MEETING_MESSAGE_RETENTION_DAYS"]),
-))
+)
 
 
 def purge_attendance_messages(now: datetime, dry_run: bool) -> int:

@@ -3,12 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required, permission_required
-from ..bodies.logic import bodies_of, body_section
+from ..bodies.logic import bodies_of
 from ..database import StaleEdit, paginate, utcnow
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import as_local, local_today
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
@@ -518,7 +517,6 @@ def remove_commitment(body_id: int, commitment_id: int):
     return saved(_("De afspraak is verwijderd."), url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
 
 
-@home_section(10)
 def next_meetings_section(user):
     if not user.is_authenticated:
         return None
@@ -526,7 +524,6 @@ def next_meetings_section(user):
                                    "my_action_items": logic.open_action_items(user.body_ids, owner_id=user.id)}
 
 
-@body_section
 def commitments_section(body, user):
     """Members see how far the body is with its yearly commitments."""
     if not (user.is_authenticated and user.is_member_of(body)):

@@ -9,12 +9,15 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, demo, logic, views
+    from . import annual, commands, demo, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.signals_digest_command)
     hook.cron_job("signals-digest", commands.signals_digest_command, every=timedelta(days=1))
+    hook.home_section(30, views.new_signals_section)
+    hook.annual_section(30, annual.signals_section)
+    hook.processing(logic.PROCESSING)
     hook.purger("signal contact details", logic.purge_contact_details)
     hook.purger("spam and cancelled signals", logic.purge_cancelled)
     hook.seeder(logic.seed_categories)

@@ -22,7 +22,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM
 from ..mail import send_mail
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from ..urls import site_url
 from . import rules
 from .models import Signal, SignalCategory, SignalEvent
@@ -356,7 +356,7 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
 
 # --- retention ------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Signalen van cliënten"),
     purpose=_l("Horen wat goed gaat en wat beter kan, om de gemeente, UWV en het Werkplein te adviseren. "
                "Contact opnemen als iemand daarom vraagt."),
@@ -370,7 +370,7 @@ processing(Processing(
                                 "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
                                 months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
                                 days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
-))
+)
 
 
 def purge_contact_details(now: datetime, dry_run: bool) -> int:

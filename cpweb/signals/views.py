@@ -11,7 +11,6 @@ from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..categories import CategoryPages
-from ..home import home_section
 from ..rendering import redirect_to, render
 from ..spreadsheet import csv_response
 from ..urls import site_url
@@ -286,7 +285,6 @@ def edit_category(category_id: int | None = None):
     return CATEGORY_PAGES.edit_page(category_id)
 
 
-@home_section(30)
 def new_signals_section(user):
     if not logic.can_triage(user):
         return None
