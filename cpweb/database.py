@@ -85,14 +85,11 @@ def alembic_render_item(type_, obj, autogen_context):
     return False
 
 
-# Tables made by hand in migrations (e.g. an SQLite FTS5 index and its shadow tables): Alembic's
-# autogenerate leaves them alone. A feature adds the name of its table.
-UNMANAGED_TABLES: set[str] = set()
-
-
 def alembic_include_name(name, type_, parent_names):
+    """Alembic's autogenerate leaves alone the tables made by hand in migrations (hooks.unmanaged_tables,
+    e.g. an SQLite FTS5 index), with their shadow tables."""
     if type_ == "table" and name:
-        return not any(name == table or name.startswith(table + "_") for table in UNMANAGED_TABLES)
+        return not any(name == table or name.startswith(table + "_") for table in hooks().unmanaged_tables)
     return True
 
 

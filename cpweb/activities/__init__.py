@@ -3,7 +3,7 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, demo, logic, views
+    from . import annual, demo, logic, papers, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
@@ -11,6 +11,7 @@ def init_app(app) -> None:
     hook.home_section(15, views.my_activities_section)
     hook.annual_section(40, annual.activities_section)
     hook.calendar_source(logic.activities_in_calendar)
+    hook.place_kind(papers.PLACE_KIND)
     hook.processing(logic.PROCESSING)
     hook.purger("guest sign-ups", logic.purge_guests)
     hook.demo_step(demo.demo_activities)

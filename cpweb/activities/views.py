@@ -11,7 +11,7 @@ from ..forms import choice_list
 from ..i18n import as_local
 from ..rendering import redirect_to, render, saved
 from ..spreadsheet import csv_response
-from . import annual, demo, logic, papers, rules  # noqa: F401 (demo registers itself; annual adds a report section)
+from . import logic, papers, rules
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
 

@@ -5,7 +5,7 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, commands, demo, logic, views
+    from . import annual, commands, demo, letters, logic, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
@@ -13,5 +13,6 @@ def init_app(app) -> None:
     hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))  # sends once per ISO week
     hook.home_section(25, views.attention_section)
     hook.annual_section(20, annual.advice_section)
+    hook.place_kind(letters.PLACE_KIND)
     hook.processing(logic.PROCESSING)
     hook.demo_step(demo.demo_advice)

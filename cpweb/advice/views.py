@@ -11,7 +11,7 @@ from ..forms import choice_list
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import render, saved
-from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import letters, logic, rules
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
 

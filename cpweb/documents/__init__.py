@@ -11,13 +11,14 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, demo, logic, views
+    from . import commands, demo, logic, search, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.sweep_uploads_command)
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
     hook.home_section(40, views.newest_documents_section)
+    hook.fulltext_index(search.INDEX)
     hook.processing(logic.PROCESSING)
     hook.purger("documents", logic.purge_bin)
     hook.seeder(logic.seed_categories)

@@ -17,7 +17,7 @@ from ..handbook.logic import search_pages
 from ..markdown import render_markdown
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
-from . import access, commands, demo, filetypes, logic, places, search, storage  # noqa: F401 (commands and demo register themselves)
+from . import access, filetypes, logic, places, search, storage
 from .forms import AudienceForm, CategoryForm, EditForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..auth.access import permission_required
 from ..extensions import db
 from ..rendering import redirect_to, render, saved
-from . import demo, logic  # noqa: F401 (demo registers itself)
+from . import logic
 from .forms import PageForm, SearchForm
 from .models import HandbookPage
 

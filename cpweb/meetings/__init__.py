@@ -3,7 +3,7 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, commands, demo, feeds, logic, views
+    from . import annual, commands, demo, feeds, logic, stukken, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
@@ -14,6 +14,7 @@ def init_app(app) -> None:
     hook.body_section(views.commitments_section)
     hook.annual_section(10, annual.meetings_section)
     hook.calendar_source(feeds.meetings_in_calendar)
+    hook.place_kind(stukken.PLACE_KIND)
     hook.processing(logic.PROCESSING)
     hook.purger("attendance messages", logic.purge_attendance_messages)
     hook.demo_step(demo.demo_meetings)

@@ -11,7 +11,7 @@ from ..forms import choice_list
 from ..i18n import as_local, local_today
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
-from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import feeds, logic, notices, rules, stukken
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
                     SettingsForm)

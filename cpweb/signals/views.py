@@ -14,7 +14,7 @@ from ..categories import CategoryPages
 from ..rendering import redirect_to, render
 from ..spreadsheet import csv_response
 from ..urls import site_url
-from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import logic, rules
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalCategory, SignalEvent
 
