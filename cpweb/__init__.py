@@ -8,8 +8,8 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (activities, admin, advice, annual_report, auth, bodies, calendar, cli, documents, handbook, meetings, ops,
-               pages, signals)
+from . import (activities, admin, advice, annual_report, audit, auth, bodies, calendar, cli, documents, handbook,
+               meetings, ops, pages, signals)
 from . import config as default_config
 from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
@@ -23,9 +23,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Each feature's init_app(app) registers its blueprint, commands and hooks (cpweb.hooks), in this
 # order; lists without an order of their own (cron jobs, purgers, the processing register, demo
-# steps) keep it. `cli` is the site's own commands (init, demo, create-user, purge, cron).
-# init_app imports the feature's views itself: importing a feature's logic never loads its views.
-FEATURES = (cli, pages, auth, bodies, admin, signals, meetings, calendar, activities, advice, annual_report,
+# steps) keep it. Two are modules rather than packages: `cli`, the site's own commands (init, demo,
+# create-user, purge, cron), and `audit`, the log every feature writes to. init_app imports the
+# feature's views itself: importing a feature's logic never loads its views. See docs/architecture.md.
+FEATURES = (cli, pages, auth, bodies, admin, audit, signals, meetings, calendar, activities, advice, annual_report,
             documents, handbook, ops)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import UTCDateTime, utcnow
 from .extensions import db
+from .hooks import hooks
 from .privacy import Processing
 from .retention import delete_rows
 
@@ -25,6 +26,12 @@ ACTION_LABELS = {
     "reactivated": _l("Account weer aangezet"),
     "signal_contact_shown": _l("Contactgegevens van een signaal bekeken"),
 }
+
+
+def init_app(app) -> None:
+    hook = hooks(app)
+    hook.processing(PROCESSING)
+    hook.purger("audit log", purge_audit_log)
 
 
 class AuditEntry(db.Model):

@@ -3,12 +3,9 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from .. import audit
     from . import members, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.processing(members.PROCESSING)
     hook.purger("unused invitations", members.purge_unused_invitations)
-    hook.processing(audit.PROCESSING)
-    hook.purger("audit log", audit.purge_audit_log)
