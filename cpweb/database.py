@@ -1,4 +1,4 @@
-"""Database conventions shared by every feature: UTC times, SQLite settings, paging."""
+"""Database conventions shared by every feature: UTC times, SQLite settings, paging, migrations."""
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
