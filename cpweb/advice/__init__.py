@@ -10,7 +10,8 @@ def init_app(app) -> None:
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.advice_digest_command)
-    hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))  # sends once per ISO week
+    # Checked daily; the digest itself goes out once per ISO week.
+    hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))
     hook.home_section(25, views.attention_section)
     hook.annual_section(20, annual.advice_section)
     hook.place_kind(letters.PLACE_KIND)
