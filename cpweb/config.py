@@ -31,6 +31,9 @@ MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 # them (cpweb.ratelimit); a redis:// URI works too, with the `redis` package installed.
 RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_HEADERS_ENABLED = False
+# Said here, not left to Flask-Limiter: without it the limiter keeps the choice of the last app it
+# was set up for, so an app made after one with limits off (a load test's) had them off too.
+RATELIMIT_ENABLED = True
 # Wrong passwords and codes from one IP address, for all accounts together. Kept high: an office
 # or a proxy shares one address, and one person's typing must not lock out the others.
 LOGIN_RATE_LIMIT = "100 per 15 minutes"
