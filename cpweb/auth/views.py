@@ -25,7 +25,10 @@ bp.teardown_app_request(sessions.note_last_use)
 def keep_members_pages_private(response):
     """A member's pages hold personal data: no copy in the browser's cache or a proxy's (shared
     computers at the Werkplein), so Back after logging out shows nothing. Static files are the same
-    for everyone and stay cached."""
+    for everyone and stay cached. An answer that forbids storing already (a link an admin sees once)
+    keeps its own header."""
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return response
     if request.endpoint != "static" and (sessions.COOKIE_KEY in session or logins.PENDING_KEY in session):
         no_store(response)
     return response
