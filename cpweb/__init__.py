@@ -8,16 +8,27 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import (activities, admin, advice, annual_report, audit, auth, bodies, calendar, cli, documents, handbook,
+               mail, meetings, ops, pages, ratelimit, signals)
 from . import config as default_config
-from . import errors, forms, i18n, mail, navigation, ratelimit
+from . import errors, forms, i18n, navigation
 from .markdown import render_markdown
-from .database import alembic_include_name, alembic_render_item, with_driver
+from .database import init_migrations, with_driver
 from .extensions import babel, csrf, db, htmx, login_manager
+from .hooks import Hooks, hooks
 from .security import SessionInterface, set_security_headers
 from .urls import site_url, trusted_hosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Each feature's init_app(app) registers its blueprint, commands and hooks (cpweb.hooks), in this
+# order; lists without an order of their own (cron jobs, purgers, the processing register, demo
+# steps) keep it. Three are modules rather than packages: `cli`, the site's own commands (init, demo,
+# create-user, purge, cron), `audit`, the log every feature writes to, and `ratelimit`, the counters
+# behind every limit on tries. init_app imports the feature's views itself: importing a feature's
+# logic never loads its views. See docs/architecture.md.
+FEATURES = (cli, pages, auth, bodies, admin, audit, mail, ratelimit, signals, meetings, calendar, activities, advice,
+            annual_report, documents, handbook, ops)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,8 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     _load_config(app, test_config)
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
+    _init_features(app)
     return app
 
 
@@ -79,11 +89,10 @@ def _init_extensions(app: Flask) -> None:
     ops_logs.init_app(app)  # first, so that every other hook has the request id
     ops_static.init_app(app)
     db.init_app(app)
-    mail.init_app(app)  # after the database, so its check runs before the session is removed
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    ratelimit.init_app(app)
+    ratelimit.init_limiter(app)
     login_manager.init_app(app)
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
@@ -101,53 +110,11 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .activities.views import bp as activities_bp
-    from .admin.views import bp as admin_bp
-    from .advice.views import bp as advice_bp
-    from .annual_report.views import bp as annual_report_bp
-    from .auth.twofactor_views import bp as twofactor_bp
-    from .auth.views import bp as auth_bp
-    from .bodies.views import bp as bodies_bp
-    from .calendar.views import bp as calendar_bp
-    from .documents.views import bp as documents_bp
-    from .handbook.views import bp as handbook_bp
-    from .mail.views import bp as mail_bp
-    from .meetings.views import bp as meetings_bp
-    from .ops.views import bp as ops_bp
-    from .pages.views import bp as pages_bp
-    from .signals.views import bp as signals_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(twofactor_bp)
-    app.register_blueprint(bodies_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(mail_bp)
-    app.register_blueprint(signals_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(calendar_bp)
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(advice_bp)
-    app.register_blueprint(annual_report_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(handbook_bp)
-    app.register_blueprint(ops_bp)
-
-
-def _register_cli(app: Flask) -> None:
-    from .cli import cpweb_cli
-
-    app.cli.add_command(cpweb_cli)
+def _init_features(app: Flask) -> None:
+    app.extensions["cpweb"] = Hooks()
+    for feature in FEATURES:
+        feature.init_app(app)
+    app.cli.add_command(hooks(app).cli)
     # Started by the `flask` command (e.g. `flask db migrate`): its commands need migrations.
     if click.get_current_context(silent=True) is not None:
         init_migrations(app)
-
-
-def init_migrations(app: Flask) -> None:
-    """Set up Flask-Migrate. Only commands need it: web workers start faster without Alembic."""
-    if "migrate" not in app.extensions:
-        from flask_migrate import Migrate
-
-        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item,
-                include_name=alembic_include_name)

@@ -2,8 +2,9 @@
 
 A section is built from the year's records only, so the numbers can be checked against them.
 """
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from .hooks import hooks
 
 
 @dataclass
@@ -22,17 +23,6 @@ class AnnualSection:
         return "\n".join(lines)
 
 
-_sections: list[tuple[int, Callable[[int], AnnualSection | None]]] = []
-
-
-def annual_section(order: int):
-    def register(fn):
-        _sections.append((order, fn))
-        _sections.sort(key=lambda item: item[0])
-        return fn
-
-    return register
-
-
 def sections_for(year: int) -> list[AnnualSection]:
-    return [section for _order, fn in _sections if (section := fn(year)) is not None]
+    """What the features registered (hooks.annual_section: fn(year) -> AnnualSection or None), in order."""
+    return [section for _order, fn in hooks().annual_sections if (section := fn(year)) is not None]

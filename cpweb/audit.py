@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import UTCDateTime, utcnow
 from .extensions import db
-from .privacy import Processing, processing
-from .retention import delete_rows, purger
+from .hooks import hooks
+from .privacy import Processing
+from .retention import delete_rows
 
 
 ACTION_LABELS = {
@@ -32,6 +33,12 @@ ACTION_LABELS = {
     "passkey_added": _l("Passkey toegevoegd"),
     "passkey_removed": _l("Passkey verwijderd"),
 }
+
+
+def init_app(app) -> None:
+    hook = hooks(app)
+    hook.processing(PROCESSING)
+    hook.purger("audit log", purge_audit_log)
 
 
 class AuditEntry(db.Model):
@@ -62,7 +69,7 @@ def record(action: str, subject=None, detail: str = "", actor=None) -> AuditEntr
     return entry
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Logboek van leden en rollen"),
     purpose=_l("Nagaan wie leden uitnodigde, een rol gaf of een account uitzette. En wie de contactgegevens "
                "bij een signaal bekeek."),
@@ -70,9 +77,8 @@ processing(Processing(
     data=_l("Naam, wat er veranderde of wat iemand bekeek (het kenmerk van het signaal), en wanneer"),
     recipients=_l("Alleen beheerders"),
     retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
-))
+)
 
 
-@purger("audit log")
 def purge_audit_log(now: datetime, dry_run: bool) -> int:
     return delete_rows(AuditEntry, AuditEntry.at < now - current_app.config["AUDIT_RETENTION"], dry_run)

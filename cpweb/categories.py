@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from .extensions import db
 from .forms import strip
+from .keys import free_key, slugify
 from .rendering import render, saved
 
 MAX_LABEL = 80
@@ -40,14 +41,9 @@ def categories(model, active_only: bool = True) -> list:
 
 def new_key(model, label: str, fallback: str) -> str:
     """A key from the label that no entry has yet: "werkboek", "werkboek-2", …"""
-    from .bodies.logic import slugify
-
-    base = slugify(label, fallback)[:MAX_KEY_BASE]
-    key, n = base, 1
-    while db.session.scalar(db.select(model.id).filter_by(key=key)) is not None:
-        n += 1
-        key = f"{base}-{n}"
-    return key
+    return free_key(slugify(label, fallback, MAX_KEY_BASE),
+                    lambda key: db.session.scalar(db.select(model.id).filter_by(key=key)) is not None,
+                    model.key.type.length)
 
 
 def category_form(label_text, required, active, active_description, label_description=None) -> type[FlaskForm]:

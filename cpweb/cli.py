@@ -5,24 +5,35 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
-from . import init_migrations
 from .admin.members import MemberError, create_member
 from .auth.passwords import password_problem
 from .auth.roles import ROLES
 from .bodies.models import Body
-from .database import run_seeders, utcnow
+from .database import init_migrations, run_seeders, utcnow
 from .demo import demo_app_codes, load_demo
 from .extensions import db
-from .jobs import CronLocked, cron_job, cron_lock, run_cron_jobs
+from .hooks import hooks
+from .jobs import CronLocked, cron_lock, run_cron_jobs
 from .mail import last_mail_to, wait_for_sending
 from .retention import run_purge
 
-cpweb_cli = AppGroup("cpweb", help="Beheer van cpweb.")
+
+def init_app(app) -> None:
+    """The site's own commands; the purge is also a daily cron job."""
+    hook = hooks(app)
+    hook.command(init_command)
+    hook.command(demo_command)
+    hook.command(demo_code_command)
+    hook.command(create_user_command)
+    hook.command(purge_command)
+    hook.cron_job("purge", purge_command, every=timedelta(days=1))
+    hook.command(cron_command)
 
 
-@cpweb_cli.command("init")
+@click.command("init")
+@with_appcontext
 def init_command():
     """Create the database, or bring it up to the newest schema."""
     from .ops.migrate import upgrade_database  # Alembic is loaded only for the commands that need it
@@ -34,13 +45,15 @@ def init_command():
     click.echo("Database is klaar.")
 
 
-@cpweb_cli.command("demo")
+@click.command("demo")
+@with_appcontext
 def demo_command():
     """Fill an empty site with a demo region (does nothing the second time)."""
     click.echo(load_demo())
 
 
-@cpweb_cli.command("demo-code")
+@click.command("demo-code")
+@with_appcontext
 def demo_code_command():
     """The demo accounts' code for the second step, for who has no authenticator app."""
     codes = demo_app_codes()
@@ -51,7 +64,8 @@ def demo_code_command():
     click.echo("Een code werkt één keer. Logt u binnen een halve minuut nog eens in? Gebruik dan de volgende.")
 
 
-@cpweb_cli.command("create-user")
+@click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="Naam van het lid.")
 @click.option("--role", type=click.Choice(ROLES), default="lid", show_default=True)
@@ -88,8 +102,8 @@ def _invitation_state(address: str) -> str:
             "`cpweb send-mail` probeert het opnieuw.")
 
 
-@cron_job("purge", every=timedelta(days=1))
-@cpweb_cli.command("purge")
+@click.command("purge")
+@with_appcontext
 @click.option("--dry-run", is_flag=True, help="Laat alleen zien wat weg zou gaan.")
 def purge_command(dry_run):
     """Remove personal data whose retention period is over (run daily)."""
@@ -105,7 +119,8 @@ def purge_command(dry_run):
     current_app.logger.info("purge%s: %s", " (dry run)" if dry_run else "", counts)
 
 
-@cpweb_cli.command("cron")
+@click.command("cron")
+@with_appcontext
 def cron_command():
     """Run the scheduled jobs that are due (reminders, the signals digest, the purge); run it every 5 minutes."""
     lock = Path(current_app.instance_path) / "cron.lock"

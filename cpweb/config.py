@@ -29,10 +29,11 @@ MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 # Limits are counted in the site's own database, so all workers share them and a restart keeps
 # them (cpweb.ratelimit); a redis:// URI works too, with the `redis` package installed.
-# Explicit, because Flask-Limiter's one Limiter otherwise keeps the setting of the last app it served.
-RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_HEADERS_ENABLED = False
+# Said here, not left to Flask-Limiter: without it the limiter keeps the choice of the last app it
+# was set up for, so an app made after one with limits off (a load test's) had them off too.
+RATELIMIT_ENABLED = True
 # Wrong passwords and codes from one IP address, for all accounts together. Kept high: an office
 # or a proxy shares one address, and one person's typing must not lock out the others.
 LOGIN_RATE_LIMIT = "100 per 15 minutes"

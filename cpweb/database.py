@@ -1,6 +1,7 @@
-"""Database conventions shared by every feature: UTC times, SQLite settings, paging."""
+"""Database conventions shared by every feature: UTC times, SQLite settings, paging, migrations."""
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import abort, current_app, request
 from sqlalchemy import DateTime, event
@@ -8,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .hooks import hooks
 
 
 def utcnow() -> datetime:
@@ -44,6 +46,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+class StaleEdit(Exception):
+    """Someone else saved a change after this form was opened (its version or sequence moved on)."""
+
+
 def with_driver(url: str) -> str:
     """A PostgreSQL URL as hosting providers and pg tools write it, with the driver cpweb installs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -52,17 +58,9 @@ def with_driver(url: str) -> str:
     return url
 
 
-_seeders = []
-
-
-def seeder(fn):
-    """Register fn() that adds the reference data every site needs (idempotent: only what is missing)."""
-    _seeders.append(fn)
-    return fn
-
-
 def run_seeders() -> None:
-    for fn in _seeders:
+    """Add the reference data every site needs (each feature's hooks.seeder adds only what is missing)."""
+    for fn in hooks().seeders:
         fn()
 
 
@@ -91,12 +89,21 @@ def alembic_render_item(type_, obj, autogen_context):
     return False
 
 
-# Tables made by hand in migrations (e.g. an SQLite FTS5 index and its shadow tables): Alembic's
-# autogenerate leaves them alone. A feature adds the name of its table.
-UNMANAGED_TABLES: set[str] = set()
-
-
 def alembic_include_name(name, type_, parent_names):
+    """Alembic's autogenerate leaves alone the tables made by hand in migrations (hooks.unmanaged_tables,
+    e.g. an SQLite FTS5 index), with their shadow tables."""
     if type_ == "table" and name:
-        return not any(name == table or name.startswith(table + "_") for table in UNMANAGED_TABLES)
+        return not any(name == table or name.startswith(table + "_") for table in hooks().unmanaged_tables)
     return True
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def init_migrations(app) -> None:
+    """Set up Flask-Migrate. Only commands need it: web workers start faster without Alembic."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, render_item=alembic_render_item,
+                include_name=alembic_include_name)

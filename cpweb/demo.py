@@ -2,7 +2,6 @@
 import os
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .auth.models import User
 from .bodies.models import Body, Organisation
 from .database import run_seeders
 from .extensions import db
+from .hooks import hooks
 
 MUNICIPALITIES = ["Dongen", "Gilze en Rijen", "Goirle", "Hilvarenbeek", "Loon op Zand",
                   "Oisterwijk", "Tilburg", "Waalwijk"]
@@ -69,15 +69,6 @@ class DemoRegion:
     bodies: dict[str, Body] = field(default_factory=dict)  # by slug
     users: dict[str, User] = field(default_factory=dict)  # by e-mail
     organisations: dict[str, Organisation] = field(default_factory=dict)  # by name
-
-
-_steps: list[Callable[[DemoRegion], None]] = []
-
-
-def demo_step(fn: Callable[[DemoRegion], None]):
-    """Register a feature's demo data; steps run in the order the features are registered."""
-    _steps.append(fn)
-    return fn
 
 
 def _instance_file(name: str) -> Path:
@@ -166,6 +157,6 @@ def _create_demo(password: str, app_key: str) -> None:
             user.totp_secret = app_key
         region.users[email] = user
     db.session.flush()
-    for step in _steps:
+    for step in hooks().demo_steps:
         step(region)
     db.session.commit()

@@ -1,7 +1,9 @@
 """Full-text search for the features: one small interface, SQLite's FTS5 or PostgreSQL's own.
 
 A feature declares its index once, with its table and weighted columns (the highest weight is the
-title), and keeps it up to date from Python in the same transaction as its rows:
+title), registers it in its init_app (hooks.fulltext_index: Alembic leaves its table alone, and
+`cpweb migrate-to-postgres` copies it), and keeps it up to date from Python in the same
+transaction as its rows:
 
     PAGES = FullTextIndex("handbook_search", {"title": 5.0, "text": 1.0}, owner=HandbookPage.__table__)
     PAGES.put(page.id, title=..., text=...)       # add or replace
@@ -28,7 +30,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import DDL, Float, bindparam, column, event, func, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
 
-from .database import UNMANAGED_TABLES
 from .extensions import db
 
 MAX_WORDS = 8
@@ -47,8 +48,6 @@ END $$"""
 # tried in a savepoint and cut in half until they fit.
 _SAFE_CHARS = 300_000
 _TOO_LONG = "54000"  # PostgreSQL's program_limit_exceeded: "string is too long for tsvector"
-
-INDEXES: list["FullTextIndex"] = []
 
 
 def words(typed: str | None) -> list[str]:
@@ -80,8 +79,6 @@ class FullTextIndex:
         # ts_rank reads the vector of every match, and a file's vector is large. A match in those
         # columns alone ranks last; the caller's order (e.g. newest first) decides among them.
         self.ranked = tuple(name for name in self.columns if weights[name] > classes[-1]) or self.columns
-        UNMANAGED_TABLES.add(table_name)  # with FTS5's shadow tables (handbook_search_data, …)
-        INDEXES.append(self)
         # db.create_all() (tests, a fresh site) makes the table with its owner's; migrations do it themselves.
         for dialect, statements in (("sqlite", self.sqlite_ddl()), ("postgresql", self.postgres_ddl())):
             for statement in statements:

@@ -1,9 +1,7 @@
 """Scheduled jobs remember what they did, so running one twice (or from two cron lines) sends nothing twice."""
 import fcntl
 import os
-from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, utcnow
 from .extensions import db
+from .hooks import CronJob, hooks
 
 
 class JobRun(db.Model):
@@ -43,31 +42,10 @@ def job_context():
     return current_app.test_request_context(base_url=current_app.config["SITE_URL"])
 
 
-# --- the cron registry: `flask --app app cpweb cron` runs every registered job ------------------
-
-@dataclass
-class CronJob:
-    name: str
-    fn: Callable  # a plain function without arguments, or a click command (run with its defaults)
-    every: timedelta | None  # None: each run (the job itself is idempotent); else once per period
-
-
-_cron_jobs: dict[str, CronJob] = {}
-
-
-def cron_job(name: str, every: timedelta | None = None):
-    """Register fn for `cpweb cron`. With `every`, it runs once per period (claimed in job_runs);
-    without, on every cron run (every 5 minutes), so fn must be safe to repeat."""
-
-    def register(fn):
-        _cron_jobs[name] = CronJob(name, fn, every)
-        return fn
-
-    return register
-
+# --- `flask --app app cpweb cron` runs every job the features registered (hooks.cron_job) --------
 
 def cron_jobs() -> list[CronJob]:
-    return list(_cron_jobs.values())
+    return list(hooks().cron_jobs.values())
 
 
 def period_key(every: timedelta, now: datetime) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from .hooks import hooks
+
 
 @dataclass(frozen=True)
 class Processing:
@@ -17,8 +19,6 @@ class Processing:
     recipients: object
     retention: Callable[[dict], str]  # config -> text
 
-
-_register: list[Processing] = []
 
 SECURITY_MEASURES = [
     _l("Alleen uitgenodigde leden kunnen inloggen; wachtwoorden worden versleuteld opgeslagen (scrypt)."),
@@ -32,10 +32,6 @@ SECURITY_MEASURES = [
 ]
 
 
-def processing(entry: Processing) -> Processing:
-    _register.append(entry)
-    return entry
-
-
 def register() -> list[Processing]:
-    return list(_register)
+    """What the features registered (hooks.processing), in the order of FEATURES."""
+    return list(hooks().processing_register)

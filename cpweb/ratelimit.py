@@ -19,8 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db, limiter
-from .privacy import Processing, processing
-from .retention import delete_rows, purger
+from .hooks import hooks
+from .privacy import Processing
+from .retention import delete_rows
 
 
 class RateCounter(db.Model):
@@ -95,12 +96,20 @@ class DatabaseStorage(Storage):
             connection.execute(db.delete(RateCounter).where(RateCounter.key == _hashed(key)))
 
 
-def init_app(app) -> None:
+def init_limiter(app) -> None:
+    """Flask-Limiter on this app, with the other extensions (before any feature's views)."""
     # DatabaseStorage registered its scheme when this module was imported.
     limiter.init_app(app)
 
 
-processing(Processing(
+def init_app(app) -> None:
+    """The counters' place in the processing register and in the daily purge."""
+    hook = hooks(app)
+    hook.processing(PROCESSING)
+    hook.purger("rate counters", purge_rate_counters)
+
+
+PROCESSING = Processing(
     name=_l("Pogingen tellen"),
     purpose=_l("Te veel pogingen stoppen: verkeerde wachtwoorden en codes, en veel signalen van één adres kort na "
                "elkaar."),
@@ -110,10 +119,9 @@ processing(Processing(
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
     retention=lambda config: _l("Tot de telling voorbij is (hoogstens %(hours)s uur), en dan tot de dagelijkse "
                                 "opruiming.", hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
-))
+)
 
 
-@purger("rate counters")
 def purge_rate_counters(now: datetime, dry_run: bool) -> int:
     """Counters whose window ended: they count nothing any more (a new try starts a new one)."""
     return delete_rows(RateCounter, RateCounter.expires_at <= now.timestamp(), dry_run)

@@ -1,4 +1,4 @@
-"""Retention periods for personal data: each feature registers what it purges.
+"""Retention periods for personal data: each feature registers what it purges (hooks.purger).
 
 `flask --app app cpweb purge [--dry-run]` runs every registered purger; safe to run daily.
 """
@@ -6,20 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .extensions import db
+from .hooks import hooks
 
 # fn(now, dry_run) -> how many records were (or, in a dry run, would be) removed.
 Purger = Callable[[datetime, bool], int]
-_purgers: dict[str, Purger] = {}
-
-
-def purger(name: str):
-    """Register a purger under a name shown in the command's output."""
-
-    def register(fn: Purger) -> Purger:
-        _purgers[name] = fn
-        return fn
-
-    return register
 
 
 def delete_rows(model, condition, dry_run: bool) -> int:
@@ -30,4 +20,4 @@ def delete_rows(model, condition, dry_run: bool) -> int:
 
 
 def run_purge(now: datetime, dry_run: bool = False) -> dict[str, int]:
-    return {name: fn(now, dry_run) for name, fn in _purgers.items()}
+    return {name: fn(now, dry_run) for name, fn in hooks().purgers.items()}

@@ -19,6 +19,7 @@ from cpweb.database import utcnow
 from cpweb.documents import access, extract, filetypes, logic, places, search, storage
 from cpweb.documents.models import Document, DocumentLink, DocumentVersion
 from cpweb.extensions import db
+from cpweb.hooks import hooks
 from cpweb.retention import run_purge
 from tests.conftest import count_queries
 
@@ -636,13 +637,13 @@ def test_sweep_removes_what_a_killed_upload_left_and_nothing_young_or_kept(app, 
 # --- links from other features ------------------------------------------------------------------
 
 @pytest.fixture
-def proef(app, monkeypatch):
+def proef(app):
     """A kind of place for tests: places 10 to 19 are open to everyone, the others to no one."""
     from sqlalchemy import literal_column, select, union_all
 
     kind = places.PlaceKind("proef", lambda ids: {i: (f"Agendapunt {i}", f"/vergaderingen/punt/{i}") for i in ids},
                             lambda user: union_all(*(select(literal_column(str(i))) for i in range(10, 20))))
-    monkeypatch.setitem(access._place_kinds, "proef", kind)
+    hooks(app).place_kind(kind)
     return lambda target_id: places.Place("proef", target_id, body=None, default=places.MEMBERS, noun="de proef")
 
 

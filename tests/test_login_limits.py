@@ -103,7 +103,7 @@ def test_an_unknown_address_answers_exactly_like_a_known_one(client, make_user, 
     known = [wrong(client, user.email) for _ in range(7)]
     unknown = [wrong(client, "niemand@example.org", address="192.0.2.9") for _ in range(7)]
     assert [r.status_code for r in known] == [r.status_code for r in unknown] == [422] * 5 + [429] * 2
-    # The typed address, and CSRF tokens (they hold the second they were made in).
+    # The typed address, and tokens (in fields and the layout's htmx header; they carry the second they were made).
     strip = lambda r: re.sub(r'value="[^"]*"|"X-CSRFToken": "[^"]*"', "", r.text)  # noqa: E731
     assert strip(known[0]) == strip(unknown[0]) and strip(known[-1]) == strip(unknown[-1])
 

@@ -11,7 +11,8 @@ import pytest
 from cpweb.audit import AuditEntry, record
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.jobs import JobRun, _cron_jobs, cron_jobs, cron_lock, period_key, run_cron_jobs
+from cpweb.hooks import hooks
+from cpweb.jobs import JobRun, cron_jobs, cron_lock, period_key, run_cron_jobs
 from cpweb.meetings import logic, rules
 from cpweb.i18n import local_today
 
@@ -76,13 +77,11 @@ def test_period_key_starts_days_at_midnight_utc():
     assert period_key(timedelta(hours=1), datetime(2026, 3, 5, 23, 59, tzinfo=UTC)) == "2026-03-05T23:00"
 
 
-def test_a_failing_job_is_logged_gives_back_its_claim_and_the_others_still_run(app, runner, monkeypatch, caplog):
-    from cpweb.jobs import CronJob
-
+def test_a_failing_job_is_logged_gives_back_its_claim_and_the_others_still_run(app, runner, caplog):
     def broken():
         raise RuntimeError("kapot")
 
-    monkeypatch.setitem(_cron_jobs, "broken", CronJob("broken", broken, timedelta(days=1)))
+    hooks(app).cron_job("broken", broken, every=timedelta(days=1))
     result = runner.invoke(args=["cpweb", "cron"])
     assert result.exit_code == 1
     assert "broken: mislukt" in result.output and "send-reminders:" in result.output
@@ -92,14 +91,13 @@ def test_a_failing_job_is_logged_gives_back_its_claim_and_the_others_still_run(a
 
 
 def test_jobs_mail_links_with_the_site_address(app, monkeypatch):
-    from cpweb.jobs import CronJob
     from cpweb.urls import site_url
 
     seen = []
     monkeypatch.setitem(app.config, "SITE_URL", "https://raad.example.nl")
     monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
-    monkeypatch.setattr("cpweb.jobs._cron_jobs", {"link": CronJob("link", lambda: seen.append(
-        site_url("pages.home")), None)})
+    hooks(app).cron_jobs.clear()  # this app runs only the job below
+    hooks(app).cron_job("link", lambda: seen.append(site_url("pages.home")))
     run_cron_jobs()
     assert seen == ["https://raad.example.nl/"]
 

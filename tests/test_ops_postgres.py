@@ -14,7 +14,7 @@ from cpweb.demo import load_demo
 from cpweb.documents import logic, search
 from cpweb.documents.models import Document
 from cpweb.extensions import db
-from cpweb.fulltext import INDEXES
+from cpweb.hooks import hooks
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
 from tests.conftest import make_test_app, postgres_database_url
@@ -34,7 +34,7 @@ def sqlite_site(path, monkeypatch):
 
 
 def row_counts() -> dict[str, int]:
-    names = [t.name for t in db.metadata.sorted_tables] + [index.table for index in INDEXES]
+    names = [t.name for t in db.metadata.sorted_tables] + [index.table for index in hooks().fulltext_indexes]
     return {name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
 
 

@@ -45,11 +45,11 @@ def test_member_home_shows_own_bodies_and_not_others(client, auth, make_body):
     assert "Uitloggen" in html
 
 
-def test_member_home_shows_sections_features_register(app, client, auth, monkeypatch):
-    from cpweb import home
+def test_member_home_shows_sections_features_register(app, client, auth):
+    from cpweb.hooks import hooks
 
-    monkeypatch.setattr(home, "_sections", [])
-    home.home_section(5)(lambda user: ("pages/privacy.html", {}) if user.role == "lid" else None)
+    hooks(app).home_sections.clear()  # this app shows only the section below
+    hooks(app).home_section(5, lambda user: ("pages/privacy.html", {}) if user.role == "lid" else None)
     auth.login()
     assert "Privacyverklaring" in client.get("/").text
 

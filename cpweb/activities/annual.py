@@ -4,7 +4,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..annual import AnnualSection, annual_section
+from ..annual import AnnualSection
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import from_local
@@ -25,7 +25,6 @@ def year_numbers(year: int) -> list[list]:
     return [[rules.KINDS.get(kind, kind), activities[kind], places.get(kind, 0)] for kind in sorted(activities)]
 
 
-@annual_section(40)
 def activities_section(year: int) -> AnnualSection:
     header = [_("Soort"), _("Activiteiten"), _("Aanmeldingen van leden")]
     table = [[str(row[0]), row[1], row[2]] for row in year_numbers(year)]

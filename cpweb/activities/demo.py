@@ -1,7 +1,7 @@
 """Demo activities in and around the region, written for cpweb."""
 from datetime import time, timedelta
 
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from ..extensions import db
 from ..i18n import local_today
 from . import logic, rules
@@ -24,7 +24,6 @@ EXAMPLES = [
 ]
 
 
-@demo_step
 def demo_activities(region: DemoRegion) -> None:
     today = local_today()
     members = list(region.users.values())

@@ -11,14 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.roles import SECRETARY
 from ..calendar.ical import calendar_file
-from ..calendar.sources import CalendarEvent, calendar_source
+from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import datetime_long, from_local
 from ..mail import send_mail
-from ..privacy import Processing, processing
-from ..reminders import reminder_sender
-from ..retention import purger
+from ..privacy import Processing
 from ..urls import site_url
 from . import rules
 from .models import Activity, Signup, activity_bodies
@@ -336,7 +334,6 @@ def activity_event(activity: Activity) -> CalendarEvent:
         public=activity.is_public)
 
 
-@calendar_source
 def activities_in_calendar(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
     if body_id:  # activities are the region's, not one body's
         return []
@@ -351,7 +348,6 @@ def activity_ics(activity: Activity) -> bytes:
 
 # --- reminders, privacy ---------------------------------------------------------------------------
 
-@reminder_sender("activities")
 def send_reminders(now: datetime | None = None) -> int:
     """One reminder a day before, to everyone with a place; claimed first so two runs never both send."""
     now = now or utcnow()
@@ -375,7 +371,7 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Aanmeldingen voor activiteiten"),
     purpose=_l("Weten wie er komt, de wachtlijst bijhouden en deelnemers op de hoogte houden."),
     people=_l("Leden, en gasten die zich aanmelden voor een openbare activiteit"),
@@ -383,10 +379,9 @@ processing(Processing(
     recipients=_l("Secretarissen en beheerders, en de organisator (lijst van deelnemers)."),
     retention=lambda config: _l("Gegevens van gasten: %(days)s dagen na de activiteit. Niet bevestigde "
                                 "aanmeldingen: na 24 uur.", days=config["ACTIVITY_GUEST_RETENTION_DAYS"]),
-))
+)
 
 
-@purger("guest sign-ups")
 def purge_guests(now: datetime, dry_run: bool) -> int:
     """Guests' names and e-mail addresses go a month after the activity; unconfirmed ones after a day."""
     cutoff = now - timedelta(days=current_app.config["ACTIVITY_GUEST_RETENTION_DAYS"])

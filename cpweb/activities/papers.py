@@ -17,7 +17,8 @@ def _visible_activities(user):
     return db.select(Activity.id).filter(logic.visible_filter(user))
 
 
-KIND = places.register_place_kind(places.PlaceKind("activity", _describe, _visible_activities)).kind
+PLACE_KIND = places.PlaceKind("activity", _describe, _visible_activities)
+KIND = PLACE_KIND.kind
 
 
 def place_of(activity: Activity) -> places.Place:

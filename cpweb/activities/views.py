@@ -8,11 +8,10 @@ from ..database import paginate, utcnow
 from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import as_local
 from ..rendering import redirect_to, render, saved
 from ..spreadsheet import csv_response
-from . import annual, demo, logic, papers, rules  # noqa: F401 (demo registers itself; annual adds a report section)
+from . import logic, papers, rules
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity
 
@@ -255,7 +254,6 @@ def ics(activity_id: int):
     return response
 
 
-@home_section(15)
 def my_activities_section(user):
     if not user.is_authenticated:
         return None

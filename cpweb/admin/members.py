@@ -8,12 +8,10 @@ from flask_babel import lazy_gettext as _l
 from ..audit import record
 from ..auth import sessions, tokens
 from ..auth.models import User
-from ..auth.views import password_link, send_password_link
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
-from ..retention import purger
+from ..privacy import Processing
 
 
 class MemberError(ValueError):
@@ -55,7 +53,7 @@ def create_member(email: str, name: str, role: str, body_ids=(), password: str |
 def invite(user: User) -> None:
     user.invited_at = utcnow()
     db.session.flush()  # the link needs the id
-    send_password_link(user, tokens.INVITATION)
+    tokens.send_password_link(user, tokens.INVITATION)
 
 
 def resend_invitation(user: User) -> None:
@@ -65,7 +63,7 @@ def resend_invitation(user: User) -> None:
 
 def send_reset_link(user: User) -> None:
     """For a member who cannot log in: a link to choose a new password, by mail."""
-    send_password_link(user, tokens.PASSWORD_RESET)
+    tokens.send_password_link(user, tokens.PASSWORD_RESET)
     record("password_link_sent", subject=user)
 
 
@@ -76,7 +74,7 @@ def link_to_copy(user: User) -> tuple[str, str]:
     if purpose == tokens.INVITATION:
         user.invited_at = utcnow()
     record("link_shown", subject=user, detail=purpose)
-    return purpose, password_link(user, purpose)
+    return purpose, tokens.password_link(user, purpose)
 
 
 def update_member(actor: User, user: User, name: str, email: str, role: str, body_ids) -> None:
@@ -114,7 +112,7 @@ def can_deactivate(actor: User, user: User) -> str | None:
     return None
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Leden en hun accounts"),
     purpose=_l("Leden uitnodigen, laten inloggen, en e-mails sturen over vergaderingen en stukken."),
     people=_l("Leden van de organen"),
@@ -122,10 +120,9 @@ processing(Processing(
     recipients=_l("Andere leden van hetzelfde orgaan zien de naam; beheerders zien alles"),
     retention=lambda config: _l("Zolang iemand lid is. Een uitnodiging die niemand gebruikt: %(days)s dagen.",
                                 days=config["UNUSED_INVITATION_RETENTION"].days),
-))
+)
 
 
-@purger("unused invitations")
 def purge_unused_invitations(now: datetime, dry_run: bool) -> int:
     """Invited people who never chose a password wrote nothing: remove them after the retention period."""
     cutoff = now - current_app.config["UNUSED_INVITATION_RETENTION"]

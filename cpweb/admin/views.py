@@ -10,11 +10,12 @@ from ..auth.access import role_required
 from ..auth.login import has_second_factor
 from ..auth.models import User
 from ..auth.roles import ADMIN
-from ..bodies.logic import active_bodies, slugify
+from ..bodies.logic import active_bodies
 from ..bodies.models import Body, Organisation
 from ..database import paginate, utcnow
 from ..extensions import db
 from ..forms import choice_list
+from ..keys import free_key, slugify
 from ..rendering import redirect_to, render, saved
 from .. import privacy
 from . import members
@@ -172,12 +173,9 @@ def edit_body(body_id: int | None = None):
 
 
 def _free_slug(name: str) -> str:
-    base = slugify(name)
-    slug, n = base, 1
-    while db.session.scalar(db.select(Body.id).filter_by(slug=slug)) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    max_length = Body.slug.type.length
+    return free_key(slugify(name, "orgaan", max_length),
+                    lambda slug: db.session.scalar(db.select(Body.id).filter_by(slug=slug)) is not None, max_length)
 
 
 @bp.route("/organisaties")

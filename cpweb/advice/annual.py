@@ -1,13 +1,12 @@
 """The advice part of the annual report: advice given per body, asked or not, and outcomes."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, annual_section
+from ..annual import AnnualSection
 from ..bodies.logic import active_bodies
 from ..i18n import number
 from . import logic, rules
 
 
-@annual_section(20)
 def advice_section(year: int) -> AnnualSection:
     bodies = active_bodies()
     numbers = logic.overview([b.id for b in bodies], year)

@@ -1,15 +1,14 @@
 """`flask --app app cpweb advice-digest`: the weekly list of dossiers that need attention (for cron)."""
-from datetime import timedelta
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from ..auth.models import User
 from ..auth.roles import SECRETARY
-from ..cli import cpweb_cli
 from ..extensions import db
 from ..i18n import local_today
-from ..jobs import claim, cron_job, job_context
+from ..jobs import claim, job_context
 from ..mail import send_mail
 from ..urls import site_url
 from . import logic
@@ -36,8 +35,8 @@ def send_digest(today=None) -> int:
     return sent
 
 
-@cron_job("advice-digest", every=timedelta(days=1))  # checked daily; sends once per ISO week
-@cpweb_cli.command("advice-digest")
+@click.command("advice-digest")
+@with_appcontext
 def advice_digest_command():
     """Mail the weekly overview of advice dossiers that need attention (run e.g. every Monday)."""
     with job_context():

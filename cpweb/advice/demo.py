@@ -1,7 +1,7 @@
 """Demo advice dossiers of the sounding-board group, written for cpweb."""
 from datetime import timedelta
 
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from ..extensions import db
 from ..i18n import local_today
 from . import logic, rules
@@ -19,7 +19,6 @@ DOSSIERS = [
 ]
 
 
-@demo_step
 def demo_advice(region: DemoRegion) -> None:
     today = local_today()
     body = region.bodies["klankbordgroep-werkplein"]

@@ -18,7 +18,8 @@ def _visible_dossiers(user):
     return db.select(Advice.id).filter(logic.visible_filter(user))
 
 
-KIND = places.register_place_kind(places.PlaceKind("advice", _describe, _visible_dossiers)).kind
+PLACE_KIND = places.PlaceKind("advice", _describe, _visible_dossiers)
+KIND = PLACE_KIND.kind
 
 
 def place_of(advice: Advice) -> places.Place:

@@ -11,18 +11,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies
+from ..database import StaleEdit
 from ..extensions import db
 from ..i18n import date_long, local_today
 from ..meetings.logic import can_see as can_see_meeting
 from ..meetings.logic import meetings_by_id
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from ..signals.logic import can_triage, find_by_reference, signals_by_id
 from . import rules
 from .models import Advice, AdviceEvent, AdviceLink
-
-
-class StaleEdit(Exception):
-    """Someone else saved the dossier after this form was opened."""
 
 
 # --- access ---------------------------------------------------------------------------------------
@@ -241,14 +238,14 @@ def years_with_advice(body_ids) -> list[int]:
     return sorted({int(y) for y in years if y}, reverse=True)
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Adviesdossiers"),
     purpose=_l("Bijhouden welke adviezen de raad geeft, wie eraan werkt en wat ermee gebeurt."),
     people=_l("Leden die aan een advies werken"),
     data=_l("Namen van de leden die meeschrijven, wie een stap zette en wanneer."),
     recipients=_l("De leden van hetzelfde orgaan."),
     retention=lambda config: _l("Zolang het orgaan bestaat: de dossiers zijn het archief van de raad."),
-))
+)
 
 
 def digest_for(user, today: date | None = None) -> list[tuple[Advice, rules.Attention]]:

@@ -4,15 +4,14 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
-from ..database import paginate
+from ..database import StaleEdit, paginate
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import render, saved
-from . import annual, commands, demo, letters, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import letters, logic, rules
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
 
@@ -76,7 +75,7 @@ def edit(advice_id: int):
         try:
             logic.save_advice(advice, form.advice_fields(), _drafters(form), current_user,
                               seen_version=int(form.version.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             form.version.data = advice.version
             stale = _("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er "
@@ -188,7 +187,6 @@ def overview():
                   outcomes=rules.OUTCOMES)
 
 
-@home_section(25)
 def attention_section(user):
     if not user.is_authenticated:
         return None

@@ -1,1 +1,13 @@
-"""Members' accounts: login, invitations, password reset, profile and roles."""
+"""Members' accounts: login with a second step, invitations, password reset, profile and roles."""
+from ..hooks import hooks
+
+
+def init_app(app) -> None:
+    from . import sessions, twofactor, twofactor_views, views
+
+    hook = hooks(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(twofactor_views.bp)
+    hook.processing(sessions.PROCESSING)
+    hook.processing(twofactor.PROCESSING)
+    hook.purger("logins", sessions.purge_logins)

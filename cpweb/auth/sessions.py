@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
-from ..retention import delete_rows, purger
+from ..privacy import Processing
+from ..retention import delete_rows
 from .models import LoginSession, User
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def note_last_use(_error=None) -> None:
         log.warning("could not note the last use of a login", exc_info=True)
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Ingelogd zijn"),
     purpose=_l("Weten op welke apparaten een lid is ingelogd. Zo stopt uitloggen echt, en stopt een nieuw "
                "wachtwoord de andere apparaten."),
@@ -123,10 +123,9 @@ processing(Processing(
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
     retention=lambda config: _l("Tot het lid uitlogt of een nieuw wachtwoord kiest, en hoogstens %(days)s dagen na "
                                 "het laatste gebruik.", days=_idle_limit(config).days),
-))
+)
 
 
-@purger("logins")
 def purge_logins(now: datetime, dry_run: bool) -> int:
     """Logins unused for longer than the limit opened nothing any more; their rows go."""
     return delete_rows(LoginSession, LoginSession.last_seen_at < now - _idle_limit(current_app.config), dry_run)

@@ -6,9 +6,13 @@ used link stops working and an older link is void once a newer password is set.
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..mail import send_mail
+from ..urls import site_url
+from .login import find_member
 from .models import User
 
 INVITATION = "invitation"
@@ -33,3 +37,41 @@ def load_token(token: str, purpose: str, max_age: timedelta) -> User | None:
     if user is None or user.session_token != session_token or not user.is_active:
         return None
     return user
+
+
+def password_link(user: User, purpose: str) -> str:
+    """A new invitation or password-reset link for the member."""
+    return site_url("auth.set_password", purpose=purpose, token=make_token(user, purpose))
+
+
+def _password_link_mail(user: User, purpose: str) -> tuple[str, str]:
+    link = password_link(user, purpose)
+    site = current_app.config["SITE_NAME"]
+    if purpose == INVITATION:
+        return _("Uitnodiging voor %(site)s", site=site), _(
+            "Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
+            "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
+            name=user.name, site=site, link=link)
+    return _("Nieuw wachtwoord voor %(site)s", site=site), _(
+        "Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
+        "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
+        name=user.name, link=link)
+
+
+def send_password_link(user: User, purpose: str) -> None:
+    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
+    send_mail(user, *_password_link_mail(user, purpose))
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the member with this address, if there is one.
+
+    The same work either way (the link and the mail are made for a stand-in when nobody has the
+    address), so the answer takes as long for an unknown address as for a known one.
+    """
+    user = find_member(email)
+    known = user is not None and user.is_active
+    subject, body = _password_link_mail(user if known else User(id=0, email=email, name=""), PASSWORD_RESET)
+    if known:
+        send_mail(user, subject, body)
+        db.session.commit()

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import record
 from ..extensions import db
-from ..privacy import Processing, processing
+from ..privacy import Processing
 from . import login, notices, sessions
 from .models import Passkey, RecoveryCode, User
 
@@ -186,7 +186,7 @@ def reset_by_admin(admin: User, user: User, now: datetime) -> None:
     db.session.commit()
 
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Tweede stap bij inloggen"),
     purpose=_l("Zeker weten dat wie inlogt echt het lid is, ook als iemand anders het wachtwoord kent."),
     people=_l("Leden die de tweede stap gebruiken (verplicht voor de rollen die persoonsgegevens zien)"),
@@ -195,4 +195,4 @@ processing(Processing(
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
     retention=lambda config: _l("Tot het lid de tweede stap uitzet, de beheerder hem wist of het account wordt "
                                 "verwijderd."),
-))
+)

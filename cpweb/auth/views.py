@@ -5,10 +5,9 @@ from flask_login import current_user
 from ..database import utcnow
 from ..extensions import db, limiter
 from ..forms import choice_list
-from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, send_mail
+from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds
 from ..rendering import redirect_to, render, saved
 from ..security import no_store, safe_next
-from ..urls import site_url
 from . import login as logins
 from . import sessions, tokens
 from .access import login_required, password_guesses
@@ -26,7 +25,10 @@ bp.teardown_app_request(sessions.note_last_use)
 def keep_members_pages_private(response):
     """A member's pages hold personal data: no copy in the browser's cache or a proxy's (shared
     computers at the Werkplein), so Back after logging out shows nothing. Static files are the same
-    for everyone and stay cached."""
+    for everyone and stay cached. An answer that forbids storing already (a link an admin sees once)
+    keeps its own header."""
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return response
     if request.endpoint != "static" and (sessions.COOKIE_KEY in session or logins.PENDING_KEY in session):
         no_store(response)
     return response
@@ -81,49 +83,11 @@ def forgot_password():
     """Ask for a link to set a new password. Says the same whether or not the address is known."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(form.email.data)
+        tokens.request_password_reset(form.email.data)
         flash(_("Als dit e-mailadres bij ons bekend is, krijgt u binnen een paar minuten een "
                 "e-mail met een link. Kijk ook bij de ongewenste e-mail."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/forgot_password.html", form=form)
-
-
-def request_password_reset(email: str) -> None:
-    """Mail a reset link to the member with this address, if there is one.
-
-    The same work either way (the link and the mail are made for a stand-in when nobody has the
-    address), so the answer takes as long for an unknown address as for a known one.
-    """
-    user = logins.find_member(email)
-    known = user is not None and user.is_active
-    subject, body = _password_link_mail(user if known else User(id=0, email=email, name=""), tokens.PASSWORD_RESET)
-    if known:
-        send_mail(user, subject, body)
-        db.session.commit()
-
-
-def password_link(user: User, purpose: str) -> str:
-    """A new invitation or password-reset link for the member."""
-    return site_url("auth.set_password", purpose=purpose, token=tokens.make_token(user, purpose))
-
-
-def _password_link_mail(user: User, purpose: str) -> tuple[str, str]:
-    link = password_link(user, purpose)
-    site = current_app.config["SITE_NAME"]
-    if purpose == tokens.INVITATION:
-        return _("Uitnodiging voor %(site)s", site=site), _(
-            "Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
-            "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
-            name=user.name, site=site, link=link)
-    return _("Nieuw wachtwoord voor %(site)s", site=site), _(
-        "Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
-        "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
-        name=user.name, link=link)
-
-
-def send_password_link(user: User, purpose: str) -> None:
-    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
-    send_mail(user, *_password_link_mail(user, purpose))
 
 
 @bp.route("/wachtwoord/<any(invitation, 'password-reset'):purpose>/<token>", methods=["GET", "POST"])

@@ -1,31 +1,15 @@
 """Public functions other features use to find bodies and check membership."""
-import re
-import unicodedata
-
 from flask import abort
 from flask_login import current_user
 
 from ..extensions import db
+from ..hooks import hooks
 from .models import Body, Membership, Organisation
 
 
-# Sections on a body's page that other features add: fn(body, user) -> (template, context) or None.
-_body_sections = []
-
-
-def body_section(fn):
-    _body_sections.append(fn)
-    return fn
-
-
 def body_sections_for(body, user) -> list[tuple[str, dict]]:
-    return [section for fn in _body_sections if (section := fn(body, user)) is not None]
-
-
-def slugify(text: str, fallback: str = "orgaan") -> str:
-    """Letters and digits for a web address; the fallback when nothing of the text is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or fallback
+    """Sections on a body's page that other features add (hooks.body_section)."""
+    return [section for fn in hooks().body_sections if (section := fn(body, user)) is not None]
 
 
 def active_bodies() -> list[Body]:

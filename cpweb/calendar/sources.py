@@ -3,6 +3,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..hooks import hooks
+
 
 @dataclass(frozen=True)
 class CalendarEvent:
@@ -24,15 +26,9 @@ class CalendarEvent:
 
 # fn(user or None, start, end, body_id or None) -> events that user may see, overlapping [start, end).
 Source = Callable[[object, datetime, datetime, int | None], list[CalendarEvent]]
-_sources: list[Source] = []
-
-
-def calendar_source(fn: Source) -> Source:
-    _sources.append(fn)
-    return fn
 
 
 def events_between(user, start: datetime, end: datetime, body_id: int | None = None) -> list[CalendarEvent]:
     """Everything with a date in [start, end) that this member (or a guest, None) may see, by start time."""
-    events = [event for source in _sources for event in source(user, start, end, body_id)]
+    events = [event for source in hooks().calendar_sources for event in source(user, start, end, body_id)]
     return sorted(events, key=lambda event: (event.starts_at, event.title))

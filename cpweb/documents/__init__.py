@@ -5,3 +5,21 @@ Other features use `places` (attach a file to one of their places, list what a p
 choose, the audience) and, in views, `attaching` (the form and its answer); never the tables.
 Who may see a document is decided in one place: `access`.
 """
+from datetime import timedelta
+
+from ..hooks import hooks
+
+
+def init_app(app) -> None:
+    from . import commands, demo, logic, search, views
+
+    hook = hooks(app)
+    app.register_blueprint(views.bp)
+    hook.command(commands.sweep_uploads_command)
+    hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
+    hook.home_section(40, views.newest_documents_section)
+    hook.fulltext_index(search.INDEX)
+    hook.processing(logic.PROCESSING)
+    hook.purger("documents", logic.purge_bin)
+    hook.seeder(logic.seed_categories)
+    hook.demo_step(demo.demo_documents)

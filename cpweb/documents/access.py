@@ -13,26 +13,19 @@ from sqlalchemy import Select, and_, false, or_, true
 
 from ..auth.roles import SECRETARY
 from ..extensions import db
+from ..hooks import hooks
 from .models import BODY, MEMBERS, PUBLIC, Document, DocumentLink
 
 
 @dataclass(frozen=True)
 class PlaceKind:
-    """How the library meets one feature's places; the feature registers one with `register_place_kind`."""
+    """How the library meets one feature's places; the feature registers one (hooks.place_kind)."""
 
     kind: str  # DocumentLink.target_kind
     # target ids -> {target id: (label, url)}: what "Gebruikt bij" says and where it links.
     describe: Callable[[list[int]], dict[int, tuple[str, str]]]
     # A person -> a select of the target ids they may open: the feature's own access check.
     visible_ids: Callable[[object], Select]
-
-
-_place_kinds: dict[str, PlaceKind] = {}
-
-
-def register_place_kind(kind: PlaceKind) -> PlaceKind:
-    _place_kinds[kind.kind] = kind
-    return kind
 
 
 def _signed_in(user) -> bool:
@@ -92,7 +85,7 @@ def _editor_clause(user):
 def open_links_clause(user):
     """Links to places this person may open, each by its own feature's check."""
     clauses = [and_(DocumentLink.target_kind == kind.kind, DocumentLink.target_id.in_(kind.visible_ids(user)))
-               for kind in _place_kinds.values()]
+               for kind in hooks().place_kinds.values()]
     return or_(*clauses) if clauses else false()
 
 
@@ -145,6 +138,6 @@ def usages(document: Document, user) -> list[tuple[str, str]]:
         by_kind.setdefault(kind, []).append(target_id)
     found = []
     for kind, ids in sorted(by_kind.items()):
-        described = _place_kinds[kind].describe(ids)
+        described = hooks().place_kinds[kind].describe(ids)
         found += [described[i] for i in ids if i in described]
     return found

@@ -1,16 +1,14 @@
 """`flask --app app cpweb sweep-uploads`: tidy the upload folder after a crash (for cron)."""
-from datetime import timedelta
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import ngettext
 
-from ..cli import cpweb_cli
-from ..jobs import cron_job
 from . import logic
 
 
-@cron_job("sweep-uploads", every=timedelta(hours=1))
-@cpweb_cli.command("sweep-uploads")
+@click.command("sweep-uploads")
+@with_appcontext
 def sweep_uploads_command():
     """Remove upload files left behind by a worker that was killed halfway (older than an hour)."""
     removed = logic.sweep_uploads()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from werkzeug.datastructures import FileStorage
 
 from ..database import utcnow
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from . import logic
 from .models import BODY, MEMBERS, PUBLIC
 
@@ -66,7 +66,6 @@ DOCUMENTS = [
 ]
 
 
-@demo_step
 def demo_documents(region: DemoRegion) -> None:
     """Twelve documents of several kinds; five of them public."""
     secretary = region.users["secretaris@example.org"]

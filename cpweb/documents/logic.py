@@ -15,10 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
-from ..database import seeder, utcnow
+from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
-from ..retention import purger
+from ..privacy import Processing
 from . import access, filetypes, search, storage
 from .extract import extract_text
 from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,
@@ -51,7 +50,6 @@ class DuplicateUpload(UploadError):
 
 # --- categories ---------------------------------------------------------------------------------
 
-@seeder
 def seed_categories() -> None:
     """A new site starts with the usual kinds of documents."""
     if db.session.scalar(db.select(DocumentCategory.id).limit(1)) is None:
@@ -287,7 +285,7 @@ def years() -> list[int]:
 
 # --- retention ----------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Documenten in de bibliotheek"),
     purpose=_l("Stukken voor vergaderingen, werkboeken, brieven en verslagen delen met de leden."),
     people=_l("Leden die een document toevoegen; mensen die in een document genoemd worden"),
@@ -298,10 +296,9 @@ processing(Processing(
     retention=lambda config: _l("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
                                 "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
                                 days=BIN_DAYS),
-))
+)
 
 
-@purger("documents")
 def purge_bin(now: datetime, dry_run: bool) -> int:
     """Documents in the bin for 30 days go: rows and files together (files once the delete is committed)."""
     due = list(db.session.scalars(db.select(Document).filter(Document.deleted_at < now - timedelta(days=BIN_DAYS))

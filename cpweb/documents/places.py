@@ -2,10 +2,10 @@
 item, papers of an activity, letters in a dossier) and shown there.
 
 Each feature registers one `PlaceKind` (how to describe and link its places, who may open them)
-and describes each place it attaches to with a `Place` (its body and the audience its form starts
-at). A file's audience is the choice of the person who adds it; it is never wider than its place
-(see `access`), and reusing a file that is already in the library never changes its audience
-without asking.
+in its init_app, and describes each place it attaches to with a `Place` (its body and the
+audience its form starts at). A file's audience is the choice of the person who adds it; it is
+never wider than its place (see `access`), and reusing a file that is already in the library
+never changes its audience without asking.
 """
 from dataclasses import dataclass
 
@@ -14,12 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from . import logic
-from .access import PlaceKind, can_view, is_editor, register_place_kind, visible_clause, visible_documents_query
+from .access import PlaceKind, can_view, is_editor, visible_clause, visible_documents_query
 from .logic import UploadError
 from .models import BODY, MEMBERS, PUBLIC, Document, DocumentLink, audience_label
 
 __all__ = ["BODY", "MEMBERS", "PUBLIC", "Attached", "Place", "PlaceKind", "UploadError", "attach", "audience_choices",
-           "can_view", "choosable", "detach", "documents_for", "may_change", "register_place_kind", "who_sees"]
+           "can_view", "choosable", "detach", "documents_for", "may_change", "who_sees"]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from ..database import paginate
 from ..extensions import csrf, db
 from ..forms import choice_list
 from ..handbook.logic import search_pages
-from ..home import home_section
 from ..markdown import render_markdown
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
-from . import access, commands, demo, filetypes, logic, places, search, storage  # noqa: F401 (commands and demo register themselves)
+from . import access, filetypes, logic, places, search, storage
 from .forms import AudienceForm, CategoryForm, EditForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
 
@@ -407,7 +406,6 @@ def settle(document_id: int):
     return saved(message, url_for("documents.to_check"))
 
 
-@home_section(40)
 def newest_documents_section(user):
     if not user.is_authenticated:
         return None

@@ -1,5 +1,5 @@
 """A starter handbook for the demo, written for cpweb in plain Dutch (B1)."""
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from ..extensions import db
 from . import logic
 
@@ -141,7 +141,6 @@ Elk signaal komt bij de secretaris.
 """
 
 
-@demo_step
 def demo_handbook(region: DemoRegion) -> None:
     author = region.users.get("secretaris@example.org") or next(iter(region.users.values()), None)
     for chapter_title, chapter_text, pages in CHAPTERS:

@@ -14,7 +14,8 @@ from ..auth.roles import SECRETARY
 from ..database import utcnow
 from ..extensions import db
 from ..fulltext import opening, snippet
-from ..privacy import Processing, processing
+from ..keys import free_key
+from ..privacy import Processing
 from . import rules
 from .models import SEARCH, HandbookPage, HandbookRevision
 
@@ -132,12 +133,7 @@ def slug_taken(slug: str, page: HandbookPage | None) -> bool:
 
 
 def free_slug(title: str) -> str:
-    base = rules.slugify(title)
-    slug, n = base, 2
-    while slug_taken(slug, None):
-        slug = f"{base[:rules.MAX_SLUG - 4]}-{n}"
-        n += 1
-    return slug
+    return free_key(rules.slugify(title), lambda slug: slug_taken(slug, None), rules.MAX_SLUG)
 
 
 def _last_position(parent_id: int | None) -> int:
@@ -274,7 +270,7 @@ def _snippet(page_text: str, query: str) -> Markup:
 
 # --- privacy ---------------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Handboek voor leden"),
     purpose=_l("Leden lezen hoe de raad werkt. Bij elke versie van een pagina staat wie hem schreef, "
                "zodat u kunt zien wie wat veranderde."),
@@ -282,4 +278,4 @@ processing(Processing(
     data=_l("Naam van de schrijver en het tijdstip van elke versie."),
     recipients=_l("Alle leden die inloggen."),
     retention=lambda config: _l("Zolang de pagina bestaat. Wordt een account gewist, dan verdwijnt de naam bij de versies."),
-))
+)

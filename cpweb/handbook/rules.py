@@ -1,6 +1,7 @@
 """The rules of handbook pages, as plain functions and constants."""
 import re
-import unicodedata
+
+from .. import keys
 
 MAX_TITLE = 200
 MAX_SLUG = 100
@@ -13,6 +14,4 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def slugify(title: str) -> str:
     """'Wat doet een cliëntenraad?' -> 'wat-doet-een-clientenraad'."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:MAX_SLUG].rstrip("-") or "pagina"
+    return keys.slugify(title, "pagina", MAX_SLUG)

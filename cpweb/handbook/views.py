@@ -4,9 +4,8 @@ from flask_login import current_user
 
 from ..auth.access import permission_required
 from ..extensions import db
-from ..home import home_section
 from ..rendering import redirect_to, render, saved
-from . import demo, logic  # noqa: F401 (demo registers itself)
+from . import logic
 from .forms import PageForm, SearchForm
 from .models import HandbookPage
 
@@ -150,7 +149,6 @@ def restore(slug: str, number: int):
                  url_for("handbook.show", slug=page.slug))
 
 
-@home_section(40)
 def handbook_section(user):
     if not logic.can_read(user):
         return None

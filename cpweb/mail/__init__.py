@@ -8,6 +8,7 @@ oldest_waiting; tests use outbox (the "memory" backend's mails) and wait_for_sen
 from flask import Flask, current_app
 
 from ..extensions import db
+from ..hooks import hooks
 from .compose import send_mail
 from .dispatch import uncommitted_mails, wait_for_sending
 from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail
@@ -29,6 +30,16 @@ def _check_committed(error) -> None:
 
 
 def init_app(app: Flask) -> None:
-    # Registered after the database's own teardown, so it runs before the session is removed.
+    from . import commands, sending, views
+
+    hook = hooks(app)
+    # Registered after the database's own teardown (create_app sets up the extensions before the
+    # features), so it runs before the session is removed.
     app.teardown_appcontext(_check_committed)
     app.jinja_env.globals["mail_warning"] = mail_warning
+    app.register_blueprint(views.bp)
+    hook.command(commands.send_mail_command)
+    hook.cron_job("send-mail", commands.send_due_mail)
+    hook.processing(sending.SENT_MAILS)
+    hook.processing(sending.OPT_OUTS)
+    hook.purger("sent mails", sending.purge_sent_mails)

@@ -23,8 +23,7 @@ from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..database import utcnow
 from ..extensions import db
-from ..privacy import Processing, processing
-from ..retention import purger
+from ..privacy import Processing
 from ..urls import site_url
 from . import transport
 from .compose import send_mail, sender_address
@@ -181,7 +180,7 @@ def mail_warning() -> str | None:
 
 # --- privacy ----------------------------------------------------------------------------------------
 
-processing(Processing(
+SENT_MAILS = Processing(
     name=_l("Verstuurde e-mails"),
     purpose=_l("E-mails versturen, opnieuw proberen als dat mislukt, en nagaan of een e-mail is verstuurd."),
     people=_l("Iedereen die een e-mail van de website krijgt: leden, gasten en bezoekers"),
@@ -190,19 +189,18 @@ processing(Processing(
     retention=lambda config: _l("Tot de e-mail is verstuurd, daarna %(days)s dagen. Lukt versturen niet, dan "
                                 "stoppen we na %(hours)s uur en bewaren we de e-mail ook %(days)s dagen.",
                                 days=config["MAIL_RETENTION_DAYS"], hours=config["MAIL_GIVE_UP_HOURS"]),
-))
+)
 
-processing(Processing(
+OPT_OUTS = Processing(
     name=_l("Afmeldingen voor e-mails"),
     purpose=_l("Iemand zonder account die zich afmeldde, krijgt die e-mails niet meer."),
     people=_l("Gasten en bezoekers die zich afmeldden"),
     data=_l("Een vingerafdruk (hash) van het e-mailadres, niet het adres zelf, en welke e-mails"),
     recipients=_l("Niemand"),
     retention=lambda config: _l("Zolang de website bestaat: anders komen de e-mails terug."),
-))
+)
 
 
-@purger("sent mails")
 def purge_sent_mails(now: datetime, dry_run: bool) -> int:
     old = and_(OutboxMail.status.in_((SENT, FAILED)),
                OutboxMail.finished_at < now - timedelta(days=int(current_app.config["MAIL_RETENTION_DAYS"])))

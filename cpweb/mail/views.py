@@ -6,7 +6,6 @@ from ..auth.access import role_required
 from ..auth.roles import ADMIN
 from ..extensions import csrf, db
 from ..rendering import redirect_to, render
-from . import commands  # noqa: F401 (the commands register themselves)
 from . import sending
 from .models import OutboxMail
 from .preferences import read_unsubscribe_token, unsubscribe as stop_kind

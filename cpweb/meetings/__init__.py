@@ -1,1 +1,20 @@
 """Meetings of a body: agenda, stukken, attendance, minutes, decisions and action items."""
+from ..hooks import hooks
+
+
+def init_app(app) -> None:
+    from . import annual, commands, demo, feeds, logic, stukken, views
+
+    hook = hooks(app)
+    app.register_blueprint(views.bp)
+    hook.command(commands.send_reminders_command)  # the reminders of every feature (reminder senders)
+    hook.cron_job("send-reminders", commands.send_reminders_command)
+    hook.reminder_sender("meetings", commands.send_reminders)
+    hook.home_section(10, views.next_meetings_section)
+    hook.body_section(views.commitments_section)
+    hook.annual_section(10, annual.meetings_section)
+    hook.calendar_source(feeds.meetings_in_calendar)
+    hook.place_kind(stukken.PLACE_KIND)
+    hook.processing(logic.PROCESSING)
+    hook.purger("attendance messages", logic.purge_attendance_messages)
+    hook.demo_step(demo.demo_meetings)

@@ -5,7 +5,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection, annual_section
+from ..annual import AnnualSection
 from ..bodies.logic import active_bodies
 from ..database import utcnow
 from ..extensions import db
@@ -42,7 +42,6 @@ def year_numbers(year: int) -> list[dict]:
     return rows
 
 
-@annual_section(10)
 def meetings_section(year: int) -> AnnualSection:
     rows = year_numbers(year)
     header = [_("Orgaan"), _("Gehouden"), _("Nog gepland"), _("Afgelast"), _("Afspraak per jaar"), _("Aanwezig")]

@@ -1,15 +1,14 @@
 """`flask --app app cpweb send-reminders`: mail the members of what is coming up (for cron)."""
 import click
+from flask.cli import with_appcontext
 
-from ..cli import cpweb_cli
 from ..database import utcnow
 from ..extensions import db
-from ..jobs import cron_job, job_context
-from ..reminders import reminder_sender, send_all
+from ..jobs import job_context
+from ..reminders import send_all
 from . import logic, notices
 
 
-@reminder_sender("meetings")
 def send_reminders(now=None) -> int:
     """Each meeting is claimed before mailing, so two runs never remind twice. Returns the mails sent."""
     now = now or utcnow()
@@ -21,8 +20,8 @@ def send_reminders(now=None) -> int:
     return mails
 
 
-@cron_job("send-reminders")
-@cpweb_cli.command("send-reminders")
+@click.command("send-reminders")
+@with_appcontext
 def send_reminders_command():
     """Send the reminders that are due (meetings, activities); safe to run every few minutes."""
     with job_context():

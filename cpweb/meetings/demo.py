@@ -2,7 +2,7 @@
 from datetime import date, time, timedelta
 
 from ..database import utcnow
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from ..extensions import db
 from ..i18n import local_today
 from . import logic, rules
@@ -21,7 +21,6 @@ def _series(region: DemoRegion, slug: str, title: str, kind: str, days: list[dat
     return body, meetings
 
 
-@demo_step
 def demo_meetings(region: DemoRegion) -> None:
     today = local_today()
     year_start = date(today.year, 1, 1)

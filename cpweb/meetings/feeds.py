@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..calendar.ical import calendar_file
-from ..calendar.sources import CalendarEvent, calendar_source
+from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
 from . import logic
@@ -24,7 +24,6 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
         public=meeting.is_public)
 
 
-@calendar_source
 def meetings_in_calendar(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
     query = (db.select(Meeting).filter(logic.visible_filter(user, utcnow()), Meeting.starts_at < end,
                                        Meeting.ends_at > start).options(selectinload(Meeting.body)))

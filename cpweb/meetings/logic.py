@@ -10,18 +10,13 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
-from ..database import utcnow
+from ..database import StaleEdit, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM, from_local
-from ..privacy import Processing, processing
-from ..retention import purger
+from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
                      MinutesCorrection)
-
-
-class StaleEdit(Exception):
-    """Someone else saved a change after this form was opened."""
 
 
 # --- who may see and do what ---------------------------------------------------------------
@@ -403,7 +398,7 @@ def claim_reminder(meeting: Meeting, now: datetime) -> bool:
 
 # --- privacy -----------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Vergaderingen"),
     purpose=_l("Vergaderingen voorbereiden, laten weten wie er komt, verslagen en actiepunten bijhouden."),
     people=_l("Leden van de organen"),
@@ -413,10 +408,9 @@ processing(Processing(
     retention=lambda config: _l("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
                                 "verslagen en besluiten horen bij het archief van het orgaan.",
                                 days=config["MEETING_MESSAGE_RETENTION_DAYS"]),
-))
+)
 
 
-@purger("attendance messages")
 def purge_attendance_messages(now: datetime, dry_run: bool) -> int:
     """A message like "ik ben ziek" may be about someone's health: it goes a while after the meeting."""
     cutoff = now - timedelta(days=current_app.config["MEETING_MESSAGE_RETENTION_DAYS"])

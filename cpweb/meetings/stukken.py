@@ -24,7 +24,8 @@ def _visible_items(user):
             .filter(logic.visible_filter(user, utcnow())))
 
 
-KIND = places.register_place_kind(places.PlaceKind("agenda_item", _describe, _visible_items)).kind
+PLACE_KIND = places.PlaceKind("agenda_item", _describe, _visible_items)
+KIND = PLACE_KIND.kind
 
 
 def place_of(item: AgendaItem) -> places.Place:

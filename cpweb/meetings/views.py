@@ -3,16 +3,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required, permission_required
-from ..bodies.logic import bodies_of, body_section
-from ..database import paginate, utcnow
+from ..bodies.logic import bodies_of
+from ..database import StaleEdit, paginate, utcnow
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
-from ..home import home_section
 from ..i18n import as_local, local_today
 from ..rendering import redirect_to, render, saved
 from ..security import safe_next
-from . import annual, commands, demo, feeds, logic, notices, rules, stukken  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import feeds, logic, notices, rules, stukken
 from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
                     DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
                     SettingsForm)
@@ -93,7 +92,7 @@ def edit(meeting_id: int):
             if isinstance(form, DraftMeetingForm):
                 fields["published_at"] = form.publish_at()
             moved = logic.update_meeting(meeting, fields, int(form.sequence.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             stale = True
             form.sequence.data = meeting.sequence  # a second save is a deliberate choice
@@ -360,7 +359,7 @@ def minutes(meeting_id: int):
     if form.validate():
         try:
             logic.save_minutes(meeting, form.text.data or "", int(form.version.data or -1))
-        except logic.StaleEdit:
+        except StaleEdit:
             db.session.rollback()
             form.version.data = logic.minutes_of(meeting).version
             return _minutes_page(meeting, status=409, minutes_form=form, stale=True)
@@ -518,7 +517,6 @@ def remove_commitment(body_id: int, commitment_id: int):
     return saved(_("De afspraak is verwijderd."), url_for("meetings.settings", body_id=body.id, _anchor="commitments"))
 
 
-@home_section(10)
 def next_meetings_section(user):
     if not user.is_authenticated:
         return None
@@ -526,7 +524,6 @@ def next_meetings_section(user):
                                    "my_action_items": logic.open_action_items(user.body_ids, owner_id=user.id)}
 
 
-@body_section
 def commitments_section(body, user):
     """Members see how far the body is with its yearly commitments."""
     if not (user.is_authenticated and user.is_member_of(body)):

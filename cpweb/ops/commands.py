@@ -2,14 +2,15 @@
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from ..cli import cpweb_cli
 from .backup import BackupError, backup_name, make_backup, prune, restore_backup
 from .postgres import CopyError, migrate_to_postgres
 
 
-@cpweb_cli.command("backup")
+@click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path())
 @click.option("--keep", type=click.IntRange(min=1), help="Bij een map: bewaar alleen de nieuwste N archieven.")
 def backup_command(path, keep):
@@ -39,7 +40,8 @@ def backup_command(path, keep):
             click.echo(_("Oude back-up verwijderd: %(name)s", name=old.name))
 
 
-@cpweb_cli.command("restore")
+@click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Ook als er al gegevens zijn: die worden overschreven.")
 def restore_command(path, force):
@@ -56,7 +58,8 @@ def restore_command(path, force):
                  "en start de site."))
 
 
-@cpweb_cli.command("migrate-to-postgres")
+@click.command("migrate-to-postgres")
+@with_appcontext
 @click.argument("url", required=False)
 def migrate_to_postgres_command(url):
     """Copy this site's SQLite database into an empty PostgreSQL database (stop the site first).

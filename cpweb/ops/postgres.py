@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from .. import fulltext
 from ..extensions import db
+from ..hooks import hooks
 
 BATCH = 1000
 
@@ -43,7 +43,8 @@ def _reason(error: Exception) -> str:
 
 def _tables():
     """The app's tables, each after the tables it refers to."""
-    return [table for table in db.metadata.sorted_tables if table.name not in {i.table for i in fulltext.INDEXES}]
+    indexes = {index.table for index in hooks().fulltext_indexes}
+    return [table for table in db.metadata.sorted_tables if table.name not in indexes]
 
 
 def _count(connection, name: str) -> int:
@@ -53,7 +54,7 @@ def _count(connection, name: str) -> int:
 def _refuse_data(target) -> None:
     with target.connect() as connection:
         present = set(inspect(connection).get_table_names())
-        for name in [table.name for table in _tables()] + [index.table for index in fulltext.INDEXES]:
+        for name in [table.name for table in _tables()] + [index.table for index in hooks().fulltext_indexes]:
             if name in present and (rows := _count(connection, name)):
                 raise CopyError(_("De PostgreSQL-database is niet leeg: tabel %(table)s heeft %(rows)s rijen. "
                                   "Kies een lege database.", table=name, rows=rows))
@@ -107,7 +108,7 @@ def _set_sequences(writing) -> None:
 
 def _check_counts(reading, writing) -> dict[str, int]:
     counts = {}
-    for name in [table.name for table in _tables()] + [index.table for index in fulltext.INDEXES]:
+    for name in [table.name for table in _tables()] + [index.table for index in hooks().fulltext_indexes]:
         counts[name] = _count(reading, name)
         if (copied := _count(writing, name)) != counts[name]:
             raise CopyError(_("De aantallen kloppen niet: %(table)s heeft %(source)s rijen in SQLite en %(target)s "
@@ -120,7 +121,7 @@ def _copy(reading, writing):
     for table in _tables():
         yield table.name
         _copy_table(table, reading, writing)
-    for index in fulltext.INDEXES:
+    for index in hooks().fulltext_indexes:
         yield index.table
         for rows in index.dump(reading, BATCH):
             index.put_many(rows, writing)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from ..extensions import db, limiter
 from ..mail import oldest_waiting
-from . import bp, commands  # noqa: F401 (the commands register themselves)
+from . import bp
 
 
 def _database() -> dict:

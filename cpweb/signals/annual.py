@@ -3,11 +3,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, annual_section
+from ..annual import AnnualSection
 from . import logic
 
 
-@annual_section(30)
 def signals_section(year: int) -> AnnualSection:
     rows, _municipalities = logic.report(date(year, 1, 1), date(year, 12, 31))
     header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]

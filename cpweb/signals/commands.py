@@ -2,12 +2,12 @@
 from datetime import timedelta
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from ..cli import cpweb_cli
 from ..database import utcnow
 from ..extensions import db
-from ..jobs import claim, cron_job, job_context
+from ..jobs import claim, job_context
 from ..mail import send_mail
 from ..urls import site_url
 from . import logic
@@ -34,8 +34,8 @@ def send_digest(day) -> int:
     return sent
 
 
-@cron_job("signals-digest", every=timedelta(days=1))
-@cpweb_cli.command("signals-digest")
+@click.command("signals-digest")
+@with_appcontext
 def signals_digest_command():
     """Send yesterday's new signals to the secretaries who chose a daily digest (run each morning)."""
     yesterday = utcnow().astimezone(logic.AMSTERDAM).date() - timedelta(days=1)

@@ -3,7 +3,7 @@ import random
 from datetime import timedelta
 
 from ..database import utcnow
-from ..demo import DemoRegion, demo_step
+from ..demo import DemoRegion
 from ..extensions import db
 from . import logic, rules
 from .models import Signal
@@ -25,7 +25,6 @@ EXAMPLES = [
 ]
 
 
-@demo_step
 def demo_signals(region: DemoRegion) -> None:
     """Forty signals over the last three months, some already triaged."""
     rng = random.Random(2026)  # the same demo every time

@@ -15,12 +15,11 @@ from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
-from ..database import seeder, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM
 from ..mail import send_mail
-from ..privacy import Processing, processing
-from ..retention import purger
+from ..privacy import Processing
 from ..urls import site_url
 from . import rules
 from .models import Signal, SignalCategory, SignalEvent
@@ -29,7 +28,6 @@ from .models import Signal, SignalCategory, SignalEvent
 
 # --- subjects ---------------------------------------------------------------------------------
 
-@seeder
 def seed_categories() -> None:
     """A new site starts with the usual subjects."""
     if db.session.scalar(db.select(SignalCategory.id).limit(1)) is None:
@@ -353,7 +351,7 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
 
 # --- retention ------------------------------------------------------------------------------
 
-processing(Processing(
+PROCESSING = Processing(
     name=_l("Signalen van cliënten"),
     purpose=_l("Horen wat goed gaat en wat beter kan, om de gemeente, UWV en het Werkplein te adviseren. "
                "Contact opnemen als iemand daarom vraagt."),
@@ -367,10 +365,9 @@ processing(Processing(
                                 "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
                                 months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
                                 days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
-))
+)
 
 
-@purger("signal contact details")
 def purge_contact_details(now: datetime, dry_run: bool) -> int:
     """Contact details are erased a while after the signal is closed; the text stays."""
     cutoff = now - timedelta(days=30 * current_app.config["SIGNAL_CONTACT_RETENTION_MONTHS"])
@@ -383,7 +380,6 @@ def purge_contact_details(now: datetime, dry_run: bool) -> int:
     return len(due)
 
 
-@purger("spam and cancelled signals")
 def purge_cancelled(now: datetime, dry_run: bool) -> int:
     """Suspected spam and cancelled signals go after a year; the report only ever counted the others."""
     cutoff = now - timedelta(days=current_app.config["SIGNAL_CANCELLED_RETENTION_DAYS"])

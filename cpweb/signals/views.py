@@ -13,13 +13,12 @@ from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..categories import CategoryPages
 from ..errors import error_page
-from ..home import home_section
 from ..i18n import number
 from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from ..spreadsheet import csv_response
 from ..urls import site_url
-from . import annual, commands, demo, logic, rules  # noqa: F401 (commands and demo register themselves; annual adds a report section)
+from . import logic, rules
 from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
 from .models import Signal, SignalCategory, SignalEvent
 
@@ -293,7 +292,6 @@ def edit_category(category_id: int | None = None):
     return CATEGORY_PAGES.edit_page(category_id)
 
 
-@home_section(30)
 def new_signals_section(user):
     if not logic.can_triage(user):
         return None
