@@ -52,3 +52,9 @@ def saved(message: str, url: str):
     db.session.commit()
     flash(message, "success")
     return redirect_to(url)
+
+
+def done(message: str, url: str):
+    """After a change its logic has committed: say so on the next page and go there (post, redirect, get)."""
+    flash(message, "success")
+    return redirect_to(url)
