@@ -1,4 +1,7 @@
-from flask import Blueprint, abort, flash, make_response, request, url_for
+"""The meetings' pages, one blueprint: here the list, planning, a body's meeting settings and the
+loaders of a meeting; the meeting page with its agenda and attendance in views_agenda, the
+minutes in views_minutes, action items in views_action_items."""
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -6,17 +9,13 @@ from sqlalchemy.orm import selectinload
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of
 from ..database import StaleEdit, paginate, utcnow
-from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
 from ..i18n import as_local, local_today
 from ..rendering import done, redirect_to, render
-from ..security import safe_next
-from . import actions, feeds, logic, rules, stukken
-from .forms import (ActionItemForm, AgendaItemForm, AttendanceForm, CommitmentForm, CorrectionForm, DecisionForm,
-                    DraftMeetingForm, FilterForm, MeetingForm, MinutesForm, NewMeetingForm, PresenceForm,
-                    SettingsForm)
-from .models import ActionItem, AgendaItem, Commitment, Meeting, MinutesCorrection
+from . import actions, logic, rules
+from .forms import CommitmentForm, DraftMeetingForm, FilterForm, MeetingForm, NewMeetingForm, SettingsForm
+from .models import Commitment, Meeting
 
 bp = Blueprint("meetings", __name__, url_prefix="/vergaderingen")
 secretary_required = permission_required(lambda user: bool(logic.managed_bodies(user)))
@@ -46,21 +45,7 @@ def get_member_meeting_or_404(meeting_id: int) -> Meeting:
     return meeting
 
 
-def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((item for item in meeting.items if item.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
-
-
-def get_action_item_or_404(item_id: int) -> ActionItem:
-    item = db.session.get(ActionItem, item_id)
-    if item is None or not logic.member_of_body(current_user, item.body_id):
-        abort(404)
-    return item
-
-
-def _body_filter(bodies) -> tuple[FilterForm, int | None]:
+def body_filter(bodies) -> tuple[FilterForm, int | None]:
     form = FilterForm(formdata=request.args)
     form.orgaan.choices = choice_list([("", _("Alle organen"))] + [(str(b.id), b.name) for b in bodies])
     if not form.validate():
@@ -72,7 +57,7 @@ def _body_filter(bodies) -> tuple[FilterForm, int | None]:
 def index():
     """Upcoming meetings, and the past ones below; guests see the public ones."""
     bodies = bodies_of(current_user) if current_user.is_authenticated else []
-    filters, body_id = _body_filter(bodies)
+    filters, body_id = body_filter(bodies)
     upcoming = db.session.scalars(logic.meetings_query(current_user, upcoming=True, body_id=body_id).limit(50)).all()
     past = paginate(logic.meetings_query(current_user, upcoming=False, body_id=body_id))
     return render("meetings/index.html", upcoming=upcoming, past=past, filters=filters, body_id=body_id,
@@ -177,304 +162,6 @@ def documents_complete(meeting_id: int):
     sent = actions.mark_documents_complete(meeting.id)
     return done(_("Het bericht dat de stukken compleet zijn, staat klaar om te verzenden (%(n)s e-mails).", n=sent),
                 url_for("meetings.show", meeting_id=meeting.id))
-
-
-# --- the meeting page, its agenda and attendance -------------------------------------------------
-
-def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms):
-    manage = logic.can_manage(current_user, meeting.body_id)
-    member = logic.is_member(current_user, meeting)
-    settings = logic.settings_for(meeting.body_id)
-    forms.setdefault("item_form", AgendaItemForm(formdata=None))
-    attendance = logic.attendance_of(meeting, current_user)
-    forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
-    deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
-    attached = stukken.stukken_of(meeting, current_user)
-    # Every item's form offers the same: the first item stands for all of them.
-    attach_form = attaching.form_for(stukken.place_of(meeting.items[0]), current_user) if manage and meeting.items else None
-    return render(
-        "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
-        stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
-        deadline=deadline,
-        now=utcnow(), attendance=attendance,
-        attendance_list=logic.attendance_list(meeting) if member else [],
-        action_items=logic.open_action_items([meeting.body_id]) if member else [],
-        decisions=logic.decisions_of(meeting) if member else [],
-        minutes=logic.minutes_of(meeting) if member else None, **forms)
-
-
-@bp.route("/<int:meeting_id>")
-def show(meeting_id: int):
-    """The meeting with its agenda; members also see attendance and open action items."""
-    return _show(get_meeting_or_404(meeting_id))
-
-
-@bp.route("/<int:meeting_id>/agenda.ics")
-def ics(meeting_id: int):
-    """"Zet in mijn agenda": this one meeting as an .ics download."""
-    meeting = get_meeting_or_404(meeting_id)
-    response = make_response(feeds.meeting_ics(meeting))
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="vergadering-{meeting.id}.ics"'
-    return response
-
-
-def _after_agenda_change(meeting: Meeting, message: str):
-    flash(message, "success")
-    if request.htmx:
-        return _show(meeting, block="agenda")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
-
-
-@bp.route("/<int:meeting_id>/agendapunten", methods=["POST"])
-@login_required
-def add_item(meeting_id: int):
-    """Add an agenda item at the end."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    form = AgendaItemForm()
-    if form.validate():
-        actions.add_item(meeting.id, form.item_fields())
-        return _after_agenda_change(meeting, _("Het agendapunt is toegevoegd."))
-    return _show(meeting, status=422, block="agenda", item_form=form)
-
-
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>", methods=["GET", "POST"])
-@login_required
-def edit_item(meeting_id: int, item_id: int):
-    """Change an agenda item."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    item = get_item_or_404(meeting, item_id)
-    form = AgendaItemForm(obj=item)
-    if form.validate_on_submit():
-        actions.change_item(meeting.id, item.id, form.item_fields())
-        return done(_("Het agendapunt is opgeslagen."),
-                    url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-    return render("meetings/item.html", meeting=meeting, item=item, form=form, status=422 if form.errors else 200)
-
-
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verplaatsen", methods=["POST"])
-@login_required
-def move_item(meeting_id: int, item_id: int):
-    """Move an item one place up or down; htmx redraws the agenda, a plain form reloads the page."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    item = get_item_or_404(meeting, item_id)
-    direction = request.form.get("richting")
-    if direction not in ("up", "down"):
-        abort(400)
-    actions.move_item(meeting.id, item.id, direction)
-    return _after_agenda_change(meeting, _("‘%(title)s’ staat nu op plaats %(n)s.", title=item.title, n=item.position + 1))
-
-
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
-@login_required
-def remove_item(meeting_id: int, item_id: int):
-    """Take an item off the agenda."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    item = get_item_or_404(meeting, item_id)
-    actions.remove_item(meeting.id, item.id)
-    return _after_agenda_change(meeting, _("‘%(title)s’ staat niet meer op de agenda.", title=item.title))
-
-
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
-@login_required
-def attach(meeting_id: int, item_id: int):
-    """Attach a stuk to an agenda item, with who may see it: a new file (stored in the library) or a
-    document already there."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    item = get_item_or_404(meeting, item_id)
-    attached = actions.attach_stuk(item.id, current_user, attaching.choice())
-    return attaching.answer(stukken.place_of(item), attached,
-                            back=url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"),
-                            done=lambda document: _("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title,
-                                                    item=item.title))
-
-
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
-@login_required
-def detach(meeting_id: int, item_id: int, document_id: int):
-    """Take a stuk off an agenda item; the document stays in the library."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    item = get_item_or_404(meeting, item_id)
-    actions.detach_stuk(item.id, document_id)
-    return done(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."),
-                url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-
-
-@bp.route("/<int:meeting_id>/aanwezigheid", methods=["POST"])
-@login_required
-def answer(meeting_id: int):
-    """A member says whether they come; one click with htmx, a plain form without."""
-    meeting = get_meeting_or_404(meeting_id)
-    if not logic.is_member(current_user, meeting):
-        abort(403)
-    form = AttendanceForm()
-    if not form.validate():
-        return _show(meeting, status=422, block="attendance", attendance_form=form)
-    actions.answer(meeting.id, current_user, form.answer.data, form.message.data or "")
-    flash(_("Dank u. Wij weten nu dat u er bent.") if form.answer.data == rules.YES
-          else _("Dank u. Wij weten nu dat u er niet bent."), "success")
-    if request.htmx:
-        return _show(meeting, block="attendance")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
-
-
-@bp.route("/<int:meeting_id>/presentie", methods=["GET", "POST"])
-@login_required
-def presence(meeting_id: int):
-    """The secretary ticks who was actually there; this also marks the meeting as held."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    rows = logic.attendance_list(meeting)
-    form = PresenceForm(present=[user.id for user, a in rows if a and (a.present or (a.present is None and a.answer == rules.YES))])
-    form.present.choices = choice_list((user.id, user.name) for user, _a in rows)
-    if form.validate_on_submit():
-        actions.record_presence(meeting.id, set(form.present.data))
-        return done(_("De presentielijst is opgeslagen."),
-                    url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
-    return render("meetings/presence.html", meeting=meeting, form=form, rows=rows, status=422 if form.errors else 200)
-
-
-# --- minutes, decisions, action items ----------------------------------------------------------
-
-def _minutes_page(meeting: Meeting, status: int = 200, **forms):
-    minutes = logic.minutes_of(meeting)
-    forms.setdefault("minutes_form", MinutesForm(formdata=None, text=minutes.text, version=minutes.version))
-    forms.setdefault("correction_form", CorrectionForm(formdata=None))
-    forms.setdefault("decision_form", DecisionForm(formdata=None))
-    action_form = forms.setdefault("action_form", ActionItemForm(formdata=None))
-    action_form.owner.choices = choice_list([("", _("Nog niemand"))] +
-                                            [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
-    return render("meetings/minutes.html", status=status, has_errors=status >= 400, meeting=meeting, minutes=minutes,
-                  manage=logic.can_manage(current_user, meeting.body_id),
-                  can_correct=logic.can_propose_correction(current_user, meeting, minutes),
-                  corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
-                  presence=logic.presence_summary(logic.attendance_list(meeting)),
-                  action_items=logic.open_action_items([meeting.body_id]), **forms)
-
-
-@bp.route("/<int:meeting_id>/verslag", methods=["GET", "POST"])
-@login_required
-def minutes(meeting_id: int):
-    """The minutes: the secretary writes them, members read and propose corrections once shared."""
-    meeting = get_member_meeting_or_404(meeting_id)
-    if request.method == "GET":
-        minutes_ = logic.minutes_of(meeting)
-        if minutes_.status == rules.DRAFT and not logic.can_manage(current_user, meeting.body_id):
-            return render("meetings/minutes.html", meeting=meeting, minutes=None, manage=False, can_correct=False)
-        return _minutes_page(meeting)
-    meeting = get_managed_meeting_or_404(meeting_id)
-    form = MinutesForm()
-    if form.validate():
-        try:
-            actions.save_minutes(meeting.id, form.text.data or "", int(form.version.data or -1))
-        except actions.NotNow:
-            abort(409)
-        except StaleEdit:
-            form.version.data = logic.minutes_of(meeting).version
-            return _minutes_page(meeting, status=409, minutes_form=form, stale=True)
-        return done(_("Het verslag is opgeslagen."), url_for("meetings.minutes", meeting_id=meeting.id))
-    return _minutes_page(meeting, status=422, minutes_form=form)
-
-
-@bp.route("/<int:meeting_id>/verslag/verder", methods=["POST"])
-@login_required
-def advance_minutes(meeting_id: int):
-    """Share the draft with the attendees, or approve the shared minutes (then they are frozen)."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    try:
-        minutes_ = actions.advance_minutes(meeting.id)
-    except actions.NotNow:
-        abort(409)
-    return done(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if minutes_.status == rules.SHARED
-                else _("Het verslag is vastgesteld. Het kan niet meer veranderen."),
-                url_for("meetings.minutes", meeting_id=meeting.id))
-
-
-@bp.route("/<int:meeting_id>/verslag/correcties", methods=["POST"])
-@login_required
-def propose_correction(meeting_id: int):
-    """A member proposes a correction to shared minutes."""
-    meeting = get_member_meeting_or_404(meeting_id)
-    if not logic.can_propose_correction(current_user, meeting, logic.minutes_of(meeting)):
-        abort(409)
-    form = CorrectionForm()
-    if form.validate():
-        actions.propose_correction(meeting.id, current_user, form.correction.data)
-        return done(_("Dank u. De secretaris leest uw correctie."),
-                    url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
-    return _minutes_page(meeting, status=422, correction_form=form)
-
-
-@bp.route("/<int:meeting_id>/verslag/correcties/<int:correction_id>", methods=["POST"])
-@login_required
-def decide_correction(meeting_id: int, correction_id: int):
-    """The secretary accepts or declines a proposed correction."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    decision = request.form.get("besluit")
-    if decision not in ("overnemen", "afwijzen"):
-        abort(400)
-    correction = db.session.get(MinutesCorrection, correction_id)
-    if correction is None or correction.meeting_id != meeting.id:
-        abort(404)
-    try:
-        actions.decide_correction(meeting.id, correction.id, decision == "overnemen")
-    except actions.NotNow:
-        abort(409)
-    return done(_("De correctie is overgenomen. Pas de tekst van het verslag aan.") if decision == "overnemen"
-                else _("De correctie is niet overgenomen."),
-                url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
-
-
-@bp.route("/<int:meeting_id>/besluiten", methods=["POST"])
-@login_required
-def add_decision(meeting_id: int):
-    """Write down a decision taken in this meeting."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    form = DecisionForm()
-    if form.validate():
-        actions.add_decision(meeting.id, form.decision.data)
-        return done(_("Het besluit is opgeslagen."),
-                    url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
-    return _minutes_page(meeting, status=422, decision_form=form)
-
-
-@bp.route("/<int:meeting_id>/actiepunten", methods=["POST"])
-@login_required
-def add_action_item(meeting_id: int):
-    """Add an action item: what, who, and by when."""
-    meeting = get_managed_meeting_or_404(meeting_id)
-    form = ActionItemForm()
-    form.owner.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
-    if form.validate():
-        actions.add_action_item(meeting.id, form.description.data, int(form.owner.data) if form.owner.data else None,
-                                form.due_on.data)
-        return done(_("Het actiepunt is opgeslagen."),
-                    url_for("meetings.minutes", meeting_id=meeting.id, _anchor="action-items"))
-    return _minutes_page(meeting, status=422, action_form=form)
-
-
-@bp.route("/actiepunten")
-@login_required
-def action_items():
-    """Open action items of the member's bodies (?klaar=1 shows the finished ones too)."""
-    bodies = bodies_of(current_user)
-    filters, body_id = _body_filter(bodies)
-    body_ids = [body_id] if body_id else [b.id for b in bodies]
-    show_done = request.args.get("klaar") == "1"
-    page = paginate(logic.action_items_query(body_ids, show_done))
-    return render("meetings/action_items.html", page=page, filters=filters, show_done=show_done,
-                  today=local_today(), can_tick=lambda item: logic.can_tick(current_user, item))
-
-
-@bp.route("/actiepunten/<int:item_id>/klaar", methods=["POST"])
-@login_required
-def tick_action_item(item_id: int):
-    """Mark an action item done (or open again): its owner or a secretary."""
-    item = get_action_item_or_404(item_id)
-    if not logic.can_tick(current_user, item):
-        abort(403)
-    item = actions.tick_action_item(item.id, request.form.get("klaar") == "1")
-    return done(_("Het actiepunt is afgevinkt.") if item.done_at else _("Het actiepunt staat weer open."),
-                safe_next(request.form.get("terug"), url_for("meetings.action_items")))
 
 
 # --- a body's meeting settings and commitments -------------------------------------------------
