@@ -10,7 +10,7 @@ from cpweb.calendar.sources import CalendarEvent
 from cpweb.database import utcnow
 from cpweb.extensions import db
 from cpweb.i18n import local_today
-from cpweb.meetings import logic, rules
+from cpweb.meetings import actions, logic, rules
 
 
 @pytest.fixture
@@ -116,8 +116,7 @@ def test_times_land_right_around_a_dst_change(client, make_meeting, day, utc_hou
 
 def test_a_cancelled_meeting_shows_as_cancelled_with_a_higher_sequence(client, make_meeting):
     meeting = make_meeting(local_today() + timedelta(days=4))
-    logic.cancel_meeting(meeting)
-    db.session.commit()
+    actions.cancel_meeting(meeting.id)
     event = parse_feed(client.get("/agenda.ics").data).vevent
     assert event.status.value == "CANCELLED" and event.sequence.value == "1"
 

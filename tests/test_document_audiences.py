@@ -21,6 +21,7 @@ from cpweb.documents import access, logic, places
 from cpweb.documents.models import Document, DocumentLink
 from cpweb.extensions import db
 from cpweb.i18n import local_today
+from cpweb.meetings import actions as meeting_actions
 from cpweb.meetings import logic as meetings
 from cpweb.meetings import rules as meeting_rules
 from cpweb.signals import logic as signals
@@ -135,9 +136,9 @@ def set_meeting_state(meeting, state):
     now = utcnow()
     meeting.published_at = {"draft": None, "scheduled": now + timedelta(days=2)}.get(state, now - timedelta(hours=1))
     if state == "cancelled":
-        meetings.cancel_meeting(meeting)
+        meeting_actions.cancel_meeting(meeting.id)
     if state == "binned":  # the agenda item is gone
-        meetings.remove_item(meeting, meeting.items[0])
+        meeting_actions.remove_item(meeting.id, meeting.items[0].id)
     db.session.commit()
 
 

@@ -372,7 +372,7 @@ def test_an_activity_with_an_address_as_contact_gets_the_replies(client, mails):
         "contact": "Piet@Example.org"}, ())
     activity.status = activity_rules.PUBLISHED
     db.session.commit()
-    activities.guest_sign_up(activity, "Gert Gast", "gert@example.org")
+    activities.guest_sign_up(activity.id, "Gert Gast", "gert@example.org")
     assert str(mails[-1].message["Reply-To"]) == "Piet@Example.org"
     assert "Vragen? Stuur een e-mail naar Piet@Example.org." in mails[-1].body
 

@@ -11,7 +11,7 @@ from cpweb.database import utcnow
 from cpweb.extensions import db
 from cpweb.i18n import from_local, local_today
 from cpweb.mail import wait_for_sending
-from cpweb.meetings import logic, rules
+from cpweb.meetings import actions, logic, rules
 from cpweb.meetings.commands import send_reminders
 from cpweb.meetings.models import ActionItem, Attendance, Commitment, Meeting, Minutes, MinutesCorrection
 from tests.conftest import count_queries
@@ -469,7 +469,7 @@ def test_decisions_and_action_items_stay_open_across_meetings(client, auth, secr
 
 def test_only_the_owner_or_a_secretary_ticks_an_action_item(client, auth, body, make_user, make_meeting, make_body):
     meeting = make_meeting()
-    item = logic.add_action_item(meeting, "Iets doen", None, None)
+    item = actions.add_action_item(meeting.id, "Iets doen", None, None)
     db.session.commit()
     auth.login(make_user(bodies=[body]))
     assert client.post(f"/vergaderingen/actiepunten/{item.id}/klaar", data={"klaar": "1"}).status_code == 403
@@ -593,7 +593,7 @@ def test_home_shows_the_next_meetings(client, auth, member, make_meeting):
 def test_meeting_page_and_list_run_a_constant_number_of_queries(client, auth, body, secretary, member, make_meeting,
                                                                 make_user):
     meeting = make_meeting()
-    logic.add_action_item(meeting, "Eerste actie", member.id, None)  # one of each, so every eager load runs
+    actions.add_action_item(meeting.id, "Eerste actie", member.id, None)  # one of each, so every eager load runs
     make_meeting(days_ahead=-30)
     db.session.commit()
     auth.login(secretary)
@@ -604,9 +604,9 @@ def test_meeting_page_and_list_run_a_constant_number_of_queries(client, auth, bo
     for n in range(15):
         other = make_user(bodies=[body])
         db.session.add(Attendance(meeting_id=meeting.id, user_id=other.id, answer=rules.YES))
-        logic.add_item(meeting, {"title": f"Punt {n}"})
-        logic.add_action_item(meeting, f"Actie {n}", other.id, None)
-        logic.add_decision(meeting, f"Besluit {n}")
+        actions.add_item(meeting.id, {"title": f"Punt {n}"})
+        actions.add_action_item(meeting.id, f"Actie {n}", other.id, None)
+        actions.add_decision(meeting.id, f"Besluit {n}")
         make_meeting(days_ahead=n - 7)
     db.session.commit()
     assert count_queries(client, f"/vergaderingen/{meeting.id}") == small_show

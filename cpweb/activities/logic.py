@@ -1,15 +1,21 @@
-"""What activities do: who sees them, sign-ups with a waiting list, guests, proposals, mails."""
+"""What activities do: who sees them, sign-ups with a waiting list, guests, proposals, mails.
+
+Each thing a person does is one function here that takes plain values (ids, the person acting,
+what the form said), decides, writes, puts its mails in the outbox and commits: add_activity,
+change_activity, cancel_activity, review, save_report, sign_up, withdraw, guest_sign_up,
+confirm_guest, withdraw_guest; and papers.attach. The views load, check access, call one, answer.
+"""
 import re
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, current_app, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import SECRETARY
+from ..bodies.logic import active_bodies
 from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
 from ..database import utcnow
@@ -51,13 +57,6 @@ def can_see(user, activity: Activity) -> bool:
     if not user.is_authenticated:
         return False
     return activity.audience == rules.MEMBERS or bool({b.id for b in activity.bodies} & user.body_ids)
-
-
-def get_activity_or_404(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id, options=[selectinload(Activity.bodies)])
-    if activity is None or not can_see(current_user, activity):
-        abort(404)
-    return activity
 
 
 def activities_query(user, *, archive: bool, kind=None, scope=None, organiser=None, month: date | None = None,
@@ -102,7 +101,8 @@ def my_signups(user, activity_ids) -> dict[int, Signup]:
 # --- creating and changing ------------------------------------------------------------------------
 
 def save_activity(activity: Activity | None, fields: dict, bodies, proposer=None) -> Activity:
-    """Create or change an activity. A proposal by a member waits for a secretary."""
+    """Create or change an activity. A proposal by a member waits for a secretary. The caller
+    commits (add_activity, change_activity, the demo)."""
     day, start, end_day, end = fields.pop("day"), fields.pop("start"), fields.pop("end_day"), fields.pop("end")
     deadline = fields.pop("signup_deadline")
     if activity is None:
@@ -121,20 +121,66 @@ def save_activity(activity: Activity | None, fields: dict, bodies, proposer=None
     return activity
 
 
-def moved(activity: Activity, before: tuple) -> bool:
-    return before != (activity.starts_at, activity.ends_at, activity.location)
+def _activity(activity_id: int) -> Activity:
+    # The view loaded it to check access: the session hands back that same object, without a query.
+    return db.session.get(Activity, activity_id)
 
 
-def cancel(activity: Activity) -> None:
-    activity.status = rules.CANCELLED
-    activity.sequence += 1
+def _bodies(body_ids) -> list:
+    return [body for body in active_bodies() if body.id in set(body_ids or ())]
 
 
-def review(activity: Activity, publish: bool, reason: str = "") -> None:
+def add_activity(fields: dict, body_ids, user) -> Activity:
+    """A secretary's activity is in the agenda at once; another member's is a proposal a secretary reviews."""
+    proposer = None if can_manage(user) else user
+    activity = save_activity(None, fields, _bodies(body_ids), proposer=proposer)
+    db.session.commit()
+    return activity
+
+
+def change_activity(activity_id: int, fields: dict, body_ids) -> Activity:
+    """Save the changes; whoever signed up hears of a new time or place."""
+    activity = _activity(activity_id)
+    before = (activity.starts_at, activity.ends_at, activity.location)
+    save_activity(activity, fields, _bodies(body_ids))
+    if before != (activity.starts_at, activity.ends_at, activity.location):
+        _tell_participants(activity)
+    db.session.commit()
+    return activity
+
+
+def cancel_activity(activity_id: int) -> Activity:
+    """It stays in the list as cancelled, and whoever signed up hears of it. Twice is once."""
+    activity = _activity(activity_id)
+    if not activity.is_cancelled:
+        activity.status = rules.CANCELLED
+        activity.sequence += 1
+        _tell_participants(activity)
+    db.session.commit()
+    return activity
+
+
+class AlreadyReviewed(Exception):
+    """The proposal was already published or declined."""
+
+
+def review(activity_id: int, publish: bool, reason: str = "") -> Activity:
+    """Publish a member's proposal, or decline it with a reason the proposer reads."""
+    activity = _activity(activity_id)
     if activity.status != rules.PROPOSED:
-        abort(409)
+        raise AlreadyReviewed()
     activity.status = rules.PUBLISHED if publish else rules.DECLINED
     activity.decline_reason = "" if publish else reason
+    db.session.commit()
+    return activity
+
+
+def save_report(activity_id: int, text: str) -> Activity:
+    """After the activity: a short report, for members who were not there."""
+    activity = _activity(activity_id)
+    activity.report = text
+    db.session.commit()
+    return activity
 
 
 def proposals() -> list[Activity]:
@@ -157,7 +203,9 @@ class SignupRefused(Exception):
 def _lock(activity: Activity) -> None:
     """Start the write first, so a second sign-up at the same moment waits for this one to commit.
 
-    On SQLite the UPDATE takes the database's write lock; on PostgreSQL it locks the row.
+    On SQLite the UPDATE takes the database's write lock; on PostgreSQL it locks the row. The
+    commit before it only ends the reading done so far (nothing is written yet), so that the
+    lock is taken at the start of a transaction of its own.
     """
     db.session.commit()
     db.session.execute(db.update(Activity).where(Activity.id == activity.id)
@@ -176,9 +224,10 @@ def check_open(activity: Activity, now: datetime | None = None) -> None:
         raise SignupRefused(_("Aanmelden kan niet meer: de aanmeldtermijn is voorbij."))
 
 
-def sign_up(activity: Activity, user) -> Signup:
+def sign_up(activity_id: int, user) -> Signup:
     """A place, or a place on the waiting list, and a mail that says which. Signing up twice
-    changes nothing (but mails again)."""
+    changes nothing (but mails again). SignupRefused when closed or cancelled."""
+    activity = _activity(activity_id)
     check_open(activity)
     _lock(activity)
     signup = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, user_id=user.id))
@@ -194,7 +243,20 @@ def sign_up(activity: Activity, user) -> Signup:
     return signup
 
 
-def withdraw(activity: Activity, signup: Signup) -> Signup | None:
+def withdraw(activity_id: int, user) -> Signup | None:
+    """A member gives up their place or their place in the queue (if they have one)."""
+    activity = _activity(activity_id)
+    signup = my_signup(activity, user)
+    return _withdraw(activity, signup) if signup is not None else None
+
+
+def withdraw_guest(signup_id: int) -> Signup | None:
+    """A guest cancels with the link from their confirmation; a second time changes nothing."""
+    signup = db.session.get(Signup, signup_id)
+    return _withdraw(signup.activity, signup) if signup.status != rules.WITHDRAWN else None
+
+
+def _withdraw(activity: Activity, signup: Signup) -> Signup | None:
     """Give up a place or a place in the queue; the first in the queue moves up. Returns who moved up."""
     _lock(activity)
     had_place = signup.status == rules.CONFIRMED
@@ -219,11 +281,11 @@ def my_signup(activity: Activity, user) -> Signup | None:
                                                       Signup.status != rules.WITHDRAWN))
 
 
-def guest_sign_up(activity: Activity, name: str, email: str) -> Signup:
-    """A guest's sign-up holds no place until they follow the link in the e-mail."""
+def guest_sign_up(activity_id: int, name: str, email: str) -> Signup:
+    """A guest's sign-up (for an activity open to everyone) holds no place until they follow the
+    link in the e-mail. SignupRefused when closed or cancelled."""
+    activity = _activity(activity_id)
     check_open(activity)
-    if not activity.is_public:
-        abort(404)
     signup = db.session.scalar(db.select(Signup).filter_by(activity_id=activity.id, guest_email=email))
     if signup is None:
         signup = Signup(activity_id=activity.id, guest_name=name, guest_email=email, status=rules.UNCONFIRMED)
@@ -242,16 +304,18 @@ def guest_sign_up(activity: Activity, name: str, email: str) -> Signup:
     return signup
 
 
-def signup_by_token_or_404(token: str) -> Signup:
+def guest_signup_by_token(token: str) -> Signup | None:
+    """The guest's sign-up a link points to; a member's sign-up has no link."""
     signup = db.session.scalar(db.select(Signup).filter_by(token=token).options(selectinload(Signup.activity))) \
         if len(token) <= 64 else None
-    if signup is None or signup.user_id is not None:
-        abort(404)
-    return signup
+    return signup if signup is not None and signup.user_id is None else None
 
 
-def confirm_guest(signup: Signup, now: datetime | None = None) -> Signup:
+def confirm_guest(signup_id: int, now: datetime | None = None) -> Signup:
+    """The click behind the link in a guest's mail: now a place (or the waiting list). SignupRefused
+    when the link is older than a day or the activity closed."""
     now = now or utcnow()
+    signup = db.session.get(Signup, signup_id)
     if signup.status != rules.UNCONFIRMED:
         return signup
     if now - signup.created_at > timedelta(hours=24):
@@ -297,7 +361,7 @@ def participants(activity: Activity) -> list[Signup]:
         .options(selectinload(Signup.user)).order_by(Signup.status, Signup.created_at, Signup.id)))
 
 
-def tell_participants(activity: Activity) -> int:
+def _tell_participants(activity: Activity) -> int:
     """A changed or cancelled activity: everyone with a place or in the queue hears of it."""
     if activity.is_cancelled:
         subject = _("Afgelast: %(title)s", title=activity.title)

@@ -33,5 +33,10 @@ def papers_of(activity: Activity, user) -> list:
     return places.documents_for(KIND, [activity.id], user)[activity.id]
 
 
-def attach(activity: Activity, user, choice: dict) -> places.Attached:
-    return places.attach(place_of(activity), user, **choice)
+def attach(activity_id: int, user, choice: dict) -> places.Attached:
+    """Slides or a handout on an activity, with the audience chosen (see `places.attach`); kept
+    only when it is attached."""
+    attached = places.attach(place_of(db.session.get(Activity, activity_id)), user, **choice)
+    if attached.document is not None:
+        db.session.commit()
+    return attached

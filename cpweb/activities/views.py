@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
@@ -9,14 +10,29 @@ from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..i18n import as_local
-from ..rendering import redirect_to, render, saved
+from ..rendering import done, redirect_to, render
 from ..spreadsheet import csv_response
 from . import logic, papers, rules
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
-from .models import Activity
+from .models import Activity, Signup
 
 bp = Blueprint("activities", __name__, url_prefix="/activiteiten")
 secretary_required = permission_required(logic.can_manage)
+
+
+def get_activity_or_404(activity_id: int) -> Activity:
+    """An activity this visitor may see; otherwise 404, so a guessed id tells nothing."""
+    activity = db.session.get(Activity, activity_id, options=[selectinload(Activity.bodies)])
+    if activity is None or not logic.can_see(current_user, activity):
+        abort(404)
+    return activity
+
+
+def guest_signup_or_404(token: str) -> Signup:
+    signup = logic.guest_signup_by_token(token)
+    if signup is None:
+        abort(404)
+    return signup
 
 
 @bp.route("/")
@@ -51,21 +67,16 @@ def _form(activity: Activity | None = None) -> ActivityForm:
     return form
 
 
-def _chosen_bodies(form: ActivityForm):
-    return [b for b in active_bodies() if b.id in (form.bodies.data or [])]
-
-
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
 def new():
     """Secretaries publish an activity; any other member proposes one for a secretary to publish."""
     form = _form()
     if form.validate_on_submit():
-        proposer = None if logic.can_manage(current_user) else current_user
-        activity = logic.save_activity(None, form.activity_fields(), _chosen_bodies(form), proposer=proposer)
-        return saved(_("De activiteit staat in de agenda.") if proposer is None
-                     else _("Dank u. Een secretaris kijkt naar uw voorstel."),
-                     url_for("activities.show", activity_id=activity.id))
+        activity = logic.add_activity(form.activity_fields(), form.bodies.data, current_user)
+        return done(_("De activiteit staat in de agenda.") if activity.status == rules.PUBLISHED
+                    else _("Dank u. Een secretaris kijkt naar uw voorstel."),
+                    url_for("activities.show", activity_id=activity.id))
     return render("activities/form.html", form=form, activity=None, status=422 if form.errors else 200)
 
 
@@ -73,24 +84,18 @@ def new():
 @secretary_required
 def edit(activity_id: int):
     """Change an activity; people who signed up hear of a new time or place."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     form = _form(activity)
     if form.validate_on_submit():
-        before = (activity.starts_at, activity.ends_at, activity.location)
-        logic.save_activity(activity, form.activity_fields(), _chosen_bodies(form))
-        if logic.moved(activity, before):
-            logic.tell_participants(activity)
-        db.session.commit()
-        flash(_("De activiteit is opgeslagen."), "success")
-        return redirect_to(url_for("activities.show", activity_id=activity.id))
+        logic.change_activity(activity.id, form.activity_fields(), form.bodies.data)
+        return done(_("De activiteit is opgeslagen."), url_for("activities.show", activity_id=activity.id))
     return render("activities/form.html", form=form, activity=activity, status=422 if form.errors else 200)
 
 
 @bp.route("/<int:activity_id>")
 def show(activity_id: int):
     """One activity with sign-up; secretaries also see who comes."""
-    activity = logic.get_activity_or_404(activity_id)
-    return _show(activity)
+    return _show(get_activity_or_404(activity_id))
 
 
 def _show(activity: Activity, status: int = 200, **forms):
@@ -119,9 +124,9 @@ def _after_signup_change(activity: Activity, message: str):
 @login_required
 def sign_up(activity_id: int):
     """A member signs up in one click: a place, or the waiting list when it is full."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     try:
-        signup = logic.sign_up(activity, current_user)
+        signup = logic.sign_up(activity.id, current_user)
     except logic.SignupRefused as refused:
         return _show(activity, status=409, refusal=str(refused))
     return _after_signup_change(activity, _("U bent aangemeld.") if signup.status == rules.CONFIRMED
@@ -132,10 +137,8 @@ def sign_up(activity_id: int):
 @login_required
 def withdraw(activity_id: int):
     """A member gives up their place; the first on the waiting list gets it."""
-    activity = logic.get_activity_or_404(activity_id)
-    signup = logic.my_signup(activity, current_user)
-    if signup is not None:
-        logic.withdraw(activity, signup)
+    activity = get_activity_or_404(activity_id)
+    logic.withdraw(activity.id, current_user)
     return _after_signup_change(activity, _("U bent afgemeld."))
 
 
@@ -143,14 +146,14 @@ def withdraw(activity_id: int):
 @limiter.limit("10 per hour")
 def guest_sign_up(activity_id: int):
     """A guest signs up for an activity open to everyone; the place waits for the e-mail link."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     if not activity.is_public:
         abort(404)
     form = GuestSignupForm()
     if not form.validate():
         return _show(activity, status=422, guest_form=form)
     try:
-        logic.guest_sign_up(activity, form.name.data, form.email.data)
+        logic.guest_sign_up(activity.id, form.name.data, form.email.data)
     except logic.SignupRefused as refused:
         return _show(activity, status=409, refusal=str(refused), guest_form=form)
     return render("activities/guest_sent.html", activity=activity, email=form.email.data)
@@ -159,11 +162,11 @@ def guest_sign_up(activity_id: int):
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
 def guest_confirm(token: str):
     """The link in a guest's e-mail. Confirming takes a click, so a mail scanner opening the link does nothing."""
-    signup = logic.signup_by_token_or_404(token)
+    signup = guest_signup_or_404(token)
     refusal = None
     if request.method == "POST":  # CSRF is checked for every POST by Flask-WTF
         try:
-            logic.confirm_guest(signup)
+            logic.confirm_guest(signup.id)
         except logic.SignupRefused as refused:
             refusal = str(refused)
     return render("activities/guest_confirm.html", signup=signup, activity=signup.activity, refusal=refusal,
@@ -173,9 +176,9 @@ def guest_confirm(token: str):
 @bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
 def guest_withdraw(token: str):
     """A guest cancels with the link from the confirmation."""
-    signup = logic.signup_by_token_or_404(token)
-    if request.method == "POST" and signup.status != rules.WITHDRAWN:
-        logic.withdraw(signup.activity, signup)
+    signup = guest_signup_or_404(token)
+    if request.method == "POST":
+        logic.withdraw_guest(signup.id)
     return render("activities/guest_withdraw.html", signup=signup, activity=signup.activity)
 
 
@@ -183,43 +186,40 @@ def guest_withdraw(token: str):
 @secretary_required
 def cancel(activity_id: int):
     """Cancel: it stays in the list as cancelled, and whoever signed up hears of it."""
-    activity = logic.get_activity_or_404(activity_id)
-    if not activity.is_cancelled:
-        logic.cancel(activity)
-        logic.tell_participants(activity)
-        db.session.commit()
-    flash(_("De activiteit is afgelast. Het bericht aan wie zich had aangemeld, staat klaar om te verzenden."),
-          "success")
-    return redirect_to(url_for("activities.show", activity_id=activity.id))
+    activity = get_activity_or_404(activity_id)
+    logic.cancel_activity(activity.id)
+    return done(_("De activiteit is afgelast. Het bericht aan wie zich had aangemeld, staat klaar om te verzenden."),
+                url_for("activities.show", activity_id=activity.id))
 
 
 @bp.route("/<int:activity_id>/beoordelen", methods=["POST"])
 @secretary_required
 def review(activity_id: int):
     """Publish a member's proposal, or decline it with a reason the proposer reads."""
-    activity = logic.get_activity_or_404(activity_id)
-    if request.form.get("besluit") == "publiceren":
-        logic.review(activity, publish=True)
-        message = _("Het voorstel staat nu in de agenda.")
-    else:
-        form = DeclineForm()
-        if not form.validate():
-            return _show(activity, status=422, decline_form=form)
-        logic.review(activity, publish=False, reason=form.reason.data)
-        message = _("Het voorstel is afgewezen. De indiener ziet de reden.")
-    return saved(message, url_for("activities.show", activity_id=activity.id))
+    activity = get_activity_or_404(activity_id)
+    publish = request.form.get("besluit") == "publiceren"
+    form = DeclineForm()
+    if not publish and not form.validate():
+        return _show(activity, status=422, decline_form=form)
+    try:
+        logic.review(activity.id, publish, reason="" if publish else form.reason.data)
+    except logic.AlreadyReviewed:
+        abort(409)
+    return done(_("Het voorstel staat nu in de agenda.") if publish
+                else _("Het voorstel is afgewezen. De indiener ziet de reden."),
+                url_for("activities.show", activity_id=activity.id))
 
 
 @bp.route("/<int:activity_id>/verslag", methods=["GET", "POST"])
 @secretary_required
 def report(activity_id: int):
     """After the activity: a short report, so members who were not there can read back what was said."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     form = ReportForm(obj=activity)
     if form.validate_on_submit():
-        activity.report = form.report.data or ""
-        return saved(_("Het verslag is opgeslagen."),
-                     url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
+        logic.save_report(activity.id, form.report.data or "")
+        return done(_("Het verslag is opgeslagen."),
+                    url_for("activities.show", activity_id=activity.id, _anchor="verslag"))
     return render("activities/report.html", form=form, activity=activity, status=422 if form.errors else 200)
 
 
@@ -227,8 +227,8 @@ def report(activity_id: int):
 @secretary_required
 def attach(activity_id: int):
     """Add slides or a handout, with who may see it; kept in the document library."""
-    activity = logic.get_activity_or_404(activity_id)
-    return attaching.answer(papers.place_of(activity), papers.attach(activity, current_user, attaching.choice()),
+    activity = get_activity_or_404(activity_id)
+    return attaching.answer(papers.place_of(activity), papers.attach(activity.id, current_user, attaching.choice()),
                             back=url_for("activities.show", activity_id=activity.id, _anchor="stukken"),
                             done=lambda document: _("Het stuk is toegevoegd."))
 
@@ -237,7 +237,7 @@ def attach(activity_id: int):
 @secretary_required
 def participants_csv(activity_id: int):
     """The list of participants for the organiser, as a spreadsheet."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     rows = ([signup.name, signup.email, signup.status_label, as_local(signup.created_at).strftime("%d-%m-%Y %H:%M")]
             for signup in logic.participants(activity))
     return csv_response(f"deelnemers-{activity.id}.csv",
@@ -247,7 +247,7 @@ def participants_csv(activity_id: int):
 @bp.route("/<int:activity_id>/agenda.ics")
 def ics(activity_id: int):
     """This activity as an .ics download."""
-    activity = logic.get_activity_or_404(activity_id)
+    activity = get_activity_or_404(activity_id)
     response = make_response(logic.activity_ics(activity))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="activiteit-{activity.id}.ics"'

@@ -1,7 +1,4 @@
 """Public functions other features use to find bodies and check membership."""
-from flask import abort
-from flask_login import current_user
-
 from ..extensions import db
 from ..hooks import hooks
 from .models import Body, Membership, Organisation
@@ -30,16 +27,8 @@ def bodies_of(user) -> list[Body]:
     return list(db.session.scalars(query))
 
 
-def get_body_or_404(slug: str) -> Body:
-    return db.first_or_404(db.select(Body).filter_by(slug=slug))
-
-
-def get_member_body_or_404(body_id: int) -> Body:
-    """A body the current member belongs to. Another body's data is a 404, not a 403 that confirms it exists."""
-    body = db.session.get(Body, body_id)
-    if body is None or not current_user.is_authenticated or not current_user.is_member_of(body):
-        abort(404)
-    return body
+def body_by_slug(slug: str) -> Body | None:
+    return db.session.scalar(db.select(Body).filter_by(slug=slug))
 
 
 def active_organisations(kind: str | None = None) -> list[Organisation]:

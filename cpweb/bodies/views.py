@@ -1,10 +1,10 @@
-from flask import Blueprint
+from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..rendering import render
-from .logic import active_bodies, body_sections_for, get_body_or_404
+from .logic import active_bodies, body_by_slug, body_sections_for
 from .models import Membership
 
 bp = Blueprint("bodies", __name__, url_prefix="/organen")
@@ -19,7 +19,9 @@ def index():
 @bp.route("/<slug>")
 def show(slug: str):
     """A body's page for everyone; its members are listed for its own members only."""
-    body = get_body_or_404(slug)
+    body = body_by_slug(slug)
+    if body is None:
+        abort(404)
     memberships = []
     if current_user.is_authenticated and current_user.is_member_of(body):
         # Joined, not a second query: each query is a round trip on PostgreSQL.

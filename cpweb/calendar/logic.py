@@ -1,10 +1,9 @@
-"""The month grid and the feeds' time windows, in Amsterdam days."""
+"""The month grid and the feeds' time windows, in Amsterdam days; a member's private feed address
+and alarm (renew_feed and choose_alarm each commit what the member chose)."""
 import calendar as stdlib_calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-
-from flask import abort
 
 from ..extensions import db
 from ..i18n import AMSTERDAM, from_local, local_today
@@ -21,18 +20,16 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str | None) -> "Month":
-        """"2026-05" from the address; nonsense is a 404, not a crash."""
+    def parse(cls, text: str | None) -> "Month | None":
+        """"2026-05" from the address, this month without one; None for nonsense (a 404, not a crash)."""
         if not text:
             today = local_today()
             return cls(today.year, today.month)
         try:
             year, month = (int(part) for part in text.split("-"))
-            if not (1900 <= year <= 2200 and 1 <= month <= 12):
-                raise ValueError
         except ValueError:
-            abort(404)
-        return cls(year, month)
+            return None
+        return cls(year, month) if 1900 <= year <= 2200 and 1 <= month <= 12 else None
 
     @property
     def first(self) -> date:
@@ -80,16 +77,28 @@ def feed_of(user) -> CalendarFeed | None:
     return db.session.get(CalendarFeed, user.id)
 
 
-def renew_feed(user) -> CalendarFeed:
-    """A new private address; the old one stops working at once."""
+def _with_new_token(user) -> CalendarFeed:
     feed = feed_of(user) or CalendarFeed(user_id=user.id)
     feed.token = new_feed_token()
     db.session.add(feed)
     return feed
 
 
-def feed_by_token_or_404(token: str) -> CalendarFeed:
-    feed = db.session.scalar(db.select(CalendarFeed).filter_by(token=token)) if len(token) <= 64 else None
-    if feed is None:
-        abort(404)
+def renew_feed(user) -> CalendarFeed:
+    """A new private address; the old one stops working at once."""
+    feed = _with_new_token(user)
+    db.session.commit()
     return feed
+
+
+def choose_alarm(user, minutes: int | None) -> CalendarFeed:
+    """How long before each item the member's calendar warns them (None: no alarm); the first
+    choice also makes their private address."""
+    feed = feed_of(user) or _with_new_token(user)
+    feed.alarm_minutes = minutes
+    db.session.commit()
+    return feed
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return db.session.scalar(db.select(CalendarFeed).filter_by(token=token)) if len(token) <= 64 else None

@@ -8,7 +8,7 @@ from ..bodies.logic import active_bodies
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import local_today
-from ..rendering import render, saved
+from ..rendering import done, render
 from ..security import no_store
 from . import logic
 from .forms import AlarmForm
@@ -32,7 +32,7 @@ def index():
     """Everything with a date in one month, as a grid or a list; guests see the public items."""
     month = logic.Month.parse(request.args.get("maand"))
     view = request.args.get("weergave", "maand")
-    if view not in VIEWS:
+    if month is None or view not in VIEWS:
         abort(404)
     bodies = active_bodies()
     body_id = _body_id(bodies)
@@ -59,8 +59,8 @@ def public_feed():
 @bp.route("/agenda/<token>.ics")
 def private_feed(token: str):
     """A member's own feed: all they may see. A wrong or renewed token is a 404."""
-    feed = logic.feed_by_token_or_404(token)
-    user = db.session.get(User, feed.user_id)
+    feed = logic.feed_by_token(token)
+    user = db.session.get(User, feed.user_id) if feed is not None else None
     if user is None or not user.is_active:
         abort(404)
     events = logic.feed_events(user, utcnow())
@@ -75,9 +75,8 @@ def subscribe():
     feed = logic.feed_of(current_user)
     form = AlarmForm(alarm=str(feed.alarm_minutes or "") if feed else "")
     if form.validate_on_submit():
-        feed = feed or logic.renew_feed(current_user)
-        feed.alarm_minutes = int(form.alarm.data) if form.alarm.data else None
-        return saved(_("Uw keuze is opgeslagen."), url_for("calendar.subscribe"))
+        logic.choose_alarm(current_user, int(form.alarm.data) if form.alarm.data else None)
+        return done(_("Uw keuze is opgeslagen."), url_for("calendar.subscribe"))
     return render("calendar/subscribe.html", feed=feed, form=form, status=422 if form.errors else 200)
 
 
@@ -87,6 +86,6 @@ def renew():
     """Make (or replace) the private address; whoever had the old one sees nothing any more."""
     had_one = logic.feed_of(current_user) is not None
     logic.renew_feed(current_user)
-    return saved(_("U heeft een nieuw adres. Het oude adres werkt niet meer.") if had_one
-                 else _("Uw persoonlijke agenda-adres staat klaar."),
-                 url_for("calendar.subscribe"))
+    return done(_("U heeft een nieuw adres. Het oude adres werkt niet meer.") if had_one
+                else _("Uw persoonlijke agenda-adres staat klaar."),
+                url_for("calendar.subscribe"))

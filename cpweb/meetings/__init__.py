@@ -3,9 +3,11 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, commands, demo, feeds, logic, stukken, views
+    from . import annual, commands, demo, feeds, logic, stukken, views, views_action_items, views_agenda, views_minutes
 
     hook = hooks(app)
+    # One blueprint for the meeting pages: views_agenda, views_minutes and views_action_items add
+    # their routes to views.bp as they are imported above, before it is registered.
     app.register_blueprint(views.bp)
     hook.command(commands.send_reminders_command)  # the reminders of every feature (reminder senders)
     hook.cron_job("send-reminders", commands.send_reminders_command)

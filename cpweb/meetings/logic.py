@@ -1,18 +1,18 @@
-"""What meetings do, for the views, the calendar, the jobs and other features."""
+"""Who may see which meeting, the lists, a body's settings and the jobs: for the views, the calendar,
+the jobs and other features. What people do with meetings (and its one commit) is in `actions`."""
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
-from ..database import StaleEdit, utcnow
+from ..database import utcnow
 from ..extensions import db
-from ..i18n import AMSTERDAM, from_local
+from ..i18n import from_local
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -21,7 +21,8 @@ from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, M
 
 # --- who may see and do what ---------------------------------------------------------------
 
-def _member_of(user, body_id: int) -> bool:
+def member_of_body(user, body_id: int) -> bool:
+    """Members see their own bodies' meetings and action items; admins those of all bodies."""
     return user.is_authenticated and (user.is_admin or body_id in user.body_ids)
 
 
@@ -31,7 +32,7 @@ def can_manage(user, body_id: int) -> bool:
 
 
 def is_member(user, meeting: Meeting) -> bool:
-    return _member_of(user, meeting.body_id)
+    return member_of_body(user, meeting.body_id)
 
 
 def can_see(user, meeting: Meeting, now: datetime | None = None) -> bool:
@@ -39,7 +40,7 @@ def can_see(user, meeting: Meeting, now: datetime | None = None) -> bool:
         return True
     if not meeting.is_published(now or utcnow()):
         return False
-    return meeting.is_public or _member_of(user, meeting.body_id)
+    return meeting.is_public or member_of_body(user, meeting.body_id)
 
 
 def visible_filter(user, now: datetime):
@@ -53,21 +54,6 @@ def visible_filter(user, now: datetime):
     managed = body_ids if user.role == SECRETARY else []
     return or_(Meeting.body_id.in_(managed),
                and_(published, or_(Meeting.visibility == rules.PUBLIC, Meeting.body_id.in_(body_ids))))
-
-
-def get_meeting_or_404(meeting_id: int) -> Meeting:
-    """A meeting the current visitor may see. Otherwise 404, so a guessed id tells nothing."""
-    meeting = db.session.get(Meeting, meeting_id, options=[selectinload(Meeting.body)])
-    if meeting is None or not can_see(current_user, meeting):
-        abort(404)
-    return meeting
-
-
-def get_managed_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = get_meeting_or_404(meeting_id)
-    if not can_manage(current_user, meeting.body_id):
-        abort(404 if not is_member(current_user, meeting) else 403)
-    return meeting
 
 
 def managed_bodies(user) -> list[Body]:
@@ -147,10 +133,11 @@ def commitment_progress(body_id: int, year: int, now: datetime | None = None) ->
     return [rules.Progress(label, target, held, count - held) for label, target, held, count in rows]
 
 
-# --- creating and changing meetings ------------------------------------------------------------
+# --- creating meetings ---------------------------------------------------------------------------
 
 def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: datetime | None) -> list[Meeting]:
-    """One meeting per day, each with the body's standard agenda items."""
+    """One meeting per day, each with the body's standard agenda items. The caller commits
+    (`actions.plan_meetings`, the demo)."""
     start, end = fields.pop("start"), fields.pop("end")
     standard = [line.strip() for line in settings_for(body_id).standard_items.splitlines() if line.strip()]
     meetings = []
@@ -162,67 +149,6 @@ def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: da
         meetings.append(meeting)
     db.session.flush()
     return meetings
-
-
-def update_meeting(meeting: Meeting, fields: dict, seen_sequence: int) -> bool:
-    """Save the changes; True when the time or place moved (invitees must hear of it)."""
-    if seen_sequence != meeting.sequence:
-        raise StaleEdit()
-    day, start, end = fields.pop("day"), fields.pop("start"), fields.pop("end")
-    starts_at, ends_at = rules.meeting_times(day, start, end)
-    moved = (starts_at, ends_at, fields["location"]) != (meeting.starts_at, meeting.ends_at, meeting.location)
-    meeting.starts_at, meeting.ends_at = starts_at, ends_at
-    for name, value in fields.items():
-        setattr(meeting, name, value)
-    meeting.sequence += 1
-    return moved
-
-
-def cancel_meeting(meeting: Meeting) -> None:
-    meeting.status = rules.CANCELLED
-    meeting.sequence += 1
-
-
-def publish(meeting: Meeting, at: datetime | None = None) -> None:
-    meeting.published_at = at or utcnow()
-
-
-def mark_documents_complete(meeting: Meeting) -> None:
-    meeting.documents_complete_at = utcnow()
-
-
-# --- agenda ------------------------------------------------------------------------------------
-
-def add_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> AgendaItem:
-    now = now or utcnow()
-    late = rules.is_late(now, documents_deadline(meeting)) and meeting.published_at is not None
-    position = max((item.position for item in meeting.items), default=-1) + 1
-    item = AgendaItem(position=position, added_late=late, **fields)
-    meeting.items.append(item)
-    meeting.sequence += 1
-    return item
-
-
-def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((item for item in meeting.items if item.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
-
-
-def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> None:
-    order = rules.reorder([i.id for i in meeting.items], item.id, direction)
-    by_id = {i.id: i for i in meeting.items}
-    for position, item_id in enumerate(order):
-        by_id[item_id].position = position
-    meeting.sequence += 1
-
-
-def remove_item(meeting: Meeting, item: AgendaItem) -> None:
-    meeting.items.remove(item)
-    for position, other in enumerate(meeting.items):
-        other.position = position
-    meeting.sequence += 1
 
 
 # --- attendance --------------------------------------------------------------------------------
@@ -239,13 +165,6 @@ def attendance_of(meeting: Meeting, user) -> Attendance | None:
     return db.session.scalar(db.select(Attendance).filter_by(meeting_id=meeting.id, user_id=user.id))
 
 
-def answer(meeting: Meeting, user, reply: str, message: str = "") -> Attendance:
-    attendance = attendance_of(meeting, user) or Attendance(meeting_id=meeting.id, user_id=user.id)
-    attendance.answer, attendance.message, attendance.answered_at = reply, message, utcnow()
-    db.session.add(attendance)
-    return attendance
-
-
 def attendance_list(meeting: Meeting) -> list[tuple[User, Attendance | None]]:
     """Every current member of the body with their answer (two queries, whatever the size)."""
     members = members_of(meeting.body_id)
@@ -259,45 +178,10 @@ def presence_summary(rows: list[tuple[User, Attendance | None]]) -> dict:
             "with_notice": [(user, a) for user, a in rows if a and not a.present and a.answer == rules.NO]}
 
 
-def record_presence(meeting: Meeting, present_ids: set[int]) -> None:
-    existing = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
-    for member in members_of(meeting.body_id):
-        attendance = existing.get(member.id) or Attendance(meeting_id=meeting.id, user_id=member.id)
-        attendance.present = member.id in present_ids
-        db.session.add(attendance)
-    if meeting.status == rules.PLANNED:
-        meeting.status = rules.HELD
-
-
 # --- minutes, decisions, action items ----------------------------------------------------------
 
 def minutes_of(meeting: Meeting) -> Minutes:
     return db.session.get(Minutes, meeting.id) or Minutes(meeting_id=meeting.id, text="", status=rules.DRAFT, version=0)
-
-
-def save_minutes(meeting: Meeting, text: str, seen_version: int) -> Minutes:
-    minutes = minutes_of(meeting)
-    if minutes.is_frozen:
-        abort(409)
-    if seen_version != minutes.version:
-        raise StaleEdit()
-    minutes.text = text
-    minutes.version += 1
-    db.session.add(minutes)
-    return minutes
-
-
-def advance_minutes(meeting: Meeting, approved_on: date | None = None) -> Minutes:
-    minutes = minutes_of(meeting)
-    following = rules.MINUTES_NEXT.get(minutes.status)
-    if following is None:
-        abort(409)
-    minutes.status = following
-    if following == rules.APPROVED:
-        minutes.approved_on = approved_on or utcnow().astimezone(AMSTERDAM).date()
-    minutes.version += 1
-    db.session.add(minutes)
-    return minutes
 
 
 def corrections_of(meeting: Meeting) -> list[MinutesCorrection]:
@@ -309,31 +193,8 @@ def can_propose_correction(user, meeting: Meeting, minutes: Minutes) -> bool:
     return minutes.status == rules.SHARED and is_member(user, meeting)
 
 
-def propose_correction(meeting: Meeting, user, text: str) -> MinutesCorrection:
-    correction = MinutesCorrection(meeting_id=meeting.id, author_id=user.id, text=text)
-    db.session.add(correction)
-    return correction
-
-
-def decide_correction(meeting: Meeting, correction_id: int, accepted: bool) -> MinutesCorrection:
-    correction = db.session.get(MinutesCorrection, correction_id)
-    if correction is None or correction.meeting_id != meeting.id:
-        abort(404)
-    if minutes_of(meeting).is_frozen:
-        abort(409)
-    correction.status = rules.ACCEPTED if accepted else rules.DECLINED
-    correction.decided_at = utcnow()
-    return correction
-
-
 def decisions_of(meeting: Meeting) -> list[Decision]:
     return list(db.session.scalars(db.select(Decision).filter_by(meeting_id=meeting.id).order_by(Decision.id)))
-
-
-def add_decision(meeting: Meeting, text: str) -> Decision:
-    decision = Decision(meeting_id=meeting.id, text=text)
-    db.session.add(decision)
-    return decision
 
 
 def open_action_items(body_ids, owner_id: int | None = None) -> list[ActionItem]:
@@ -354,26 +215,8 @@ def action_items_query(body_ids, show_done: bool):
                           ActionItem.id)
 
 
-def add_action_item(meeting: Meeting, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
-    item = ActionItem(body_id=meeting.body_id, meeting_id=meeting.id, description=description,
-                      owner_id=owner_id, due_on=due_on)
-    db.session.add(item)
-    return item
-
-
-def get_action_item_or_404(item_id: int) -> ActionItem:
-    item = db.session.get(ActionItem, item_id)
-    if item is None or not _member_of(current_user, item.body_id):
-        abort(404)
-    return item
-
-
 def can_tick(user, item: ActionItem) -> bool:
     return item.owner_id == user.id or can_manage(user, item.body_id)
-
-
-def set_done(item: ActionItem, done: bool) -> None:
-    item.done_at = utcnow() if done else None
 
 
 # --- jobs -----------------------------------------------------------------------------------

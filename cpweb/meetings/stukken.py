@@ -42,15 +42,3 @@ def late_documents(stukken: dict[int, list], deadline) -> set[int]:
     """Documents added to the library after the stukken deadline: marked as late additions."""
     return {document.id for documents_ in stukken.values() for document in documents_
             if rules.is_late(document.created_at, deadline)}
-
-
-def attach(item: AgendaItem, user, choice: dict) -> places.Attached:
-    """Attach a new file or a library document with the audience chosen; calendars see the change."""
-    attached = places.attach(place_of(item), user, **choice)
-    if attached.document is not None:
-        item.meeting.sequence += 1
-    return attached
-
-
-def detach(item: AgendaItem, document_id: int) -> None:
-    places.detach(place_of(item), document_id)

@@ -1,0 +1,290 @@
+"""What people do with meetings, one function for each: it takes plain values (ids, the person
+acting, what the form said), decides, writes, puts its mails in the outbox and commits once.
+
+The views load (and check access), call one of these and answer. Below them sit logic (who may
+see what, lists, settings), notices (the mails' texts), stukken (files on agenda items) and rules.
+"""
+from datetime import date
+
+from ..database import StaleEdit, utcnow
+from ..documents import places
+from ..extensions import db
+from ..i18n import AMSTERDAM
+from . import logic, notices, rules, stukken
+from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
+
+SETTINGS = ("documents_days", "reminder_days", "standard_items")
+
+
+class NotNow(Exception):
+    """The minutes are past the step this needs: approved minutes no longer change."""
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    # The view loaded it to check access: the session hands back that same object, without a query.
+    return db.session.get(Meeting, meeting_id)
+
+
+def _item(meeting: Meeting, item_id: int) -> AgendaItem:
+    return next(item for item in meeting.items if item.id == item_id)
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+def plan_meetings(body_id: int, days: list[date], fields: dict, publish_at) -> list[Meeting]:
+    """A meeting on each day (one, or a series), each with the body's standard agenda items."""
+    meetings = logic.create_meetings(body_id, days, {k: v for k, v in fields.items() if k != "day"}, publish_at)
+    db.session.commit()
+    return meetings
+
+
+def edit_meeting(meeting_id: int, fields: dict, seen_sequence: int) -> Meeting:
+    """Save date, time, place or visibility; invitees hear of a new time or place. StaleEdit when
+    someone else saved after the form was opened (`seen_sequence`)."""
+    meeting = _meeting(meeting_id)
+    if seen_sequence != meeting.sequence:
+        raise StaleEdit()
+    fields = dict(fields)
+    starts_at, ends_at = rules.meeting_times(fields.pop("day"), fields.pop("start"), fields.pop("end"))
+    moved = (starts_at, ends_at, fields["location"]) != (meeting.starts_at, meeting.ends_at, meeting.location)
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.sequence += 1
+    if moved and meeting.invitations_sent_at:
+        notices.send_change(meeting)
+    db.session.commit()
+    return meeting
+
+
+def cancel_meeting(meeting_id: int) -> Meeting:
+    """The meeting stays, marked as cancelled; members who could see it hear of it. Twice is once."""
+    meeting = _meeting(meeting_id)
+    if not meeting.is_cancelled:
+        meeting.status = rules.CANCELLED
+        meeting.sequence += 1
+        if meeting.is_published(utcnow()):
+            notices.send_change(meeting)
+    db.session.commit()
+    return meeting
+
+
+def publish_meeting(meeting_id: int) -> Meeting:
+    """Show a draft (or a meeting shown from a later date) to the members now."""
+    meeting = _meeting(meeting_id)
+    meeting.published_at = utcnow()
+    db.session.commit()
+    return meeting
+
+
+def invite(meeting_id: int) -> int:
+    """Mail the invitation with the agenda and an .ics to the body's members. Returns the mails queued."""
+    meeting = _meeting(meeting_id)
+    now = utcnow()
+    if not meeting.is_published(now):  # the invitees must be able to open what they are invited to
+        meeting.published_at = now
+    meeting.invitations_sent_at = now
+    sent = notices.send_invitations(meeting)
+    db.session.commit()
+    return sent
+
+
+def mark_documents_complete(meeting_id: int) -> int:
+    """Tell the members the stukken are complete. Returns the mails queued."""
+    meeting = _meeting(meeting_id)
+    meeting.documents_complete_at = utcnow()
+    sent = notices.send_documents_complete(meeting)
+    db.session.commit()
+    return sent
+
+
+# --- agenda ------------------------------------------------------------------------------------
+
+def add_item(meeting_id: int, fields: dict, now=None) -> AgendaItem:
+    """An item at the end of the agenda; marked late once the stukken deadline of a published meeting passed."""
+    meeting = _meeting(meeting_id)
+    late = rules.is_late(now or utcnow(), logic.documents_deadline(meeting)) and meeting.published_at is not None
+    position = max((item.position for item in meeting.items), default=-1) + 1
+    item = AgendaItem(position=position, added_late=late, **fields)
+    meeting.items.append(item)
+    meeting.sequence += 1
+    db.session.commit()
+    return item
+
+
+def change_item(meeting_id: int, item_id: int, fields: dict) -> AgendaItem:
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    meeting.sequence += 1
+    db.session.commit()
+    return item
+
+
+def move_item(meeting_id: int, item_id: int, direction: str) -> AgendaItem:
+    """One place "up" or "down"."""
+    meeting = _meeting(meeting_id)
+    order = rules.reorder([i.id for i in meeting.items], item_id, direction)
+    by_id = {i.id: i for i in meeting.items}
+    for position, other_id in enumerate(order):
+        by_id[other_id].position = position
+    meeting.sequence += 1
+    db.session.commit()
+    return by_id[item_id]
+
+
+def remove_item(meeting_id: int, item_id: int) -> AgendaItem:
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    meeting.items.remove(item)
+    for position, other in enumerate(meeting.items):
+        other.position = position
+    meeting.sequence += 1
+    db.session.commit()
+    return item
+
+
+def attach_stuk(item_id: int, user, choice: dict) -> places.Attached:
+    """A new file or a library document on an agenda item, with the audience chosen (see
+    `places.attach`); kept only when it is attached. Calendars see the change."""
+    item = db.session.get(AgendaItem, item_id)
+    attached = places.attach(stukken.place_of(item), user, **choice)
+    if attached.document is not None:
+        item.meeting.sequence += 1
+        db.session.commit()
+    return attached
+
+
+def detach_stuk(item_id: int, document_id: int) -> None:
+    """Take a stuk off an agenda item; the document stays in the library."""
+    places.detach(stukken.place_of(db.session.get(AgendaItem, item_id)), document_id)
+    db.session.commit()
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+def answer(meeting_id: int, user, reply: str, message: str = "") -> Attendance:
+    """A member says whether they come, with a short message for the secretary."""
+    meeting = _meeting(meeting_id)
+    attendance = logic.attendance_of(meeting, user) or Attendance(meeting_id=meeting.id, user_id=user.id)
+    attendance.answer, attendance.message, attendance.answered_at = reply, message, utcnow()
+    db.session.add(attendance)
+    db.session.commit()
+    return attendance
+
+
+def record_presence(meeting_id: int, present_ids: set[int]) -> None:
+    """Who was actually there; this also marks a planned meeting as held."""
+    meeting = _meeting(meeting_id)
+    existing = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
+    for member in logic.members_of(meeting.body_id):
+        attendance = existing.get(member.id) or Attendance(meeting_id=meeting.id, user_id=member.id)
+        attendance.present = member.id in present_ids
+        db.session.add(attendance)
+    if meeting.status == rules.PLANNED:
+        meeting.status = rules.HELD
+    db.session.commit()
+
+
+# --- minutes and decisions -----------------------------------------------------------------------
+
+def save_minutes(meeting_id: int, text: str, seen_version: int) -> Minutes:
+    """NotNow once approved; StaleEdit when someone else saved after the form was opened."""
+    minutes = logic.minutes_of(_meeting(meeting_id))
+    if minutes.is_frozen:
+        raise NotNow()
+    if seen_version != minutes.version:
+        raise StaleEdit()
+    minutes.text = text
+    minutes.version += 1
+    db.session.add(minutes)
+    db.session.commit()
+    return minutes
+
+
+def advance_minutes(meeting_id: int, approved_on: date | None = None) -> Minutes:
+    """Share the draft with the members (they are mailed), or approve the shared minutes (then
+    they are frozen). NotNow once approved."""
+    meeting = _meeting(meeting_id)
+    minutes = logic.minutes_of(meeting)
+    following = rules.MINUTES_NEXT.get(minutes.status)
+    if following is None:
+        raise NotNow()
+    minutes.status = following
+    if following == rules.APPROVED:
+        minutes.approved_on = approved_on or utcnow().astimezone(AMSTERDAM).date()
+    minutes.version += 1
+    db.session.add(minutes)
+    if following == rules.SHARED:
+        notices.send_minutes_shared(meeting)
+    db.session.commit()
+    return minutes
+
+
+def propose_correction(meeting_id: int, user, text: str) -> MinutesCorrection:
+    correction = MinutesCorrection(meeting_id=meeting_id, author_id=user.id, text=text)
+    db.session.add(correction)
+    db.session.commit()
+    return correction
+
+
+def decide_correction(meeting_id: int, correction_id: int, accepted: bool) -> MinutesCorrection:
+    """The secretary accepts or declines a proposed correction. NotNow once the minutes are approved."""
+    if logic.minutes_of(_meeting(meeting_id)).is_frozen:
+        raise NotNow()
+    correction = db.session.get(MinutesCorrection, correction_id)
+    correction.status = rules.ACCEPTED if accepted else rules.DECLINED
+    correction.decided_at = utcnow()
+    db.session.commit()
+    return correction
+
+
+def add_decision(meeting_id: int, text: str) -> Decision:
+    decision = Decision(meeting_id=meeting_id, text=text)
+    db.session.add(decision)
+    db.session.commit()
+    return decision
+
+
+# --- action items --------------------------------------------------------------------------------
+
+def add_action_item(meeting_id: int, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
+    """What, who, and by when; it stays open across meetings until someone ticks it."""
+    item = ActionItem(body_id=_meeting(meeting_id).body_id, meeting_id=meeting_id, description=description,
+                      owner_id=owner_id, due_on=due_on)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def tick_action_item(item_id: int, done: bool) -> ActionItem:
+    """Done, or open again."""
+    item = db.session.get(ActionItem, item_id)
+    item.done_at = utcnow() if done else None
+    db.session.commit()
+    return item
+
+
+# --- a body's meeting settings and commitments ---------------------------------------------------
+
+def save_settings(body_id: int, values: dict) -> None:
+    """Stukken deadline, reminder days and standard agenda items (the names in SETTINGS)."""
+    settings = logic.settings_for(body_id)
+    for name in SETTINGS:
+        setattr(settings, name, values[name])
+    db.session.add(settings)
+    db.session.commit()
+
+
+def add_commitment(body_id: int, label: str, kind: str, times_per_year: int) -> Commitment:
+    """A yearly commitment ("3 keer per jaar overleg met het management")."""
+    commitment = Commitment(body_id=body_id, label=label, kind=kind, times_per_year=times_per_year)
+    db.session.add(commitment)
+    db.session.commit()
+    return commitment
+
+
+def remove_commitment(commitment_id: int) -> None:
+    db.session.delete(db.session.get(Commitment, commitment_id))
+    db.session.commit()

@@ -1,0 +1,173 @@
+"""The meeting page: its agenda with stukken, and who comes (the attendance and the presence list)."""
+from flask import abort, flash, make_response, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import login_required
+from ..database import utcnow
+from ..documents import attaching
+from ..forms import choice_list
+from ..rendering import done, redirect_to, render
+from . import actions, feeds, logic, rules, stukken
+from .forms import AgendaItemForm, AttendanceForm, PresenceForm
+from .models import AgendaItem, Meeting
+from .views import bp, get_managed_meeting_or_404, get_meeting_or_404
+
+
+def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((item for item in meeting.items if item.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms):
+    manage = logic.can_manage(current_user, meeting.body_id)
+    member = logic.is_member(current_user, meeting)
+    settings = logic.settings_for(meeting.body_id)
+    forms.setdefault("item_form", AgendaItemForm(formdata=None))
+    attendance = logic.attendance_of(meeting, current_user)
+    forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
+    deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
+    attached = stukken.stukken_of(meeting, current_user)
+    # Every item's form offers the same: the first item stands for all of them.
+    attach_form = attaching.form_for(stukken.place_of(meeting.items[0]), current_user) if manage and meeting.items else None
+    return render(
+        "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
+        stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
+        deadline=deadline,
+        now=utcnow(), attendance=attendance,
+        attendance_list=logic.attendance_list(meeting) if member else [],
+        action_items=logic.open_action_items([meeting.body_id]) if member else [],
+        decisions=logic.decisions_of(meeting) if member else [],
+        minutes=logic.minutes_of(meeting) if member else None, **forms)
+
+
+@bp.route("/<int:meeting_id>")
+def show(meeting_id: int):
+    """The meeting with its agenda; members also see attendance and open action items."""
+    return _show(get_meeting_or_404(meeting_id))
+
+
+@bp.route("/<int:meeting_id>/agenda.ics")
+def ics(meeting_id: int):
+    """"Zet in mijn agenda": this one meeting as an .ics download."""
+    meeting = get_meeting_or_404(meeting_id)
+    response = make_response(feeds.meeting_ics(meeting))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="vergadering-{meeting.id}.ics"'
+    return response
+
+
+def _after_agenda_change(meeting: Meeting, message: str):
+    flash(message, "success")
+    if request.htmx:
+        return _show(meeting, block="agenda")
+    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
+
+
+@bp.route("/<int:meeting_id>/agendapunten", methods=["POST"])
+@login_required
+def add_item(meeting_id: int):
+    """Add an agenda item at the end."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    form = AgendaItemForm()
+    if form.validate():
+        actions.add_item(meeting.id, form.item_fields())
+        return _after_agenda_change(meeting, _("Het agendapunt is toegevoegd."))
+    return _show(meeting, status=422, block="agenda", item_form=form)
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def edit_item(meeting_id: int, item_id: int):
+    """Change an agenda item."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    form = AgendaItemForm(obj=item)
+    if form.validate_on_submit():
+        actions.change_item(meeting.id, item.id, form.item_fields())
+        return done(_("Het agendapunt is opgeslagen."),
+                    url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    return render("meetings/item.html", meeting=meeting, item=item, form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verplaatsen", methods=["POST"])
+@login_required
+def move_item(meeting_id: int, item_id: int):
+    """Move an item one place up or down; htmx redraws the agenda, a plain form reloads the page."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    direction = request.form.get("richting")
+    if direction not in ("up", "down"):
+        abort(400)
+    actions.move_item(meeting.id, item.id, direction)
+    return _after_agenda_change(meeting, _("‘%(title)s’ staat nu op plaats %(n)s.", title=item.title, n=item.position + 1))
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
+@login_required
+def remove_item(meeting_id: int, item_id: int):
+    """Take an item off the agenda."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    actions.remove_item(meeting.id, item.id)
+    return _after_agenda_change(meeting, _("‘%(title)s’ staat niet meer op de agenda.", title=item.title))
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
+@login_required
+def attach(meeting_id: int, item_id: int):
+    """Attach a stuk to an agenda item, with who may see it: a new file (stored in the library) or a
+    document already there."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    attached = actions.attach_stuk(item.id, current_user, attaching.choice())
+    return attaching.answer(stukken.place_of(item), attached,
+                            back=url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"),
+                            done=lambda document: _("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title,
+                                                    item=item.title))
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
+@login_required
+def detach(meeting_id: int, item_id: int, document_id: int):
+    """Take a stuk off an agenda item; the document stays in the library."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    actions.detach_stuk(item.id, document_id)
+    return done(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."),
+                url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+
+
+@bp.route("/<int:meeting_id>/aanwezigheid", methods=["POST"])
+@login_required
+def answer(meeting_id: int):
+    """A member says whether they come; one click with htmx, a plain form without."""
+    meeting = get_meeting_or_404(meeting_id)
+    if not logic.is_member(current_user, meeting):
+        abort(403)
+    form = AttendanceForm()
+    if not form.validate():
+        return _show(meeting, status=422, block="attendance", attendance_form=form)
+    actions.answer(meeting.id, current_user, form.answer.data, form.message.data or "")
+    flash(_("Dank u. Wij weten nu dat u er bent.") if form.answer.data == rules.YES
+          else _("Dank u. Wij weten nu dat u er niet bent."), "success")
+    if request.htmx:
+        return _show(meeting, block="attendance")
+    return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
+
+
+@bp.route("/<int:meeting_id>/presentie", methods=["GET", "POST"])
+@login_required
+def presence(meeting_id: int):
+    """The secretary ticks who was actually there; this also marks the meeting as held."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    rows = logic.attendance_list(meeting)
+    form = PresenceForm(present=[user.id for user, a in rows if a and (a.present or (a.present is None and a.answer == rules.YES))])
+    form.present.choices = choice_list((user.id, user.name) for user, _a in rows)
+    if form.validate_on_submit():
+        actions.record_presence(meeting.id, set(form.present.data))
+        return done(_("De presentielijst is opgeslagen."),
+                    url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
+    return render("meetings/presence.html", meeting=meeting, form=form, rows=rows, status=422 if form.errors else 200)

@@ -1,0 +1,118 @@
+"""The minutes of a meeting: the secretary writes, shares and approves them, members propose
+corrections; and the decisions taken."""
+from flask import abort, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import login_required
+from ..database import StaleEdit
+from ..extensions import db
+from ..forms import choice_list
+from ..rendering import done, render
+from . import actions, logic, rules
+from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
+from .models import Meeting, MinutesCorrection
+from .views import bp, get_managed_meeting_or_404, get_member_meeting_or_404
+
+
+def minutes_page(meeting: Meeting, status: int = 200, **forms):
+    """The minutes with their forms; a form given (with its errors) replaces the empty one."""
+    minutes = logic.minutes_of(meeting)
+    forms.setdefault("minutes_form", MinutesForm(formdata=None, text=minutes.text, version=minutes.version))
+    forms.setdefault("correction_form", CorrectionForm(formdata=None))
+    forms.setdefault("decision_form", DecisionForm(formdata=None))
+    action_form = forms.setdefault("action_form", ActionItemForm(formdata=None))
+    action_form.owner.choices = choice_list([("", _("Nog niemand"))] +
+                                            [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
+    return render("meetings/minutes.html", status=status, has_errors=status >= 400, meeting=meeting, minutes=minutes,
+                  manage=logic.can_manage(current_user, meeting.body_id),
+                  can_correct=logic.can_propose_correction(current_user, meeting, minutes),
+                  corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
+                  presence=logic.presence_summary(logic.attendance_list(meeting)),
+                  action_items=logic.open_action_items([meeting.body_id]), **forms)
+
+
+@bp.route("/<int:meeting_id>/verslag", methods=["GET", "POST"])
+@login_required
+def minutes(meeting_id: int):
+    """The minutes: the secretary writes them, members read and propose corrections once shared."""
+    meeting = get_member_meeting_or_404(meeting_id)
+    if request.method == "GET":
+        minutes_ = logic.minutes_of(meeting)
+        if minutes_.status == rules.DRAFT and not logic.can_manage(current_user, meeting.body_id):
+            return render("meetings/minutes.html", meeting=meeting, minutes=None, manage=False, can_correct=False)
+        return minutes_page(meeting)
+    meeting = get_managed_meeting_or_404(meeting_id)
+    form = MinutesForm()
+    if form.validate():
+        try:
+            actions.save_minutes(meeting.id, form.text.data or "", int(form.version.data or -1))
+        except actions.NotNow:
+            abort(409)
+        except StaleEdit:
+            form.version.data = logic.minutes_of(meeting).version
+            return minutes_page(meeting, status=409, minutes_form=form, stale=True)
+        return done(_("Het verslag is opgeslagen."), url_for("meetings.minutes", meeting_id=meeting.id))
+    return minutes_page(meeting, status=422, minutes_form=form)
+
+
+@bp.route("/<int:meeting_id>/verslag/verder", methods=["POST"])
+@login_required
+def advance_minutes(meeting_id: int):
+    """Share the draft with the attendees, or approve the shared minutes (then they are frozen)."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    try:
+        shared = actions.advance_minutes(meeting.id).status == rules.SHARED
+    except actions.NotNow:
+        abort(409)
+    return done(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if shared
+                else _("Het verslag is vastgesteld. Het kan niet meer veranderen."),
+                url_for("meetings.minutes", meeting_id=meeting.id))
+
+
+@bp.route("/<int:meeting_id>/verslag/correcties", methods=["POST"])
+@login_required
+def propose_correction(meeting_id: int):
+    """A member proposes a correction to shared minutes."""
+    meeting = get_member_meeting_or_404(meeting_id)
+    if not logic.can_propose_correction(current_user, meeting, logic.minutes_of(meeting)):
+        abort(409)
+    form = CorrectionForm()
+    if form.validate():
+        actions.propose_correction(meeting.id, current_user, form.correction.data)
+        return done(_("Dank u. De secretaris leest uw correctie."),
+                    url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+    return minutes_page(meeting, status=422, correction_form=form)
+
+
+@bp.route("/<int:meeting_id>/verslag/correcties/<int:correction_id>", methods=["POST"])
+@login_required
+def decide_correction(meeting_id: int, correction_id: int):
+    """The secretary accepts or declines a proposed correction."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    decision = request.form.get("besluit")
+    if decision not in ("overnemen", "afwijzen"):
+        abort(400)
+    correction = db.session.get(MinutesCorrection, correction_id)
+    if correction is None or correction.meeting_id != meeting.id:
+        abort(404)
+    try:
+        actions.decide_correction(meeting.id, correction.id, decision == "overnemen")
+    except actions.NotNow:
+        abort(409)
+    return done(_("De correctie is overgenomen. Pas de tekst van het verslag aan.") if decision == "overnemen"
+                else _("De correctie is niet overgenomen."),
+                url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+
+
+@bp.route("/<int:meeting_id>/besluiten", methods=["POST"])
+@login_required
+def add_decision(meeting_id: int):
+    """Write down a decision taken in this meeting."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    form = DecisionForm()
+    if form.validate():
+        actions.add_decision(meeting.id, form.decision.data)
+        return done(_("Het besluit is opgeslagen."),
+                    url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
+    return minutes_page(meeting, status=422, decision_form=form)
