@@ -47,6 +47,13 @@ def redirect_to(url: str, status: int = 303):
     return response
 
 
+def done(message: str, url: str):
+    """After a change its logic function committed: say so on the next page and go there (post,
+    redirect, get)."""
+    flash(message, "success")
+    return redirect_to(url)
+
+
 def saved(message: str, url: str):
     """After a change that worked: commit it, say so on the next page and go there (post, redirect, get)."""
     db.session.commit()
