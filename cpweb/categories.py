@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from .extensions import db
 from .forms import strip
 from .keys import free_key, slugify
-from .rendering import render, saved
+from .rendering import done, render
 
 MAX_LABEL = 80
 MAX_KEY_BASE = 24
@@ -44,6 +44,17 @@ def new_key(model, label: str, fallback: str) -> str:
     return free_key(slugify(label, fallback, MAX_KEY_BASE),
                     lambda key: db.session.scalar(db.select(model.id).filter_by(key=key)) is not None,
                     model.key.type.length)
+
+
+def save_category(model, category_id: int | None, values: dict, fallback_key: str):
+    """Add an entry (`category_id` None) or change one; `values`: label, position, is_active. Commits."""
+    category = db.session.get(model, category_id) if category_id else None
+    if category is None:
+        category = model(key=new_key(model, values["label"], fallback_key))
+        db.session.add(category)
+    category.label, category.position, category.is_active = values["label"], values["position"], values["is_active"]
+    db.session.commit()
+    return category
 
 
 def category_form(label_text, required, active, active_description, label_description=None) -> type[FlaskForm]:
@@ -79,10 +90,7 @@ class CategoryPages:
         category = db.get_or_404(self.model, category_id) if category_id else None
         form = self.form(obj=category)
         if form.validate_on_submit():
-            if category is None:
-                category = self.model(key=new_key(self.model, form.label.data, self.fallback_key))
-                db.session.add(category)
-            form.populate_obj(category)
-            return saved(str(self.words["saved"]) % {"label": category.label}, url_for(self.list_endpoint))
+            category = save_category(self.model, category_id, form.data, self.fallback_key)
+            return done(str(self.words["saved"]) % {"label": category.label}, url_for(self.list_endpoint))
         return render("_category_form.html", form=form, category=category, pages=self,
                       status=422 if form.errors else 200)

@@ -262,7 +262,7 @@ def test_a_full_disk_while_receiving_the_request_gets_the_same_message(app, clie
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("cpweb.documents.views.tempfile.SpooledTemporaryFile", lambda **kwargs: FullSpool())
+    monkeypatch.setattr("cpweb.documents.uploads.tempfile.SpooledTemporaryFile", lambda **kwargs: FullSpool())
     response = post_upload(client, description="Blijft staan")
     assert response.status_code == 422
     assert FULL_DISK_MESSAGE in response.text and "Blijft staan" in response.text

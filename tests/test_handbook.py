@@ -162,7 +162,7 @@ def test_a_stale_edit_shows_both_texts_and_saves_only_when_confirmed(client, aut
     assert response.status_code == 303
     page = db.session.get(HandbookPage, page.id)
     assert (page.revision, page.text) == (3, "Regel een\nRegel twee, van mij")
-    assert logic.get_revision_or_404(page, 2).text.endswith("van Fatima")  # nothing lost
+    assert logic.find_revision(page, 2).text.endswith("van Fatima")  # nothing lost
 
 
 def test_an_edit_without_a_starting_revision_is_a_conflict(client, auth, make_page):
@@ -237,7 +237,7 @@ def test_search_index_follows_edits_and_restores(app, make_page, make_user):
     logic.save_page(page, title="Vergaderen", text="We vergaderen op donderdag.", user=user)
     db.session.commit()
     assert logic.search_pages("dinsdag", 5) == [] and len(logic.search_pages("donderdag", 5)) == 1
-    logic.restore(page, logic.get_revision_or_404(page, 1), user)
+    logic.restore(page, logic.find_revision(page, 1), user)
     db.session.commit()
     assert len(logic.search_pages("dinsdag", 5)) == 1
 

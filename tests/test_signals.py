@@ -45,7 +45,9 @@ def make_signal(app):
         fields.setdefault("sentiment", "beter")
         fields.setdefault("organisation_kind", "gemeente")
         fields.setdefault("description", TEXT)
-        return logic.store_signal(fields)
+        signal = logic.store_signal(fields)
+        db.session.commit()
+        return signal
 
     return make
 

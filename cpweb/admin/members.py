@@ -1,4 +1,5 @@
 """Rules for managing members; views and the command line both use these."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -56,27 +57,6 @@ def invite(user: User) -> None:
     tokens.send_password_link(user, tokens.INVITATION)
 
 
-def resend_invitation(user: User) -> None:
-    invite(user)
-    record("invitation_resent", subject=user)
-
-
-def send_reset_link(user: User) -> None:
-    """For a member who cannot log in: a link to choose a new password, by mail."""
-    tokens.send_password_link(user, tokens.PASSWORD_RESET)
-    record("password_link_sent", subject=user)
-
-
-def link_to_copy(user: User) -> tuple[str, str]:
-    """A new invitation link (or, for a member with a password, a password link) that the admin
-    passes on by hand, e.g. when mail does not arrive; (purpose, link). The audit log notes who saw one."""
-    purpose = tokens.PASSWORD_RESET if user.has_accepted_invitation else tokens.INVITATION
-    if purpose == tokens.INVITATION:
-        user.invited_at = utcnow()
-    record("link_shown", subject=user, detail=purpose)
-    return purpose, tokens.password_link(user, purpose)
-
-
 def update_member(actor: User, user: User, name: str, email: str, role: str, body_ids) -> None:
     """Apply the admin's changes and log each kind of change once."""
     if email_taken(email, except_user=user):
@@ -95,7 +75,7 @@ def update_member(actor: User, user: User, name: str, email: str, role: str, bod
         record("bodies_changed", subject=user, detail=f"{body_names(before)} → {body_names(body_ids)}")
 
 
-def set_active(user: User, active: bool) -> None:
+def _switch(user: User, active: bool) -> None:
     """Deactivating keeps everything the member wrote; they can no longer log in."""
     if user.is_active_member == active:
         return
@@ -105,11 +85,83 @@ def set_active(user: User, active: bool) -> None:
     record("reactivated" if active else "deactivated", subject=user)
 
 
-def can_deactivate(actor: User, user: User) -> str | None:
-    """Why this admin may not deactivate this member, or None."""
-    if actor.id == user.id:
-        return _("U kunt uw eigen account niet uitzetten.")
+# --- what admins do: one call each, committed once -----------------------------------------------
+
+def invite_member(values: dict) -> MemberError | None:
+    """A new member from the form (`values`: email, name, role, bodies), invited by mail.
+    Returns what is wrong (with the form field it belongs to), or None once saved."""
+    try:
+        create_member(values["email"], values["name"], values["role"], values["bodies"])
+    except MemberError as error:
+        return error
+    db.session.commit()
     return None
+
+
+def change_member(actor: User, user_id: int, values: dict) -> MemberError | None:
+    """The admin's changes to a member (`values`: name, email, role, bodies), each kind logged once."""
+    try:
+        update_member(actor, db.session.get(User, user_id), values["name"], values["email"], values["role"],
+                      values["bodies"])
+    except MemberError as error:
+        return error
+    db.session.commit()
+    return None
+
+
+def set_active(actor: User, user_id: int, active: bool) -> str | None:
+    """Turn a member's account off (what they wrote stays) or on again; returns why not."""
+    if not active and actor.id == user_id:
+        return _("U kunt uw eigen account niet uitzetten.")
+    _switch(db.session.get(User, user_id), active)
+    db.session.commit()
+    return None
+
+
+def resend_invitation(user_id: int) -> str | None:
+    """The invitation again, for a member who has not chosen a password yet; returns why not."""
+    user = db.session.get(User, user_id)
+    if user.has_accepted_invitation or not user.is_active:
+        return _("%(name)s heeft al een wachtwoord gekozen of het account staat uit.", name=user.name)
+    invite(user)
+    record("invitation_resent", subject=user)
+    db.session.commit()
+    return None
+
+
+def send_reset_link(user_id: int) -> str | None:
+    """For a member who cannot log in: a link to choose a new password, by mail; returns why not."""
+    user = db.session.get(User, user_id)
+    if not user.has_accepted_invitation or not user.is_active:
+        return _("%(name)s heeft nog geen wachtwoord of het account staat uit.", name=user.name)
+    tokens.send_password_link(user, tokens.PASSWORD_RESET)
+    record("password_link_sent", subject=user)
+    db.session.commit()
+    return None
+
+
+@dataclass(frozen=True)
+class CopyLink:
+    """A link for the admin to pass on by hand: its purpose and the link; or why not."""
+
+    purpose: str | None = None
+    link: str | None = None
+    problem: str | None = None
+
+
+def link_to_copy(user_id: int) -> CopyLink:
+    """A new invitation link (or, for a member with a password, a password link) that the admin
+    passes on by hand, e.g. when mail does not arrive. The audit log notes who saw one."""
+    user = db.session.get(User, user_id)
+    if not user.is_active:
+        return CopyLink(problem=_("Het account van %(name)s staat uit.", name=user.name))
+    purpose = tokens.PASSWORD_RESET if user.has_accepted_invitation else tokens.INVITATION
+    if purpose == tokens.INVITATION:
+        user.invited_at = utcnow()
+    record("link_shown", subject=user, detail=purpose)
+    link = tokens.password_link(user, purpose)
+    db.session.commit()
+    return CopyLink(purpose, link)
 
 
 PROCESSING = Processing(

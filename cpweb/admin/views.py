@@ -15,10 +15,9 @@ from ..bodies.models import Body, Organisation
 from ..database import paginate, utcnow
 from ..extensions import db
 from ..forms import choice_list
-from ..keys import free_key, slugify
-from ..rendering import redirect_to, render, saved
+from ..rendering import done, redirect_to, render
 from .. import privacy
-from . import members
+from . import members, structure
 from .forms import BodyForm, MemberFilterForm, MemberForm, OrganisationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -54,13 +53,11 @@ def invite():
     """Invite a new member by e-mail."""
     form = _member_form()
     if form.validate_on_submit():
-        try:
-            user = members.create_member(form.email.data, form.name.data, form.role.data, form.bodies.data)
-        except members.MemberError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            return saved(_("De uitnodiging voor %(name)s staat klaar om te verzenden.", name=user.name),
-                         url_for("admin.index"))
+        problem = members.invite_member(form.data)
+        if problem is None:
+            return done(_("De uitnodiging voor %(name)s staat klaar om te verzenden.", name=form.name.data),
+                        url_for("admin.index"))
+        form[problem.field].errors.append(problem.message)
     return render("admin/member_form.html", form=form, user=None, status=422 if form.errors else 200)
 
 
@@ -70,13 +67,17 @@ def edit_member(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _member_form(obj=user, bodies=sorted(user.body_ids))
     if form.validate_on_submit():
-        try:
-            members.update_member(current_user, user, form.name.data, form.email.data, form.role.data, form.bodies.data)
-        except members.MemberError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            return saved(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), url_for("admin.index"))
+        problem = members.change_member(current_user, user.id, form.data)
+        if problem is None:
+            return done(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), url_for("admin.index"))
+        form[problem.field].errors.append(problem.message)
     return render("admin/member_form.html", form=form, user=user, status=422 if form.errors else 200)
+
+
+def _back_to_member(user: User, problem: str | None, message: str):
+    """Say what happened (or why not) on the member's page."""
+    flash(problem or message, "error" if problem else "success")
+    return redirect_to(url_for("admin.edit_member", user_id=user.id))
 
 
 @bp.route("/leden/<int:user_id>/actief", methods=["POST"])
@@ -84,55 +85,38 @@ def set_active(user_id: int):
     """Turn a member's account off (they can no longer log in; what they wrote stays) or on again."""
     user = db.get_or_404(User, user_id)
     activate = request.form.get("actief") == "ja"
-    problem = None if activate else members.can_deactivate(current_user, user)
-    if problem:
-        flash(problem, "error")
-    else:
-        members.set_active(user, activate)
-        db.session.commit()
-        flash(_("Het account van %(name)s staat aan.", name=user.name) if activate
-              else _("Het account van %(name)s staat uit.", name=user.name), "success")
-    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    problem = members.set_active(current_user, user.id, activate)
+    return _back_to_member(user, problem, _("Het account van %(name)s staat aan.", name=user.name) if activate
+                           else _("Het account van %(name)s staat uit.", name=user.name))
 
 
 @bp.route("/leden/<int:user_id>/uitnodiging", methods=["POST"])
 def resend_invitation(user_id: int):
     """Send the invitation again, for a member who has not chosen a password yet."""
     user = db.get_or_404(User, user_id)
-    if user.has_accepted_invitation or not user.is_active:
-        flash(_("%(name)s heeft al een wachtwoord gekozen of het account staat uit.", name=user.name), "error")
-    else:
-        members.resend_invitation(user)
-        db.session.commit()
-        flash(_("De uitnodiging voor %(name)s staat opnieuw klaar om te verzenden.", name=user.name), "success")
-    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    return _back_to_member(user, members.resend_invitation(user.id),
+                           _("De uitnodiging voor %(name)s staat opnieuw klaar om te verzenden.", name=user.name))
 
 
 @bp.route("/leden/<int:user_id>/wachtwoordlink", methods=["POST"])
 def send_reset_link(user_id: int):
     """Mail a link to choose a new password, for a member with an account who cannot log in."""
     user = db.get_or_404(User, user_id)
-    if not user.has_accepted_invitation or not user.is_active:
-        flash(_("%(name)s heeft nog geen wachtwoord of het account staat uit.", name=user.name), "error")
-    else:
-        members.send_reset_link(user)
-        db.session.commit()
-        flash(_("De link voor een nieuw wachtwoord voor %(name)s staat klaar om te verzenden.", name=user.name),
-              "success")
-    return redirect_to(url_for("admin.edit_member", user_id=user.id))
+    return _back_to_member(user, members.send_reset_link(user.id),
+                           _("De link voor een nieuw wachtwoord voor %(name)s staat klaar om te verzenden.",
+                             name=user.name))
 
 
 @bp.route("/leden/<int:user_id>/link", methods=["POST"])
 def show_link(user_id: int):
     """Show a new invitation or password link once, for the admin to pass on (noted in the audit log)."""
     user = db.get_or_404(User, user_id)
-    if not user.is_active:
-        flash(_("Het account van %(name)s staat uit.", name=user.name), "error")
+    copy = members.link_to_copy(user.id)
+    if copy.problem:
+        flash(copy.problem, "error")
         return redirect_to(url_for("admin.edit_member", user_id=user.id))
-    purpose, link = members.link_to_copy(user)
-    db.session.commit()
     response = render("admin/member_form.html", form=_member_form(obj=user, bodies=sorted(user.body_ids)), user=user,
-                      copy_link=link, copy_purpose=purpose)
+                      copy_link=copy.link, copy_purpose=copy.purpose)
     response.headers["Cache-Control"] = "no-store"  # shown once: not kept by the browser
     return response
 
@@ -164,18 +148,9 @@ def edit_body(body_id: int | None = None):
     body = db.get_or_404(Body, body_id) if body_id else None
     form = BodyForm(obj=body)
     if form.validate_on_submit():
-        if body is None:
-            body = Body(slug=_free_slug(form.name.data))
-            db.session.add(body)
-        form.populate_obj(body)
-        return saved(_("%(name)s is opgeslagen.", name=body.name), url_for("admin.bodies"))
+        body = structure.save_body(body_id, form.data)
+        return done(_("%(name)s is opgeslagen.", name=body.name), url_for("admin.bodies"))
     return render("admin/body_form.html", form=form, body=body, status=422 if form.errors else 200)
-
-
-def _free_slug(name: str) -> str:
-    max_length = Body.slug.type.length
-    return free_key(slugify(name, "orgaan", max_length),
-                    lambda slug: db.session.scalar(db.select(Body.id).filter_by(slug=slug)) is not None, max_length)
 
 
 @bp.route("/organisaties")
@@ -192,15 +167,10 @@ def edit_organisation(organisation_id: int | None = None):
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        clash = db.session.scalar(db.select(Organisation.id).filter(
-            Organisation.name == form.name.data, Organisation.id != (organisation.id if organisation else 0)))
-        if clash is not None:
-            form.name.errors.append(_("Deze naam staat al in de lijst."))
-        else:
-            organisation = organisation or Organisation()
-            form.populate_obj(organisation)
-            db.session.add(organisation)
-            return saved(_("%(name)s is opgeslagen.", name=organisation.name), url_for("admin.organisations"))
+        problem = structure.save_organisation(organisation_id, form.data)
+        if problem is None:
+            return done(_("%(name)s is opgeslagen.", name=form.name.data), url_for("admin.organisations"))
+        form.name.errors.append(problem)
     return render("admin/organisation_form.html", form=form, organisation=organisation,
                   status=422 if form.errors else 200)
 

@@ -30,9 +30,11 @@ def papers_of(advice: Advice, user) -> list:
     return places.documents_for(KIND, [advice.id], user)[advice.id]
 
 
-def attach(advice: Advice, user, choice: dict) -> places.Attached:
-    """Attach with the audience chosen, and note it on the dossier's timeline."""
+def attach(advice_id: int, user, choice: dict) -> places.Attached:
+    """Attach with the audience chosen, and note it on the dossier's timeline; committed once attached."""
+    advice = db.session.get(Advice, advice_id)
     attached = places.attach(place_of(advice), user, **choice)
     if attached.document is not None:
         logic.add_note(advice, user, _("Stuk toegevoegd: %(title)s", title=attached.document.title))
+        db.session.commit()
     return attached

@@ -2,15 +2,14 @@
 from collections import Counter, defaultdict
 from datetime import date
 
-from flask import abort, current_app, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import extract, false, or_, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
-from ..bodies.logic import active_bodies
+from ..bodies.logic import active_bodies, members_of_bodies
 from ..database import StaleEdit
 from ..extensions import db
 from ..i18n import date_long, local_today
@@ -40,23 +39,6 @@ def can_edit(user, advice: Advice) -> bool:
     if not can_see(user, advice):
         return False
     return user.is_admin or user.role == SECRETARY or any(d.id == user.id for d in advice.drafters)
-
-
-def get_advice_or_404(advice_id: int) -> Advice:
-    """A dossier of one of the member's bodies. Another body's dossier is a 404."""
-    # The body and addressee joined rather than loaded apart: each query is a round trip on PostgreSQL.
-    advice = db.session.get(Advice, advice_id, options=[joinedload(Advice.drafters), joinedload(Advice.body),
-                                                        joinedload(Advice.addressee)])
-    if advice is None or not can_see(current_user, advice):
-        abort(404)
-    return advice
-
-
-def get_editable_advice_or_404(advice_id: int) -> Advice:
-    advice = get_advice_or_404(advice_id)
-    if not can_edit(current_user, advice):
-        abort(403)
-    return advice
 
 
 def body_ids_of(user) -> list[int]:
@@ -210,6 +192,65 @@ def links_of(advice: Advice, user) -> list[tuple[str, str]]:
             described.append((f"{meeting.title}, {date_long(meeting.starts_at)}",
                                url_for("meetings.show", meeting_id=meeting.id)))
     return described
+
+
+# --- what people do: one call each, committed once ------------------------------------------------
+
+STALE = _l("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er nog. "
+           "Kijk het dossier na in een ander tabblad en klik dan nog een keer op ‘Opslaan’.")
+
+
+def _drafters(body_id: int, user_ids) -> list:
+    """The members of the body among those chosen to draft."""
+    return [u for u in members_of_bodies([body_id]) if u.id in (user_ids or [])]
+
+
+def start_dossier(fields: dict, drafter_ids, actor) -> Advice:
+    """A new dossier for a request or an idea (`fields`: the form's details)."""
+    advice = save_advice(None, fields, _drafters(fields["body_id"], drafter_ids), actor)
+    db.session.commit()
+    return advice
+
+
+def change_dossier(advice_id: int, fields: dict, drafter_ids, actor, seen_version: int) -> str | None:
+    """New details and drafters; refused, with nothing saved, when someone else changed the
+    dossier after `seen_version`. Returns what is wrong in Dutch, or None once saved."""
+    advice = db.session.get(Advice, advice_id)
+    try:
+        save_advice(advice, fields, _drafters(fields["body_id"], drafter_ids), actor, seen_version=seen_version)
+    except StaleEdit:
+        db.session.rollback()
+        return str(STALE)
+    db.session.commit()
+    return None
+
+
+def advance(advice_id: int, fields: dict, actor) -> str | None:
+    """The next step (`fields["target"]`) with its details; returns what is missing in Dutch, or None once saved."""
+    problem = take_step(db.session.get(Advice, advice_id), fields["target"], fields, actor)
+    if problem is None:
+        db.session.commit()
+    return problem
+
+
+def write_note(advice_id: int, actor, text: str) -> None:
+    add_note(db.session.get(Advice, advice_id), actor, text)
+    db.session.commit()
+
+
+def link(advice_id: int, fields: dict, actor) -> str | None:
+    """Link a signal (`fields["reference"]`) or a meeting of the body (`fields["meeting"]`, an id);
+    returns what is wrong in Dutch, or None once saved."""
+    advice = db.session.get(Advice, advice_id)
+    if fields.get("reference"):
+        problem = link_signal(advice, fields["reference"], actor)
+    elif fields.get("meeting"):
+        problem = link_meeting(advice, int(fields["meeting"]), actor)
+    else:
+        problem = _("Vul het kenmerk van een signaal in, of kies een vergadering.")
+    if problem is None:
+        db.session.commit()
+    return problem
 
 
 # --- overview ---------------------------------------------------------------------------------------

@@ -1,21 +1,39 @@
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
-from ..database import StaleEdit, paginate
+from ..database import paginate
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
 from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
-from ..rendering import render, saved
+from ..rendering import done, render
 from . import letters, logic, rules
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
 from .models import Advice
 
 bp = Blueprint("advice", __name__, url_prefix="/advies")
+
+
+def _get_advice_or_404(advice_id: int) -> Advice:
+    """A dossier of one of the member's bodies. Another body's dossier is a 404."""
+    # The body and addressee joined rather than loaded apart: each query is a round trip on PostgreSQL.
+    advice = db.session.get(Advice, advice_id, options=[joinedload(Advice.drafters), joinedload(Advice.body),
+                                                        joinedload(Advice.addressee)])
+    if advice is None or not logic.can_see(current_user, advice):
+        abort(404)
+    return advice
+
+
+def _get_editable_advice_or_404(advice_id: int) -> Advice:
+    advice = _get_advice_or_404(advice_id)
+    if not logic.can_edit(current_user, advice):
+        abort(403)
+    return advice
 
 
 @bp.route("/")
@@ -48,19 +66,14 @@ def _form(advice: Advice | None = None, **kwargs) -> AdviceForm:
     return form
 
 
-def _drafters(form: AdviceForm):
-    body_id = int(form.body.data)
-    return [u for u in members_of_bodies([body_id]) if u.id in (form.drafters.data or [])]
-
-
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
 def new():
     """Start a dossier for a request or an idea; any member of the body may."""
     form = _form()
     if form.validate_on_submit():
-        advice = logic.save_advice(None, form.advice_fields(), _drafters(form), current_user)
-        return saved(_("Het dossier is aangemaakt."), url_for("advice.show", advice_id=advice.id))
+        advice = logic.start_dossier(form.advice_fields(), form.drafters.data, current_user)
+        return done(_("Het dossier is aangemaakt."), url_for("advice.show", advice_id=advice.id))
     return render("advice/form.html", form=form, advice=None, error=None, status=422 if form.errors else 200)
 
 
@@ -68,20 +81,15 @@ def new():
 @login_required
 def edit(advice_id: int):
     """Change the dossier's details: its secretaries and drafting members."""
-    advice = logic.get_editable_advice_or_404(advice_id)
+    advice = _get_editable_advice_or_404(advice_id)
     form = _form(advice)
     stale = None
     if form.validate_on_submit():
-        try:
-            logic.save_advice(advice, form.advice_fields(), _drafters(form), current_user,
-                              seen_version=int(form.version.data or -1))
-        except StaleEdit:
-            db.session.rollback()
-            form.version.data = advice.version
-            stale = _("Iemand anders heeft dit dossier veranderd nadat u dit formulier opende. Uw tekst staat er "
-                      "nog. Kijk het dossier na in een ander tabblad en klik dan nog een keer op ‘Opslaan’.")
-        else:
-            return saved(_("Het dossier is opgeslagen."), url_for("advice.show", advice_id=advice.id))
+        stale = logic.change_dossier(advice.id, form.advice_fields(), form.drafters.data, current_user,
+                                     seen_version=int(form.version.data or -1))
+        if stale is None:
+            return done(_("Het dossier is opgeslagen."), url_for("advice.show", advice_id=advice.id))
+        form.version.data = advice.version
     return render("advice/form.html", form=form, advice=advice, error=stale,
                   status=409 if stale else 422 if form.errors else 200)
 
@@ -106,66 +114,58 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
 @login_required
 def show(advice_id: int):
     """The dossier with its timeline, links and the next step; members of the body."""
-    return _show(logic.get_advice_or_404(advice_id))
+    return _show(_get_advice_or_404(advice_id))
 
 
 @bp.route("/<int:advice_id>/stap", methods=["POST"])
 @login_required
 def step(advice_id: int):
     """Take the next step (sent, response, follow-up, done) with its details."""
-    advice = logic.get_editable_advice_or_404(advice_id)
+    advice = _get_editable_advice_or_404(advice_id)
     form = StepForm()
     form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
     if not form.validate():
         return _show(advice, status=422, step_form=form)
-    problem = logic.take_step(advice, form.target.data, form.data, current_user)
+    problem = logic.advance(advice.id, form.data, current_user)
     if problem:
         return _show(advice, status=422, problem=problem, step_form=form)
-    return saved(_("De stap is opgeslagen: %(status)s.", status=advice.status_label),
-                 url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+    return done(_("De stap is opgeslagen: %(status)s.", status=advice.status_label),
+                url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
 
 
 @bp.route("/<int:advice_id>/notitie", methods=["POST"])
 @login_required
 def note(advice_id: int):
     """A note on the timeline."""
-    advice = logic.get_editable_advice_or_404(advice_id)
+    advice = _get_editable_advice_or_404(advice_id)
     form = NoteForm()
     if not form.validate():
         return _show(advice, status=422, note_form=form)
-    logic.add_note(advice, current_user, form.note.data)
-    return saved(_("De notitie is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+    logic.write_note(advice.id, current_user, form.note.data)
+    return done(_("De notitie is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
 
 
 @bp.route("/<int:advice_id>/koppelen", methods=["POST"])
 @login_required
 def link(advice_id: int):
     """Link a signal (by its reference) or a meeting of the body that the advice draws on."""
-    advice = logic.get_editable_advice_or_404(advice_id)
+    advice = _get_editable_advice_or_404(advice_id)
     form = LinkForm()
     form.meeting.choices = choice_list([("", "")] + [(str(m.id), m.title)
                                                      for m in recent_meetings_of(advice.body_id, current_user)])
-    problem = None
-    if not form.validate():
-        problem = _("Kijk de koppeling na.")
-    elif form.reference.data:
-        problem = logic.link_signal(advice, form.reference.data, current_user)
-    elif form.meeting.data:
-        problem = logic.link_meeting(advice, int(form.meeting.data), current_user)
-    else:
-        problem = _("Vul het kenmerk van een signaal in, of kies een vergadering.")
+    problem = logic.link(advice.id, form.data, current_user) if form.validate() else _("Kijk de koppeling na.")
     if problem:
         form.reference.errors = [*form.reference.errors, problem]
         return _show(advice, status=422, link_form=form)
-    return saved(_("De koppeling is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
+    return done(_("De koppeling is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="koppelingen"))
 
 
 @bp.route("/<int:advice_id>/stukken", methods=["POST"])
 @login_required
 def attach(advice_id: int):
     """Add the advice letter, the response or another paper; it is kept in the document library."""
-    advice = logic.get_editable_advice_or_404(advice_id)
-    return attaching.answer(letters.place_of(advice), letters.attach(advice, current_user, attaching.choice()),
+    advice = _get_editable_advice_or_404(advice_id)
+    return attaching.answer(letters.place_of(advice), letters.attach(advice.id, current_user, attaching.choice()),
                             back=url_for("advice.show", advice_id=advice.id, _anchor="stukken"),
                             done=lambda document: _("Het stuk is toegevoegd."))
 

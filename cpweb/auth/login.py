@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, session
+from flask_babel import gettext as _
 
 from ..extensions import db
 from . import sessions, throttle
@@ -25,20 +26,22 @@ def find_member(email: str) -> User | None:
 
 
 @dataclass(frozen=True)
-class PasswordCheck:
-    user: User | None  # the member, when the password was right
+class Check:
+    """A try that counts against guessing (a password, a code, a passkey)."""
+
+    user: User | None  # the member, when it was right
     wait: int = 0  # seconds to wait: this try was not even checked
 
 
-def check_password(email: str, password: str, now: datetime) -> PasswordCheck:
+def check_password(email: str, password: str, now: datetime) -> Check:
     """Check a typed address and password, at the same cost whether or not the address is known."""
     if wait := throttle.seconds_to_wait(email):
-        return PasswordCheck(None, wait)
+        return Check(None, wait)
     user = find_member(email)
     if not password_matches(user.password_hash if user else None, password):
         throttle.failed(email, user, now)
-        return PasswordCheck(None)
-    return PasswordCheck(user)
+        return Check(None)
+    return Check(user)
 
 
 def mark_password_confirmed(user: User) -> None:
@@ -107,3 +110,57 @@ def complete(user: User, permanent: bool, now: datetime) -> None:
     user.last_login_at = now
     db.session.commit()
     throttle.succeeded(user.email)
+
+
+# --- what a person does: one call each, committed once -------------------------------------------
+# These keep the login in this browser's session (Flask's session and Flask-Login), so they belong
+# with it here rather than in the views.
+
+CODE_STEP, SETUP_STEP = "code", "setup"
+
+
+@dataclass(frozen=True)
+class PasswordStep:
+    """What typing the address and password did: logged in when none of these is set."""
+
+    wait: int = 0  # too many wrong tries: this one was not even checked
+    problem: str | None = None  # why not, in Dutch
+    second_step: str | None = None  # CODE_STEP or SETUP_STEP: logged in only after that
+
+
+def log_in(email: str, password: str, permanent: bool, next_url: str, now: datetime) -> PasswordStep:
+    """The first step of logging in; a member who has (or needs) a second factor goes on to it."""
+    check = check_password(email, password, now)
+    user = check.user
+    if check.wait:
+        return PasswordStep(wait=check.wait)
+    if user is None:
+        return PasswordStep(problem=_("Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters. "
+                                      "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan."))
+    if not user.is_active:
+        return PasswordStep(problem=_("Uw account staat uit. Vraag de beheerder om het weer aan te zetten."))
+    if needs_second_step(user):
+        begin(user, permanent, next_url)
+        mark_password_confirmed(user)
+        return PasswordStep(second_step=CODE_STEP if has_second_factor(user) else SETUP_STEP)
+    complete(user, permanent, now)
+    mark_password_confirmed(user)
+    return PasswordStep()
+
+
+def confirm_password(user: User, password: str, now: datetime) -> Check:
+    """The password typed again before the second factor changes; wrong ones count as for logging in."""
+    if wait := throttle.seconds_to_wait(user.email):
+        return Check(None, wait)
+    if not user.check_password(password):
+        throttle.failed(user.email, user, now)
+        return Check(None)
+    mark_password_confirmed(user)
+    return Check(user)
+
+
+def log_out() -> None:
+    """Log this browser out, also a login halfway: the password typed there counts no more."""
+    cancel()
+    sessions.end()
+    db.session.commit()

@@ -20,7 +20,7 @@ from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyC
 
 from ..audit import record
 from ..extensions import db
-from . import notices
+from . import login, notices, throttle
 from .models import Passkey, User
 
 MAX_NAME = 60
@@ -109,6 +109,19 @@ def verify(user: User, credential_json: str, challenge: bytes, now: datetime) ->
         return False
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, now
     return True
+
+
+def log_in(pending: login.Pending, credential_json: str, challenge: bytes | None, now: datetime) -> login.Check:
+    """The second step of logging in with a passkey that signed this browser's challenge; a wrong
+    one counts as a wrong password."""
+    user = pending.user
+    if wait := throttle.seconds_to_wait(user.email):
+        return login.Check(None, wait)
+    if challenge is None or not verify(user, credential_json, challenge, now):
+        throttle.failed(user.email, user, now)
+        return login.Check(None)
+    login.complete(user, pending.permanent, now)  # commits
+    return login.Check(user)
 
 
 def remove(user: User, passkey_id: int, now: datetime) -> bool:

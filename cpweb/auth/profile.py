@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..audit import record
 from ..extensions import db
+from ..mail import choose_kinds
 from . import login, notices, sessions, throttle, tokens
 from .models import User
 
@@ -72,3 +73,15 @@ def set_password_from_link(user: User, password: str, purpose: str, next_url: st
         return True
     login.complete(user, False, now)
     return False
+
+
+def choose_mails(user: User, kinds) -> None:
+    """The optional mails the member wants (the kinds in mail's list)."""
+    choose_kinds(user, kinds)
+    db.session.commit()
+
+
+def choose_language(user: User, language: str) -> None:
+    """The language the site speaks to the member, also in mails."""
+    user.language = language
+    db.session.commit()

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit import record
 from ..extensions import db
 from ..privacy import Processing
-from . import login, notices, sessions
+from . import login, notices, sessions, throttle
 from .models import Passkey, RecoveryCode, User
 
 RECOVERY_CODE_COUNT = 10
@@ -120,6 +120,21 @@ def use_recovery_code(user: User, code: str, now: datetime) -> bool:
         "U bent ingelogd met een herstelcode. Die code werkt nu niet meer. U heeft nog %(n)s herstelcodes.", n=left)
         + " " + _("Is uw telefoon kwijt? Stel dan de app opnieuw in op een nieuwe telefoon, via Mijn profiel."), now)
     return True
+
+
+# --- what a member does: one call each, committed once -------------------------------------------
+
+def log_in_with_code(pending: "login.Pending", code: str, now: datetime, recovery: bool = False) -> "login.Check":
+    """The second step of logging in, with the app's code or (`recovery`) a recovery code; a right
+    one logs this browser in, a wrong one counts as a wrong password."""
+    user = pending.user
+    if wait := throttle.seconds_to_wait(user.email):
+        return login.Check(None, wait)
+    if (use_recovery_code if recovery else use_app_code)(user, code, now):
+        login.complete(user, pending.permanent, now)  # commits
+        return login.Check(user)
+    throttle.failed(user.email, user, now)
+    return login.Check(None)
 
 
 # --- changes ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from ..security import safe_next
 from . import login, passkeys, throttle, twofactor
 from .access import login_required, password_guesses
 from .forms import CodeForm, ConfirmPasswordForm, PasskeyForm, RecoveryCodeForm
-from .models import User
 
 bp = Blueprint("twofactor", __name__)
 
@@ -71,20 +70,17 @@ def _step_page(template: str, form, pending, error=None, status=200):
                   has_passkeys=bool(passkeys.passkeys_of(pending.user)))
 
 
-def _check_code(template: str, form, use, wrong: str):
+def _check_code(template: str, form, recovery: bool, wrong: str):
     """The shared work of the app code and the recovery code pages; wrong: the message for a wrong code."""
     pending, elsewhere = _pending_or_login()
     if elsewhere:
         return elsewhere
-    user = pending.user
     if request.method == "POST" and form.validate():
-        if wait := throttle.seconds_to_wait(user.email):
-            return too_many_tries(template, wait, form=form, has_passkeys=bool(passkeys.passkeys_of(user)))
-        now = utcnow()
-        if use(user, form.code.data, now):
-            login.complete(user, pending.permanent, now)
+        check = twofactor.log_in_with_code(pending, form.code.data, utcnow(), recovery=recovery)
+        if check.wait:
+            return too_many_tries(template, check.wait, form=form, has_passkeys=bool(passkeys.passkeys_of(pending.user)))
+        if check.user is not None:
             return redirect_to(pending.next_url)
-        throttle.failed(user.email, user, now)
         form.code.errors.append(wrong)
         return _step_page(template, form, pending, status=422)
     return _step_page(template, form, pending, status=422 if form.errors else 200)
@@ -94,7 +90,7 @@ def _check_code(template: str, form, use, wrong: str):
 @password_guesses
 def code():
     """The second step of logging in: the code from the app (or a passkey), after the right password."""
-    return _check_code("auth/second_factor.html", CodeForm(), twofactor.use_app_code,
+    return _check_code("auth/second_factor.html", CodeForm(), False,
                        _("Deze code klopt niet. Typ de nieuwste code. Een code werkt maar één keer."))
 
 
@@ -102,7 +98,7 @@ def code():
 @password_guesses
 def recovery():
     """The second step with a recovery code, for a member without their phone."""
-    return _check_code("auth/recovery_login.html", RecoveryCodeForm(), twofactor.use_recovery_code,
+    return _check_code("auth/recovery_login.html", RecoveryCodeForm(), True,
                        _("Deze herstelcode klopt niet, of is al gebruikt. Elke herstelcode werkt één keer."))
 
 
@@ -136,14 +132,11 @@ def passkey_login():
     pending, elsewhere = _pending_or_login()
     if elsewhere:
         return _json_error(_("Log eerst in met uw e-mailadres en wachtwoord."), 409)
-    user, now = pending.user, utcnow()
-    if wait := throttle.seconds_to_wait(user.email):
-        return _json_error(throttle.wait_message(wait), 429)
-    challenge = _take_challenge()
-    if challenge is None or not passkeys.verify(user, request.get_data(as_text=True), challenge, now):
-        throttle.failed(user.email, user, now)
+    check = passkeys.log_in(pending, request.get_data(as_text=True), _take_challenge(), utcnow())
+    if check.wait:
+        return _json_error(throttle.wait_message(check.wait), 429)
+    if check.user is None:
         return _json_error(_("Inloggen met de passkey lukte niet. Probeer het opnieuw, of typ de code uit de app."))
-    login.complete(user, pending.permanent, now)
     return jsonify(redirect=pending.next_url)
 
 
@@ -168,12 +161,11 @@ def confirm_password():
     next_url = safe_next(request.args.get("next"), url_for("twofactor.overview"))
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
-        if wait := throttle.seconds_to_wait(user.email):
-            return too_many_tries("auth/confirm_password.html", wait, form=form)
-        if user.check_password(form.password.data):
-            login.mark_password_confirmed(user)
+        check = login.confirm_password(user, form.password.data, utcnow())
+        if check.wait:
+            return too_many_tries("auth/confirm_password.html", check.wait, form=form)
+        if check.user is not None:
             return redirect_to(next_url)
-        throttle.failed(user.email, user, utcnow())
         form.password.errors.append(_("Dit wachtwoord klopt niet."))
     return render("auth/confirm_password.html", form=form, error=None, status=422 if form.errors else 200)
 

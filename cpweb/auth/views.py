@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..database import utcnow
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms import choice_list
-from ..mail import OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds
-from ..rendering import redirect_to, render, saved
+from ..mail import OPTIONAL_MAIL_KINDS, chosen_kinds
+from ..rendering import done, redirect_to, render
 from ..security import no_store, safe_next
 from . import login as logins
 from . import sessions, tokens
@@ -14,7 +14,7 @@ from .access import login_required, password_guesses
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailPreferencesForm, ProfileForm, SetPasswordForm
 from .models import User
 from .profile import change_password as save_new_password
-from .profile import set_password_from_link, update_profile
+from .profile import choose_mails, set_password_from_link, update_profile
 from .twofactor_views import too_many_tries
 
 bp = Blueprint("auth", __name__)
@@ -44,24 +44,16 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        now = utcnow()
-        check = logins.check_password(form.email.data, form.password.data, now)
-        user = check.user
-        if check.wait:
-            return too_many_tries("auth/login.html", check.wait, form=form)
-        if user is None:
-            error = _("Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters. "
-                      "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan.")
-        elif not user.is_active:
-            error = _("Uw account staat uit. Vraag de beheerder om het weer aan te zetten.")
-        elif logins.needs_second_step(user):
-            logins.begin(user, form.stay_logged_in.data, next_url)
-            logins.mark_password_confirmed(user)
-            return redirect_to(url_for("twofactor.code" if logins.has_second_factor(user) else "twofactor.setup"))
-        else:
-            logins.complete(user, form.stay_logged_in.data, now)
-            logins.mark_password_confirmed(user)
+        step = logins.log_in(form.email.data, form.password.data, form.stay_logged_in.data, next_url, utcnow())
+        if step.wait:
+            return too_many_tries("auth/login.html", step.wait, form=form)
+        if step.second_step == logins.CODE_STEP:
+            return redirect_to(url_for("twofactor.code"))
+        if step.second_step == logins.SETUP_STEP:
+            return redirect_to(url_for("twofactor.setup"))
+        if step.problem is None:
             return redirect_to(next_url)
+        error = step.problem
     return render("auth/login.html", form=form, error=error, status=422 if error else 200)
 
 
@@ -69,9 +61,7 @@ def login():
 def logout():
     """Logging out. GET asks to confirm, so a link from another site cannot log anyone out."""
     if request.method == "POST":
-        logins.cancel()  # also a login halfway: the password typed here counts no more
-        sessions.end()
-        db.session.commit()
+        logins.log_out()
         flash(_("U bent uitgelogd."), "success")
         return redirect_to(url_for("pages.home"))
     return render("auth/logout.html")
@@ -166,7 +156,7 @@ def mail_preferences():
     form = MailPreferencesForm()
     form.kinds.choices = choice_list(OPTIONAL_MAIL_KINDS)
     if form.validate_on_submit():
-        choose_kinds(current_user, form.kinds.data or [])  # no box ticked: None
-        return saved(_("Uw keuze voor e-mails is opgeslagen."), url_for("auth.profile", _anchor="emails"))
+        choose_mails(current_user, form.kinds.data or [])  # no box ticked: None
+        return done(_("Uw keuze voor e-mails is opgeslagen."), url_for("auth.profile", _anchor="emails"))
     return render("auth/profile.html", status=422, **_profile_forms(current_user, mail_form=form))
 

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..rendering import redirect_to, render, saved
+from ..rendering import done as said
+from ..rendering import redirect_to, render
 from . import places
 from .forms import ReuseForm
 from .models import Document, audience_label
@@ -40,14 +41,14 @@ def choice() -> dict:
 
 def answer(place: places.Place, outcome: places.Attached, *, back: str, done):
     """The question when the file is already in the library with another audience; a problem,
-    said on the page the person came from; or done (committed), with `done(document)` said."""
+    said on the page the person came from; or done, with `done(document)` said."""
     if outcome.existing is not None:
         return _reuse_question(place, outcome.existing, outcome.audience, back)
     if outcome.problem:
         db.session.rollback()
         flash(str(outcome.problem), "error")
         return redirect_to(back)
-    return saved(done(outcome.document), back)
+    return said(done(outcome.document), back)
 
 
 def _reuse_question(place: places.Place, existing: Document, audience: str, back: str):

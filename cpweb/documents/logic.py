@@ -4,6 +4,7 @@ the bin and its purge. Who may see what is in `access`; what other features use 
 import re
 import time
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
+from ..bodies.models import Body
 from ..database import utcnow
 from ..extensions import db
 from ..privacy import Processing
@@ -201,15 +203,6 @@ def add_version(document: Document, file_storage, uploaded_by) -> DocumentVersio
     return version
 
 
-def update_details(document: Document, **fields) -> None:
-    fields["tags"] = normalise_tags(fields.get("tags"))
-    for name, value in fields.items():
-        setattr(document, name, value)
-    document.updated_at = utcnow()
-    db.session.flush()
-    search.index(document)
-
-
 def set_audience(document: Document, visibility: str, body=None) -> None:
     """Who may see it; for "the body's members", which body. The caller commits."""
     if visibility not in VISIBILITIES:
@@ -237,27 +230,94 @@ def to_check_query():
             .order_by(Document.updated_at.desc(), Document.id.desc()))
 
 
-def settle(document: Document, standalone: bool) -> None:
-    """An admin's decision on a document to check: on its own in the library, or only with its places.
-    The caller commits."""
-    document.standalone = standalone
-
-
 def get_version(document: Document, version_id: int | None) -> DocumentVersion | None:
     if version_id is None:
         return document.current
     return next((v for v in document.versions if v.id == version_id), None)
 
 
-def delete_document(document: Document, user) -> None:
+# --- what people do: one call each, committed once ---------------------------------------------
+
+@dataclass(frozen=True)
+class Stored:
+    """What an upload did: the document it made or added a version to; or why not, in Dutch, with
+    the same file already in the library in `existing` when that is why."""
+
+    document: Document | None = None
+    problem: str | None = None
+    existing: Document | None = None
+
+
+def _body(body_id: str | None) -> Body | None:
+    return db.session.get(Body, int(body_id)) if body_id else None
+
+
+def _kept(store) -> Stored:
+    try:
+        document = store()
+    except DuplicateUpload as error:
+        return Stored(problem=error.message, existing=error.existing)
+    except UploadError as error:
+        return Stored(problem=error.message)
+    db.session.commit()
+    return Stored(document=document)
+
+
+def upload(values: dict, actor) -> Stored:
+    """A new document from the upload form (`values`: the file, title, description, category, tags,
+    body and visibility)."""
+    return _kept(lambda: store_upload(
+        values["file"], title=values["title"], uploaded_by=actor, body=_body(values["body"]),
+        visibility=values["visibility"], category_key=values["category"], description=values["description"],
+        tags=values["tags"]))
+
+
+def upload_version(document_id: int, file_storage, actor) -> Stored:
+    """A newer file for a document; the earlier ones stay."""
+    document = db.session.get(Document, document_id)
+    return _kept(lambda: add_version(document, file_storage, actor).document)
+
+
+def change_details(document_id: int, values: dict) -> None:
+    """Title, description, category, tags, body and visibility from the form; and, for a document
+    attached somewhere, whether it is in the library on its own too (`standalone`)."""
+    document = db.session.get(Document, document_id)
+    fields = {name: values[name] for name in ("title", "description", "category", "visibility")}
+    fields.update(tags=normalise_tags(values["tags"]), body=_body(values["body"]))
+    if "standalone" in values:
+        fields["standalone"] = values["standalone"]
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.updated_at = utcnow()
+    db.session.flush()
+    search.index(document)
+    db.session.commit()
+
+
+def change_audience(document_id: int, visibility: str, body_id: int | None) -> None:
+    """Who may see it, changed next to it where it is attached; for "the body's members", which body."""
+    set_audience(db.session.get(Document, document_id), visibility, db.session.get(Body, body_id) if body_id else None)
+    db.session.commit()
+
+
+def settle(document_id: int, standalone: bool) -> None:
+    """An admin's decision on a document to check: on its own in the library, or only with its places."""
+    db.session.get(Document, document_id).standalone = standalone
+    db.session.commit()
+
+
+def bin_document(document_id: int, actor) -> None:
     """Into the bin; it can be restored for 30 days."""
-    document.deleted_at = utcnow()
-    document.deleted_by = user
+    document = db.session.get(Document, document_id)
+    document.deleted_at, document.deleted_by = utcnow(), actor
+    db.session.commit()
 
 
-def restore_document(document: Document) -> None:
-    document.deleted_at = None
-    document.deleted_by = None
+def restore(document_id: int) -> None:
+    """Out of the bin, back in the library."""
+    document = db.session.get(Document, document_id)
+    document.deleted_at, document.deleted_by = None, None
+    db.session.commit()
 
 
 # --- the list and search ------------------------------------------------------------------------

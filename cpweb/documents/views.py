@@ -1,6 +1,4 @@
-import tempfile
-
-from flask import Blueprint, abort, flash, g, request, send_file, url_for
+from flask import Blueprint, abort, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,13 +13,14 @@ from ..extensions import csrf, db
 from ..forms import choice_list
 from ..handbook.logic import search_pages
 from ..markdown import render_markdown
-from ..rendering import redirect_to, render, saved
+from ..rendering import done, redirect_to, render
 from ..security import safe_next
-from . import access, filetypes, logic, places, search, storage
+from . import access, filetypes, logic, places, search, storage, uploads
 from .forms import AudienceForm, CategoryForm, EditForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion
 
 bp = Blueprint("documents", __name__)
+bp.teardown_request(uploads.close_files)
 bin_required = permission_required(logic.can_manage_bin)
 
 # The sandbox for files shown in the browser: no scripts, no forms, nothing loaded from elsewhere.
@@ -76,82 +75,6 @@ def _details_choices(form, document: Document | None = None) -> None:
     form.body.choices = choice_list([("", _("Geen: voor de hele bibliotheek"))] + bodies)
 
 
-def _details(form) -> dict:
-    body = db.session.get(Body, int(form.body.data)) if form.body.data else None
-    details = {"title": form.title.data, "description": form.description.data, "category_key": form.category.data,
-               "tags": form.tags.data, "body": body, "visibility": form.visibility.data}
-    if "standalone" in form:
-        details["standalone"] = form.standalone.data
-    return details
-
-
-# --- uploads: a size cap that keeps the other fields -------------------------------------------
-
-class _CappedFile:
-    """Where werkzeug writes an uploaded file: stops keeping bytes past the limit, but reads on,
-    so the form's other fields still arrive and the form can be shown again with them."""
-
-    def __init__(self, limit: int):
-        self._file = tempfile.SpooledTemporaryFile(max_size=512 * 1024)
-        self.limit, self.size, self.too_large, self.disk_full = limit, 0, False, False
-
-    def write(self, data):
-        self.size += len(data)
-        if self.size > self.limit:
-            self.too_large = True
-        if self.too_large or self.disk_full:
-            return len(data)
-        try:
-            return self._file.write(data)
-        except OSError as error:  # a full disk: said kindly by storage.receive, with the form kept
-            if not storage.is_disk_full(error):
-                raise
-            self.disk_full = True
-            return len(data)
-
-    def __getattr__(self, name):
-        return getattr(self._file, name)
-
-
-def _prepare_upload_request() -> None:
-    """Allow a file up to DOCUMENT_MAX_BYTES (and read on a little past it, to say so kindly)."""
-    limit = logic.max_bytes()
-    request.max_content_length = 2 * limit + 1024 * 1024
-    g.upload_files = []
-
-    def factory(*args, **kwargs):
-        g.upload_files.append(_CappedFile(limit))
-        return g.upload_files[-1]
-
-    request._get_file_stream = factory  # noqa: SLF001
-
-
-@bp.teardown_request
-def _close_upload_files(exc=None):
-    # Also when parsing stopped halfway (413): those files never reached request.files.
-    for file in g.pop("upload_files", []):
-        file.close()
-
-
-def _token_problem(form) -> str | None:
-    """An expired or missing CSRF token: say so in Dutch and keep what was typed (no error page)."""
-    token = getattr(form, "csrf_token", None)  # absent when CSRF is switched off (tests)
-    if token is not None and token.errors:
-        token.errors = []
-        return _("Het formulier was te lang open. Kies het bestand opnieuw en klik nog een keer op de knop.")
-    return None
-
-
-def _file_field(field) -> None:
-    """The hint, and what the browser needs to refuse a file that is too large before sending it."""
-    size = logic.size_text(logic.max_bytes())
-    field.description = _("PDF, Word, Excel, PowerPoint, OpenDocument, tekst (txt, md, csv) of een afbeelding "
-                          "(png, jpg). Hoogstens %(size)s.", size=size)
-    field.render_kw = {"data-max-bytes": str(logic.max_bytes()),
-                       "data-too-large": _("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
-                                           size=size)}
-
-
 # --- pages --------------------------------------------------------------------------------------
 
 @bp.route("/documenten")
@@ -184,24 +107,19 @@ def index():
 def upload():
     """Add a document (members)."""
     if request.method == "POST":
-        _prepare_upload_request()
+        uploads.prepare_request()
     form = UploadForm()
-    _file_field(form.file)
+    uploads.describe_file_field(form.file)
     _details_choices(form)
     existing, problem = None, None
     if form.validate_on_submit():
-        try:
-            document = logic.store_upload(form.file.data, uploaded_by=current_user, **_details(form))
-        except logic.DuplicateUpload as error:
-            form.file.errors = [error.message]
-            existing = error.existing
-        except logic.UploadError as error:
-            form.file.errors = [error.message]
-        else:
-            return saved(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=document.title),
-                         url_for("documents.show", document_id=document.id))
+        stored = logic.upload(form.data, current_user)
+        if stored.document is not None:
+            return done(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=stored.document.title),
+                        url_for("documents.show", document_id=stored.document.id))
+        form.file.errors, existing = [stored.problem], stored.existing
     elif request.method == "POST":
-        problem = _token_problem(form)
+        problem = uploads.token_problem(form)
         if not request.files.get("file"):
             form.file.errors = [_("Kies een bestand.")]
     if request.method == "POST" and request.files.get("file") and not form.file.errors:
@@ -234,10 +152,8 @@ def edit(document_id: int):
         del form.standalone
     _details_choices(form, document)
     if form.validate_on_submit():
-        details = _details(form)
-        details["category"] = details.pop("category_key")
-        logic.update_details(document, **details)
-        return saved(_("De gegevens zijn opgeslagen."), url_for("documents.show", document_id=document.id))
+        logic.change_details(document.id, form.data)
+        return done(_("De gegevens zijn opgeslagen."), url_for("documents.show", document_id=document.id))
     return render("documents/edit.html", form=form, document=document, status=422 if form.errors else 200)
 
 
@@ -252,9 +168,9 @@ def change_audience(document_id: int):
     if not form.validate() or (form.wie.data == places.BODY and body is None):
         flash(_("Kies wie het document mag zien."), "error")
         return redirect_to(back)
-    logic.set_audience(document, form.wie.data, body)
-    return saved(_("Wie ‘%(title)s’ mag zien: %(audience)s.", title=document.title, audience=document.audience_label),
-                 back)
+    logic.change_audience(document.id, form.wie.data, body.id if body else None)
+    return done(_("Wie ‘%(title)s’ mag zien: %(audience)s.", title=document.title, audience=document.audience_label),
+                back)
 
 
 @bp.route("/documenten/<int:document_id>/nieuwe-versie", methods=["GET", "POST"])
@@ -264,22 +180,17 @@ def new_version(document_id: int):
     """Upload a newer file; the earlier versions stay. Uploader, secretaries, admins."""
     document = _get_editable_or_404(document_id)
     if request.method == "POST":
-        _prepare_upload_request()
+        uploads.prepare_request()
     form = VersionForm()
-    _file_field(form.file)
+    uploads.describe_file_field(form.file)
     existing, problem = None, None
     if form.validate_on_submit():
-        try:
-            logic.add_version(document, form.file.data, current_user)
-        except logic.DuplicateUpload as error:
-            form.file.errors = [error.message]
-            existing = error.existing
-        except logic.UploadError as error:
-            form.file.errors = [error.message]
-        else:
-            return saved(_("De nieuwe versie is opgeslagen."), url_for("documents.show", document_id=document.id))
+        stored = logic.upload_version(document.id, form.file.data, current_user)
+        if stored.document is not None:
+            return done(_("De nieuwe versie is opgeslagen."), url_for("documents.show", document_id=document.id))
+        form.file.errors, existing = [stored.problem], stored.existing
     elif request.method == "POST":
-        problem = _token_problem(form)
+        problem = uploads.token_problem(form)
         if not request.files.get("file"):
             form.file.errors = [_("Kies een bestand.")]
     return render("documents/new_version.html", block="upload_form", form=form, document=document,
@@ -332,10 +243,10 @@ def view(document_id: int):
 def delete(document_id: int):
     """Move a document to the bin (uploader, secretaries, admins); it can be restored for 30 days."""
     document = _get_editable_or_404(document_id)
-    logic.delete_document(document, current_user)
-    return saved(_("‘%(title)s’ staat nu in de prullenbak. Een secretaris kan het 30 dagen terugzetten.",
-                   title=document.title),
-                 url_for("documents.index"))
+    logic.bin_document(document.id, current_user)
+    return done(_("‘%(title)s’ staat nu in de prullenbak. Een secretaris kan het 30 dagen terugzetten.",
+                title=document.title),
+                url_for("documents.index"))
 
 
 @bp.route("/documenten/prullenbak")
@@ -353,9 +264,9 @@ def restore(document_id: int):
     document = db.session.get(Document, document_id)
     if document is None or not logic.can_restore(current_user, document):
         abort(404)
-    logic.restore_document(document)
-    return saved(_("‘%(title)s’ staat weer in de bibliotheek.", title=document.title),
-                 url_for("documents.show", document_id=document.id))
+    logic.restore(document.id)
+    return done(_("‘%(title)s’ staat weer in de bibliotheek.", title=document.title),
+                url_for("documents.show", document_id=document.id))
 
 
 CATEGORY_PAGES = CategoryPages(
@@ -399,11 +310,11 @@ def settle(document_id: int):
     decision = request.form.get("besluit")
     if document is None or decision not in ("los", "plek"):
         abort(404 if document is None else 400)
-    logic.settle(document, standalone=decision == "los")
+    logic.settle(document.id, standalone=decision == "los")
     message = (_("‘%(title)s’ blijft openbaar, ook los in de bibliotheek.", title=document.title) if decision == "los"
                else _("‘%(title)s’ ziet nu alleen wie de vergadering, activiteit of het dossier mag zien.",
                       title=document.title))
-    return saved(message, url_for("documents.to_check"))
+    return done(message, url_for("documents.to_check"))
 
 
 def newest_documents_section(user):

@@ -43,6 +43,11 @@ class PageForm(FlaskForm):
     def parent_id(self) -> int | None:
         return int(self.parent.data) if self.parent.data not in (None, NO_PARENT) else None
 
+    def values(self) -> dict:
+        """What the writer typed and chose, for logic.write_page."""
+        return {"title": self.title.data, "text": self.text.data or "", "slug": self.slug.data or "",
+                "parent_id": self.parent_id(), "note": self.note.data or "", "base_revision": self.started_from()}
+
     def started_from(self) -> int | None:
         value = (self.base_revision.data or "").strip()
         return int(value) if value.isdigit() else None

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func
@@ -32,20 +32,15 @@ def can_edit(user) -> bool:
     return user.is_authenticated and user.has_role(SECRETARY)
 
 
-def get_page_or_404(slug: str) -> HandbookPage:
-    page = db.session.scalar(db.select(HandbookPage).filter_by(slug=slug)
-                             .options(joinedload(HandbookPage.updated_by))) if len(slug) <= rules.MAX_SLUG else None
-    if page is None:
-        abort(404)
-    return page
+def find_page(slug: str) -> HandbookPage | None:
+    if len(slug) > rules.MAX_SLUG:
+        return None
+    return db.session.scalar(db.select(HandbookPage).filter_by(slug=slug).options(joinedload(HandbookPage.updated_by)))
 
 
-def get_revision_or_404(page: HandbookPage, number: int) -> HandbookRevision:
-    revision = db.session.scalar(db.select(HandbookRevision).filter_by(page_id=page.id, number=number)
-                                 .options(joinedload(HandbookRevision.author)))
-    if revision is None:
-        abort(404)
-    return revision
+def find_revision(page: HandbookPage, number: int) -> HandbookRevision | None:
+    return db.session.scalar(db.select(HandbookRevision).filter_by(page_id=page.id, number=number)
+                             .options(joinedload(HandbookRevision.author)))
 
 
 # --- the tree -------------------------------------------------------------------------------------
@@ -198,6 +193,47 @@ def recently_changed(limit: int = 3) -> list[HandbookPage]:
     return list(db.session.scalars(db.select(HandbookPage).options(load_only(
         HandbookPage.id, HandbookPage.title, HandbookPage.slug, HandbookPage.updated_at))
         .order_by(HandbookPage.updated_at.desc(), HandbookPage.id.desc()).limit(limit)))
+
+
+# --- what editors do: one call each, committed once ---------------------------------------------
+
+@dataclass(frozen=True)
+class Written:
+    """What writing a page did: the page saved; or nothing saved, because its web address belongs
+    to another page (`slug_taken`, said in Dutch) or someone saved since the writer began (`conflict`)."""
+
+    page: HandbookPage | None = None
+    slug_taken: str | None = None
+    conflict: bool = False
+
+
+def write_page(page_id: int | None, values: dict, user) -> Written:
+    """A new page (`page_id` None) or a change; `values`: title, text, slug, parent_id, note and,
+    for a change, base_revision (the revision the writer started from). Saving over someone else's
+    newer revision is never done unasked."""
+    page = db.session.get(HandbookPage, page_id) if page_id else None
+    if values["slug"] and slug_taken(values["slug"], page):
+        return Written(slug_taken=_("Een andere pagina heeft dit webadres al. Kies een ander webadres."))
+    if page is not None and values["base_revision"] != page.revision:
+        return Written(conflict=True)
+    page = save_page(page, title=values["title"], text=values["text"], user=user, slug=values["slug"],
+                     parent_id=values["parent_id"], note=values["note"])
+    db.session.commit()
+    return Written(page=page)
+
+
+def restore_revision(page_id: int, number: int, user) -> HandbookPage:
+    """An old text back as the newest revision."""
+    page = db.session.get(HandbookPage, page_id)
+    restore(page, find_revision(page, number), user)
+    db.session.commit()
+    return page
+
+
+def move_page(page_id: int, direction: str) -> None:
+    """One place "up" or "down" among its siblings."""
+    move(db.session.get(HandbookPage, page_id), direction)
+    db.session.commit()
 
 
 # --- differences between two texts ----------------------------------------------------------------

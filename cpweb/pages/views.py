@@ -1,8 +1,8 @@
 from flask import Blueprint, current_app, request, session, url_for
 from flask_login import current_user
 
+from ..auth.profile import choose_language
 from ..bodies.logic import bodies_of, body_links
-from ..extensions import db
 from ..home import sections_for
 from ..rendering import redirect_to, render
 from ..security import safe_next
@@ -38,6 +38,5 @@ def set_language():
     if language in current_app.config["LANGUAGES"]:
         session["language"] = language
         if current_user.is_authenticated:
-            current_user.language = language
-            db.session.commit()
+            choose_language(current_user, language)
     return redirect_to(safe_next(request.form.get("next"), url_for("pages.home")))

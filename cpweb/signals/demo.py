@@ -43,6 +43,6 @@ def demo_signals(region: DemoRegion) -> None:
             signal.consent_at, signal.consent_version = created, rules.CONSENT_VERSION
         db.session.add(signal)
         if n % 3 == 0:
-            logic.change_status(signal, secretary, rules.IN_PROGRESS)
+            logic.set_status(signal, secretary, rules.IN_PROGRESS)
         if n % 6 == 0:
-            logic.change_status(signal, secretary, rules.DONE, note="Besproken met het Werkplein.")
+            logic.set_status(signal, secretary, rules.DONE, note="Besproken met het Werkplein.")

@@ -83,8 +83,8 @@ def _next_reference(year: int) -> str:
 
 
 def store_signal(fields: dict, submission_key: str | None = None, notify: bool = False) -> Signal:
-    """Save a new signal with the next reference of the year; commits. With `notify`, the mails to
-    the secretaries and the visitor are saved with it (none for suspected spam).
+    """Add a new signal with the next reference of the year. With `notify`, the mails to the
+    secretaries and the visitor go with it (none for suspected spam). The caller commits.
 
     Two visitors may take the same number at the same moment; the unique reference makes the
     second one retry. A repeated submission key (a double click) returns the first signal.
@@ -103,27 +103,26 @@ def store_signal(fields: dict, submission_key: str | None = None, notify: bool =
         if notify and not signal.suspected_spam:
             notify_secretaries(signal)
             confirm_to_visitor(signal)
-        db.session.commit()
         return signal
     raise RuntimeError("no free signal reference")
 
 
-def contact_fields(form) -> dict:
+def contact_fields(values: dict) -> dict:
     """Contact details only with consent (the form refuses them without)."""
-    if not form.consent.data:
+    if not values.get("consent"):
         return {}
-    return {"contact_name": form.contact_name.data or None, "contact_email": form.contact_email.data or None,
-            "contact_phone": form.contact_phone.data or None, "consent_at": utcnow(),
+    return {"contact_name": values.get("contact_name") or None, "contact_email": values.get("contact_email") or None,
+            "contact_phone": values.get("contact_phone") or None, "consent_at": utcnow(),
             "consent_version": rules.CONSENT_VERSION}
 
 
-def signal_fields(form) -> dict:
-    municipality = form.municipality.data
+def signal_fields(values: dict) -> dict:
+    municipality = values["municipality"]
     return {
-        "category": form.category.data, "sentiment": form.sentiment.data,
+        "category": values["category"], "sentiment": values["sentiment"],
         "municipality_id": None if municipality == rules.UNKNOWN_MUNICIPALITY else int(municipality),
-        "organisation_kind": form.organisation_kind.data, "description": form.description.data,
-        "happened_on": form.happened_on.data, **contact_fields(form),
+        "organisation_kind": values["organisation_kind"], "description": values["description"],
+        "happened_on": values.get("happened_on"), **contact_fields(values),
     }
 
 
@@ -150,12 +149,6 @@ def can_handle(user, signal: Signal) -> bool:
     if can_manage_signals(user):
         return True
     return user.is_authenticated and signal.assignee_id == user.id and can_triage(user)
-
-
-def record_contact_shown(signal: Signal, actor) -> None:
-    """Contact details are personal data: the audit log keeps who saw whose, and when."""
-    if signal.has_contact_details:
-        record("signal_contact_shown", actor=actor, detail=signal.reference)
 
 
 def _readers():
@@ -205,8 +198,8 @@ def signals_by_id(ids) -> dict[int, Signal]:
     return {s.id: s for s in db.session.scalars(db.select(Signal).filter(Signal.id.in_(list(ids))))}
 
 
-def change_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "",
-                  original: Signal | None = None) -> bool:
+def set_status(signal: Signal, actor, to_status: str, reason: str = "", passed_to: str = "", note: str = "",
+               original: Signal | None = None) -> bool:
     """Move along the transition table; returns False for a change the table does not allow."""
     if not rules.can_move(signal.status, to_status):
         return False
@@ -223,16 +216,7 @@ def change_status(signal: Signal, actor, to_status: str, reason: str = "", passe
     return True
 
 
-def add_note(signal: Signal, actor, text: str) -> None:
-    _event(signal, actor, "note", text)
-
-
-def assign(signal: Signal, actor, assignee: User | None) -> None:
-    signal.assignee = assignee
-    _event(signal, actor, "assigned", assignee.name if assignee else "")
-
-
-def erase_contact(signal: Signal, actor=None) -> None:
+def _erase_contact(signal: Signal, actor=None) -> None:
     signal.contact_name = signal.contact_email = signal.contact_phone = None
     signal.contact_erased_at = utcnow()
     _event(signal, actor, "contact_erased")
@@ -266,15 +250,80 @@ def triage_query(filters: dict):
     return query
 
 
-def not_spam(signal: Signal, actor) -> None:
-    """A person read it: it is a real signal after all, and goes into the normal list as new."""
-    signal.suspected_spam = False
-    _event(signal, actor, "restored")
-
-
 def triage_candidates() -> list[User]:
     """Who a signal can be given to: only those who read signals (they will see its contact details)."""
     return list(db.session.scalars(db.select(User).filter(User.is_active_member, _readers()).order_by(User.name)))
+
+
+# --- what people do: one call each, committed once --------------------------------------------
+
+def receive(values: dict, recorder: User | None = None) -> Signal:
+    """A signal from the form (`values`, its data), sent by a visitor or recorded by a member who
+    heard it (`recorder`); saved with its mails. A form sent twice (a double click) gives the first."""
+    nonce, seconds = read_form_token(values.get("started"))
+    if (signal := find_by_submission(nonce)) is not None:
+        return signal
+    fields = signal_fields(values)
+    if recorder is not None:
+        fields.update(source=values["source"], recorded_by_id=recorder.id)
+    else:
+        reason = spam_reason(values.get("hp_kleur"), seconds)
+        fields.update(suspected_spam=reason is not None, spam_reason=reason)
+    signal = store_signal(fields, submission_key=nonce, notify=True)
+    db.session.commit()
+    return signal
+
+
+def note_contact_shown(signal_id: int, actor) -> None:
+    """Contact details are personal data: the audit log keeps who saw whose, and when."""
+    signal = db.session.get(Signal, signal_id)
+    if signal.has_contact_details:
+        record("signal_contact_shown", actor=actor, detail=signal.reference)
+        db.session.commit()
+
+
+def change_status(signal_id: int, actor, values: dict) -> str | None:
+    """Move a signal on (`values`: status, reason, passed_to, original, note); cancelled as a
+    duplicate, it points to the signal that stays. Returns what is wrong in Dutch, or None once saved."""
+    signal = db.session.get(Signal, signal_id)
+    original = None
+    if values["reason"] == "dubbel" and values["status"] == rules.CANCELLED:
+        original = find_by_reference(values["original"] or "")
+        if original is None or original.id == signal.id:
+            return _("Er is geen ander signaal met dit kenmerk. Kijk het kenmerk na.")
+    set_status(signal, actor, values["status"], values["reason"], values["passed_to"], values["note"], original)
+    db.session.commit()
+    return None
+
+
+def add_note(signal_id: int, actor, text: str) -> None:
+    _event(db.session.get(Signal, signal_id), actor, "note", text)
+    db.session.commit()
+
+
+def assign(signal_id: int, actor, assignee_id: int | None) -> None:
+    """Give the signal to a member who reads signals (the form offers only those), or to no one."""
+    signal = db.session.get(Signal, signal_id)
+    signal.assignee = db.session.get(User, assignee_id) if assignee_id else None
+    _event(signal, actor, "assigned", signal.assignee.name if signal.assignee else "")
+    db.session.commit()
+
+
+def mark_not_spam(signal_id: int, actor) -> None:
+    """A person read it: it is a real signal after all, and goes into the normal list as new; the
+    secretaries hear of it now."""
+    signal = db.session.get(Signal, signal_id)
+    if signal.suspected_spam:
+        signal.suspected_spam = False
+        _event(signal, actor, "restored")
+        notify_secretaries(signal)
+        db.session.commit()
+
+
+def erase_contact(signal_id: int, actor) -> None:
+    """The visitor's contact details, erased at once on their request."""
+    _erase_contact(db.session.get(Signal, signal_id), actor)
+    db.session.commit()
 
 
 # --- "aard en aantal" -----------------------------------------------------------------------
@@ -376,7 +425,7 @@ def purge_contact_details(now: datetime, dry_run: bool) -> int:
                                        Signal.contact_name.is_not(None)))).all()
     if not dry_run:
         for signal in due:
-            erase_contact(signal)
+            _erase_contact(signal)
     return len(due)
 
 

@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import permission_required
-from ..auth.models import User
 from ..bodies.logic import active_organisations
 from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
@@ -79,14 +78,7 @@ def new():
 
 
 def _save(form):
-    nonce, seconds = logic.read_form_token(form.started.data)
-    fields = logic.signal_fields(form)
-    if current_user.is_authenticated:
-        fields.update(source=form.source.data, recorded_by_id=current_user.id)
-    else:
-        reason = logic.spam_reason(form.hp_kleur.data, seconds)
-        fields.update(suspected_spam=reason is not None, spam_reason=reason)
-    signal = logic.find_by_submission(nonce) or logic.store_signal(fields, submission_key=nonce, notify=True)
+    signal = logic.receive(form.data, recorder=current_user if current_user.is_authenticated else None)
     session[RECEIPT_KEY] = {"reference": signal.reference, "contact": signal.has_contact}
     return redirect_to(url_for("signals.receipt"))
 
@@ -146,17 +138,15 @@ def _triage_forms(signal: Signal, may_manage: bool, **bound) -> dict:
 
 
 def _show(signal: Signal, status: int = 200, **bound):
-    """The signal page or its triage panel; commits, so that showing contact details is logged."""
-    events = db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal.id)
-                                .options(selectinload(SignalEvent.actor)).order_by(SignalEvent.at)).all()
+    """The signal page or its triage panel; showing contact details is logged first."""
     may_manage = logic.can_manage_signals(current_user)
     may_handle = may_manage or logic.can_handle(current_user, signal)
     if may_handle:
-        logic.record_contact_shown(signal, current_user)
-    response = render("signals/show.html", block="signal_triage", status=status, signal=signal, events=events,
-                      may_manage=may_manage, may_handle=may_handle, **_triage_forms(signal, may_manage, **bound))
-    db.session.commit()
-    return response
+        logic.note_contact_shown(signal.id, current_user)
+    events = db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal.id)
+                                .options(selectinload(SignalEvent.actor)).order_by(SignalEvent.at)).all()
+    return render("signals/show.html", block="signal_triage", status=status, signal=signal, events=events,
+                  may_manage=may_manage, may_handle=may_handle, **_triage_forms(signal, may_manage, **bound))
 
 
 @bp.route("/signalen/<int:signal_id>")
@@ -174,24 +164,19 @@ def change_status(signal_id: int):
     signal = _get_signal_to_handle(signal_id)
     form = StatusForm()
     form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
-    original = None
-    if form.validate() and form.reason.data == "dubbel" and form.status.data == rules.CANCELLED:
-        original = logic.find_by_reference(form.original.data)
-        if original is None or original.id == signal.id:
-            form.original.errors.append(_("Er is geen ander signaal met dit kenmerk. Kijk het kenmerk na."))
-    if not form.errors:
-        logic.change_status(signal, current_user, form.status.data, form.reason.data, form.passed_to.data,
-                            form.note.data, original)
-        return _after_change(signal, _("De status is nu: %(status)s.", status=signal.status_label))
+    if form.validate():
+        problem = logic.change_status(signal.id, current_user, form.data)
+        if problem is None:
+            return _after_change(signal, _("De status is nu: %(status)s.", status=signal.status_label))
+        form.original.errors.append(problem)
     return _show(signal, status=422, status_form=form)
 
 
 def _after_change(signal: Signal, message: str):
-    """Commit the change; htmx gets the redrawn panel, a plain form the page again."""
+    """htmx gets the redrawn panel, a plain form the page again."""
     flash(message, "success")
     if request.htmx:
         return _show(signal)
-    db.session.commit()
     return redirect_to(url_for("signals.show", signal_id=signal.id))
 
 
@@ -202,7 +187,7 @@ def add_note(signal_id: int):
     signal = _get_signal_to_handle(signal_id)
     form = NoteForm()
     if form.validate():
-        logic.add_note(signal, current_user, form.text.data)
+        logic.add_note(signal.id, current_user, form.text.data)
         return _after_change(signal, _("De notitie is opgeslagen."))
     return _show(signal, status=422, note_form=form)
 
@@ -215,8 +200,7 @@ def assign(signal_id: int):
     form = AssignForm()
     form.assignee.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.triage_candidates()])
     if form.validate():
-        assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
-        logic.assign(signal, current_user, assignee)
+        logic.assign(signal.id, current_user, int(form.assignee.data) if form.assignee.data else None)
         return _after_change(signal, _("Opgeslagen wie dit oppakt."))
     return _show(signal, status=422, assign_form=form)
 
@@ -226,10 +210,7 @@ def assign(signal_id: int):
 def restore(signal_id: int):
     """Take a signal out of the 'mogelijk spam' list: a secretary read it and it is real."""
     signal = _get_signal_or_404(signal_id)
-    if signal.suspected_spam:
-        logic.not_spam(signal, current_user)
-        logic.notify_secretaries(signal)
-        db.session.commit()
+    logic.mark_not_spam(signal.id, current_user)
     return _after_change(signal, _("Het signaal staat nu bij de gewone signalen."))
 
 
@@ -238,7 +219,7 @@ def restore(signal_id: int):
 def erase_contact(signal_id: int):
     """Erase the visitor's contact details at once (on their request); for secretaries and admins."""
     signal = _get_signal_or_404(signal_id)
-    logic.erase_contact(signal, current_user)
+    logic.erase_contact(signal.id, current_user)
     return _after_change(signal, _("De contactgegevens zijn gewist."))
 
 
