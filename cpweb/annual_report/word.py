@@ -26,6 +26,7 @@ CHAR_MM, BOLD_CHAR_MM = 2.0, 2.35
 CELL_PADDING_MM = 2.0  # left and right each, set on the table so Word and LibreOffice agree
 SLACK_MM = 1.5
 LONGEST_WISH = 40  # characters: beyond this a cell may wrap (between words) rather than widen its column
+SHORT_TEXT = 18  # characters: "10 september 2025" stays on one line when the page has room
 NUMBER = re.compile(r"^-?[\d.,]+%?$|^-$")
 
 
@@ -48,7 +49,9 @@ def word_file(title: str, intro: str, sections: list[AnnualSection], empty: str,
         for table in section.tables:
             if table.rows:
                 if table.lead:
-                    document.add_paragraph(table.lead)
+                    lead = document.add_paragraph(table.lead)
+                    lead.paragraph_format.space_before = Pt(12)  # apart from the table above
+                    lead.paragraph_format.keep_with_next = True
                 _add_table(document, table)
     out = BytesIO()
     document.save(out)
@@ -144,6 +147,9 @@ def column_widths(header: list, rows: list[list]) -> list[float]:
         return wish  # a short table stays narrow: its numbers stay next to their names
     if sum(least) >= TEXT_WIDTH:
         return [w * TEXT_WIDTH / sum(least) for w in least]
+    short = [max(low, min(want, _width("x" * SHORT_TEXT, CHAR_MM))) for low, want in zip(least, wish)]
+    if sum(short) <= TEXT_WIDTH:
+        least = short  # a date or an outcome on one line; long titles wrap instead
     more = [w - m for w, m in zip(wish, least)]
     return [m + extra * (TEXT_WIDTH - sum(least)) / sum(more) for m, extra in zip(least, more)]
 
