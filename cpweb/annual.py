@@ -1,28 +1,42 @@
 """Sections of the annual report. Each feature registers one; the report shows them in order.
 
-A section is built from the year's records only, so the numbers can be checked against them.
+A section is built from the year's records only, so the numbers can be checked against them. Its
+lists of single things (an advice, a meeting) hold only what the reader may open; the counts cover
+every body, as they name nobody.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .hooks import hooks
 
 
 @dataclass
-class AnnualSection:
-    """One part of the report: a table with a header row and one row per body or kind."""
+class AnnualTable:
+    """A header row and one row per body, kind or thing; the first column says what the row is about."""
 
-    title: str
     header: list[str]
     rows: list[list]
+    lead: str = ""  # one sentence above the table that says what it lists
 
     @property
     def markdown(self) -> str:
-        """The same table in Markdown, for the text download."""
         lines = ["| " + " | ".join(str(h) for h in self.header) + " |", "|" + "---|" * len(self.header)]
         lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in self.rows]
-        return "\n".join(lines)
+        return "\n\n".join(part for part in (self.lead, "\n".join(lines)) if part)
 
 
-def sections_for(year: int) -> list[AnnualSection]:
-    """What the features registered (hooks.annual_section: fn(year) -> AnnualSection or None), in order."""
-    return [section for _order, fn in hooks().annual_sections if (section := fn(year)) is not None]
+@dataclass
+class AnnualSection:
+    """One part of the report: tables of facts, or (with `placeholder`) room for the council's own text."""
+
+    title: str
+    tables: list[AnnualTable] = field(default_factory=list)
+    placeholder: str = ""  # a sentence the council replaces with its own words
+
+    @property
+    def has_facts(self) -> bool:
+        return any(table.rows for table in self.tables)
+
+
+def sections_for(year: int, reader) -> list[AnnualSection]:
+    """What the features registered (hooks.annual_section: fn(year, reader) -> AnnualSection or None), in order."""
+    return [section for _order, fn in hooks().annual_sections if (section := fn(year, reader)) is not None]

@@ -50,6 +50,11 @@ def date_long(value: date | datetime | None) -> str:
     return _format(value, DATE_LONG)
 
 
+def date_in_text(value: date | datetime | None) -> str:
+    """Without the weekday: for lists of dates in a year, where the day of the week says nothing."""
+    return _format(value, "d MMMM y")
+
+
 def datetime_long(value: datetime | None) -> str:
     return _format(value, DATETIME_LONG)
 

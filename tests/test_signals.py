@@ -1,6 +1,6 @@
 """Signals: the public form, its defences, triage, the counts report and retention."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -501,19 +501,47 @@ def test_period_bounds_follow_amsterdam_days():
     assert begin.utcoffset() == timedelta(hours=2) and (finish - begin) == timedelta(days=31)
 
 
-def test_report_compares_with_the_previous_period(client, auth, make_signal):
-    make_signal(category="werk", created_at=utcnow() - timedelta(days=10))
-    make_signal(category="werk", created_at=utcnow() - timedelta(days=40))
+def at_noon(day: date):
+    return datetime.combine(day, time(12), logic.AMSTERDAM)
+
+
+def test_the_previous_quarter_of_q4_is_q3(client, auth, make_signal):
+    make_signal(category="werk", created_at=at_noon(date(2026, 11, 2)))
+    make_signal(category="werk", created_at=at_noon(date(2026, 7, 1)))
+    make_signal(category="werk", created_at=at_noon(date(2026, 9, 30)))
+    make_signal(category="werk", created_at=at_noon(date(2026, 6, 30)))  # Q2: in neither
     auth.login(role="secretaris")
-    today = utcnow().astimezone(logic.AMSTERDAM).date()
-    start = today - timedelta(days=29)
-    csv = client.get(f"/signalen/overzicht?formaat=csv&start={start}&end={today}").text
-    assert '"Werk en re-integratie";0;1;1;1' in csv
+    html = client.get("/signalen/overzicht?start=2026-10-01&end=2026-12-31").text
+    assert "Vorige periode: woensdag 1 juli 2026 tot en met woensdag 30 september 2026." in html
+    csv = client.get("/signalen/overzicht?formaat=csv&start=2026-10-01&end=2026-12-31").text
+    assert '"Werk en re-integratie";0;1;1;2' in csv
+
+
+def test_report_csv_has_the_period_the_totals_and_the_municipalities(client, auth, make_signal, municipality):
+    day = at_noon(date(2026, 2, 3))
+    make_signal(category="werk", sentiment="goed", municipality_id=municipality.id, created_at=day)
+    make_signal(category="werk", municipality_id=municipality.id, created_at=day)
+    make_signal(category="bejegening", created_at=day)
+    make_signal(category="bejegening", created_at=at_noon(date(2025, 12, 3)))
+    auth.login(role="secretaris")
+    lines = client.get("/signalen/overzicht?formaat=csv&start=2026-01-01&end=2026-03-31").text.lstrip("\ufeff").splitlines()
+    assert lines[:3] == ['"Periode";"Van donderdag 1 januari 2026 tot en met dinsdag 31 maart 2026"',
+                         '"Vorige periode";"Van woensdag 1 oktober 2025 tot en met woensdag 31 december 2025"', ""]
+    assert '"Totaal";1;2;3;1' in lines
+    assert lines[-4:] == ['"Gemeente";"Aantal"', '"Gemeente Dongen";2', '"Weet ik niet";1', '"Totaal";3']
 
 
 def test_previous_period_and_named_periods():
-    assert logic.previous_period(date(2026, 4, 1), date(2026, 6, 30)) == (date(2025, 12, 31), date(2026, 3, 31))
-    assert logic.previous_period(date(2026, 7, 1), date(2026, 7, 31)) == (date(2026, 5, 31), date(2026, 6, 30))
+    assert logic.previous_period(date(2026, 10, 1), date(2026, 12, 31)) == (date(2026, 7, 1), date(2026, 9, 30))
+    assert logic.previous_period(date(2026, 4, 1), date(2026, 6, 30)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert logic.previous_period(date(2026, 1, 1), date(2026, 3, 31)) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert logic.previous_period(date(2026, 10, 1), date(2026, 11, 22)) == (date(2026, 7, 1), date(2026, 8, 22))
+    assert logic.previous_period(date(2026, 1, 1), date(2026, 12, 31)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert logic.previous_period(date(2028, 1, 1), date(2028, 2, 29)) == (date(2027, 10, 1), date(2027, 11, 30))
+    assert logic.previous_period(date(2026, 1, 1), date(2026, 5, 17)) == (date(2025, 1, 1), date(2025, 5, 17))
+    assert logic.previous_period(date(2026, 7, 1), date(2026, 8, 31)) == (date(2026, 4, 1), date(2026, 5, 31))
+    assert logic.previous_period(date(2026, 8, 1), date(2026, 8, 31)) == (date(2026, 7, 1), date(2026, 7, 31))
+    assert logic.previous_period(date(2026, 3, 10), date(2026, 3, 19)) == (date(2026, 2, 28), date(2026, 3, 9))
     labels = [str(label) for label, _start, _end in logic.named_periods(date(2026, 11, 22))]
     assert labels == ["Dit kwartaal", "Vorig kwartaal", "Dit jaar", "Vorig jaar"]
     assert logic.named_periods(date(2026, 2, 1))[1][1:] == (date(2025, 10, 1), date(2025, 12, 31))

@@ -4,11 +4,11 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..annual import AnnualSection
+from ..annual import AnnualSection, AnnualTable
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import from_local
-from . import rules
+from ..i18n import date_in_text, from_local
+from . import logic, rules
 from .models import Activity, Signup
 
 
@@ -25,7 +25,23 @@ def year_numbers(year: int) -> list[list]:
     return [[rules.KINDS.get(kind, kind), activities[kind], places.get(kind, 0)] for kind in sorted(activities)]
 
 
-def activities_section(year: int) -> AnnualSection:
+def held_activities(year: int, reader) -> list[list]:
+    """Each activity of the year that took place and the reader may see, with members' confirmed places."""
+    begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
+    places = func.count(Signup.id).filter(Signup.status == rules.CONFIRMED, Signup.user_id.is_not(None))
+    rows = db.session.execute(
+        db.select(Activity.starts_at, Activity.title, Activity.kind, places)
+        .outerjoin(Signup, Signup.activity_id == Activity.id)
+        .filter(Activity.status == rules.PUBLISHED, Activity.starts_at >= begin, Activity.starts_at < end,
+                Activity.starts_at < utcnow(), logic.visible_filter(reader))
+        .group_by(Activity.id, Activity.starts_at, Activity.title, Activity.kind).order_by(Activity.starts_at)).all()
+    return [[date_in_text(starts_at), title, str(rules.KINDS.get(kind, kind)), number]
+            for starts_at, title, kind, number in rows]
+
+
+def activities_section(year: int, reader) -> AnnualSection:
     header = [_("Soort"), _("Activiteiten"), _("Aanmeldingen van leden")]
     table = [[str(row[0]), row[1], row[2]] for row in year_numbers(year)]
-    return AnnualSection(_("Activiteiten"), header, table)
+    held = AnnualTable([_("Datum"), _("Activiteit"), _("Soort"), _("Aanmeldingen")], held_activities(year, reader),
+                       _("De activiteiten die zijn gehouden."))
+    return AnnualSection(_("Activiteiten"), [AnnualTable(header, table), held])

@@ -1,22 +1,40 @@
-"""The advice part of the annual report: advice given per body, asked or not, and outcomes."""
+"""The advice part of the annual report: advice given per body, asked or not, outcomes, and each
+advice the reader may open."""
+from datetime import date
+
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
-from ..annual import AnnualSection
+from ..annual import AnnualSection, AnnualTable
 from ..bodies.logic import active_bodies
-from ..i18n import number
+from ..extensions import db
+from ..i18n import date_in_text, number
 from . import logic, rules
+from .models import Advice
 
 
-def advice_section(year: int) -> AnnualSection:
+def sent_advice(year: int, reader) -> list[list]:
+    """Each advice sent in the year that the reader may open: title, date sent, addressee, outcome."""
+    advices = db.session.scalars(
+        db.select(Advice).options(selectinload(Advice.addressee))
+        .filter(Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31), logic.visible_filter(reader))
+        .order_by(Advice.sent_on, Advice.id))
+    return [[advice.title, date_in_text(advice.sent_on), advice.addressee_label or "-",
+             advice.outcome_label or _("Nog geen reactie")] for advice in advices]
+
+
+def advice_section(year: int, reader) -> AnnualSection:
     bodies = active_bodies()
     numbers = logic.overview([b.id for b in bodies], year)
-    header = [_("Orgaan"), _("Uitgebracht"), _("Gevraagd"), _("Ongevraagd"), *rules.OUTCOMES.values(), _("Nog open"),
-              _("Dagen tot reactie (gemiddeld)")]
-    table = []
-    for body in bodies:
-        n = numbers.get(body.id)
-        if n is None:
-            continue
-        table.append([body.name, n["total"], n["asked"], n["unasked"], *(n["outcomes"][k] for k in rules.OUTCOMES),
-                      n["outcomes"]["open"], number(n["average_days"])])
-    return AnnualSection(_("Adviezen"), [str(h) for h in header], table)
+    header = [_("Orgaan"), _("Uitgebracht"), _("Gevraagd"), _("Ongevraagd"), _("Dagen tot reactie (gemiddeld)")]
+    table = [[body.name, n["total"], n["asked"], n["unasked"], number(n["average_days"])]
+             for body in bodies if (n := numbers.get(body.id)) is not None]
+    outcomes = [[str(label), sum(n["outcomes"][key] for n in numbers.values())] for key, label in rules.OUTCOMES.items()]
+    outcomes.append([_("Nog geen reactie"), sum(n["outcomes"]["open"] for n in numbers.values())])
+    return AnnualSection(_("Adviezen"), [
+        AnnualTable(header, table),
+        AnnualTable([_("Uitkomst"), _("Aantal")], outcomes if table else [],
+                    _("Wat de organisaties met de adviezen deden.")),
+        AnnualTable([_("Advies"), _("Verstuurd"), _("Aan"), _("Uitkomst")], sent_advice(year, reader),
+                    _("Alle adviezen van dit jaar.")),
+    ])

@@ -1,11 +1,13 @@
 from flask import Blueprint, abort, current_app, make_response, url_for
 from flask_babel import get_locale, gettext as _
+from flask_login import current_user
 
 from ..annual import sections_for
 from ..auth.access import login_required
 from ..i18n import local_today
 from ..rendering import redirect_to, render
 from ..security import no_store
+from .contents import markdown_text, outline
 
 bp = Blueprint("annual_report", __name__, url_prefix="/jaarverslag")
 
@@ -28,7 +30,7 @@ def index():
 def show(year: int):
     """The draft annual report for members: meetings, advice, signals, activities."""
     year = _checked(year)
-    return render("annual_report/show.html", year=year, sections=sections_for(year),
+    return render("annual_report/show.html", year=year, sections=sections_for(year, current_user),
                   years=range(local_today().year, local_today().year - 6, -1))
 
 
@@ -48,20 +50,20 @@ def _download(body: bytes | str, media_type: str, filename: str):
 @bp.route("/<int:year>.md")
 @login_required
 def markdown(year: int):
-    """The same report as Markdown text."""
+    """The same report as Markdown text, with room for the council's own text."""
     year = _checked(year)
     title, intro = _title_and_intro(year)
-    parts = [f"# {title}", intro] + [f"## {section.title}\n\n{section.markdown}" for section in sections_for(year)]
-    return _download("\n\n".join(parts) + "\n", "text/markdown; charset=utf-8", f"jaarverslag-{year}.md")
+    text = markdown_text(title, intro, outline(year, current_user), _("Geen gegevens over dit jaar."))
+    return _download(text, "text/markdown; charset=utf-8", f"jaarverslag-{year}.md")
 
 
 @bp.route("/<int:year>.docx")
 @login_required
 def word(year: int):
-    """The same report as a Word file, to edit further and send on."""
+    """The same report as a Word file on A4, with room for the council's own text, to edit further and send on."""
     from .word import MEDIA_TYPE, word_file  # python-docx loads lxml: only for this download, not in every worker
 
     year = _checked(year)
     title, intro = _title_and_intro(year)
-    body = word_file(title, intro, sections_for(year), _("Geen gegevens over dit jaar."), str(get_locale()))
+    body = word_file(title, intro, outline(year, current_user), _("Geen gegevens over dit jaar."), str(get_locale()))
     return _download(body, MEDIA_TYPE, f"jaarverslag-{year}.docx")

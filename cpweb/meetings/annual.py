@@ -5,12 +5,13 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection
+from ..annual import AnnualSection, AnnualTable
 from ..bodies.logic import active_bodies
+from ..bodies.models import Body
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import from_local
-from . import rules
+from ..i18n import date_in_text, from_local
+from . import logic, rules
 from .models import Attendance, Commitment, Meeting
 
 
@@ -42,9 +43,28 @@ def year_numbers(year: int) -> list[dict]:
     return rows
 
 
-def meetings_section(year: int) -> AnnualSection:
+def held_meetings(year: int, reader) -> list[list]:
+    """The meetings of the year that took place and the reader may see: date, body, title, and how
+    many of those recorded were there."""
+    begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
+    now = utcnow()
+    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
+    recorded = func.count(Attendance.present)
+    rows = db.session.execute(
+        db.select(Meeting.starts_at, Body.name, Meeting.title, present, recorded)
+        .join(Body, Body.id == Meeting.body_id).outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
+        .filter(Meeting.starts_at >= begin, Meeting.starts_at < end, Meeting.starts_at < now,
+                Meeting.status != rules.CANCELLED, logic.visible_filter(reader, now))
+        .group_by(Meeting.id, Meeting.starts_at, Body.name, Meeting.title).order_by(Meeting.starts_at)).all()
+    return [[date_in_text(starts_at), body, title, _("%(present)s van %(recorded)s", present=there or 0, recorded=counted)
+             if counted else "-"] for starts_at, body, title, there, counted in rows]
+
+
+def meetings_section(year: int, reader) -> AnnualSection:
     rows = year_numbers(year)
     header = [_("Orgaan"), _("Gehouden"), _("Nog gepland"), _("Afgelast"), _("Afspraak per jaar"), _("Aanwezig")]
     table = [[r["body"], r["held"], r["planned"], r["cancelled"], r["target"] or "-",
               f"{r['attendance']}%" if r["attendance"] is not None else "-"] for r in rows]
-    return AnnualSection(_("Vergaderingen"), header, table)
+    held = AnnualTable([_("Datum"), _("Orgaan"), _("Vergadering"), _("Aanwezig")], held_meetings(year, reader),
+                       _("De vergaderingen die zijn gehouden, met het aantal aanwezige leden."))
+    return AnnualSection(_("Vergaderingen"), [AnnualTable(header, table), held])

@@ -1,16 +1,16 @@
-"""The signals part of the annual report: counts by kind, no content ("aard en aantal")."""
+"""The signals part of the annual report: counts by subject, no content ("aard en aantal")."""
 from datetime import date
 
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection
+from ..annual import AnnualSection, AnnualTable
 from . import logic
 
 
-def signals_section(year: int) -> AnnualSection:
+def signals_section(year: int, _reader) -> AnnualSection:
     rows, _municipalities = logic.report(date(year, 1, 1), date(year, 12, 31))
     header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]
     table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
     if table:
         table.append([_("Totaal"), *(sum(row[i] for row in table) for i in (1, 2, 3))])
-    return AnnualSection(_("Signalen van cliënten"), header, table)
+    return AnnualSection(_("Signalen van cliënten"), [AnnualTable(header, table)])

@@ -1,4 +1,5 @@
 """Storing, triaging and counting signals."""
+import calendar
 import secrets
 from datetime import date, datetime, time, timedelta
 
@@ -335,9 +336,36 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of the same length just before, to compare with."""
-    length = end - start
-    return start - length - timedelta(days=1), start - timedelta(days=1)
+    """What a reader compares with: the quarter or year before (or the same part of it, for one so
+    far), the months before for whole months, else the same number of days just before."""
+    months = _period_months(start, end)
+    if months is None:
+        length = end - start
+        return start - length - timedelta(days=1), start - timedelta(days=1)
+    previous_end = _months_earlier(end, months)
+    if end == _last_of_month(end):
+        previous_end = _last_of_month(previous_end)  # Q2 ends on 30 June, Q1 on 31 March
+    return _months_earlier(start, months), previous_end
+
+
+def _period_months(start: date, end: date) -> int | None:
+    """How many months back the comparison lies, or None for a period of days."""
+    if start.day == 1 and start.month % 3 == 1 and end < _months_earlier(start, -3):
+        return 3  # a quarter, or the quarter so far
+    if (start.month, start.day) == (1, 1) and end.year == start.year:
+        return 12  # a year, or the year so far
+    if start.day == 1 and end == _last_of_month(end):
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    return None
+
+
+def _months_earlier(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _last_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def named_periods(today: date) -> list[tuple[str, date, date]]:

@@ -12,7 +12,7 @@ from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..categories import CategoryPages
 from ..errors import error_page
-from ..i18n import number
+from ..i18n import date_long, number
 from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from ..spreadsheet import csv_response
@@ -237,15 +237,23 @@ def report():
     start, end = form.start.data or start, form.end.data or end
     rows, municipalities = logic.report(start, end)
     if request.args.get("formaat") == "csv":
-        return _report_csv(rows, start, end)
+        return _report_csv(rows, municipalities, start, end)
     return render("signals/report.html", rows=rows, start=start, end=end, previous=logic.previous_period(start, end),
                   municipalities=municipalities, largest=max([r["total"] for r in rows] + [1]), **context)
 
 
-def _report_csv(rows: list[dict], start, end):
-    return csv_response(f"signalen-{start}-{end}.csv",
-                        [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")],
-                        ([row["label"], row["goed"], row["beter"], row["total"], row["previous"]] for row in rows))
+def _report_csv(rows: list[dict], municipalities: list[tuple[str, int]], start, end):
+    """The page's facts in one sheet: which period, the subjects with their totals, the municipalities."""
+    previous = logic.previous_period(start, end)
+    numbers = [[row["label"], row["goed"], row["beter"], row["total"], row["previous"]] for row in rows]
+    totals = [_("Totaal"), *(sum(row[i] for row in numbers) for i in range(1, 5))]
+    return csv_response(
+        f"signalen-{start}-{end}.csv",
+        [_("Periode"), _("Van %(start)s tot en met %(end)s", start=date_long(start), end=date_long(end))],
+        [[_("Vorige periode"), _("Van %(start)s tot en met %(end)s", start=date_long(previous[0]),
+                                 end=date_long(previous[1]))], [],
+         [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")], *numbers, totals, [],
+         [_("Gemeente"), _("Aantal")], *municipalities, [_("Totaal"), sum(n for _name, n in municipalities)]])
 
 
 CATEGORY_PAGES = CategoryPages(
