@@ -22,6 +22,8 @@ def test_an_outcome_chosen_with_the_response_is_stored_and_counted(client, auth,
     today = local_today()
     advice = make_advice(status_steps=[(rules.PREPARING, {}), (rules.SENT, {"sent_on": today})])
     auth.login(role="secretaris", bodies=[body])
+    page = client.get(f"/advies/{advice.id}").text
+    assert "reveal reveal-target-responded" in page and "reveal reveal-outcome" in page
     response = client.post(f"/advies/{advice.id}/stap", data={"target": "responded", "response_on": today.isoformat(),
                                                               "outcome": "partly"})
     assert response.status_code == 303, response.text
