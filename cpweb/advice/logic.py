@@ -131,7 +131,9 @@ def _step_text(advice: Advice, target: str) -> str:
         return _("Advies verstuurd op %(date)s.", date=date_long(advice.sent_on))
     if target == rules.RESPONDED:
         text = _("Reactie ontvangen op %(date)s.", date=date_long(advice.response_on))
-        return f"{text} {_('Uitkomst: %(outcome)s.', outcome=advice.outcome_label)}" if advice.outcome else text
+        if advice.outcome:
+            text += " " + _("Uitkomst: %(outcome)s.", outcome=advice.outcome_label)
+        return text
     if target == rules.FOLLOW_UP:
         return _("Nagesprek op %(date)s.", date=date_long(advice.follow_up_on))
     if target == rules.DONE:
