@@ -84,6 +84,14 @@ def init_app(app):
     app.jinja_env.globals.update(described_by=described_by, field_attributes=field_attributes)
 
 
+def ignore_unless(applies: bool, *fields) -> None:
+    """Fields that belong to another choice: after validation, what they hold is not held against
+    the form (the page keeps it, and the logic does not use it)."""
+    if not applies:
+        for field in fields:
+            field.errors = []
+
+
 def choice_list(choices) -> list[SelectChoice]:
     """Choices for a select or checkboxes from a {value: label} dict or (value, label) pairs."""
     pairs = choices.items() if isinstance(choices, dict) else choices

@@ -54,6 +54,12 @@ def done(message: str, url: str):
     return redirect_to(url)
 
 
+def refused(reason: str, url: str):
+    """A guard said no: nothing changed; say why on the next page and go there."""
+    flash(reason, "error")
+    return redirect_to(url)
+
+
 def saved(message: str, url: str):
     """After a change that worked: commit it, say so on the next page and go there (post, redirect, get)."""
     db.session.commit()

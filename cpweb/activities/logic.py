@@ -20,6 +20,7 @@ from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
+from ..guards import check
 from ..i18n import datetime_long, from_local
 from ..mail import send_mail
 from ..privacy import Processing
@@ -150,12 +151,13 @@ def change_activity(activity_id: int, fields: dict, body_ids) -> Activity:
 
 
 def cancel_activity(activity_id: int) -> Activity:
-    """It stays in the list as cancelled, and whoever signed up hears of it. Twice is once."""
+    """It stays in the list as cancelled, and whoever signed up hears of it. Refused once cancelled
+    or over."""
     activity = _activity(activity_id)
-    if not activity.is_cancelled:
-        activity.status = rules.CANCELLED
-        activity.sequence += 1
-        _tell_participants(activity)
+    check(rules.why_no_cancelling(activity.status, activity.ends_at, utcnow()))
+    activity.status = rules.CANCELLED
+    activity.sequence += 1
+    _tell_participants(activity)
     db.session.commit()
     return activity
 
@@ -218,10 +220,9 @@ def _taken(activity: Activity) -> int:
 
 
 def check_open(activity: Activity, now: datetime | None = None) -> None:
-    if activity.status != rules.PUBLISHED:
-        raise SignupRefused(_("U kunt zich niet aanmelden: deze activiteit gaat niet door."))
-    if rules.sign_up_closed(now or utcnow(), activity.signup_deadline, activity.starts_at):
-        raise SignupRefused(_("Aanmelden kan niet meer: de aanmeldtermijn is voorbij."))
+    reason = rules.why_no_signup(activity.status, activity.signup_deadline, activity.starts_at, now or utcnow())
+    if reason:
+        raise SignupRefused(str(reason))
 
 
 def sign_up(activity_id: int, user) -> Signup:

@@ -28,7 +28,28 @@ SIGNUP_STATUSES = {UNCONFIRMED: _l("Nog niet bevestigd"), CONFIRMED: _l("Aangeme
 
 
 def sign_up_closed(now: datetime, deadline: datetime | None, starts_at: datetime) -> bool:
-    return now >= (deadline or starts_at)
+    """Closed at the deadline, and at the start at the latest (a deadline after the start does not count)."""
+    return now >= starts_at or (deadline is not None and now >= deadline)
+
+
+def why_no_signup(status: str, deadline: datetime | None, starts_at: datetime, now: datetime):
+    """Why nobody can sign up now, in Dutch; None while they can."""
+    if status != PUBLISHED:
+        return _l("U kunt zich niet aanmelden: deze activiteit gaat niet door.")
+    if now >= starts_at:
+        return _l("Aanmelden kan niet meer: de activiteit is al begonnen.")
+    if deadline is not None and now >= deadline:
+        return _l("Aanmelden kan niet meer: de aanmeldtermijn is voorbij.")
+    return None
+
+
+def why_no_cancelling(status: str, ends_at: datetime, now: datetime):
+    """An activity can be cancelled until it is over; once cancelled, that is done."""
+    if status == CANCELLED:
+        return _l("De activiteit is al afgelast.")
+    if now >= ends_at:
+        return _l("Afgelasten kan niet meer: de activiteit is al voorbij.")
+    return None
 
 
 def new_place_status(capacity: int | None, taken: int) -> str:

@@ -10,7 +10,8 @@ from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..i18n import as_local
-from ..rendering import done, redirect_to, render
+from ..guards import Refused
+from ..rendering import done, redirect_to, refused, render
 from ..spreadsheet import csv_response
 from . import logic, papers, rules
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
@@ -103,11 +104,12 @@ def _show(activity: Activity, status: int = 200, **forms):
     taken = logic.taken_counts([activity.id]).get(activity.id, 0)
     forms.setdefault("guest_form", GuestSignupForm(formdata=None))
     forms.setdefault("decline_form", DeclineForm(formdata=None))
-    closed = activity.status != rules.PUBLISHED or rules.sign_up_closed(utcnow(), activity.signup_deadline,
-                                                                        activity.starts_at)
+    now = utcnow()
+    closed = rules.why_no_signup(activity.status, activity.signup_deadline, activity.starts_at, now)
     return render("activities/show.html", block="signup", status=status, has_errors=status >= 400, activity=activity,
                   manage=manage, taken=taken, places_left=rules.places_left(activity.capacity, taken),
-                  closed=closed, signup=logic.my_signup(activity, current_user),
+                  closed=closed, cancel_refusal=rules.why_no_cancelling(activity.status, activity.ends_at, now),
+                  signup=logic.my_signup(activity, current_user),
                   participants=logic.participants(activity) if manage else [],
                   papers=papers.papers_of(activity, current_user),
                   attach_form=attaching.form_for(papers.place_of(activity), current_user) if manage else None, **forms)
@@ -187,7 +189,10 @@ def guest_withdraw(token: str):
 def cancel(activity_id: int):
     """Cancel: it stays in the list as cancelled, and whoever signed up hears of it."""
     activity = get_activity_or_404(activity_id)
-    logic.cancel_activity(activity.id)
+    try:
+        logic.cancel_activity(activity.id)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("activities.show", activity_id=activity.id))
     return done(_("De activiteit is afgelast. Het bericht aan wie zich had aangemeld, staat klaar om te verzenden."),
                 url_for("activities.show", activity_id=activity.id))
 

@@ -105,10 +105,12 @@ def save_advice(advice: Advice | None, fields: dict, drafters, actor, seen_versi
 
 
 def take_step(advice: Advice, target: str, fields: dict, actor) -> str | None:
-    """Move the dossier on with the details of that step; returns a Dutch problem, or None when done."""
-    problem = rules.step_problem(advice.status, target, fields, advice.sent_on, advice.response_on)
+    """Move the dossier on with the details of that step (what belongs to another step is ignored);
+    returns a Dutch problem, or None when done."""
+    problem = rules.step_problem(advice.status, target, fields, advice.sent_on, advice.response_on, advice.outcome)
     if problem:
         return str(problem)
+    advice.outcome = rules.step_outcome(target, fields.get("outcome"), advice.outcome)
     if target == rules.SENT:
         advice.sent_on = fields["sent_on"]
     elif target == rules.RESPONDED:
@@ -117,7 +119,7 @@ def take_step(advice: Advice, target: str, fields: dict, actor) -> str | None:
     elif target == rules.FOLLOW_UP:
         advice.follow_up_on, advice.follow_up_notes = fields["follow_up_on"], fields.get("follow_up_notes") or ""
     elif target == rules.DONE:
-        advice.outcome, advice.closed_on = fields["outcome"], local_today()
+        advice.closed_on = local_today()
     advice.status = target
     advice.version += 1
     _event(advice, actor, _step_text(advice, target), target)
@@ -128,7 +130,10 @@ def _step_text(advice: Advice, target: str) -> str:
     if target == rules.SENT:
         return _("Advies verstuurd op %(date)s.", date=date_long(advice.sent_on))
     if target == rules.RESPONDED:
-        return _("Reactie ontvangen op %(date)s.", date=date_long(advice.response_on))
+        text = _("Reactie ontvangen op %(date)s.", date=date_long(advice.response_on))
+        if advice.outcome:
+            text += " " + _("Uitkomst: %(outcome)s.", outcome=advice.outcome_label)
+        return text
     if target == rules.FOLLOW_UP:
         return _("Nagesprek op %(date)s.", date=date_long(advice.follow_up_on))
     if target == rules.DONE:

@@ -21,6 +21,9 @@ ADOPTED, PARTLY, NOT_ADOPTED, UNKNOWN = "adopted", "partly", "not_adopted", "unk
 OUTCOMES = {ADOPTED: _l("Overgenomen"), PARTLY: _l("Deels overgenomen"), NOT_ADOPTED: _l("Niet overgenomen"),
             UNKNOWN: _l("Onbekend")}
 
+# The steps that ask what the addressee did with the advice: once there is a response, and at the end.
+OUTCOME_STEPS = (RESPONDED, FOLLOW_UP, DONE)
+
 SOON_DAYS = 14
 
 
@@ -46,8 +49,15 @@ def attention(status: str, deadline: date | None, sent_on: date | None, today: d
     return None
 
 
-def step_problem(status: str, target: str, fields: dict, sent_on: date | None, response_on: date | None):
-    """A Dutch instruction when a step cannot be taken with these details; None when it can."""
+def step_outcome(target: str, chosen: str | None, stored: str | None) -> str | None:
+    """The outcome after this step: the one chosen where the step asks for it, else what was stored."""
+    return (chosen or stored) if target in OUTCOME_STEPS else stored
+
+
+def step_problem(status: str, target: str, fields: dict, sent_on: date | None, response_on: date | None,
+                 stored_outcome: str | None = None):
+    """A Dutch instruction when a step cannot be taken with these details; None when it can. At the
+    end an outcome chosen at an earlier step counts."""
     if target not in next_statuses(status):
         return _l("Deze stap kan nu niet.")
     if target == SENT and not fields.get("sent_on"):
@@ -60,7 +70,7 @@ def step_problem(status: str, target: str, fields: dict, sent_on: date | None, r
     if target == FOLLOW_UP and not fields.get("follow_up_on"):
         return _l("Vul de datum van het nagesprek in.")
     if target == DONE:
-        outcome = fields.get("outcome")
+        outcome = step_outcome(target, fields.get("outcome"), stored_outcome)
         if not outcome:
             return _l("Kies wat er met het advies is gedaan.")
         if outcome != UNKNOWN and response_on is None:

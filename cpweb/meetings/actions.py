@@ -9,8 +9,9 @@ from datetime import date
 from ..database import StaleEdit, utcnow
 from ..documents import places
 from ..extensions import db
+from ..guards import check
 from ..i18n import AMSTERDAM
-from . import logic, notices, rules, stukken
+from . import guards, logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
 
 SETTINGS = ("documents_days", "reminder_days", "standard_items")
@@ -57,14 +58,19 @@ def edit_meeting(meeting_id: int, fields: dict, seen_sequence: int) -> Meeting:
     return meeting
 
 
+def _minutes_status(meeting: Meeting) -> str:
+    return logic.minutes_of(meeting).status
+
+
 def cancel_meeting(meeting_id: int) -> Meeting:
-    """The meeting stays, marked as cancelled; members who could see it hear of it. Twice is once."""
+    """The meeting stays, marked as cancelled; members who could see it hear of it. Refused (see
+    `guards`) once cancelled, held or its minutes approved."""
     meeting = _meeting(meeting_id)
-    if not meeting.is_cancelled:
-        meeting.status = rules.CANCELLED
-        meeting.sequence += 1
-        if meeting.is_published(utcnow()):
-            notices.send_change(meeting)
+    check(guards.why_no_cancelling(meeting.status, _minutes_status(meeting)))
+    meeting.status = rules.CANCELLED
+    meeting.sequence += 1
+    if meeting.is_published(utcnow()):
+        notices.send_change(meeting)
     db.session.commit()
     return meeting
 
@@ -78,9 +84,11 @@ def publish_meeting(meeting_id: int) -> Meeting:
 
 
 def invite(meeting_id: int) -> int:
-    """Mail the invitation with the agenda and an .ics to the body's members. Returns the mails queued."""
+    """Mail the invitation with the agenda and an .ics to the body's members. Returns the mails queued.
+    Refused once the meeting is over, cancelled, held or its minutes approved."""
     meeting = _meeting(meeting_id)
     now = utcnow()
+    check(guards.why_no_invitation(meeting.status, _minutes_status(meeting), meeting.ends_at, now))
     if not meeting.is_published(now):  # the invitees must be able to open what they are invited to
         meeting.published_at = now
     meeting.invitations_sent_at = now
@@ -123,8 +131,9 @@ def change_item(meeting_id: int, item_id: int, fields: dict) -> AgendaItem:
 
 
 def move_item(meeting_id: int, item_id: int, direction: str) -> AgendaItem:
-    """One place "up" or "down"."""
+    """One place "up" or "down". Refused once the meeting is cancelled, held or its minutes approved."""
     meeting = _meeting(meeting_id)
+    check(guards.why_no_reordering(meeting.status, _minutes_status(meeting)))
     order = rules.reorder([i.id for i in meeting.items], item_id, direction)
     by_id = {i.id: i for i in meeting.items}
     for position, other_id in enumerate(order):
@@ -165,8 +174,9 @@ def detach_stuk(item_id: int, document_id: int) -> None:
 # --- attendance --------------------------------------------------------------------------------
 
 def answer(meeting_id: int, user, reply: str, message: str = "") -> Attendance:
-    """A member says whether they come, with a short message for the secretary."""
+    """A member says whether they come, with a short message for the secretary; until the meeting begins."""
     meeting = _meeting(meeting_id)
+    check(guards.why_no_answer(meeting.status, meeting.starts_at, utcnow()))
     attendance = logic.attendance_of(meeting, user) or Attendance(meeting_id=meeting.id, user_id=user.id)
     attendance.answer, attendance.message, attendance.answered_at = reply, message, utcnow()
     db.session.add(attendance)
@@ -175,16 +185,26 @@ def answer(meeting_id: int, user, reply: str, message: str = "") -> Attendance:
 
 
 def record_presence(meeting_id: int, present_ids: set[int]) -> None:
-    """Who was actually there; this also marks a planned meeting as held."""
+    """Who was actually there, from the meeting's start on. It leaves the meeting's state alone:
+    `mark_held` says it was held."""
     meeting = _meeting(meeting_id)
+    check(guards.why_no_presence(meeting.status, meeting.starts_at, utcnow()))
     existing = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
     for member in logic.members_of(meeting.body_id):
         attendance = existing.get(member.id) or Attendance(meeting_id=meeting.id, user_id=member.id)
         attendance.present = member.id in present_ids
         db.session.add(attendance)
-    if meeting.status == rules.PLANNED:
-        meeting.status = rules.HELD
     db.session.commit()
+
+
+def mark_held(meeting_id: int) -> Meeting:
+    """The secretary says the meeting took place; not before it began."""
+    meeting = _meeting(meeting_id)
+    check(guards.why_not_held(meeting.status, meeting.starts_at, utcnow()))
+    meeting.status = rules.HELD
+    meeting.sequence += 1
+    db.session.commit()
+    return meeting
 
 
 # --- minutes and decisions -----------------------------------------------------------------------
@@ -205,12 +225,14 @@ def save_minutes(meeting_id: int, text: str, seen_version: int) -> Minutes:
 
 def advance_minutes(meeting_id: int, approved_on: date | None = None) -> Minutes:
     """Share the draft with the members (they are mailed), or approve the shared minutes (then
-    they are frozen). NotNow once approved."""
+    they are frozen). NotNow once approved; refused when there is nothing to share."""
     meeting = _meeting(meeting_id)
     minutes = logic.minutes_of(meeting)
     following = rules.MINUTES_NEXT.get(minutes.status)
     if following is None:
         raise NotNow()
+    if following == rules.SHARED:
+        check(guards.why_no_sharing(minutes.status, minutes.text))
     minutes.status = following
     if following == rules.APPROVED:
         minutes.approved_on = approved_on or utcnow().astimezone(AMSTERDAM).date()

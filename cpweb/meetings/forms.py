@@ -6,7 +6,7 @@ from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from ..database import utcnow
-from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
+from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, ignore_unless, strip
 from ..i18n import from_local
 from . import rules
 
@@ -80,7 +80,8 @@ class DraftMeetingForm(MeetingForm):
         valid = super().validate(extra_validators)
         if self.publish.data == rules.PUBLISH_LATER:
             valid = needed(self.publish_on, _l("Vul de datum in vanaf wanneer de leden de vergadering zien.")) and valid
-        return valid
+        ignore_unless(self.publish.data == rules.PUBLISH_LATER, self.publish_on)
+        return not self.errors
 
     def publish_at(self) -> datetime | None:
         """When the members see the meeting: now, from the start of the chosen day, or not yet (None)."""
@@ -120,7 +121,8 @@ class NewMeetingForm(DraftMeetingForm):
         if self.repeat.data == "weeks":
             valid = all([needed(self.every_weeks, _l("Kies een getal van 1 tot en met 26.")),
                          needed(self.count, _l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))]) and valid
-        return valid
+        ignore_unless(self.repeat.data == "weeks", self.every_weeks, self.count)
+        return not self.errors
 
     def days(self) -> list:
         first = self.day.data

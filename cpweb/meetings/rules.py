@@ -25,7 +25,8 @@ YES, NO = "yes", "no"
 ANSWERS = {YES: _l("Ik ben er"), NO: _l("Ik ben er niet")}
 
 DRAFT, SHARED, APPROVED = "draft", "shared", "approved"
-MINUTES_STATUSES = {DRAFT: _l("Concept"), SHARED: _l("Gedeeld met de aanwezigen"), APPROVED: _l("Vastgesteld")}
+# Shared minutes go to all the body's members (`logic.minutes_readers`), present or not: the status says so too.
+MINUTES_STATUSES = {DRAFT: _l("Concept"), SHARED: _l("Gedeeld met de leden"), APPROVED: _l("Vastgesteld")}
 # The secretary moves the minutes on; approved minutes are frozen.
 MINUTES_NEXT = {DRAFT: SHARED, SHARED: APPROVED}
 

@@ -11,8 +11,9 @@ from ..bodies.logic import bodies_of
 from ..database import StaleEdit, paginate, utcnow
 from ..extensions import db
 from ..forms import choice_list
+from ..guards import Refused
 from ..i18n import as_local, local_today
-from ..rendering import done, redirect_to, render
+from ..rendering import done, redirect_to, refused, render
 from . import actions, logic, rules
 from .forms import CommitmentForm, DraftMeetingForm, FilterForm, MeetingForm, NewMeetingForm, SettingsForm
 from .models import Commitment, Meeting
@@ -130,7 +131,10 @@ def edit(meeting_id: int):
 def cancel(meeting_id: int):
     """Cancel: the meeting stays, marked as cancelled, and the members are told."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    actions.cancel_meeting(meeting.id)
+    try:
+        actions.cancel_meeting(meeting.id)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
     return done(_("De vergadering is afgelast. Het bericht aan de leden staat klaar om te verzenden."),
                 url_for("meetings.show", meeting_id=meeting.id))
 
@@ -149,9 +153,24 @@ def publish(meeting_id: int):
 def invite(meeting_id: int):
     """Mail the invitation with the agenda and an .ics file to the body's members."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    sent = actions.invite(meeting.id)
+    try:
+        sent = actions.invite(meeting.id)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
     return done(_("De uitnodiging staat klaar om te verzenden naar %(n)s leden.", n=sent),
                 url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.route("/<int:meeting_id>/gehouden", methods=["POST"])
+@login_required
+def mark_held(meeting_id: int):
+    """Say that the meeting took place; from its start on."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    try:
+        actions.mark_held(meeting.id)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
+    return done(_("De vergadering staat op ‘Gehouden’."), url_for("meetings.show", meeting_id=meeting.id))
 
 
 @bp.route("/<int:meeting_id>/stukken-compleet", methods=["POST"])

@@ -7,8 +7,9 @@ from ..auth.access import login_required
 from ..database import utcnow
 from ..documents import attaching
 from ..forms import choice_list
-from ..rendering import done, redirect_to, render
-from . import actions, feeds, logic, rules, stukken
+from ..guards import Refused
+from ..rendering import done, redirect_to, refused, render
+from . import actions, feeds, guards, logic, rules, stukken
 from .forms import AgendaItemForm, AttendanceForm, PresenceForm
 from .models import AgendaItem, Meeting
 from .views import bp, get_managed_meeting_or_404, get_meeting_or_404
@@ -27,6 +28,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     settings = logic.settings_for(meeting.body_id)
     forms.setdefault("item_form", AgendaItemForm(formdata=None))
     attendance = logic.attendance_of(meeting, current_user)
+    minutes = logic.minutes_of(meeting)
     forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
     deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
     attached = stukken.stukken_of(meeting, current_user)
@@ -40,7 +42,12 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         attendance_list=logic.attendance_list(meeting) if member else [],
         action_items=logic.open_action_items([meeting.body_id]) if member else [],
         decisions=logic.decisions_of(meeting) if member else [],
-        minutes=logic.minutes_of(meeting) if member else None, **forms)
+        minutes=minutes if member else None, refusals=_refusals(meeting, minutes), **forms)
+
+
+def _refusals(meeting: Meeting, minutes) -> dict:
+    """Why the page does not offer an action, per action (None where it does)."""
+    return guards.refusals(meeting.status, minutes.status, minutes.text, meeting.starts_at, meeting.ends_at, utcnow())
 
 
 @bp.route("/<int:meeting_id>")
@@ -101,7 +108,10 @@ def move_item(meeting_id: int, item_id: int):
     direction = request.form.get("richting")
     if direction not in ("up", "down"):
         abort(400)
-    actions.move_item(meeting.id, item.id, direction)
+    try:
+        actions.move_item(meeting.id, item.id, direction)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
     return _after_agenda_change(meeting, _("‘%(title)s’ staat nu op plaats %(n)s.", title=item.title, n=item.position + 1))
 
 
@@ -150,7 +160,10 @@ def answer(meeting_id: int):
     form = AttendanceForm()
     if not form.validate():
         return _show(meeting, status=422, block="attendance", attendance_form=form)
-    actions.answer(meeting.id, current_user, form.answer.data, form.message.data or "")
+    try:
+        actions.answer(meeting.id, current_user, form.answer.data, form.message.data or "")
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
     flash(_("Dank u. Wij weten nu dat u er bent.") if form.answer.data == rules.YES
           else _("Dank u. Wij weten nu dat u er niet bent."), "success")
     if request.htmx:
@@ -161,8 +174,11 @@ def answer(meeting_id: int):
 @bp.route("/<int:meeting_id>/presentie", methods=["GET", "POST"])
 @login_required
 def presence(meeting_id: int):
-    """The secretary ticks who was actually there; this also marks the meeting as held."""
+    """The secretary ticks who was actually there, from the meeting's start on."""
     meeting = get_managed_meeting_or_404(meeting_id)
+    reason = guards.why_no_presence(meeting.status, meeting.starts_at, utcnow())
+    if reason:  # the same rule refuses the POST in `actions.record_presence`; here it also keeps the form away
+        return refused(str(reason), url_for("meetings.show", meeting_id=meeting.id))
     rows = logic.attendance_list(meeting)
     form = PresenceForm(present=[user.id for user, a in rows if a and (a.present or (a.present is None and a.answer == rules.YES))])
     form.present.choices = choice_list((user.id, user.name) for user, _a in rows)

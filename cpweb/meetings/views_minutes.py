@@ -8,8 +8,9 @@ from ..auth.access import login_required
 from ..database import StaleEdit
 from ..extensions import db
 from ..forms import choice_list
-from ..rendering import done, render
-from . import actions, logic, rules
+from ..guards import Refused
+from ..rendering import done, refused, render
+from . import actions, guards, logic, rules
 from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
 from .models import Meeting, MinutesCorrection
 from .views import bp, get_managed_meeting_or_404, get_member_meeting_or_404
@@ -27,6 +28,7 @@ def minutes_page(meeting: Meeting, status: int = 200, **forms):
     return render("meetings/minutes.html", status=status, has_errors=status >= 400, meeting=meeting, minutes=minutes,
                   manage=logic.can_manage(current_user, meeting.body_id),
                   can_correct=logic.can_propose_correction(current_user, meeting, minutes),
+                  share_refusal=guards.why_no_sharing(minutes.status, minutes.text),
                   corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
                   presence=logic.presence_summary(logic.attendance_list(meeting)),
                   action_items=logic.open_action_items([meeting.body_id]), **forms)
@@ -65,6 +67,8 @@ def advance_minutes(meeting_id: int):
         shared = actions.advance_minutes(meeting.id).status == rules.SHARED
     except actions.NotNow:
         abort(409)
+    except Refused as refusal:
+        return refused(refusal.reason, url_for("meetings.minutes", meeting_id=meeting.id))
     return done(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if shared
                 else _("Het verslag is vastgesteld. Het kan niet meer veranderen."),
                 url_for("meetings.minutes", meeting_id=meeting.id))

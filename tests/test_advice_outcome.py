@@ -1,0 +1,48 @@
+"""The advice outcome is kept at every step that asks for it, and the annual report counts it."""
+from cpweb.advice import rules
+from cpweb.extensions import db
+from cpweb.i18n import local_today
+from tests.test_advice import body, make_advice, organisation  # noqa: F401 (fixtures)
+
+
+def test_the_outcome_belongs_to_the_steps_after_a_response():
+    assert rules.step_outcome(rules.RESPONDED, rules.PARTLY, None) == rules.PARTLY
+    assert rules.step_outcome(rules.FOLLOW_UP, rules.ADOPTED, rules.PARTLY) == rules.ADOPTED
+    assert rules.step_outcome(rules.DONE, None, rules.PARTLY) == rules.PARTLY
+    assert rules.step_outcome(rules.PREPARING, rules.ADOPTED, None) is None  # not asked there: ignored
+    assert rules.step_problem(rules.RESPONDED, rules.DONE, {}, None, local_today(), rules.PARTLY) is None
+
+
+def _table_row(markdown: str, name: str) -> list[str]:
+    line = next(line for line in markdown.splitlines() if line.startswith(f"| {name} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_an_outcome_chosen_with_the_response_is_stored_and_counted(client, auth, body, make_advice):
+    today = local_today()
+    advice = make_advice(status_steps=[(rules.PREPARING, {}), (rules.SENT, {"sent_on": today})])
+    auth.login(role="secretaris", bodies=[body])
+    page = client.get(f"/advies/{advice.id}").text
+    assert "reveal reveal-target-responded" in page and "reveal reveal-outcome" in page
+    response = client.post(f"/advies/{advice.id}/stap", data={"target": "responded", "response_on": today.isoformat(),
+                                                              "outcome": "partly"})
+    assert response.status_code == 303, response.text
+    db.session.expire_all()
+    assert advice.outcome == rules.PARTLY and advice.status == rules.RESPONDED
+    assert "Uitkomst: Deels overgenomen." in client.get(f"/advies/{advice.id}").text
+    report = client.get(f"/jaarverslag/{today.year}.md").text.split("## Adviezen")[1].split("\n## ")[0]
+    header, row = _table_row(report, "Orgaan"), _table_row(report, body.name)
+    assert row[header.index("Deels overgenomen")] == "1" and row[header.index("Nog open")] == "0"
+    # Closing later keeps it without asking again.
+    assert client.post(f"/advies/{advice.id}/stap", data={"target": "done"}).status_code == 303
+    db.session.expire_all()
+    assert advice.status == rules.DONE and advice.outcome == rules.PARTLY
+
+
+def test_an_outcome_sent_with_a_step_that_does_not_ask_for_it_is_ignored(client, auth, body, make_advice):
+    advice = make_advice()
+    auth.login(role="secretaris", bodies=[body])
+    client.post(f"/advies/{advice.id}/stap", data={"target": "preparing", "outcome": "adopted",
+                                                    "sent_on": local_today().isoformat()})
+    db.session.expire_all()
+    assert advice.status == rules.PREPARING and advice.outcome is None and advice.sent_on is None
