@@ -96,7 +96,8 @@ def test_wrong_passwords_for_one_account_soon_give_a_dutch_429_that_keeps_the_ad
     assert statuses == [422] * 5 + [429] * 2
     response = client.post("/inloggen", data={"email": user.email, "password": PASSWORD})  # also the right one
     assert response.status_code == 429
-    assert "Wacht 15 seconden" in response.text and '<html lang="nl">' in response.text
+    # A loaded machine may take a few seconds over the eight tries: the wait counts down from 15.
+    assert re.search(r"Wacht 1[0-5] seconden", response.text) and '<html lang="nl">' in response.text
     assert f'value="{user.email}"' in response.text
     assert 0 < int(response.headers["Retry-After"]) <= 15
 
