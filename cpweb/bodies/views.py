@@ -1,10 +1,14 @@
-from flask import Blueprint
+from flask import Blueprint, abort, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from ..auth.access import login_required
 from ..extensions import db
-from ..rendering import render
-from .logic import active_bodies, body_sections_for, get_body_or_404
+from ..forms import choice_list
+from ..rendering import render, saved
+from .forms import VotingForm
+from .logic import active_bodies, body_sections_for, get_body_or_404, memberships_of, set_voting
 from .models import Membership
 
 bp = Blueprint("bodies", __name__, url_prefix="/organen")
@@ -29,3 +33,19 @@ def show(slug: str):
         memberships = sorted((m for m in memberships if m.user.is_active), key=lambda m: m.user.name)
     return render("bodies/show.html", body=body, memberships=memberships,
                   sections=body_sections_for(body, current_user))
+
+
+@bp.route("/<slug>/stemrecht", methods=["GET", "POST"])
+@login_required
+def voting(slug: str):
+    """Who of the members has a vote; for the body's secretaries and admins."""
+    body = get_body_or_404(slug)
+    if not current_user.can_manage(body):
+        abort(403 if current_user.is_member_of(body) else 404)
+    memberships = memberships_of(body.id)
+    form = VotingForm(voting=[m.user_id for m in memberships if m.votes])
+    form.voting.choices = choice_list((m.user_id, m.user.name) for m in memberships)
+    if form.validate_on_submit():
+        set_voting(body.id, form.voting.data)
+        return saved(_("Het stemrecht is opgeslagen."), url_for("bodies.show", slug=body.slug, _anchor="leden"))
+    return render("bodies/voting.html", body=body, form=form, status=422 if form.errors else 200)

@@ -1,7 +1,7 @@
 """What meetings do, for the views, the calendar, the jobs and other features."""
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, or_
@@ -12,7 +12,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
 from ..database import StaleEdit, utcnow
 from ..extensions import db
-from ..i18n import AMSTERDAM, from_local
+from ..i18n import AMSTERDAM, as_local, from_local
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -101,6 +101,21 @@ def recent_meetings_of(body_id: int, user, limit: int = 20) -> list[Meeting]:
     """The body's latest meetings this person may see (to link a dossier to one)."""
     return list(db.session.scalars(db.select(Meeting).filter(Meeting.body_id == body_id, visible_filter(user, utcnow()))
                                    .order_by(Meeting.starts_at.desc()).limit(limit)))
+
+
+def next_meeting_of(body_id: int, after: datetime) -> Meeting | None:
+    """The body's first planned meeting after this moment: where other features put on the agenda
+    what happened since the last one."""
+    return db.session.scalar(db.select(Meeting).filter(Meeting.body_id == body_id, Meeting.starts_at > after,
+                                                       Meeting.status == rules.PLANNED)
+                             .order_by(Meeting.starts_at).limit(1))
+
+
+def new_meeting_url(body_id: int, title: str, starts_at: datetime, ends_at: datetime) -> str:
+    """The new-meeting form, filled in (for secretaries: a date another feature found)."""
+    start, end = as_local(starts_at), as_local(ends_at)
+    return url_for("meetings.new", orgaan=body_id, titel=title, datum=start.date().isoformat(),
+                   van=f"{start:%H:%M}", tot=f"{end:%H:%M}")
 
 
 def next_meetings(user, limit: int = 3) -> list[Meeting]:
@@ -200,6 +215,18 @@ def add_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> Age
     item = AgendaItem(position=position, added_late=late, **fields)
     meeting.items.append(item)
     meeting.sequence += 1
+    return item
+
+
+def keep_item(meeting: Meeting, title: str, description: str) -> AgendaItem:
+    """Put an item with this title on the agenda, or bring its text up to date: for an item another
+    feature keeps (what was decided between meetings)."""
+    item = next((item for item in meeting.items if item.title == title), None)
+    if item is None:
+        return add_item(meeting, {"title": title, "description": description})
+    if item.description != description:
+        item.description = description
+        meeting.sequence += 1
     return item
 
 
