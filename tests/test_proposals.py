@@ -13,7 +13,7 @@ from cpweb.bodies.models import Membership
 from cpweb.calendar.sources import events_between
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.i18n import from_local, local_today
+from cpweb.i18n import local_today
 from cpweb.mail import choose_kinds, chosen_kinds
 from cpweb.meetings import logic as meetings_logic
 from cpweb.meetings import rules as meeting_rules

@@ -32,7 +32,6 @@ YES, MAYBE, NO = "yes", "maybe", "no"
 ANSWERS = {CONSENT: {AGREE: _l("Ik stem in"), OBJECT: _l("Ik heb een bezwaar")},
            VOTE: {FOR: _l("Voor"), AGAINST: _l("Tegen"), ABSTAIN: _l("Onthouding")}}
 DATE_ANSWERS = {YES: _l("Ja, ik kan"), MAYBE: _l("Misschien"), NO: _l("Nee, ik kan niet")}
-DATE_COUNTS = {YES: _l("ja"), MAYBE: _l("misschien"), NO: _l("nee")}
 
 ALL, VOTING = "all", "voting"
 VOTERS = {ALL: _l("Alle leden van het orgaan"),
@@ -44,7 +43,6 @@ NAMES = {NAMED: _l("Ja: de leden zien wie wat antwoordde"),
          ANONYMOUS: _l("Nee, anoniem: niemand ziet wie wat antwoordde, ook de secretaris niet")}
 
 OPEN, CLOSED = "open", "closed"
-STATUSES = {OPEN: _l("Open"), CLOSED: _l("Gesloten")}
 
 DECIDED, REJECTED, NO_DECISION = "decided", "rejected", "no_decision"
 OUTCOMES = {DECIDED: _l("Besloten"), REJECTED: _l("Niet aangenomen"), NO_DECISION: _l("Geen besluit")}
