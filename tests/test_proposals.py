@@ -626,3 +626,16 @@ def test_pages_run_a_constant_number_of_queries(client, auth, make_proposal, mak
     assert count_queries(client, page) == few
     assert "Ronde 7" in client.get(index).text and "Open 7" in client.get(index).text
     assert count_queries(client, index) == few_in_list
+
+
+def test_the_home_page_runs_as_many_queries_for_many_waiting_proposals_of_many_bodies(
+        client, auth, make_proposal, make_body, people):
+    make_proposal(title="Open in de eigen raad")
+    auth.login(people.anna)
+    few = count_queries(client, "/")
+    for n in range(4):
+        other = make_body()
+        db.session.add_all(Membership(body_id=other.id, user_id=user.id) for user in (people.anna, people.secretary))
+        logic.create_proposal(proposal_values(other, title=f"Open {n}"), people.secretary)
+    assert "Open 3" in client.get("/").text
+    assert count_queries(client, "/") == few
