@@ -96,21 +96,13 @@ def upgrade():
     with op.batch_alter_table('proposal_picks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposal_picks_option_id'), ['option_id'], unique=False)
 
-    with op.batch_alter_table('bodies', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('members_propose', sa.Boolean(), server_default=sa.false(), nullable=False))
-
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('votes', sa.Boolean(), server_default=sa.true(), nullable=False))
-
+    # A plain ALTER TABLE, not batch mode: on SQLite a batch would copy and drop `bodies`, and dropping it
+    # deletes every row that cascades from it (memberships, meetings, ...).
+    op.add_column('bodies', sa.Column('members_propose', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('memberships', sa.Column('votes', sa.Boolean(), server_default=sa.true(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_column('votes')
-
-    with op.batch_alter_table('bodies', schema=None) as batch_op:
-        batch_op.drop_column('members_propose')
-
     with op.batch_alter_table('proposal_picks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_picks_option_id'))
 
@@ -130,3 +122,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposals_advice_id'))
 
     op.drop_table('proposals')
+    op.drop_column('memberships', 'votes')
+    op.drop_column('bodies', 'members_propose')
