@@ -97,6 +97,8 @@ MEETING_DOCUMENTS_DAYS = 7  # default for a body: stukken out this many days bef
 MEETING_REMINDER_DAYS = 2
 MEETING_MESSAGE_RETENTION_DAYS = 90  # a member's note with "afwezig" (may be about health)
 ACTIVITY_GUEST_RETENTION_DAYS = 31  # guests' names and addresses, after the activity
+PROPOSAL_REMINDER_HOURS = 24  # the one reminder to members who have not answered, this long before closing
+PROPOSAL_ANSWER_RETENTION_DAYS = 365  # after closing; then answers keep no name and no remark, only what they were
 ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, the dossier asks for attention
 
 # Documents: the largest file members may upload, and how long reading a file's text may take.

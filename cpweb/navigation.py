@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 MAIN_MENU = [
     (_l("Agenda"), "calendar.index"),
     (_l("Vergaderingen"), "meetings.index"),
+    (_l("Voorstellen"), "proposals.index"),
     (_l("Documenten"), "documents.index"),
     (_l("Activiteiten"), "activities.index"),
     (_l("Advies"), "advice.index"),

@@ -31,6 +31,10 @@ MEMBERS_DOWNLOAD = "/documenten/3/download"
 BODY_DOCUMENT = "/documenten/4"
 HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
 BROKEN_UNSUBSCRIBE_LINK = "/e-mail/afmelden/half-overgenomen"
+# Demo proposals (cpweb/proposals/demo.py) of the klankbordgroep: 1 asks consent on a concept advice
+# (the demo lid has not answered), 2 is a date poll, 3 is closed with an outcome, 4 is closed and
+# anonymous, its outcome not written yet.
+MEMBERS_PROPOSAL = "/voorstellen/1"
 
 
 def invitation_link() -> str:
@@ -101,6 +105,7 @@ GUEST = [
     "/documenten/1/bekijken",  # Markdown, rendered
     MEMBERS_DOCUMENT,  # 404 for guests
     MEMBERS_DOWNLOAD,  # 404 for guests
+    MEMBERS_PROPOSAL,  # 404 for guests
     invitation_link,
     EXPIRED_LINK,
     unsubscribe_link,
@@ -137,6 +142,10 @@ LID = [
     "/advies/2",  # sent, waiting for a response; the demo member drafts it
     "/advies/nieuw",
     "/advies/overzicht",
+    "/voorstellen/",
+    MEMBERS_PROPOSAL,  # waits for the demo member's answer
+    "/voorstellen/3",  # closed, with its outcome and who answered what
+    "/voorstellen/4",  # anonymous: counts and remarks without names
     last_years_report,
     "/documenten",
     "/documenten?q=werk&kind=md",
@@ -181,6 +190,11 @@ SECRETARIS = [
     "/advies/1",  # done: the whole timeline
     "/advies/3/bewerken",
     "/advies/overzicht?jaar=2025",
+    "/voorstellen/nieuw",
+    "/voorstellen/2",  # a date poll: the best date, and a link to plan the meeting
+    "/voorstellen/4",  # closed: the outcome form
+    "/voorstellen/1/sluiten",
+    "/organen/klankbordgroep-werkplein/stemrecht",
     "/documenten",
     "/documenten/1/bewerken",
     "/documenten/1/nieuwe-versie",
@@ -242,6 +256,8 @@ FORM_ERRORS = [
     ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
     ("lid", "/advies/nieuw", {"title": "", "deadline": "morgen"}),
     ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
+    ("secretaris", "/voorstellen/nieuw", {"title": "", "closes_on": "2020-01-01"}),
+    ("secretaris", "/voorstellen/4", {"text": ""}),  # the outcome; the answer form's errors: tests/browser
     ("secretaris", "/documenten/1/bewerken", {"title": ""}),
     ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
     ("secretaris", "/handboek/nieuw", {"title": "", "slug": "Geen goed adres!"}),
@@ -252,14 +268,14 @@ FORM_ERRORS = [
 
 # GET endpoints that answer with something other than HTML (calendar files); tests of their own cover them.
 NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "activities.ics",
-            "activities.participants_csv", "annual_report.markdown", "annual_report.word",
+            "activities.participants_csv", "annual_report.markdown", "annual_report.word", "proposals.answers_csv",
             "annual_report.index",  # a redirect to last year's report
             "ops.healthz", "ops.favicon"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
           ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
-          ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404,
+          ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404, ("guest", MEMBERS_PROPOSAL): 404,
           BROKEN_UNSUBSCRIBE_LINK: 404}
 
 

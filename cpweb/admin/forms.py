@@ -29,6 +29,9 @@ class BodyForm(FlaskForm):
                                     description=_l("De leden van dit orgaan lezen en behandelen de signalen van "
                                                    "cliënten. Staat dit bij geen enkel orgaan aan? Dan doen de "
                                                    "secretarissen het."))
+    members_propose = BooleanField(_l("Leden mogen voorstellen doen"),
+                                   description=_l("Leden leggen dan zelf een voorstel voor aan het orgaan. Anders "
+                                                  "doen alleen de secretarissen dat."))
     is_active = BooleanField(_l("Dit orgaan is actief"), default=True,
                              description=_l("Een orgaan dat niet actief is, staat niet meer in de lijsten. "
                                             "Alles wat erbij hoort blijft bewaard."))

@@ -145,6 +145,14 @@ def add_note(advice: Advice, actor, text: str) -> None:
     _event(advice, actor, text)
 
 
+def advices_by_id(ids) -> dict[int, Advice]:
+    """For other features that link to dossiers (and note on their timeline), with the body loaded."""
+    if not ids:
+        return {}
+    query = db.select(Advice).filter(Advice.id.in_(list(ids))).options(selectinload(Advice.body))
+    return {advice.id: advice for advice in db.session.scalars(query)}
+
+
 def events_of(advice: Advice) -> list[AdviceEvent]:
     return list(db.session.scalars(db.select(AdviceEvent).filter_by(advice_id=advice.id)
                                    .options(joinedload(AdviceEvent.actor)).order_by(AdviceEvent.at, AdviceEvent.id)))

@@ -1,4 +1,6 @@
 """Public functions other features use to find bodies and check membership."""
+from sqlalchemy.orm import contains_eager
+
 from ..extensions import db
 from ..hooks import hooks
 from .models import Body, Membership, Organisation
@@ -61,6 +63,23 @@ def signal_receiving_body_ids() -> set[int]:
     """The bodies whose members handle incoming signals."""
     query = db.select(Body.id).filter_by(receives_signals=True, is_active=True)
     return set(db.session.scalars(query))
+
+
+def memberships_of(body_id: int) -> list[Membership]:
+    """The body's active members with their membership (function, voting rights), by name."""
+    from ..auth.models import User
+
+    query = (db.select(Membership).join(User).filter(Membership.body_id == body_id, User.is_active_member)
+             .options(contains_eager(Membership.user)).order_by(User.name))
+    return list(db.session.scalars(query))
+
+
+def set_voting(body_id: int, voting_user_ids) -> None:
+    """Give exactly these members of the body a vote; the others keep their membership without one."""
+    voting = set(voting_user_ids)
+    for membership in memberships_of(body_id):
+        membership.votes = membership.user_id in voting
+    db.session.commit()
 
 
 def members_of_bodies(body_ids):

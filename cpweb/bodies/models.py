@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -46,6 +46,8 @@ class Body(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Its members read and handle the signals clients send in.
     receives_signals: Mapped[bool] = mapped_column(default=False)
+    # Members may put a proposal to the body; otherwise only its secretaries do.
+    members_propose: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="body", cascade="all, delete-orphan")
@@ -63,6 +65,8 @@ class Membership(db.Model):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     function: Mapped[str] = mapped_column(String(20), default="lid")
+    # False for a member without a vote (an adviser): proposals for voting members leave them out.
+    votes: Mapped[bool] = mapped_column(default=True, server_default=true())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     body: Mapped[Body] = relationship(back_populates="memberships")

@@ -18,6 +18,7 @@ OPTIONAL_MAIL_KINDS: dict[str, object] = {
     "reminders": _l("Herinneringen voor vergaderingen en activiteiten"),
     "documents": _l("Bericht als de stukken voor een vergadering compleet zijn"),
     "minutes": _l("Bericht als er een verslag is om te lezen"),
+    "proposals": _l("Voorstellen: een nieuw voorstel, een herinnering als u nog niet antwoordde, en de uitkomst"),
     "updates": _l("Wijzigingen: een verplaatste of afgelaste vergadering"),
     "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
     "signals": _l("Een e-mail bij elk nieuw signaal (voor secretarissen)"),

@@ -110,12 +110,7 @@ def mark_documents_complete(meeting_id: int) -> int:
 
 def add_item(meeting_id: int, fields: dict, now=None) -> AgendaItem:
     """An item at the end of the agenda; marked late once the stukken deadline of a published meeting passed."""
-    meeting = _meeting(meeting_id)
-    late = rules.is_late(now or utcnow(), logic.documents_deadline(meeting)) and meeting.published_at is not None
-    position = max((item.position for item in meeting.items), default=-1) + 1
-    item = AgendaItem(position=position, added_late=late, **fields)
-    meeting.items.append(item)
-    meeting.sequence += 1
+    item = logic.append_item(_meeting(meeting_id), fields, now)
     db.session.commit()
     return item
 
@@ -263,8 +258,7 @@ def decide_correction(meeting_id: int, correction_id: int, accepted: bool) -> Mi
 
 
 def add_decision(meeting_id: int, text: str) -> Decision:
-    decision = Decision(meeting_id=meeting_id, text=text)
-    db.session.add(decision)
+    decision = logic.append_decision(meeting_id, text)
     db.session.commit()
     return decision
 

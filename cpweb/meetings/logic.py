@@ -2,7 +2,7 @@
 the jobs and other features. What people do with meetings (and its one commit) is in `actions`."""
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import from_local
+from ..i18n import as_local, from_local
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -89,6 +89,21 @@ def recent_meetings_of(body_id: int, user, limit: int = 20) -> list[Meeting]:
                                    .order_by(Meeting.starts_at.desc()).limit(limit)))
 
 
+def next_meeting_of(body_id: int, after: datetime) -> Meeting | None:
+    """The body's first planned meeting after this moment: where other features put on the agenda
+    what happened since the last one."""
+    return db.session.scalar(db.select(Meeting).filter(Meeting.body_id == body_id, Meeting.starts_at > after,
+                                                       Meeting.status == rules.PLANNED)
+                             .order_by(Meeting.starts_at).limit(1))
+
+
+def new_meeting_url(body_id: int, title: str, starts_at: datetime, ends_at: datetime) -> str:
+    """The new-meeting form, filled in (for secretaries: a date another feature found)."""
+    start, end = as_local(starts_at), as_local(ends_at)
+    return url_for("meetings.new", orgaan=body_id, titel=title, datum=start.date().isoformat(),
+                   van=f"{start:%H:%M}", tot=f"{end:%H:%M}")
+
+
 def next_meetings(user, limit: int = 3) -> list[Meeting]:
     return list(db.session.scalars(meetings_query(user, upcoming=True).limit(limit)))
 
@@ -149,6 +164,36 @@ def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: da
         meetings.append(meeting)
     db.session.flush()
     return meetings
+
+
+def append_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> AgendaItem:
+    """An item at the end of the agenda, not yet committed; marked late once the stukken deadline of a
+    published meeting passed."""
+    late = rules.is_late(now or utcnow(), documents_deadline(meeting)) and meeting.published_at is not None
+    position = max((item.position for item in meeting.items), default=-1) + 1
+    item = AgendaItem(position=position, added_late=late, **fields)
+    meeting.items.append(item)
+    meeting.sequence += 1
+    return item
+
+
+def keep_item(meeting: Meeting, title: str, description: str) -> AgendaItem:
+    """Put an item with this title on the agenda, or bring its text up to date: for an item another
+    feature keeps (what was decided between meetings). The caller commits."""
+    item = next((item for item in meeting.items if item.title == title), None)
+    if item is None:
+        return append_item(meeting, {"title": title, "description": description})
+    if item.description != description:
+        item.description = description
+        meeting.sequence += 1
+    return item
+
+
+def append_decision(meeting_id: int, text: str) -> Decision:
+    """A decision in the meeting's minutes, not yet committed."""
+    decision = Decision(meeting_id=meeting_id, text=text)
+    db.session.add(decision)
+    return decision
 
 
 # --- attendance --------------------------------------------------------------------------------
