@@ -2,7 +2,7 @@
 Counts only: no answer and no name."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection
+from ..annual import AnnualSection, AnnualTable
 from ..bodies.logic import active_bodies
 from . import logic, rules
 
@@ -14,4 +14,4 @@ def proposals_section(year: int, _reader) -> AnnualSection | None:
     header = [_("Orgaan"), _("Voorstellen"), *(str(label) for label in rules.OUTCOMES.values()), _("Nog geen uitkomst")]
     rows = [[body.name, sum(numbers[body.id].values()), *(numbers[body.id].get(key, 0) for key in rules.OUTCOMES),
              numbers[body.id].get(None, 0)] for body in active_bodies() if body.id in numbers]
-    return AnnualSection(_("Besluiten buiten de vergadering"), header, rows)
+    return AnnualSection(_("Besluiten buiten de vergadering"), [AnnualTable(header, rows)])

@@ -31,4 +31,8 @@ def papers_of(proposal: Proposal, user) -> list:
 
 
 def attach(proposal: Proposal, user, choice: dict) -> places.Attached:
-    return places.attach(place_of(proposal), user, **choice)
+    """A paper on the proposal, with the audience chosen (see `places.attach`); kept only when it is attached."""
+    attached = places.attach(place_of(proposal), user, **choice)
+    if attached.document is not None:
+        db.session.commit()
+    return attached
