@@ -162,9 +162,10 @@ class PresenceForm(FlaskForm):
                                "Gebruik hoogstens %(n)s tekens.", n=rules.MAX_GUESTS_TEXT))])
 
 
-def agenda_item_field():
-    """Which agenda item a decision or action item belongs to; the view fills in the meeting's items."""
-    return ChoiceField(_l("Bij welk agendapunt?"), choices=[], validators=[Optional()])
+def agenda_item_field(field_id: str):
+    """Which agenda item a decision or action item belongs to; the view fills in the meeting's items.
+    Both forms are on one page: each its own id."""
+    return ChoiceField(_l("Bij welk agendapunt?"), choices=[], validators=[Optional()], id=field_id)
 
 
 class MinutesForm(FlaskForm):
@@ -181,14 +182,14 @@ class CorrectionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = text_field(_l("Besluit"), _l("Schrijf het besluit op."))
-    agenda_item = agenda_item_field()
+    agenda_item = agenda_item_field("decision_agenda_item")
 
 
 class ActionItemForm(FlaskForm):
     description = text_field(_l("Wat moet er gebeuren?"), _l("Schrijf op wat er moet gebeuren."), rows=2)
     owner = ChoiceField(_l("Wie doet het?"), choices=[], validators=[Optional()])
     due_on = DateField(_l("Klaar op (niet verplicht)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    agenda_item = agenda_item_field()
+    agenda_item = agenda_item_field("action_agenda_item")
 
 
 class SettingsForm(FlaskForm):
