@@ -177,6 +177,33 @@ def test_guest_signs_up_confirms_by_link_and_withdraws(client, make_activity, ma
     assert signup.status == rules.WITHDRAWN
 
 
+def test_after_yes_i_come_the_guest_reads_what_when_where_and_the_mail_says_it_too(client, make_activity, mails):
+    activity = make_activity(audience=rules.EVERYONE, title="Informatieavond", location="Werkplein, Stationsplein 1",
+                             online_url="https://meet.example.org/avond")
+    signup = logic.guest_sign_up(activity.id, "Gert Gast", "gert@example.org")
+    response = client.post(f"/activiteiten/aanmelding/{signup.token}")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/aanmelding/{signup.token}")
+    html = client.get(f"/activiteiten/aanmelding/{signup.token}").text
+    assert "<h1>U bent aangemeld</h1>" in html and "Aanmelding bevestigen" not in html and "Ja, ik kom" not in html
+    assert "Informatieavond" in html and "Werkplein, Stationsplein 1" in html and activity.period in html
+    assert "10:00 – 12:00" in activity.period
+    assert f'href="/activiteiten/{activity.id}/agenda.ics"' in html and f'href="/activiteiten/{activity.id}"' in html
+    assert f'href="/activiteiten/aanmelding/{signup.token}/afmelden"' in html
+    body = mails[-1].body
+    assert f"Wanneer: {activity.period}" in body and "Waar: Werkplein, Stationsplein 1" in body
+    assert "Online: https://meet.example.org/avond" in body and f"/activiteiten/{activity.id}" in body
+
+
+def test_a_guest_on_the_waiting_list_reads_so(client, make_activity, mails):
+    activity = make_activity(audience=rules.EVERYONE, capacity=1)
+    first, second = (logic.guest_sign_up(activity.id, name, f"{name}@example.org") for name in ("een", "twee"))
+    for signup in (first, second):
+        client.post(f"/activiteiten/aanmelding/{signup.token}")
+    html = client.get(f"/activiteiten/aanmelding/{second.token}").text
+    assert "<h1>U staat op de wachtlijst</h1>" in html and "Wanneer" in html
+    assert "wachtlijst" in mails[-1].body and "Wanneer: " in mails[-1].body
+
+
 def test_guest_input_errors_and_members_only(client, make_activity):
     public, members = make_activity(audience=rules.EVERYONE), make_activity()
     response = client.post(f"/activiteiten/{public.id}/gast", data={"name": "", "email": "geen-adres"})

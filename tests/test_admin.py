@@ -60,6 +60,18 @@ def test_invite_creates_member_mails_link_and_logs_it(client, auth, make_body, m
     assert "Welkom, Truus Bakker" in client.get("/").text
 
 
+def test_the_invitation_says_who_invites_and_for_which_bodies(client, auth, make_body, make_user, mails):
+    first, second = make_body("Klankbordgroep Werkplein"), make_body("Cliëntenraad Dongen")
+    admin = auth.login(role="beheerder")
+    client.post("/beheer/leden/uitnodigen", data={"name": "Truus Bakker", "email": "truus@example.org", "role": "lid",
+                                                   "bodies": [str(first.id), str(second.id)]})
+    assert f"{admin.name} nodigt u uit voor de website van " in mails[-1].body
+    assert "U bent daar lid van: Cliëntenraad Dongen, Klankbordgroep Werkplein." in mails[-1].body
+    pending = make_user(password=None)  # of no body: the sentence about bodies is left out
+    client.post(f"/beheer/leden/{pending.id}/uitnodiging")
+    assert f"{admin.name} nodigt u uit" in mails[-1].body and "lid van" not in mails[-1].body
+
+
 def test_invite_with_bad_input_keeps_what_was_typed(client, auth):
     auth.login(role="beheerder")
     response = client.post("/beheer/leden/uitnodigen", data={"name": "Piet <b>Klaassen</b>", "email": "piet@", "role": "baas"})

@@ -162,3 +162,36 @@ def test_a_single_meeting_as_ics(client, make_meeting):
     response = client.get(f"/vergaderingen/{meeting.id}/agenda.ics")
     assert "attachment" in response.headers["Content-Disposition"]
     assert parse_feed(response.data).vevent.uid.value.startswith(f"meeting-{meeting.id}@")
+
+
+@pytest.fixture
+def on_30_november(monkeypatch):
+    """Today is 30 November 2026: the next meeting is in another month."""
+    monkeypatch.setattr("cpweb.calendar.views.local_today", lambda: date(2026, 11, 30))
+
+
+def test_the_first_page_lists_what_is_coming_across_the_month_boundary(client, make_meeting, on_30_november):
+    make_meeting(date(2026, 12, 2), title="Vergadering in december")
+    make_meeting(date(2027, 1, 14), title="Vergadering in januari")
+    make_meeting(date(2027, 3, 30), title="Te ver weg")
+    html = client.get("/agenda").text
+    coming = html[html.index('id="binnenkort-kop"'):html.index('id="maand-kop"')]
+    assert 'class="phone-only"' in html and 'class="wide-only"' in html
+    assert "woensdag 2 december 2026" in coming and "Vergadering in december" in coming
+    assert "Vergadering in januari" in coming and "Te ver weg" not in coming
+
+
+def test_the_coming_view_has_no_month_and_says_when_nothing_is_coming(client, on_30_november):
+    html = client.get("/agenda?weergave=komend", headers={"HX-Request": "true"}).text
+    assert "<html" not in html and "Niets gepland in de komende drie maanden." in html
+    assert 'id="maand-kop"' not in html and 'name="maand"' not in html
+
+
+@pytest.mark.parametrize("view", ["maand", "lijst"])
+def test_month_and_list_never_hide_the_next_months_days_the_page_has(client, make_meeting, on_30_november, view):
+    make_meeting(date(2026, 12, 2), title="Vergadering in december")
+    html = client.get(f"/agenda?maand=2026-11&weergave={view}").text
+    assert "Vergadering in december" in html and "Niets gepland" not in html
+    if view == "maand":  # the style sheet hides other-month days on a phone only when they are empty
+        cell = html[html.rindex("<td", 0, html.index("Vergadering in december")):]
+        assert cell.startswith('<td class="other-month"')

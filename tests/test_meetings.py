@@ -9,7 +9,7 @@ import pytest
 
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.i18n import from_local, local_today
+from cpweb.i18n import date_long, from_local, local_today
 from cpweb.mail import wait_for_sending
 from cpweb.meetings import actions, logic, rules
 from cpweb.meetings.commands import send_reminders
@@ -674,3 +674,113 @@ def test_a_wrong_file_or_nothing_chosen_gets_a_message(client, auth, secretary, 
     response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data={},
                            follow_redirects=True)
     assert "Kies een bestand of een document uit de bibliotheek." in response.text
+
+
+# --- minutes that start from the meeting -----------------------------------------------------------
+
+@pytest.fixture
+def held_meeting(make_meeting, make_user, body, secretary, member):
+    """A meeting held yesterday, the one two weeks before it with approved minutes, and four members:
+    present, absent with a message, absent without word, and the secretary (present)."""
+    previous = make_meeting(days_ahead=-15)
+    db.session.add(Minutes(meeting_id=previous.id, text="Oud verslag", status=rules.APPROVED, version=2))
+    meeting = make_meeting(days_ahead=-1)
+    ill, away = make_user(bodies=[body], name="Noor Ziek"), make_user(bodies=[body], name="Bas Weg")
+    db.session.add(Attendance(meeting_id=meeting.id, user_id=ill.id, answer=rules.NO, message="Ik ben ziek"))
+    db.session.commit()
+    return previous, meeting
+
+
+def test_a_new_draft_starts_with_the_attendance_and_the_agenda(client, auth, secretary, held_meeting):
+    previous, meeting = held_meeting
+    auth.login(secretary)
+    page = client.get(f"/vergaderingen/{meeting.id}/presentie").text
+    assert 'name="guests"' in page and "Eén naam per regel." in page
+    client.post(f"/vergaderingen/{meeting.id}/presentie", data={
+        "present": [str(secretary.id), str(logic.members_of(meeting.body_id)[1].id)],
+        "guests": " Gea Gast \n\nWim (gemeente)\nGea Gast"})
+    assert meeting.guests == "Gea Gast\nWim (gemeente)"
+    html = client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    draft = html[html.index('name="text"'):html.index("</textarea>")]
+    assert "## Aanwezig\n\nLid Lisa, Sec Retaris" in draft or "## Aanwezig\n\nSec Retaris, Lid Lisa" in draft
+    assert "## Afwezig met bericht\n\nNoor Ziek" in draft and "ziek" not in draft.replace("Noor Ziek", "")
+    assert "## Afwezig\n\nBas Weg" in draft and "## Gasten\n\nGea Gast, Wim (gemeente)" in draft
+    assert "## 1. Opening en mededelingen" in draft
+    assert (f"## 2. Vaststellen verslag vorige vergadering\n\n[Verslag van {date_long(previous.starts_at)}]"
+            f"(/vergaderingen/{previous.id}/verslag)") in draft
+    # Saved once, the text is the secretary's: an emptied text is not filled again.
+    client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "", "version": "0"})
+    assert "## Aanwezig" not in client.get(f"/vergaderingen/{meeting.id}/verslag").text.split('name="text"')[1]
+
+
+def test_guests_longer_than_allowed_keep_what_was_typed(client, auth, secretary, held_meeting):
+    _previous, meeting = held_meeting
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/presentie", data={"guests": "Gast\n" * 500})
+    assert response.status_code == 422 and "Gebruik hoogstens 2000 tekens." in response.text and meeting.guests == ""
+
+
+def test_a_member_cannot_keep_the_presence_list(client, auth, member, held_meeting):
+    _previous, meeting = held_meeting
+    auth.login(member)
+    assert client.post(f"/vergaderingen/{meeting.id}/presentie", data={"guests": "Iemand"}).status_code in (403, 404)
+    assert meeting.guests == ""
+
+
+def test_decisions_and_action_items_stay_on_their_agenda_item(client, auth, secretary, member, held_meeting,
+                                                              make_meeting):
+    _previous, meeting = held_meeting
+    item, elsewhere = meeting.items[2], make_meeting(days_ahead=5).items[0]
+    auth.login(secretary)
+    form = client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    assert f'<option value="{item.id}">{item.title}</option>' in form
+    client.post(f"/vergaderingen/{meeting.id}/besluiten", data={"decision": "We schrijven een advies.",
+                                                               "agenda_item": str(item.id)})
+    client.post(f"/vergaderingen/{meeting.id}/besluiten", data={"decision": "Los besluit", "agenda_item": ""})
+    client.post(f"/vergaderingen/{meeting.id}/actiepunten", data={
+        "description": "Advies schrijven", "owner": str(member.id), "due_on": "", "agenda_item": str(item.id)})
+    response = client.post(f"/vergaderingen/{meeting.id}/besluiten", data={"decision": "Fout",
+                                                                          "agenda_item": str(elsewhere.id)})
+    assert response.status_code == 422 and "Fout" in response.text
+    decisions = logic.decisions_of(meeting)
+    assert [(d.text, d.agenda_item_id) for d in decisions] == [("We schrijven een advies.", item.id),
+                                                               ("Los besluit", None)]
+    assert db.session.scalar(db.select(ActionItem)).agenda_item_id == item.id
+    html = client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    section = html[html.index('id="decisions"'):html.index('id="action-items"')]
+    assert section.index(f"<h3>{item.title}</h3>") < section.index("We schrijven een advies.")
+    assert section.index("Buiten de agenda") < section.index("Los besluit")
+    assert f"(bij: {item.title})" in html
+    draft = html[html.index('name="text"'):html.index("</textarea>")]
+    assert (f"## 3. {item.title}\n\n- Besluit: We schrijven een advies.\n- Actiepunt: Advies schrijven (Lid Lisa)"
+            in draft)
+
+
+def test_the_agenda_links_the_previous_minutes_for_those_who_may_read_them(client, auth, secretary, member,
+                                                                          held_meeting):
+    previous, meeting = held_meeting
+    link = f'href="/vergaderingen/{previous.id}/verslag"'
+    auth.login(member)
+    assert link in client.get(f"/vergaderingen/{meeting.id}").text
+    db.session.get(Minutes, previous.id).status = rules.DRAFT
+    db.session.commit()
+    assert link not in client.get(f"/vergaderingen/{meeting.id}").text  # a draft is the secretary's
+    auth.logout()
+    auth.login(secretary)
+    assert link in client.get(f"/vergaderingen/{meeting.id}").text
+    auth.logout()
+    meeting.visibility = rules.PUBLIC
+    db.session.commit()
+    guest_page = client.get(f"/vergaderingen/{meeting.id}")
+    assert guest_page.status_code == 200 and link not in guest_page.text
+
+
+def test_approved_minutes_print_on_a4_without_navigation_or_forms(client, auth, member, held_meeting):
+    previous, _meeting = held_meeting
+    with client.get("/static/css/site.css") as response:
+        css = response.text
+    printing = css[css.index("@media print"):]
+    assert "@page { size: A4; margin: 15mm; }" in printing and ".site-header" in printing and ".no-print" in printing
+    auth.login(member)
+    html = client.get(f"/vergaderingen/{previous.id}/verslag").text
+    assert '<div class="no-print">\n<h2 id="corrections">' in html and "Oud verslag" in html

@@ -45,6 +45,35 @@ def test_member_home_shows_own_bodies_and_not_others(client, auth, make_body):
     assert "Uitloggen" in html
 
 
+def test_a_new_member_starts_with_first_steps_until_they_hide_them(client, auth, make_body):
+    from cpweb.extensions import db
+    from cpweb.handbook import logic as handbook
+
+    body = make_body(name="Mijn Raad")
+    member = auth.login(bodies=[body])
+    handbook.save_page(None, title="Zo werkt de raad", text="Welkom bij de raad.", user=member, slug="zo-werkt-de-raad")
+    handbook.save_page(None, title="Later hoofdstuk", text="Meer.", user=member)
+    html = client.get("/").text
+    steps = html[html.index('id="eerste-stappen-kop"'):html.index("</section>")]
+    assert f'href="/organen/{body.slug}">Mijn Raad</a>' in steps
+    assert 'href="/handboek/zo-werkt-de-raad">Zo werkt de raad</a>' in steps and "Later hoofdstuk" not in steps
+    assert 'href="/agenda/koppelen"' in steps and 'href="/profiel#emails"' in steps
+    assert 'action="/eerste-stappen/verbergen"' in steps
+
+    response = client.post("/eerste-stappen/verbergen")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert member.first_steps_hidden_at is not None
+    assert "Eerste stappen" not in client.get("/").text
+    db.session.refresh(member)
+    assert member.first_steps_hidden_at is not None
+
+
+def test_hiding_first_steps_needs_a_login(client):
+    response = client.post("/eerste-stappen/verbergen")
+    assert response.status_code in (302, 303) and "/inloggen" in response.headers["Location"]
+    assert "Eerste stappen" not in client.get("/").text
+
+
 def test_member_home_shows_sections_features_register(app, client, auth):
     from cpweb.hooks import hooks
 

@@ -331,12 +331,23 @@ def confirm_guest(signup_id: int, now: datetime | None = None) -> Signup:
     return signup
 
 
+def _practical_lines(activity: Activity) -> str:
+    """When it starts and ends and where: what someone needs to get there without opening the site."""
+    lines = [_("Wanneer: %(period)s", period=activity.period)]
+    if activity.location:
+        lines.append(_("Waar: %(address)s", address=activity.location))
+    if activity.online_url:
+        lines.append(_("Online: %(url)s", url=activity.online_url))
+    lines.append(_("Meer over de activiteit: %(url)s", url=site_url("activities.show", activity_id=activity.id)))
+    return "\n".join(lines)
+
+
 def _confirmation_text(signup: Signup) -> str:
     activity = signup.activity
-    text = (_("U staat aangemeld voor ‘%(title)s’ op %(when)s.", title=activity.title,
-              when=datetime_long(activity.starts_at)) if signup.status == rules.CONFIRMED
+    text = (_("U staat aangemeld voor ‘%(title)s’.", title=activity.title) if signup.status == rules.CONFIRMED
             else _("De activiteit ‘%(title)s’ is vol. U staat op de wachtlijst. Komt er een plaats vrij? "
                    "Dan krijgt u een e-mail.", title=activity.title))
+    text += "\n\n" + _practical_lines(activity)
     if signup.user_id is None:
         text += "\n\n" + _("Kunt u toch niet? Meld u af met deze link: %(link)s",
                            link=site_url("activities.guest_withdraw", token=signup.token))

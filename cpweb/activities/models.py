@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..i18n import as_local, datetime_long, time_short
 from . import rules
 
 # For an activity open to the members of some bodies only.
@@ -54,6 +55,12 @@ class Activity(db.Model):
     @property
     def kind_label(self):
         return rules.KINDS.get(self.kind, self.kind)
+
+    @property
+    def period(self) -> str:
+        """Start and end in words; the end's date only when it is another day."""
+        same_day = as_local(self.starts_at).date() == as_local(self.ends_at).date()
+        return f"{datetime_long(self.starts_at)} – {time_short(self.ends_at) if same_day else datetime_long(self.ends_at)}"
 
     @property
     def organiser_label(self):

@@ -171,6 +171,8 @@ def guest_confirm(token: str):
             logic.confirm_guest(signup.id)
         except logic.SignupRefused as refused:
             refusal = str(refused)
+        else:  # the page with what, when and where: a reload does not post again
+            return redirect_to(url_for("activities.guest_confirm", token=token))
     return render("activities/guest_confirm.html", signup=signup, activity=signup.activity, refusal=refusal,
                   status=409 if refusal else 200)
 

@@ -35,8 +35,10 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def create_member(email: str, name: str, role: str, body_ids=(), password: str | None = None) -> User:
-    """A new member; without a password they get an invitation by e-mail. Caller commits."""
+def create_member(email: str, name: str, role: str, body_ids=(), password: str | None = None,
+                  inviter: User | None = None) -> User:
+    """A new member; without a password they get an invitation by e-mail (from `inviter`, when a
+    person invites). Caller commits."""
     if email_taken(email):
         raise _email_taken_error()
     user = User(email=email, name=name, role=role)
@@ -46,15 +48,16 @@ def create_member(email: str, name: str, role: str, body_ids=(), password: str |
         user.set_password(password)
         record("created", subject=user, detail=role)
     else:
-        invite(user)
+        invite(user, inviter)
         record("invited", subject=user, detail=f"{role}; {body_names(body_ids)}")
     return user
 
 
-def invite(user: User) -> None:
+def invite(user: User, inviter: User | None) -> None:
     user.invited_at = utcnow()
     db.session.flush()  # the link needs the id
-    tokens.send_password_link(user, tokens.INVITATION)
+    tokens.send_password_link(user, tokens.INVITATION, invited_by=inviter.name if inviter else "",
+                              bodies=body_names(user.body_ids) if user.body_ids else "")
 
 
 def update_member(actor: User, user: User, name: str, email: str, role: str, body_ids) -> None:
@@ -87,11 +90,11 @@ def _switch(user: User, active: bool) -> None:
 
 # --- what admins do: one call each, committed once -----------------------------------------------
 
-def invite_member(values: dict) -> MemberError | None:
-    """A new member from the form (`values`: email, name, role, bodies), invited by mail.
-    Returns what is wrong (with the form field it belongs to), or None once saved."""
+def invite_member(actor: User, values: dict) -> MemberError | None:
+    """A new member from the form (`values`: email, name, role, bodies), invited by mail in the
+    actor's name. Returns what is wrong (with the form field it belongs to), or None once saved."""
     try:
-        create_member(values["email"], values["name"], values["role"], values["bodies"])
+        create_member(values["email"], values["name"], values["role"], values["bodies"], inviter=actor)
     except MemberError as error:
         return error
     db.session.commit()
@@ -118,12 +121,13 @@ def set_active(actor: User, user_id: int, active: bool) -> str | None:
     return None
 
 
-def resend_invitation(user_id: int) -> str | None:
-    """The invitation again, for a member who has not chosen a password yet; returns why not."""
+def resend_invitation(actor: User, user_id: int) -> str | None:
+    """The invitation again (in the actor's name), for a member who has not chosen a password yet;
+    returns why not."""
     user = db.session.get(User, user_id)
     if user.has_accepted_invitation or not user.is_active:
         return _("%(name)s heeft al een wachtwoord gekozen of het account staat uit.", name=user.name)
-    invite(user)
+    invite(user, actor)
     record("invitation_resent", subject=user)
     db.session.commit()
     return None

@@ -53,7 +53,7 @@ def invite():
     """Invite a new member by e-mail."""
     form = _member_form()
     if form.validate_on_submit():
-        problem = members.invite_member(form.data)
+        problem = members.invite_member(current_user, form.data)
         if problem is None:
             return done(_("De uitnodiging voor %(name)s staat klaar om te verzenden.", name=form.name.data),
                         url_for("admin.index"))
@@ -94,7 +94,7 @@ def set_active(user_id: int):
 def resend_invitation(user_id: int):
     """Send the invitation again, for a member who has not chosen a password yet."""
     user = db.get_or_404(User, user_id)
-    return _back_to_member(user, members.resend_invitation(user.id),
+    return _back_to_member(user, members.resend_invitation(current_user, user.id),
                            _("De uitnodiging voor %(name)s staat opnieuw klaar om te verzenden.", name=user.name))
 
 

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the member hid the "first steps" on their home page; until then a new member sees them.
+    first_steps_hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The second factor (cpweb.auth.twofactor): the authenticator app's key, and the last time step
     # whose code was used, so that a code is accepted once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -85,3 +85,9 @@ def choose_language(user: User, language: str) -> None:
     """The language the site speaks to the member, also in mails."""
     user.language = language
     db.session.commit()
+
+
+def hide_first_steps(user: User, now: datetime) -> None:
+    """The member knows the way: their home page no longer starts with the first steps."""
+    user.first_steps_hidden_at = user.first_steps_hidden_at or now
+    db.session.commit()

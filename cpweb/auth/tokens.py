@@ -44,23 +44,31 @@ def password_link(user: User, purpose: str) -> str:
     return site_url("auth.set_password", purpose=purpose, token=make_token(user, purpose))
 
 
-def _password_link_mail(user: User, purpose: str) -> tuple[str, str]:
+def _invitation_lines(site: str, invited_by: str, bodies: str) -> str:
+    """Who invites and for which bodies: a mail from a stranger with a link is not clicked."""
+    who = (_("%(inviter)s nodigt u uit voor de website van %(site)s.", inviter=invited_by, site=site) if invited_by
+           else _("U bent uitgenodigd voor de website van %(site)s.", site=site))
+    return who + (" " + _("U bent daar lid van: %(bodies)s.", bodies=bodies) if bodies else "")
+
+
+def _password_link_mail(user: User, purpose: str, invited_by: str = "", bodies: str = "") -> tuple[str, str]:
     link = password_link(user, purpose)
     site = current_app.config["SITE_NAME"]
     if purpose == INVITATION:
         return _("Uitnodiging voor %(site)s", site=site), _(
-            "Beste %(name)s,\n\nU bent uitgenodigd voor de website van %(site)s. "
+            "Beste %(name)s,\n\n%(invitation)s\n\n"
             "Kies met deze link een wachtwoord. De link werkt 7 dagen.\n\n%(link)s",
-            name=user.name, site=site, link=link)
+            name=user.name, invitation=_invitation_lines(site, invited_by, bodies), link=link)
     return _("Nieuw wachtwoord voor %(site)s", site=site), _(
         "Beste %(name)s,\n\nU vroeg om een nieuw wachtwoord. Kies het met deze link. "
         "De link werkt 24 uur.\n\n%(link)s\n\nVroeg u hier niet om? Dan hoeft u niets te doen.",
         name=user.name, link=link)
 
 
-def send_password_link(user: User, purpose: str) -> None:
-    """Put an invitation or a password-reset link for the member in the outbox; the caller commits."""
-    send_mail(user, *_password_link_mail(user, purpose))
+def send_password_link(user: User, purpose: str, invited_by: str = "", bodies: str = "") -> None:
+    """Put an invitation (saying who invites, for which bodies) or a password-reset link for the
+    member in the outbox; the caller commits."""
+    send_mail(user, *_password_link_mail(user, purpose, invited_by, bodies))
 
 
 def request_password_reset(email: str) -> None:

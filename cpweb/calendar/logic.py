@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..extensions import db
-from ..i18n import AMSTERDAM, from_local, local_today
+from ..i18n import AMSTERDAM, from_local
 from .models import CalendarFeed, new_feed_token
 from .sources import CalendarEvent, events_between
 
 FEED_PAST = timedelta(days=92)
 FEED_FUTURE = timedelta(days=2 * 366)
+COMING_DAYS = 92  # "binnenkort": three months ahead, whatever month today is in
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,9 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str | None) -> "Month | None":
-        """"2026-05" from the address, this month without one; None for nonsense (a 404, not a crash)."""
+    def parse(cls, text: str | None, today: date) -> "Month | None":
+        """"2026-05" from the address, today's month without one; None for nonsense (a 404, not a crash)."""
         if not text:
-            today = local_today()
             return cls(today.year, today.month)
         try:
             year, month = (int(part) for part in text.split("-"))
@@ -64,9 +64,21 @@ def month_view(user, month: Month, body_id: int | None) -> tuple[list[list[date]
     by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
     for event in events_between(user, start, end, body_id):
         for day in local_days(event):
-            by_day[day].append(event)
+            if days[0] <= day <= days[-1]:
+                by_day[day].append(event)
     weeks = [days[n:n + 7] for n in range(0, len(days), 7)]
     return weeks, by_day
+
+
+def coming_days(user, today: date, body_id: int | None) -> list[tuple[date, list[CalendarEvent]]]:
+    """The days from today on that have something, across month boundaries: what a phone shows first."""
+    last = today + timedelta(days=COMING_DAYS)
+    by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
+    for event in events_between(user, from_local(today, time()), from_local(last, time()), body_id):
+        for day in local_days(event):
+            if today <= day < last:
+                by_day[day].append(event)
+    return sorted(by_day.items())
 
 
 def feed_events(user, now: datetime) -> list[CalendarEvent]:

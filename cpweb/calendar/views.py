@@ -15,7 +15,9 @@ from .forms import AlarmForm
 from .ical import calendar_file
 
 bp = Blueprint("calendar", __name__)
-VIEWS = ("maand", "lijst")
+# "" is the first page: the coming days on a phone, the month on a wider screen (the style sheet
+# chooses, so it works without JavaScript and without guessing the device).
+VIEWS = ("", "komend", "maand", "lijst")
 
 
 def _body_id(bodies) -> int | None:
@@ -29,16 +31,20 @@ def _body_id(bodies) -> int | None:
 
 @bp.route("/agenda")
 def index():
-    """Everything with a date in one month, as a grid or a list; guests see the public items."""
-    month = logic.Month.parse(request.args.get("maand"))
-    view = request.args.get("weergave", "maand")
+    """What is coming, or everything with a date in one month as a grid or a list; guests see the
+    public items."""
+    today = local_today()
+    month_text = request.args.get("maand")
+    month = logic.Month.parse(month_text, today)
+    view = request.args.get("weergave") or ("maand" if month_text else "")
     if month is None or view not in VIEWS:
         abort(404)
     bodies = active_bodies()
     body_id = _body_id(bodies)
-    weeks, by_day = logic.month_view(current_user, month, body_id)
-    return render("calendar/index.html", block="calendar", month=month, view=view, weeks=weeks, by_day=by_day,
-                  bodies=bodies, body_id=body_id, today=local_today())
+    weeks, by_day = logic.month_view(current_user, month, body_id) if view != "komend" else ([], {})
+    coming = logic.coming_days(current_user, today, body_id) if view in ("", "komend") else []
+    return render("calendar/index.html", block="calendar", month=month, month_chosen=bool(month_text), view=view,
+                  weeks=weeks, by_day=by_day, coming=coming, bodies=bodies, body_id=body_id, today=today)
 
 
 def _ics_response(content: bytes, filename: str):

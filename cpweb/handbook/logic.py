@@ -32,6 +32,14 @@ def can_edit(user) -> bool:
     return user.is_authenticated and user.has_role(SECRETARY)
 
 
+def welcome_page(user) -> HandbookPage | None:
+    """The handbook's first page, where a new member starts reading; None for those who may not read it."""
+    if not can_read(user):
+        return None
+    return db.session.scalar(db.select(HandbookPage).filter(HandbookPage.parent_id.is_(None))
+                             .order_by(HandbookPage.position, HandbookPage.id).limit(1))
+
+
 def find_page(slug: str) -> HandbookPage | None:
     if len(slug) > rules.MAX_SLUG:
         return None

@@ -179,11 +179,12 @@ def answer(meeting_id: int, user, reply: str, message: str = "") -> Attendance:
     return attendance
 
 
-def record_presence(meeting_id: int, present_ids: set[int]) -> None:
-    """Who was actually there, from the meeting's start on. It leaves the meeting's state alone:
-    `mark_held` says it was held."""
+def record_presence(meeting_id: int, present_ids: set[int], guests: str = "") -> None:
+    """Who was actually there, members and guests (names only), from the meeting's start on. It
+    leaves the meeting's state alone: `mark_held` says it was held."""
     meeting = _meeting(meeting_id)
     check(guards.why_no_presence(meeting.status, meeting.starts_at, utcnow()))
+    meeting.guests = "\n".join(rules.guest_names(guests))
     existing = {a.user_id: a for a in db.session.scalars(db.select(Attendance).filter_by(meeting_id=meeting.id))}
     for member in logic.members_of(meeting.body_id):
         attendance = existing.get(member.id) or Attendance(meeting_id=meeting.id, user_id=member.id)
@@ -257,18 +258,25 @@ def decide_correction(meeting_id: int, correction_id: int, accepted: bool) -> Mi
     return correction
 
 
-def add_decision(meeting_id: int, text: str) -> Decision:
-    decision = logic.append_decision(meeting_id, text)
+def _item_id(meeting_id: int, item_id: int | None) -> int | None:
+    """The agenda item, when it is one of this meeting's; None otherwise."""
+    return item_id if item_id in {item.id for item in _meeting(meeting_id).items} else None
+
+
+def add_decision(meeting_id: int, text: str, agenda_item_id: int | None = None) -> Decision:
+    """A decision, attached to the agenda item it was taken on."""
+    decision = logic.append_decision(meeting_id, text, _item_id(meeting_id, agenda_item_id))
     db.session.commit()
     return decision
 
 
 # --- action items --------------------------------------------------------------------------------
 
-def add_action_item(meeting_id: int, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
-    """What, who, and by when; it stays open across meetings until someone ticks it."""
+def add_action_item(meeting_id: int, description: str, owner_id: int | None, due_on: date | None,
+                    agenda_item_id: int | None = None) -> ActionItem:
+    """What, who, and by when (and on which agenda item); it stays open across meetings until someone ticks it."""
     item = ActionItem(body_id=_meeting(meeting_id).body_id, meeting_id=meeting_id, description=description,
-                      owner_id=owner_id, due_on=due_on)
+                      owner_id=owner_id, due_on=due_on, agenda_item_id=_item_id(meeting_id, agenda_item_id))
     db.session.add(item)
     db.session.commit()
     return item

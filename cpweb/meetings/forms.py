@@ -157,6 +157,17 @@ class AttendanceForm(FlaskForm):
 
 class PresenceForm(FlaskForm):
     present = CheckboxesField(_l("Wie was er?"), choices=[], coerce=int)
+    guests = TextAreaField(_l("Gasten (niet verplicht)"), filters=[strip], render_kw={"rows": 3},
+                           description=_l("Iemand die geen lid is, zoals een medewerker van de gemeente. "
+                                          "Eén naam per regel."),
+                           validators=[Length(max=rules.MAX_GUESTS_TEXT, message=_l(
+                               "Gebruik hoogstens %(n)s tekens.", n=rules.MAX_GUESTS_TEXT))])
+
+
+def agenda_item_field(field_id: str):
+    """Which agenda item a decision or action item belongs to; the view fills in the meeting's items.
+    Both forms are on one page: each its own id."""
+    return ChoiceField(_l("Bij welk agendapunt?"), choices=[], validators=[Optional()], id=field_id)
 
 
 class MinutesForm(FlaskForm):
@@ -173,12 +184,14 @@ class CorrectionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = text_field(_l("Besluit"), _l("Schrijf het besluit op."))
+    agenda_item = agenda_item_field("decision_agenda_item")
 
 
 class ActionItemForm(FlaskForm):
     description = text_field(_l("Wat moet er gebeuren?"), _l("Schrijf op wat er moet gebeuren."), rows=2)
     owner = ChoiceField(_l("Wie doet het?"), choices=[], validators=[Optional()])
     due_on = DateField(_l("Klaar op (niet verplicht)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    agenda_item = agenda_item_field("action_agenda_item")
 
 
 class SettingsForm(FlaskForm):

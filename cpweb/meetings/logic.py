@@ -3,6 +3,7 @@ the jobs and other features. What people do with meetings (and its one commit) i
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import as_local, from_local
+from ..i18n import as_local, date_long, from_local
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -189,9 +190,9 @@ def keep_item(meeting: Meeting, title: str, description: str) -> AgendaItem:
     return item
 
 
-def append_decision(meeting_id: int, text: str) -> Decision:
-    """A decision in the meeting's minutes, not yet committed."""
-    decision = Decision(meeting_id=meeting_id, text=text)
+def append_decision(meeting_id: int, text: str, agenda_item_id: int | None = None) -> Decision:
+    """A decision in the meeting's minutes (on an agenda item of it, or none), not yet committed."""
+    decision = Decision(meeting_id=meeting_id, text=text, agenda_item_id=agenda_item_id)
     db.session.add(decision)
     return decision
 
@@ -217,10 +218,60 @@ def attendance_list(meeting: Meeting) -> list[tuple[User, Attendance | None]]:
     return [(member, answers.get(member.id)) for member in members]
 
 
-def presence_summary(rows: list[tuple[User, Attendance | None]]) -> dict:
-    """Who was there, and who sent word they could not come: what the minutes list."""
+def presence_summary(rows: list[tuple[User, Attendance | None]], guests: str = "") -> dict:
+    """Who was there, who sent word they could not come, who stayed away without word (once the
+    presence list is kept), and the guests: what the minutes list."""
     return {"present": [user for user, a in rows if a and a.present],
-            "with_notice": [(user, a) for user, a in rows if a and not a.present and a.answer == rules.NO]}
+            "with_notice": [(user, a) for user, a in rows if a and not a.present and a.answer == rules.NO],
+            "absent": [user for user, a in rows if a and a.present is False and a.answer != rules.NO],
+            "guests": rules.guest_names(guests)}
+
+
+def previous_minutes(meeting: Meeting) -> Meeting | None:
+    """The body's last meeting before this one that has minutes: what "vaststellen verslag" is about."""
+    return db.session.scalar(db.select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id).filter(
+        Meeting.body_id == meeting.body_id, Meeting.starts_at < meeting.starts_at, Meeting.status != rules.CANCELLED)
+        .order_by(Meeting.starts_at.desc()).limit(1))
+
+
+def previous_minutes_links(user, meeting: Meeting) -> dict[int, Meeting]:
+    """Agenda item id -> the previous meeting whose minutes that item is about, for a member who may
+    read them (a draft is the secretary's until shared); empty for everyone else."""
+    items = [item.id for item in meeting.items if rules.refers_to_previous_minutes(item.title)]
+    previous = previous_minutes(meeting) if items and is_member(user, meeting) else None
+    if previous is None or (minutes_of(previous).status == rules.DRAFT and not can_manage(user, meeting.body_id)):
+        return {}
+    return dict.fromkeys(items, previous)
+
+
+def minutes_draft(meeting: Meeting) -> str:
+    """The first text of the minutes: the attendance, then each agenda item as a heading with the
+    decisions and action items taken on it. Names only: a member's message stays out, as it is purged."""
+    presence = presence_summary(attendance_list(meeting), meeting.guests)
+    names = {
+        _("Aanwezig"): [user.name for user in presence["present"]],
+        _("Afwezig met bericht"): [user.name for user, _answer in presence["with_notice"]],
+        _("Afwezig"): [user.name for user in presence["absent"]],
+        _("Gasten"): presence["guests"],
+    }
+    parts = [f"## {heading}\n\n{', '.join(people) or '-'}" for heading, people in names.items()]
+    previous = previous_minutes(meeting)
+    decisions, actions = decisions_of(meeting), _action_items_of(meeting)
+    for number, item in enumerate(meeting.items, start=1):
+        lines = [f"## {number}. {item.title}"]
+        if previous is not None and rules.refers_to_previous_minutes(item.title):
+            lines.append(f"[{_('Verslag van %(date)s', date=date_long(previous.starts_at))}]"
+                         f"({url_for('meetings.minutes', meeting_id=previous.id)})")
+        bullets = [f"- {_('Besluit')}: {d.text}" for d in decisions if d.agenda_item_id == item.id]
+        bullets += [f"- {_('Actiepunt')}: {a.description}" + (f" ({a.owner.name})" if a.owner else "")
+                    for a in actions if a.agenda_item_id == item.id]
+        parts.append("\n\n".join(lines + (["\n".join(bullets)] if bullets else [])))
+    return "\n\n".join(parts) + "\n"
+
+
+def _action_items_of(meeting: Meeting) -> list[ActionItem]:
+    return list(db.session.scalars(db.select(ActionItem).filter_by(meeting_id=meeting.id)
+                                   .options(selectinload(ActionItem.owner)).order_by(ActionItem.id)))
 
 
 # --- minutes, decisions, action items ----------------------------------------------------------
@@ -244,7 +295,7 @@ def decisions_of(meeting: Meeting) -> list[Decision]:
 
 def open_action_items(body_ids, owner_id: int | None = None) -> list[ActionItem]:
     query = (db.select(ActionItem).filter(ActionItem.body_id.in_(list(body_ids)), ActionItem.done_at.is_(None))
-             .options(selectinload(ActionItem.owner), selectinload(ActionItem.body))
+             .options(selectinload(ActionItem.owner), selectinload(ActionItem.body), selectinload(ActionItem.agenda_item))
              .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
     if owner_id is not None:
         query = query.filter(ActionItem.owner_id == owner_id)
@@ -289,9 +340,9 @@ def claim_reminder(meeting: Meeting, now: datetime) -> bool:
 PROCESSING = Processing(
     name=_l("Vergaderingen"),
     purpose=_l("Vergaderingen voorbereiden, laten weten wie er komt, verslagen en actiepunten bijhouden."),
-    people=_l("Leden van de organen"),
+    people=_l("Leden van de organen, en gasten bij een vergadering"),
     data=_l("Naam, of iemand komt en een kort bericht daarbij, aanwezigheid, correcties op het verslag, "
-            "actiepunten met naam. Een geheim adres voor de eigen agenda."),
+            "actiepunten met naam. Een geheim adres voor de eigen agenda. Van gasten: alleen de naam."),
     recipients=_l("De leden van hetzelfde orgaan. Openbare vergaderingen: alleen datum, plaats en agenda."),
     retention=lambda config: _l("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
                                 "verslagen en besluiten horen bij het archief van het orgaan.",

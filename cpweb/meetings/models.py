@@ -30,6 +30,8 @@ class Meeting(db.Model):
     invitations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     documents_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Guests at the meeting (not members): names only, one per line, for the attendance in the minutes.
+    guests: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -140,8 +142,12 @@ class Decision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    # The agenda item it was taken on (none for one taken outside the agenda).
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(String(rules.MAX_TEXT))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agenda_item: Mapped["AgendaItem | None"] = relationship()
 
 
 class ActionItem(db.Model):
@@ -154,6 +160,7 @@ class ActionItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
     description: Mapped[str] = mapped_column(String(rules.MAX_TEXT))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_on: Mapped[date | None] = mapped_column()
@@ -162,6 +169,7 @@ class ActionItem(db.Model):
 
     owner: Mapped["User | None"] = relationship()  # noqa: F821
     body: Mapped["Body"] = relationship()  # noqa: F821
+    agenda_item: Mapped["AgendaItem | None"] = relationship()
 
 
 class MeetingSettings(db.Model):

@@ -37,6 +37,17 @@ STANDARD_ITEMS = ["Opening en mededelingen", "Vaststellen verslag vorige vergade
                   "Rondvraag", "Sluiting"]
 
 PUBLISH_NOW, PUBLISH_LATER, PUBLISH_NOT_YET = "now", "later", "draft"
+MAX_GUESTS_TEXT = 2000
+
+
+def refers_to_previous_minutes(title: str) -> bool:
+    """"Vaststellen verslag vorige vergadering", "Notulen": an item where the last minutes are read."""
+    return re.search(r"\b(verslag|notulen)\b", title, re.IGNORECASE) is not None
+
+
+def guest_names(text: str) -> list[str]:
+    """Names typed one per line: blank lines and repeats left out, the order kept."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
 
 
 def documents_deadline(starts_at: datetime, days: int) -> date:

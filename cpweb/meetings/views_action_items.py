@@ -15,7 +15,7 @@ from . import actions, logic
 from .forms import ActionItemForm
 from .models import ActionItem
 from .views import bp, body_filter, get_managed_meeting_or_404
-from .views_minutes import minutes_page
+from .views_minutes import chosen_item, minutes_page, with_agenda_items
 
 
 def get_action_item_or_404(item_id: int) -> ActionItem:
@@ -30,11 +30,11 @@ def get_action_item_or_404(item_id: int) -> ActionItem:
 def add_action_item(meeting_id: int):
     """Add an action item: what, who, and by when."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    form = ActionItemForm()
+    form = with_agenda_items(ActionItemForm(), meeting)
     form.owner.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
     if form.validate():
         actions.add_action_item(meeting.id, form.description.data, int(form.owner.data) if form.owner.data else None,
-                                form.due_on.data)
+                                form.due_on.data, chosen_item(form))
         return done(_("Het actiepunt is opgeslagen."),
                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="action-items"))
     return minutes_page(meeting, status=422, action_form=form)

@@ -42,6 +42,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         attendance_list=logic.attendance_list(meeting) if member else [],
         action_items=logic.open_action_items([meeting.body_id]) if member else [],
         decisions=logic.decisions_of(meeting) if member else [],
+        previous_minutes=logic.previous_minutes_links(current_user, meeting),
         minutes=minutes if member else None, refusals=_refusals(meeting, minutes), **forms)
 
 
@@ -180,10 +181,11 @@ def presence(meeting_id: int):
     if reason:  # the same rule refuses the POST in `actions.record_presence`; here it also keeps the form away
         return refused(str(reason), url_for("meetings.show", meeting_id=meeting.id))
     rows = logic.attendance_list(meeting)
-    form = PresenceForm(present=[user.id for user, a in rows if a and (a.present or (a.present is None and a.answer == rules.YES))])
+    form = PresenceForm(present=[user.id for user, a in rows if a and (a.present or (a.present is None and a.answer == rules.YES))],
+                        guests=meeting.guests)
     form.present.choices = choice_list((user.id, user.name) for user, _a in rows)
     if form.validate_on_submit():
-        actions.record_presence(meeting.id, set(form.present.data))
+        actions.record_presence(meeting.id, set(form.present.data), form.guests.data or "")
         return done(_("De presentielijst is opgeslagen."),
                     url_for("meetings.show", meeting_id=meeting.id, _anchor="attendance"))
     return render("meetings/presence.html", meeting=meeting, form=form, rows=rows, status=422 if form.errors else 200)

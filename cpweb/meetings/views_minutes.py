@@ -16,21 +16,36 @@ from .models import Meeting, MinutesCorrection
 from .views import bp, get_managed_meeting_or_404, get_member_meeting_or_404
 
 
+def with_agenda_items(form, meeting: Meeting):
+    """A decision or action item form offering this meeting's agenda items."""
+    form.agenda_item.choices = choice_list([("", _("Geen agendapunt"))] +
+                                           [(str(item.id), item.title) for item in meeting.items])
+    return form
+
+
+def chosen_item(form) -> int | None:
+    return int(form.agenda_item.data) if form.agenda_item.data else None
+
+
 def minutes_page(meeting: Meeting, status: int = 200, **forms):
-    """The minutes with their forms; a form given (with its errors) replaces the empty one."""
+    """The minutes with their forms; a form given (with its errors) replaces the empty one. A draft
+    nobody saved yet starts from the meeting: its attendance and agenda items."""
     minutes = logic.minutes_of(meeting)
-    forms.setdefault("minutes_form", MinutesForm(formdata=None, text=minutes.text, version=minutes.version))
+    manage = logic.can_manage(current_user, meeting.body_id)
+    if "minutes_form" not in forms:
+        first = manage and minutes.version == 0 and not minutes.text
+        forms["minutes_form"] = MinutesForm(formdata=None, text=logic.minutes_draft(meeting) if first else minutes.text,
+                                            version=minutes.version)
     forms.setdefault("correction_form", CorrectionForm(formdata=None))
-    forms.setdefault("decision_form", DecisionForm(formdata=None))
-    action_form = forms.setdefault("action_form", ActionItemForm(formdata=None))
+    with_agenda_items(forms.setdefault("decision_form", DecisionForm(formdata=None)), meeting)
+    action_form = with_agenda_items(forms.setdefault("action_form", ActionItemForm(formdata=None)), meeting)
     action_form.owner.choices = choice_list([("", _("Nog niemand"))] +
                                             [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
     return render("meetings/minutes.html", status=status, has_errors=status >= 400, meeting=meeting, minutes=minutes,
-                  manage=logic.can_manage(current_user, meeting.body_id),
-                  can_correct=logic.can_propose_correction(current_user, meeting, minutes),
+                  manage=manage, can_correct=logic.can_propose_correction(current_user, meeting, minutes),
                   share_refusal=guards.why_no_sharing(minutes.status, minutes.text),
                   corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
-                  presence=logic.presence_summary(logic.attendance_list(meeting)),
+                  presence=logic.presence_summary(logic.attendance_list(meeting), meeting.guests),
                   action_items=logic.open_action_items([meeting.body_id]), **forms)
 
 
@@ -114,9 +129,9 @@ def decide_correction(meeting_id: int, correction_id: int):
 def add_decision(meeting_id: int):
     """Write down a decision taken in this meeting."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    form = DecisionForm()
+    form = with_agenda_items(DecisionForm(), meeting)
     if form.validate():
-        actions.add_decision(meeting.id, form.decision.data)
+        actions.add_decision(meeting.id, form.decision.data, chosen_item(form))
         return done(_("Het besluit is opgeslagen."),
                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
     return minutes_page(meeting, status=422, decision_form=form)

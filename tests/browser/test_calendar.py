@@ -1,0 +1,59 @@
+"""The agenda on a phone (375 px) on 30 November: the meeting of 2 December is in sight."""
+from datetime import date, time, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import start_live_server
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 375, "height": 800}
+NEXT_MEETING = "Vergadering op 2 december"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Its own server: the meeting added here would change what the other browser tests read."""
+    from cpweb.bodies.models import Body
+    from cpweb.database import utcnow
+    from cpweb.extensions import db
+    from cpweb.meetings import logic, rules
+
+    server = start_live_server(tmp_path_factory.mktemp("calendar-instance"))
+    with server.app.app_context():
+        body = db.session.scalars(db.select(Body).order_by(Body.id)).first()
+        logic.create_meetings(body.id, [date(2026, 12, 2)], {
+            "title": NEXT_MEETING, "kind": rules.REGULAR, "location": "Zaal 1", "online_url": "",
+            "visibility": rules.PUBLIC, "start": time(19, 30), "end": time(21, 0)},
+            publish_at=utcnow() - timedelta(days=1))
+        db.session.commit()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def on_30_november(watcher, server, monkeypatch):
+    watcher.origin = server.url
+    monkeypatch.setattr("cpweb.calendar.views.local_today", lambda: date(2026, 11, 30))
+
+
+@pytest.mark.parametrize("query", ["", "?maand=2026-11", "?maand=2026-11&weergave=lijst"])
+def test_the_next_meeting_in_another_month_shows_on_a_phone(page, server, query):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server.url}/agenda{query}")
+    expect(page.get_by_role("link", name=NEXT_MEETING).first).to_be_visible()
+    expect(page.get_by_text("Niets gepland")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    if not query:  # the first page on a phone is the list of what is coming, not the month grid
+        expect(page.get_by_role("heading", name="Binnenkort")).to_be_visible()
+        expect(page.locator("table.month-grid")).to_be_hidden()
+        assert_accessible(page)
+
+
+def test_a_wide_screen_starts_with_the_month(page, server):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.url}/agenda")
+    expect(page.locator("table.month-grid")).to_be_visible()
+    expect(page.get_by_role("heading", name="Binnenkort")).to_be_hidden()
+    expect(page.get_by_role("link", name=f"19:30 {NEXT_MEETING}")).to_be_visible()
