@@ -1,11 +1,13 @@
 """Database conventions shared by every feature: UTC times, SQLite settings, paging, migrations."""
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import abort, current_app, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, func
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import lazyload
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -76,10 +78,50 @@ def page_number() -> int:
     return int(value)
 
 
-def paginate(select):
-    return db.paginate(
-        select, page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=True
-    )
+# A list counts its rows up to here and says "more than" beyond: a count costs a step per row, so an
+# exact total would make the first page of a long list slower the longer the list grows.
+COUNT_LIMIT = 1000
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows, and the list's length (exact up to COUNT_LIMIT; `more` beyond)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    more: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the list was counted to its end."""
+        return None if self.more else max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(select) -> Page:
+    """The ?pagina= page of this select: one query for its rows (and one more, to know whether a next
+    page exists) and one that counts at most COUNT_LIMIT + 1 rows. A page past the end is a 404."""
+    number, per_page = page_number(), current_app.config["PER_PAGE"]
+    rows = list(db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique().scalars())
+    if number > 1 and not rows:
+        abort(404)
+    counted = select.options(lazyload("*")).order_by(None).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.scalar(db.select(func.count()).select_from(counted))
+    return Page(rows[:per_page], number, per_page, min(total, COUNT_LIMIT), total > COUNT_LIMIT, len(rows) > per_page)
 
 
 def alembic_render_item(type_, obj, autogen_context):
