@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import abort, current_app, request
-from sqlalchemy import DateTime, event, func
+from sqlalchemy import DateTime, Integer, event, func
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import lazyload
 from sqlalchemy.types import TypeDecorator
 
@@ -113,15 +115,52 @@ class Page:
 
 
 def paginate(select) -> Page:
-    """The ?pagina= page of this select: one query for its rows (and one more, to know whether a next
-    page exists) and one that counts at most COUNT_LIMIT + 1 rows. A page past the end is a 404."""
-    number, per_page = page_number(), current_app.config["PER_PAGE"]
-    rows = list(db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique().scalars())
-    if number > 1 and not rows:
+    """The ?pagina= page of this select; a page past the end is a 404."""
+    page = page_of(select, page_number(), current_app.config["PER_PAGE"])
+    if page.page > 1 and not page.items:
         abort(404)
-    counted = select.options(lazyload("*")).order_by(None).limit(COUNT_LIMIT + 1).subquery()
-    total = db.session.scalar(db.select(func.count()).select_from(counted))
+    return page
+
+
+def first_rows(select, n: int) -> Page:
+    """The first n rows of a list and its length, e.g. for a section on the home page."""
+    return page_of(select, 1, n)
+
+
+def page_of(select, number: int, per_page: int) -> Page:
+    """Two queries whatever the list's length: its rows (one more, to know whether a next page
+    exists), and a count that stops after COUNT_LIMIT + 1 rows. Rows of one entity come as
+    objects, of several as tuples."""
+    result = db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique()
+    rows = list(result.scalars()) if len(select.column_descriptions) == 1 else [tuple(row) for row in result]
+    total = count_up_to(select, COUNT_LIMIT + 1)
     return Page(rows[:per_page], number, per_page, min(total, COUNT_LIMIT), total > COUNT_LIMIT, len(rows) > per_page)
+
+
+def count_up_to(select, limit: int) -> int:
+    """The number of rows of this select, counting no further than limit."""
+    counted = select.options(lazyload("*")).order_by(None).limit(limit).subquery()
+    return db.session.scalar(db.select(func.count()).select_from(counted))
+
+
+class days_between(FunctionElement):
+    """days_between(start, end): whole days from one date column to another (NULL when one is NULL),
+    for counting in the database: PostgreSQL subtracts dates, SQLite keeps them as text."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_on_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
 def alembic_render_item(type_, obj, autogen_context):

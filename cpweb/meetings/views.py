@@ -178,7 +178,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         deadline=deadline,
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
-        action_items=logic.open_action_items([meeting.body_id]) if member else [],
+        action_items=logic.open_action_items(meeting.body_id) if member else None,
         decisions=logic.decisions_of(meeting) if member else [],
         minutes=logic.minutes_of(meeting) if member else None, **forms)
 
@@ -334,7 +334,7 @@ def _minutes_page(meeting: Meeting, status: int = 200, **forms):
                   can_correct=logic.can_propose_correction(current_user, meeting, minutes),
                   corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
                   presence=logic.presence_summary(logic.attendance_list(meeting)),
-                  action_items=logic.open_action_items([meeting.body_id]), **forms)
+                  action_items=logic.open_action_items(meeting.body_id), **forms)
 
 
 def _member_meeting_or_404(meeting_id: int) -> Meeting:
@@ -521,7 +521,7 @@ def next_meetings_section(user):
     if not user.is_authenticated:
         return None
     return "meetings/_home.html", {"next_meetings": logic.next_meetings(user),
-                                   "my_action_items": logic.open_action_items(user.body_ids, owner_id=user.id)}
+                                   "my_action_items": logic.own_open_action_items(user)}
 
 
 def commitments_section(body, user):
