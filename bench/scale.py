@@ -15,7 +15,7 @@ Run: `.venv/bin/python bench/scale.py` (or `make bench-scale`); `--requests N` p
 (default 60), `--only TEXT` for the pages whose path contains TEXT.
 """
 import argparse
-import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -40,6 +40,7 @@ LEFT_OUT = {"/uitloggen"}
 class Site:
     """One instance: its app and a logged-in test client per role; statements counted per request."""
 
+    instance: object
     app: object
     clients: dict
     statements: list = field(default_factory=list)
@@ -64,7 +65,7 @@ def build(label: str, *builders) -> Site:
     secretary.post("/inloggen", data={"email": ROLES["secretaris"], "password": password})
     if builders:
         fill_database(app, *builders)
-    site = Site(app, {"lid": lid, "secretaris": secretary})
+    site = Site(instance, app, {"lid": lid, "secretaris": secretary})
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *args: site.statements.append(1))
     return site
@@ -123,6 +124,14 @@ def main() -> int:
     print("Building the demo site and the large site …", file=sys.stderr)
     small = build("demo")
     large = build("large", meetings.fill, activities.fill, advice.fill, signals.fill)
+    try:
+        return run(small, large, args)
+    finally:  # the large site's database is some 100 MB
+        for site in (small, large):
+            shutil.rmtree(site.instance, ignore_errors=True)
+
+
+def run(small: Site, large: Site, args) -> int:
     pages = [(role, path) for role, path in visited_pages(small.app) if args.only in path]
     print(f"large: demo + {meetings.BODIES * meetings.MEETINGS_PER_BODY:,} meetings, "
           f"{activities.ACTIVITIES:,} activities with {activities.SIGNUPS:,} sign-ups, "
