@@ -1,11 +1,15 @@
 """Database conventions shared by every feature: UTC times, SQLite settings, paging, migrations."""
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import abort, current_app, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Integer, event, func, literal_column
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.orm import lazyload
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -76,10 +80,92 @@ def page_number() -> int:
     return int(value)
 
 
-def paginate(select):
-    return db.paginate(
-        select, page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=True
-    )
+# A list counts its rows up to here and says "more than" beyond: a count costs a step per row, so an
+# exact total would make the first page of a long list slower the longer the list grows.
+COUNT_LIMIT = 1000
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows, and the list's length (exact up to COUNT_LIMIT; `more` beyond)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    more: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the list was counted to its end."""
+        return None if self.more else max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(select) -> Page:
+    """The ?pagina= page of this select; a page past the end is a 404."""
+    page = page_of(select, page_number(), current_app.config["PER_PAGE"])
+    if page.page > 1 and not page.items:
+        abort(404)
+    return page
+
+
+def first_rows(select, n: int) -> Page:
+    """The first n rows of a list and its length, e.g. for a section on the home page."""
+    return page_of(select, 1, n)
+
+
+def page_of(select, number: int, per_page: int) -> Page:
+    """Two queries whatever the list's length: its rows (one more, to know whether a next page
+    exists), and a count that stops after COUNT_LIMIT + 1 rows. Rows of one entity come as
+    objects, of several as tuples."""
+    result = db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique()
+    rows = list(result.scalars()) if len(select.column_descriptions) == 1 else [tuple(row) for row in result]
+    total = count_up_to(select, COUNT_LIMIT + 1)
+    return Page(rows[:per_page], number, per_page, min(total, COUNT_LIMIT), total > COUNT_LIMIT, len(rows) > per_page)
+
+
+def count_up_to(select, limit: int) -> int:
+    """The number of rows of this select, counting no further than limit.
+
+    The rows are counted as constants (unless DISTINCT needs their values): asked for every column,
+    SQLite without statistics reads the table itself rather than an index that holds the filter."""
+    if not select._distinct:
+        select = select.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    counted = select.options(lazyload("*")).order_by(None).limit(limit).subquery()
+    return db.session.scalar(db.select(func.count()).select_from(counted))
+
+
+class days_between(FunctionElement):
+    """days_between(start, end): whole days from one date column to another (NULL when one is NULL),
+    for counting in the database: PostgreSQL subtracts dates, SQLite keeps them as text."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_on_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
 def alembic_render_item(type_, obj, autogen_context):

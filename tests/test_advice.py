@@ -66,8 +66,9 @@ def test_step_rules_catch_dates_out_of_order_and_an_outcome_without_response():
     assert "Onbekend" in str(rules.step_problem(rules.SENT, rules.DONE, {"outcome": rules.ADOPTED}, sent, None))
     assert rules.step_problem(rules.SENT, rules.DONE, {"outcome": rules.UNKNOWN}, sent, None) is None
     assert rules.step_problem(rules.IDEA, rules.RESPONDED, {}, None, None) is not None
-    assert rules.average_days([(date(2026, 1, 1), date(2026, 1, 11)), (date(2026, 1, 1), None),
-                               (date(2026, 1, 1), date(2026, 1, 21))]) == 15.0
+    assert rules.average_days(10 + 20, 2) == 15.0
+    assert rules.average_days(20, 3) == 6.7
+    assert rules.average_days(0, 0) is None
 
 
 # --- routes -----------------------------------------------------------------------------------------

@@ -195,3 +195,22 @@ def test_month_and_list_never_hide_the_next_months_days_the_page_has(client, mak
     if view == "maand":  # the style sheet hides other-month days on a phone only when they are empty
         cell = html[html.rindex("<td", 0, html.index("Vergadering in december")):]
         assert cell.startswith('<td class="other-month"')
+
+
+def test_long_texts_are_escaped_and_folded_so_a_parser_reads_them_back(app):
+    from cpweb.calendar.ical import calendar_file
+
+    title = "Overleg; wonen, zorg en welzijn — één lange titel met ë en 🙂 " * 3
+    starts = datetime(2027, 6, 1, 17, 30, tzinfo=UTC)
+    event = CalendarEvent(uid="meeting-1", title=title.strip(), starts_at=starts, ends_at=starts + timedelta(hours=2),
+                          url="/vergaderingen/1", kind="meeting", kind_label="Vergadering",
+                          body_name="Raad\\Groep", location="Zaal 1, eerste verdieping\nachter de balie")
+    with app.test_request_context():
+        data = calendar_file([event], "Agenda, raad", alarm_minutes=60)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    parsed = parse_feed(data)
+    assert parsed.vevent.summary.value == title.strip()
+    assert parsed.vevent.location.value == "Zaal 1, eerste verdieping\nachter de balie"
+    assert parsed.vevent.description.value.startswith("Raad\\Groep\n")
+    assert parsed.vevent.valarm.trigger.value == -timedelta(hours=1)
+    assert parsed.vevent.dtstart.value.hour == 19

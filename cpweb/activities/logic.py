@@ -18,7 +18,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies
 from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
-from ..database import utcnow
+from ..database import Page, first_rows, utcnow
 from ..extensions import db
 from ..guards import check
 from ..i18n import datetime_long, from_local
@@ -71,7 +71,8 @@ def activities_query(user, *, archive: bool, kind=None, scope=None, organiser=No
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         query = query.filter(overlapping(from_local(month, time()), from_local(following, time())))
     if archive:
-        return query.filter(Activity.ends_at < now).order_by(Activity.starts_at.desc())
+        # Those that ended also started before now: the index is walked back from there.
+        return query.filter(Activity.ends_at < now, Activity.starts_at < now).order_by(Activity.starts_at.desc())
     return query.filter(overlapping(now, None)).order_by(Activity.starts_at)
 
 
@@ -390,12 +391,11 @@ def _tell_participants(activity: Activity) -> int:
     return len(signups)
 
 
-def upcoming_for(user, limit: int = 5) -> list[tuple[Activity, Signup]]:
-    """"Mijn activiteiten": what the member signed up for."""
-    rows = db.session.execute(db.select(Activity, Signup).join(Signup, Signup.activity_id == Activity.id).filter(
+def upcoming_for(user, n: int = 5) -> Page:
+    """"Mijn activiteiten": the first n (activity, sign-up) the member signed up for, and how many."""
+    return first_rows(db.select(Activity, Signup).join(Signup, Signup.activity_id == Activity.id).filter(
         Signup.user_id == user.id, Signup.status.in_([rules.CONFIRMED, rules.WAITING]),
-        Activity.ends_at >= utcnow(), Activity.status == rules.PUBLISHED).order_by(Activity.starts_at).limit(limit))
-    return [tuple(row) for row in rows]
+        overlapping(utcnow(), None), Activity.status == rules.PUBLISHED).order_by(Activity.starts_at, Activity.id), n)
 
 
 # --- calendar -------------------------------------------------------------------------------------

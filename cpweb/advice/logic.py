@@ -1,16 +1,17 @@
 """What advice dossiers do: access, steps on the timeline, attention, the yearly overview."""
 from collections import Counter, defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, false, or_, true
+from sqlalchemy import and_, extract, false, func, or_, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies, members_of_bodies
-from ..database import StaleEdit
+from ..database import Page, StaleEdit, days_between, first_rows
 from ..extensions import db
 from ..i18n import date_long, local_today
 from ..meetings.logic import can_see as can_see_meeting
@@ -70,14 +71,28 @@ def attention_of(advice: Advice, today: date | None = None):
 
 
 def needing_attention(body_ids, today: date | None = None) -> list[tuple[Advice, rules.Attention]]:
-    """Open dossiers with a deadline or a late response (one query, then the rule per dossier)."""
+    """Every dossier that needs attention, with its body, and why (for the weekly mail)."""
     today = today or local_today()
-    query = (db.select(Advice).filter(Advice.body_id.in_(list(body_ids)),
-                                      Advice.status.in_([rules.IDEA, rules.PREPARING, rules.SENT]),
-                                      or_(Advice.deadline.is_not(None), Advice.sent_on.is_not(None)))
-             .options(selectinload(Advice.body)).order_by(Advice.deadline))
-    pairs = [(a, attention_of(a, today)) for a in db.session.scalars(query)]
-    return [(a, flag) for a, flag in pairs if flag]
+    query = _attention_query(body_ids, today).options(selectinload(Advice.body))
+    return [(advice, attention_of(advice, today)) for advice in db.session.scalars(query)]
+
+
+def first_needing_attention(body_ids, n: int = 5) -> Page:
+    """The first n dossiers that need attention, the most urgent first, and why; and how many there are."""
+    today = local_today()
+    page = first_rows(_attention_query(body_ids, today), n)
+    return replace(page, items=[(advice, attention_of(advice, today)) for advice in page.items])
+
+
+def _attention_query(body_ids, today: date):
+    """The dossiers rules.attention flags, chosen by the database: a deadline that is near or passed
+    before the advice was sent, or no response some weeks after sending."""
+    late = today - timedelta(weeks=current_app.config["ADVICE_RESPONSE_WEEKS"])
+    flagged = or_(and_(Advice.status.in_([rules.IDEA, rules.PREPARING]),
+                       Advice.deadline <= today + timedelta(days=rules.SOON_DAYS)),
+                  and_(Advice.status == rules.SENT, Advice.sent_on < late))
+    return (db.select(Advice).filter(Advice.body_id.in_(list(body_ids)), flagged)
+            .order_by(Advice.deadline.is_(None), Advice.deadline, Advice.sent_on, Advice.id))
 
 
 # --- changes ----------------------------------------------------------------------------------------
@@ -269,20 +284,24 @@ def link(advice_id: int, fields: dict, actor) -> str | None:
 # --- overview ---------------------------------------------------------------------------------------
 
 def overview(body_ids, year: int) -> dict:
-    """Per body: advice sent this year, asked vs unasked, outcomes, and the average days to a response."""
-    rows = db.session.execute(
-        db.select(Advice.body_id, Advice.kind, Advice.outcome, Advice.sent_on, Advice.response_on)
-        .filter(Advice.body_id.in_(list(body_ids)), Advice.sent_on.is_not(None),
-                Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31))).all()
-    per_body: dict[int, dict] = defaultdict(lambda: {"kinds": Counter(), "outcomes": Counter(), "pairs": []})
-    for body_id, kind, outcome, sent_on, response_on in rows:
+    """Per body: advice sent this year, asked vs unasked, outcomes, and the average days to a response.
+    Counted by the database, one row per body, kind and outcome."""
+    groups = db.session.execute(
+        db.select(Advice.body_id, Advice.kind, Advice.outcome, func.count(), func.count(Advice.response_on),
+                  func.sum(days_between(Advice.sent_on, Advice.response_on)))
+        .filter(Advice.body_id.in_(list(body_ids)), Advice.sent_on >= date(year, 1, 1),
+                Advice.sent_on <= date(year, 12, 31))
+        .group_by(Advice.body_id, Advice.kind, Advice.outcome)).all()
+    per_body: dict[int, dict] = defaultdict(lambda: {"kinds": Counter(), "outcomes": Counter(), "responses": 0, "days": 0})
+    for body_id, kind, outcome, number, responses, days in groups:
         entry = per_body[body_id]
-        entry["kinds"][kind] += 1
-        entry["outcomes"][outcome or "open"] += 1
-        entry["pairs"].append((sent_on, response_on))
+        entry["kinds"][kind] += number
+        entry["outcomes"][outcome or "open"] += number
+        entry["responses"] += responses
+        entry["days"] += days or 0
     return {body_id: {"total": sum(e["kinds"].values()), "asked": e["kinds"]["gevraagd"],
                       "unasked": e["kinds"]["ongevraagd"], "outcomes": e["outcomes"],
-                      "average_days": rules.average_days(e["pairs"])}
+                      "average_days": rules.average_days(e["days"], e["responses"])}
             for body_id, e in per_body.items()}
 
 

@@ -190,5 +190,5 @@ def overview():
 def attention_section(user):
     if not user.is_authenticated:
         return None
-    flagged = logic.needing_attention(logic.body_ids_of(user))
-    return ("advice/_home.html", {"flagged": flagged}) if flagged else None
+    flagged = logic.first_needing_attention(logic.body_ids_of(user))
+    return ("advice/_home.html", {"flagged": flagged}) if flagged.items else None

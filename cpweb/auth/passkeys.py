@@ -3,6 +3,9 @@
 They need JavaScript (static/js/passkeys.js), so they never replace the app's code, which works
 in every browser. The site is the relying party named by SITE_URL: a passkey made for it only
 works on that address (a look-alike site gets nothing it can use).
+
+The webauthn package (with its cryptography) is imported by the functions that speak the protocol:
+a worker loads it when someone makes or uses a passkey, not for every page.
 """
 import hashlib
 import hmac
@@ -11,12 +14,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from webauthn import (generate_authentication_options, generate_registration_options, options_to_json,
-                      verify_authentication_response, verify_registration_response)
-from webauthn.helpers import parse_authentication_credential_json, parse_registration_credential_json
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
-                                      ResidentKeyRequirement, UserVerificationRequirement)
 
 from ..audit import record
 from ..extensions import db
@@ -42,12 +39,18 @@ def passkeys_of(user: User) -> list[Passkey]:
     return list(db.session.scalars(db.select(Passkey).filter_by(user_id=user.id).order_by(Passkey.created_at)))
 
 
-def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
+def _descriptors(user: User) -> list:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     return [PublicKeyCredentialDescriptor(id=passkey.credential_id) for passkey in passkeys_of(user)]
 
 
 def registration_options(user: User) -> tuple[str, bytes]:
     """(options as JSON for navigator.credentials.create, the challenge to keep until the answer)."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, ResidentKeyRequirement,
+                                          UserVerificationRequirement)
+
     rp_id, _origin = _site()
     options = generate_registration_options(
         rp_id=rp_id, rp_name=current_app.config["SITE_NAME"], user_name=user.email, user_display_name=user.name,
@@ -60,6 +63,10 @@ def registration_options(user: User) -> tuple[str, bytes]:
 
 def register(user: User, name: str, credential_json: str, challenge: bytes, now: datetime) -> str | None:
     """Keep a new passkey under the name the member chose; returns why not. Commits."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import parse_registration_credential_json
+    from webauthn.helpers.exceptions import WebAuthnException
+
     name = " ".join(name.split())
     if not name:
         return _("Geef de passkey een naam, bijvoorbeeld ‘Mijn telefoon’.")
@@ -85,6 +92,9 @@ def register(user: User, name: str, credential_json: str, challenge: bytes, now:
 
 def authentication_options(user: User) -> tuple[str, bytes]:
     """(options as JSON for navigator.credentials.get, the challenge), for the member's own passkeys only."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     rp_id, _origin = _site()
     options = generate_authentication_options(rp_id=rp_id, allow_credentials=_descriptors(user),
                                               user_verification=UserVerificationRequirement.DISCOURAGED)
@@ -93,6 +103,10 @@ def authentication_options(user: User) -> tuple[str, bytes]:
 
 def verify(user: User, credential_json: str, challenge: bytes, now: datetime) -> bool:
     """True when one of the member's passkeys signed this challenge. The caller commits."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers import parse_authentication_credential_json
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         credential = parse_authentication_credential_json(credential_json)
     except (WebAuthnException, ValueError, KeyError, TypeError):

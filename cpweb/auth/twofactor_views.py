@@ -1,11 +1,11 @@
 """The second step of logging in, and the member's own second factor on the profile."""
 import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, jsonify, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from ..database import utcnow
 from ..qr import qr_svg
@@ -107,13 +107,14 @@ def _json_error(message: str, status: int = 400):
 
 
 def _new_challenge(options_json: str, challenge: bytes):
-    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)  # used once: _take_challenge removes it
+    # Kept as text in the session (base64url); used once: _take_challenge removes it.
+    session[CHALLENGE_KEY] = urlsafe_b64encode(challenge).decode()
     return current_app.response_class(options_json, mimetype="application/json")
 
 
 def _take_challenge() -> bytes | None:
     value = session.pop(CHALLENGE_KEY, None)
-    return base64url_to_bytes(value) if isinstance(value, str) else None
+    return urlsafe_b64decode(value) if isinstance(value, str) else None
 
 
 @bp.route("/inloggen/passkey/opties", methods=["POST"])

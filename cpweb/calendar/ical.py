@@ -3,7 +3,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event, Timezone
 
 from ..i18n import AMSTERDAM
 from ..urls import site_url
@@ -39,6 +38,9 @@ END_OF_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | None = None) -> bytes:
+    # icalendar is loaded by the first feed, not by every worker at start-up.
+    from icalendar import Calendar, Timezone
+
     calendar = Calendar()
     calendar.add("prodid", "-//cpweb//NL")
     calendar.add("version", "2.0")
@@ -56,6 +58,8 @@ def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | N
 def _vevent(event: CalendarEvent, alarm_minutes: int | None, site: str, domain: str) -> bytes:
     """One VEVENT as bytes. It depends only on its arguments, so a worker serialises an unchanged
     event once: a 1,000-event feed is then mostly a join (icalendar takes ~0.4 ms per event)."""
+    from icalendar import Alarm, Event
+
     vevent = Event()
     vevent.add("uid", f"{event.uid}@{domain}")
     # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2).

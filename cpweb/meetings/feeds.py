@@ -25,8 +25,8 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
 
 
 def meetings_in_calendar(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
-    query = (db.select(Meeting).filter(logic.visible_filter(user, utcnow()), Meeting.starts_at < end,
-                                       Meeting.ends_at > start).options(selectinload(Meeting.body)))
+    query = (db.select(Meeting).filter(logic.visible_filter(user, utcnow()), logic.overlapping(start, end))
+             .options(selectinload(Meeting.body)))
     if body_id:
         query = query.filter(Meeting.body_id == body_id)
     return [meeting_event(m) for m in db.session.scalars(query)]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
-from ..database import utcnow
+from ..database import Page, first_rows, utcnow
 from ..extensions import db
 from ..i18n import as_local, date_long, from_local
 from ..privacy import Processing
@@ -72,8 +72,17 @@ def meetings_query(user, *, upcoming: bool, body_id: int | None = None, now: dat
     if body_id:
         query = query.filter(Meeting.body_id == body_id)
     if upcoming:
-        return query.filter(Meeting.ends_at >= now).order_by(Meeting.starts_at)
-    return query.filter(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
+        return query.filter(overlapping(now, None)).order_by(Meeting.starts_at)
+    # Those that ended also started before now: the index is walked back from there.
+    return query.filter(Meeting.ends_at < now, Meeting.starts_at < now).order_by(Meeting.starts_at.desc())
+
+
+def overlapping(start: datetime, end: datetime | None):
+    """Meetings that touch [start, end), found from the start-time index (see rules.LONGEST)."""
+    conditions = [Meeting.ends_at > start, Meeting.starts_at > start - rules.LONGEST]
+    if end is not None:
+        conditions.append(Meeting.starts_at < end)
+    return and_(*conditions)
 
 
 def meetings_by_id(ids) -> dict[int, Meeting]:
@@ -293,13 +302,21 @@ def decisions_of(meeting: Meeting) -> list[Decision]:
     return list(db.session.scalars(db.select(Decision).filter_by(meeting_id=meeting.id).order_by(Decision.id)))
 
 
-def open_action_items(body_ids, owner_id: int | None = None) -> list[ActionItem]:
-    query = (db.select(ActionItem).filter(ActionItem.body_id.in_(list(body_ids)), ActionItem.done_at.is_(None))
-             .options(selectinload(ActionItem.owner), selectinload(ActionItem.body), selectinload(ActionItem.agenda_item))
-             .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
-    if owner_id is not None:
-        query = query.filter(ActionItem.owner_id == owner_id)
-    return list(db.session.scalars(query))
+def open_action_items(body_id: int, n: int = 10) -> Page:
+    """The body's open action items, the first due first: the first n, with their owners and agenda
+    items, and how many."""
+    return first_rows(_open_action_items(body_id).options(selectinload(ActionItem.owner),
+                                                          selectinload(ActionItem.agenda_item)), n)
+
+
+def own_open_action_items(user, n: int = 5) -> Page:
+    """The member's own open action items in their bodies: the first n and how many."""
+    return first_rows(_open_action_items(*user.body_ids).filter(ActionItem.owner_id == user.id), n)
+
+
+def _open_action_items(*body_ids: int):
+    return (db.select(ActionItem).filter(ActionItem.body_id.in_(body_ids), ActionItem.done_at.is_(None))
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
 
 
 def action_items_query(body_ids, show_done: bool):

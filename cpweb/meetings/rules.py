@@ -110,6 +110,11 @@ def meeting_times(day: date, start: time, end: time) -> tuple[datetime, datetime
     return from_local(day, start), from_local(day, end)
 
 
+# A meeting starts and ends on one day (with room for a day of 25 hours): a bound on the start lets
+# the database walk the start-time index from there instead of from the first meeting ever held.
+LONGEST = timedelta(days=2)
+
+
 @dataclass(frozen=True)
 class Progress:
     """How far a body is with one yearly commitment."""

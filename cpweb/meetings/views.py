@@ -238,7 +238,7 @@ def next_meetings_section(user):
     if not user.is_authenticated:
         return None
     return "meetings/_home.html", {"next_meetings": logic.next_meetings(user),
-                                   "my_action_items": logic.open_action_items(user.body_ids, owner_id=user.id)}
+                                   "my_action_items": logic.own_open_action_items(user)}
 
 
 def commitments_section(body, user):

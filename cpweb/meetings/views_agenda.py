@@ -40,7 +40,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         deadline=deadline,
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
-        action_items=logic.open_action_items([meeting.body_id]) if member else [],
+        action_items=logic.open_action_items(meeting.body_id) if member else None,
         decisions=logic.decisions_of(meeting) if member else [],
         previous_minutes=logic.previous_minutes_links(current_user, meeting),
         minutes=minutes if member else None, refusals=_refusals(meeting, minutes), **forms)

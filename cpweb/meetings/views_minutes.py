@@ -46,7 +46,7 @@ def minutes_page(meeting: Meeting, status: int = 200, **forms):
                   share_refusal=guards.why_no_sharing(minutes.status, minutes.text),
                   corrections=logic.corrections_of(meeting), decisions=logic.decisions_of(meeting),
                   presence=logic.presence_summary(logic.attendance_list(meeting), meeting.guests),
-                  action_items=logic.open_action_items([meeting.body_id]), **forms)
+                  action_items=logic.open_action_items(meeting.body_id), **forms)
 
 
 @bp.route("/<int:meeting_id>/verslag", methods=["GET", "POST"])

@@ -6,7 +6,6 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from .backup import BackupError, backup_name, make_backup, prune, restore_backup
-from .postgres import CopyError, migrate_to_postgres
 
 
 @click.command("backup")
@@ -66,6 +65,8 @@ def migrate_to_postgres_command(url):
 
     Without URL it asks for the address, unseen: a password on the command line would stay in the
     shell's history and show in `ps` to everyone on the server."""
+    from .postgres import CopyError, migrate_to_postgres  # with Alembic: loaded by this command, not by every worker
+
     if not url:
         url = click.prompt(_("Adres van de PostgreSQL-database (u ziet niet wat u typt)"), hide_input=True)
     try:

@@ -8,7 +8,7 @@ from . import logic
 
 
 def signals_section(year: int, _reader) -> AnnualSection:
-    rows, _municipalities = logic.report(date(year, 1, 1), date(year, 12, 31))
+    rows = logic.category_counts(date(year, 1, 1), date(year, 12, 31))
     header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]
     table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
     if table:

@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
 from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
-from ..database import utcnow
+from ..database import COUNT_LIMIT, count_up_to, utcnow
 from ..extensions import db
 from ..i18n import AMSTERDAM
 from ..mail import send_mail
@@ -226,6 +226,12 @@ def _erase_contact(signal: Signal, actor=None) -> None:
 SPAM_LIST = "spam"
 
 
+def new_signals_count() -> tuple[int, bool]:
+    """How many signals wait to be read, counted up to COUNT_LIMIT; and whether there are more."""
+    total = count_up_to(db.select(Signal.id).filter(Signal.status == rules.NEW), COUNT_LIMIT + 1)
+    return min(total, COUNT_LIMIT), total > COUNT_LIMIT
+
+
 def triage_query(filters: dict):
     """The triage list for the filter form's values. Suspected spam only shows in its own list."""
     query = db.select(Signal).order_by(Signal.created_at.desc(), Signal.id.desc())
@@ -403,18 +409,13 @@ def _counted(begin: datetime, finish: datetime, *columns):
 def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
     """Per category (went well, could be better, total, previous period) and per municipality.
 
-    Counts only, no content. One grouped query for the period and one for the period before,
-    both answered from the covering index ix_signals_report.
+    Counts only, no content: one grouped query for the period and one for the period before.
     """
-    per_category = {c.key: {"category": c.key, "label": c.label, "goed": 0, "beter": 0, "total": 0, "previous": 0}
-                    for c in categories(active_only=False)}
+    per_category = _category_rows()
     per_municipality: dict[int | None, int] = {}
     for category, sentiment, municipality_id, number in _counted(
             *period_bounds(start, end), Signal.category, Signal.sentiment, Signal.municipality_id):
-        row = per_category.setdefault(category, {"category": category, "label": category, "goed": 0, "beter": 0,
-                                                 "total": 0, "previous": 0})
-        row[sentiment] = row.get(sentiment, 0) + number
-        row["total"] += number
+        _add(per_category, category, sentiment, number)
         per_municipality[municipality_id] = per_municipality.get(municipality_id, 0) + number
     for category, number in _counted(*period_bounds(*previous_period(start, end)), Signal.category):
         if category in per_category:
@@ -424,6 +425,28 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
     municipalities = sorted(((names.get(i) or _("Weet ik niet"), n) for i, n in per_municipality.items()),
                             key=lambda item: -item[1])
     return list(per_category.values()), municipalities
+
+
+def category_counts(start: date, end: date) -> list[dict]:
+    """Per category: went well, could be better, total (the annual report's part of report())."""
+    per_category = _category_rows()
+    for category, sentiment, number in _counted(*period_bounds(start, end), Signal.category, Signal.sentiment):
+        _add(per_category, category, sentiment, number)
+    return list(per_category.values())
+
+
+def _category_rows() -> dict[str, dict]:
+    return {c.key: _category_row(c.key, c.label) for c in categories(active_only=False)}
+
+
+def _category_row(key: str, label: str) -> dict:
+    return {"category": key, "label": label, "goed": 0, "beter": 0, "total": 0, "previous": 0}
+
+
+def _add(per_category: dict[str, dict], category: str, sentiment: str, number: int) -> None:
+    row = per_category.setdefault(category, _category_row(category, category))
+    row[sentiment] = row.get(sentiment, 0) + number
+    row["total"] += number
 
 
 # --- retention ------------------------------------------------------------------------------

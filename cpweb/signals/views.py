@@ -284,5 +284,5 @@ def edit_category(category_id: int | None = None):
 def new_signals_section(user):
     if not logic.can_triage(user):
         return None
-    count = db.session.scalar(db.select(db.func.count()).select_from(Signal).filter(Signal.status == rules.NEW))
-    return "signals/_home.html", {"count": count}
+    count, more = logic.new_signals_count()
+    return "signals/_home.html", {"count": count, "more": more}
