@@ -48,6 +48,13 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
     return True
 
 
+def with_note(body: str, note: str) -> str:
+    """The body with the short personal message its sender added when confirming, on top."""
+    if not note.strip():
+        return body
+    return _("Persoonlijk bericht:\n%(note)s\n\n%(body)s", note=note.strip(), body=body)
+
+
 def _footer(user, reply_to: str, unsubscribe: str | None) -> str:
     lines = [_("Deze e-mail komt van %(site)s.", site=current_app.config["SITE_NAME"]),
              _("Vragen? Stuur een e-mail naar %(email)s.", email=reply_to)]
