@@ -8,6 +8,7 @@ from cpweb.confirming import read_undo_token, undo_token
 from cpweb.extensions import db
 from cpweb.mail import choose_kinds
 from cpweb.meetings import actions, logic, rules
+from tests.test_activities import make_activity  # noqa: F401 (a fixture)
 from tests.test_meetings import body, make_meeting, member, secretary, upload  # noqa: F401 (fixtures)
 
 
@@ -197,3 +198,31 @@ def test_a_removed_item_takes_its_stukken_along_and_back(client, auth, secretary
     db.session.expire_all()
     assert f'href="/documenten/{document_id}"' in client.get(f"/vergaderingen/{meeting.id}").text
     assert meeting.items[0].title == title
+
+
+# --- activities ---------------------------------------------------------------------------------------
+
+def test_cancelling_an_activity_names_members_and_guests_who_get_the_mail(
+        client, auth, secretary, member, quiet, make_activity, mails):  # noqa: F811
+    from cpweb.activities import logic as activities, rules as activity_rules
+    from cpweb.mail.models import MailOptOut
+    from cpweb.mail.preferences import address_hash
+
+    activity = make_activity(audience=activity_rules.EVERYONE)
+    for person in (member, quiet):
+        activities.sign_up(activity.id, person)
+    for name, email in (("Gert Gast", "gert@example.org"), ("Stille Gast", "stil@example.org")):
+        activities.confirm_guest(activities.guest_sign_up(activity.id, name, email).id)
+    db.session.add(MailOptOut(address_hash=address_hash("stil@example.org"), kind="updates"))
+    db.session.commit()
+    mails.clear()
+    auth.login(secretary)
+    page = client.get(f"/activiteiten/{activity.id}/afgelasten")
+    assert sorted(named(page.text)) == ["Gert Gast", "Lid Lisa"] and count_said(page.text) == 2
+    assert "Stille" not in page.text and "Dit kunt u niet terugdraaien." in page.text
+    assert activity.status == activity_rules.PUBLISHED and not mails
+    client.post(f"/activiteiten/{activity.id}/afgelasten", data={"note": "De trainer is ziek."})
+    assert activity.is_cancelled
+    sent = [m for m in mails if m.subject.startswith("Afgelast")]
+    assert sorted(m.to for m in sent) == ["gert@example.org", member.email]
+    assert all("Persoonlijk bericht:\nDe trainer is ziek." in m.body for m in sent)
