@@ -35,6 +35,9 @@ BROKEN_UNSUBSCRIBE_LINK = "/e-mail/afmelden/half-overgenomen"
 # (the demo lid has not answered), 2 is a date poll, 3 is closed with an outcome, 4 is closed and
 # anonymous, its outcome not written yet.
 MEMBERS_PROPOSAL = "/voorstellen/1"
+# Taking a stuk off asks first on the same page as the other confirmations; the demo has no
+# stukken, so this reaches the route with a stuk that is not there: the 404 page.
+DETACH_NO_STUK = "/vergaderingen/8/agendapunten/1/stukken/3/weghalen"
 
 
 def invitation_link() -> str:
@@ -70,6 +73,15 @@ def unsubscribe_link() -> str:
 
     user = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))
     return urlsplit(unsubscribe_url(user, user.email, "reminders")).path
+
+
+def remove_item_page() -> str:
+    """The confirmation before an agenda item of meeting 8 is removed."""
+    from cpweb.extensions import db
+    from cpweb.meetings.models import AgendaItem
+
+    item = db.session.scalar(db.select(AgendaItem).filter_by(meeting_id=8).order_by(AgendaItem.position))
+    return f"/vergaderingen/8/agendapunten/{item.id}/verwijderen"
 
 
 def last_years_report() -> str:
@@ -178,6 +190,13 @@ SECRETARIS = [
     "/vergaderingen/1/bewerken",
     "/vergaderingen/1/verslag",
     "/vergaderingen/8/verslag",  # a draft: the secretary writes it
+    "/vergaderingen/8/afgelasten",  # the confirmations: who gets a mail, a personal message
+    "/vergaderingen/8/uitnodigen",
+    "/vergaderingen/8/gaat-toch-door",
+    "/vergaderingen/8/verslag/verder",
+    remove_item_page,
+    DETACH_NO_STUK,
+    "/activiteiten/1/afgelasten",
     "/vergaderingen/1/presentie",
     "/vergaderingen/1/agendapunten/1",
     "/vergaderingen/instellingen/1",
@@ -276,7 +295,7 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
           ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
           ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404, ("guest", MEMBERS_PROPOSAL): 404,
-          BROKEN_UNSUBSCRIBE_LINK: 404}
+          BROKEN_UNSUBSCRIBE_LINK: 404, DETACH_NO_STUK: 404}
 
 
 def expected_status(role: str, path: str) -> int:

@@ -44,10 +44,10 @@ def test_a_past_activity_cannot_be_cancelled(client, auth, make_activity, mails)
     activity = make_activity(days_ahead=-2)
     auth.login(role="secretaris")
     page = client.get(f"/activiteiten/{activity.id}").text
-    assert "Activiteit afgelasten</button>" not in page and "al voorbij" in page
+    assert "Activiteit afgelasten</a>" not in page and "al voorbij" in page
     response = client.post(f"/activiteiten/{activity.id}/afgelasten")
     assert response.status_code == 303 and "al voorbij" in client.get(response.headers["Location"]).text
     db.session.expire_all()
     assert activity.status == rules.PUBLISHED and activity.sequence == 0 and not mails
     upcoming = make_activity(days_ahead=2)
-    assert "Activiteit afgelasten</button>" in client.get(f"/activiteiten/{upcoming.id}").text
+    assert "Activiteit afgelasten</a>" in client.get(f"/activiteiten/{upcoming.id}").text

@@ -79,7 +79,7 @@ def test_a_future_meeting_takes_no_presence_and_is_not_held(client, auth, secret
     auth.login(secretary)
     page = client.get(f"/vergaderingen/{meeting.id}").text
     assert "De vergadering is gehouden</button>" not in page and "vanaf het begin van de vergadering" in page
-    for offered in ("Uitnodiging versturen</button>", "Vergadering afgelasten</button>", "Omlaag</button>"):
+    for offered in ("Uitnodiging versturen</a>", "Vergadering afgelasten</a>", "Omlaag</button>"):
         assert offered in page
     response = client.post(f"/vergaderingen/{meeting.id}/presentie", data={"present": [str(member.id)]})
     assert response.status_code == 303
@@ -113,7 +113,7 @@ def test_a_closed_meeting_offers_no_invitation_cancelling_or_reordering(client, 
     order, sequence = [item.id for item in meeting.items], meeting.sequence
     auth.login(secretary)
     page = client.get(f"/vergaderingen/{meeting.id}").text
-    assert "Uitnodiging versturen</button>" not in page and "Vergadering afgelasten</button>" not in page
+    assert "Uitnodiging versturen</a>" not in page and "Vergadering afgelasten</a>" not in page
     assert "Omlaag</button>" not in page and "De volgorde van de agenda ligt vast." in page
     assert "Uitnodigen kan niet meer." in page
     show = f"/vergaderingen/{meeting.id}"
@@ -142,9 +142,9 @@ def test_empty_minutes_cannot_be_shared(client, auth, secretary, member, make_me
     meeting = make_meeting(days_ahead=-1)
     auth.login(secretary)
     page = client.get(f"/vergaderingen/{meeting.id}/verslag").text
-    assert "Delen met de leden</button>" not in page and "Het verslag is nog leeg." in page
+    assert "Delen met de leden</a>" not in page and "Het verslag is nog leeg." in page
     response = client.post(f"/vergaderingen/{meeting.id}/verslag/verder")
     assert response.status_code == 303 and "nog leeg" in client.get(response.headers["Location"]).text
     assert db.session.get(Minutes, meeting.id) is None and not mails
     client.post(f"/vergaderingen/{meeting.id}/verslag", data={"text": "Wij spraken over de zomer.", "version": "0"})
-    assert "Delen met de leden</button>" in client.get(f"/vergaderingen/{meeting.id}/verslag").text
+    assert "Delen met de leden</a>" in client.get(f"/vergaderingen/{meeting.id}/verslag").text

@@ -22,11 +22,13 @@ from ..database import Page, first_rows, utcnow
 from ..extensions import db
 from ..guards import check
 from ..i18n import datetime_long, from_local
-from ..mail import send_mail
+from ..mail import send_mail, will_get, with_note
 from ..privacy import Processing
 from ..urls import site_url
 from . import rules
 from .models import Activity, Signup, activity_bodies
+
+UPDATES = "updates"  # the mail kind for a cancelled or changed activity
 
 # --- who may see and do what --------------------------------------------------------------------
 
@@ -151,14 +153,14 @@ def change_activity(activity_id: int, fields: dict, body_ids) -> Activity:
     return activity
 
 
-def cancel_activity(activity_id: int) -> Activity:
-    """It stays in the list as cancelled, and whoever signed up hears of it. Refused once cancelled
-    or over."""
+def cancel_activity(activity_id: int, note: str = "") -> Activity:
+    """It stays in the list as cancelled, and whoever signed up hears of it, with the secretary's
+    `note`. Refused once cancelled or over."""
     activity = _activity(activity_id)
     check(rules.why_no_cancelling(activity.status, activity.ends_at, utcnow()))
     activity.status = rules.CANCELLED
     activity.sequence += 1
-    _tell_participants(activity)
+    _tell_participants(activity, note)
     db.session.commit()
     return activity
 
@@ -374,7 +376,13 @@ def participants(activity: Activity) -> list[Signup]:
         .options(selectinload(Signup.user)).order_by(Signup.status, Signup.created_at, Signup.id)))
 
 
-def _tell_participants(activity: Activity) -> int:
+def change_recipients(activity: Activity) -> list[Signup]:
+    """Who hears that the activity is cancelled or changed: those signed up (or waiting) who did
+    not switch these mails off."""
+    return [signup for signup in participants(activity) if will_get(signup.user or signup.guest_email, UPDATES)]
+
+
+def _tell_participants(activity: Activity, note: str = "") -> int:
     """A changed or cancelled activity: everyone with a place or in the queue hears of it."""
     if activity.is_cancelled:
         subject = _("Afgelast: %(title)s", title=activity.title)
@@ -385,9 +393,9 @@ def _tell_participants(activity: Activity) -> int:
         body = _("De activiteit ‘%(title)s’ is verplaatst of heeft een andere plek. Nieuw: %(when)s, %(where)s.\n\n%(url)s",
                  title=activity.title, when=datetime_long(activity.starts_at), where=activity.location or "-",
                  url=site_url("activities.show", activity_id=activity.id))
-    signups = participants(activity)
+    signups = change_recipients(activity)
     for signup in signups:
-        _mail_signup(signup, subject, body, with_ics=True, kind="updates")
+        _mail_signup(signup, subject, with_note(body, note), with_ics=True, kind=UPDATES)
     return len(signups)
 
 

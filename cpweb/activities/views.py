@@ -5,12 +5,13 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
+from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
 from ..database import paginate, utcnow
 from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
-from ..i18n import as_local
 from ..guards import Refused
+from ..i18n import as_local, datetime_long
 from ..rendering import done, redirect_to, refused, render
 from ..spreadsheet import csv_response
 from . import logic, papers, rules
@@ -186,17 +187,23 @@ def guest_withdraw(token: str):
     return render("activities/guest_withdraw.html", signup=signup, activity=signup.activity)
 
 
-@bp.route("/<int:activity_id>/afgelasten", methods=["POST"])
+@bp.route("/<int:activity_id>/afgelasten", methods=["GET", "POST"])
 @secretary_required
 def cancel(activity_id: int):
-    """Cancel: it stays in the list as cancelled, and whoever signed up hears of it."""
+    """Ask first, then cancel: it stays in the list as cancelled, and whoever signed up hears of it."""
     activity = get_activity_or_404(activity_id)
-    try:
-        logic.cancel_activity(activity.id)
-    except Refused as refusal:
-        return refused(refusal.reason, url_for("activities.show", activity_id=activity.id))
-    return done(_("De activiteit is afgelast. Het bericht aan wie zich had aangemeld, staat klaar om te verzenden."),
-                url_for("activities.show", activity_id=activity.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            logic.cancel_activity(activity.id, note_of(form))
+        except Refused as refusal:
+            return refused(refusal.reason, url_for("activities.show", activity_id=activity.id))
+        return done(_("De activiteit is afgelast."), url_for("activities.show", activity_id=activity.id))
+    return confirm_page(Confirmation(
+        title=_("Activiteit afgelasten?"), subject=f"{activity.title}, {datetime_long(activity.starts_at)}",
+        happens=[_("De activiteit gaat niet door. Ze blijft wel in de lijst staan, met ‘afgelast’ erbij.")],
+        recipients=logic.change_recipients(activity), final=True,
+        button=_("Ja, activiteit afgelasten"), back=url_for("activities.show", activity_id=activity.id)), form)
 
 
 @bp.route("/<int:activity_id>/beoordelen", methods=["POST"])

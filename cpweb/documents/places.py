@@ -19,7 +19,7 @@ from .logic import UploadError
 from .models import BODY, MEMBERS, PUBLIC, Document, DocumentLink, audience_label
 
 __all__ = ["BODY", "MEMBERS", "PUBLIC", "Attached", "Place", "PlaceKind", "UploadError", "attach", "audience_choices",
-           "can_view", "choosable", "detach", "documents_for", "may_change", "who_sees"]
+           "can_view", "choosable", "detach", "detach_all", "documents_for", "may_change", "who_sees"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,15 @@ def detach(place: Place, document_id: int) -> None:
     """Take a document off a place; it stays in the library. The caller commits."""
     db.session.execute(db.delete(DocumentLink).filter_by(document_id=document_id, target_kind=place.kind,
                                                          target_id=place.target_id))
+
+
+def detach_all(place: Place) -> list[int]:
+    """Take every document off a place that goes away; they stay in the library. Returns their
+    ids (to put them back). The caller commits."""
+    ids = list(db.session.scalars(db.select(DocumentLink.document_id).filter_by(target_kind=place.kind,
+                                                                                target_id=place.target_id)))
+    db.session.execute(db.delete(DocumentLink).filter_by(target_kind=place.kind, target_id=place.target_id))
+    return ids
 
 
 def documents_for(kind: str, target_ids, user) -> dict[int, list[Document]]:

@@ -1,22 +1,24 @@
 """E-mail. A mail waits in the outbox table, written with the change that causes it, and is sent
 after the commit (see dispatch); `cpweb send-mail` and `cpweb cron` send what is still waiting.
 
-Other features use: send_mail (put a mail in the outbox, before their own commit), the mail
-choices (OPTIONAL_MAIL_KINDS, chosen_kinds, choose_kinds, wants_mail), last_mail_to and
+Other features use: send_mail (put a mail in the outbox, before their own commit), with_note (a
+personal message on top of a mail's text), the mail choices (OPTIONAL_MAIL_KINDS, chosen_kinds,
+choose_kinds, wants_mail, will_get: also to name beforehand who will get a mail), last_mail_to and
 oldest_waiting; tests use outbox (the "memory" backend's mails) and wait_for_sending.
 """
 from flask import Flask, current_app
 
 from ..extensions import db
 from ..hooks import hooks
-from .compose import send_mail
+from .compose import send_mail, with_note
 from .dispatch import uncommitted_mails, wait_for_sending
-from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail
+from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail, will_get
 from .sending import last_mail_to, mail_warning, oldest_waiting, send_waiting
 from .transport import Mail, outbox
 
 __all__ = ["OFF_BY_DEFAULT", "OPTIONAL_MAIL_KINDS", "Mail", "choose_kinds", "chosen_kinds", "init_app",
-           "last_mail_to", "oldest_waiting", "outbox", "send_mail", "send_waiting", "wait_for_sending", "wants_mail"]
+           "last_mail_to", "oldest_waiting", "outbox", "send_mail", "send_waiting", "wait_for_sending", "wants_mail",
+           "will_get", "with_note"]
 
 
 def _check_committed(error) -> None:

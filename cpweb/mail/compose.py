@@ -13,7 +13,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..urls import site_url
 from .models import OutboxMail
-from .preferences import OPTIONAL_MAIL_KINDS, opted_out, unsubscribe_url, wants_mail
+from .preferences import OPTIONAL_MAIL_KINDS, unsubscribe_url, will_get
 
 
 def send_mail(user_or_address, subject: str, body: str, kind: str | None = None, attachments=(),
@@ -24,14 +24,10 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
     members-only page. `reply_to` is the contact address the text names (default CONTACT_EMAIL).
     Returns False when the person chose not to get this kind of mail.
     """
-    if isinstance(user_or_address, str):
-        user, address = None, user_or_address
-        if opted_out(address, kind):
-            return False
-    else:
-        user, address = user_or_address, user_or_address.email
-        if not wants_mail(user, kind):
-            return False
+    if not will_get(user_or_address, kind):
+        return False
+    user = None if isinstance(user_or_address, str) else user_or_address
+    address = user.email if user else user_or_address
     reply_to = reply_to or current_app.config["CONTACT_EMAIL"]
     unsubscribe = unsubscribe_url(user, address, kind) if kind in OPTIONAL_MAIL_KINDS else None
     text = f"{body.rstrip()}\n\n-- \n{_footer(user, reply_to, unsubscribe)}\n"
@@ -46,6 +42,13 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
     db.session.add(OutboxMail(to_address=address, subject=subject[:255], kind=kind,
                               message_id=message["Message-ID"], message=raw))
     return True
+
+
+def with_note(body: str, note: str) -> str:
+    """The body with the short personal message its sender added when confirming, on top."""
+    if not note.strip():
+        return body
+    return _("Persoonlijk bericht:\n%(note)s\n\n%(body)s", note=note.strip(), body=body)
 
 
 def _footer(user, reply_to: str, unsubscribe: str | None) -> str:

@@ -62,6 +62,14 @@ def opted_out(address: str, kind: str | None) -> bool:
     return kind in OPTIONAL_MAIL_KINDS and _has_opt_out(address_hash(address), kind)
 
 
+def will_get(user_or_address, kind: str | None) -> bool:
+    """Whether a mail of this kind reaches this member (their choices) or address (its opt-outs):
+    send_mail keeps to it, and a confirmation page names beforehand who will get a mail by it."""
+    if isinstance(user_or_address, str):
+        return not opted_out(user_or_address, kind)
+    return wants_mail(user_or_address, kind)
+
+
 # --- the unsubscribe link: signed, without the address in it -------------------------------------
 
 def _serializer() -> URLSafeSerializer:

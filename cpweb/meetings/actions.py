@@ -15,6 +15,8 @@ from . import guards, logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
 
 SETTINGS = ("documents_days", "reminder_days", "standard_items")
+# What a removed agenda item keeps, to be put back (see remove_item).
+ITEM_FIELDS = ("position", "title", "description", "presenter", "duration_minutes", "added_late")
 
 
 class NotNow(Exception):
@@ -62,15 +64,27 @@ def _minutes_status(meeting: Meeting) -> str:
     return logic.minutes_of(meeting).status
 
 
-def cancel_meeting(meeting_id: int) -> Meeting:
-    """The meeting stays, marked as cancelled; members who could see it hear of it. Refused (see
-    `guards`) once cancelled, held or its minutes approved."""
+def cancel_meeting(meeting_id: int, note: str = "") -> Meeting:
+    """The meeting stays, marked as cancelled; members who could see it hear of it, with the
+    secretary's `note`. Refused (see `guards`) once cancelled, held or its minutes approved."""
     meeting = _meeting(meeting_id)
     check(guards.why_no_cancelling(meeting.status, _minutes_status(meeting)))
     meeting.status = rules.CANCELLED
     meeting.sequence += 1
     if meeting.is_published(utcnow()):
-        notices.send_change(meeting)
+        notices.send_change(meeting, note)
+    db.session.commit()
+    return meeting
+
+
+def reinstate_meeting(meeting_id: int, note: str = "") -> Meeting:
+    """A cancelled meeting goes ahead after all; those who heard of the cancellation hear of this."""
+    meeting = _meeting(meeting_id)
+    if meeting.is_cancelled:
+        meeting.status = rules.PLANNED
+        meeting.sequence += 1
+        if meeting.is_published(utcnow()):
+            notices.send_change(meeting, note, reinstated=True)
     db.session.commit()
     return meeting
 
@@ -83,16 +97,17 @@ def publish_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def invite(meeting_id: int) -> int:
-    """Mail the invitation with the agenda and an .ics to the body's members. Returns the mails queued.
-    Refused once the meeting is over, cancelled, held or its minutes approved."""
+def invite(meeting_id: int, note: str = "") -> int:
+    """Mail the invitation with the agenda, an .ics and the secretary's `note` to the body's
+    members. Returns the mails queued. Refused once the meeting is over, cancelled, held or its
+    minutes approved."""
     meeting = _meeting(meeting_id)
     now = utcnow()
     check(guards.why_no_invitation(meeting.status, _minutes_status(meeting), meeting.ends_at, now))
     if not meeting.is_published(now):  # the invitees must be able to open what they are invited to
         meeting.published_at = now
     meeting.invitations_sent_at = now
-    sent = notices.send_invitations(meeting)
+    sent = notices.send_invitations(meeting, note)
     db.session.commit()
     return sent
 
@@ -138,12 +153,35 @@ def move_item(meeting_id: int, item_id: int, direction: str) -> AgendaItem:
     return by_id[item_id]
 
 
-def remove_item(meeting_id: int, item_id: int) -> AgendaItem:
+def remove_item(meeting_id: int, item_id: int) -> dict:
+    """Take an item and its stukken off the agenda (the documents stay in the library). Returns
+    what `restore_item` needs to put it back."""
     meeting = _meeting(meeting_id)
     item = _item(meeting, item_id)
+    removed = {name: getattr(item, name) for name in ITEM_FIELDS}
+    removed["documents"] = places.detach_all(stukken.place_of(item))
     meeting.items.remove(item)
     for position, other in enumerate(meeting.items):
         other.position = position
+    meeting.sequence += 1
+    db.session.commit()
+    return removed
+
+
+def restore_item(meeting_id: int, user, removed: dict) -> AgendaItem:
+    """Put a removed item back in its place, with the stukken this person may still see. Twice is
+    once: a second click finds it back."""
+    meeting = _meeting(meeting_id)
+    same = next((i for i in meeting.items if (i.title, i.description) == (removed["title"], removed["description"])), None)
+    if same is not None:
+        return same
+    item = AgendaItem(**{name: removed[name] for name in ITEM_FIELDS})
+    meeting.items.insert(min(item.position, len(meeting.items)), item)
+    for position, other in enumerate(meeting.items):
+        other.position = position
+    db.session.flush()
+    for document_id in removed["documents"]:
+        places.attach(stukken.place_of(item), user, document_id=document_id, reuse="keep")
     meeting.sequence += 1
     db.session.commit()
     return item
@@ -164,6 +202,14 @@ def detach_stuk(item_id: int, document_id: int) -> None:
     """Take a stuk off an agenda item; the document stays in the library."""
     places.detach(stukken.place_of(db.session.get(AgendaItem, item_id)), document_id)
     db.session.commit()
+
+
+def restore_stuk(item_id: int, user, document_id: int) -> places.Attached:
+    """Put a stuk taken off back on its item, with the audience it has now."""
+    attached = places.attach(stukken.place_of(db.session.get(AgendaItem, item_id)), user, document_id=document_id,
+                             reuse="keep")
+    db.session.commit()
+    return attached
 
 
 # --- attendance --------------------------------------------------------------------------------
@@ -219,9 +265,10 @@ def save_minutes(meeting_id: int, text: str, seen_version: int) -> Minutes:
     return minutes
 
 
-def advance_minutes(meeting_id: int, approved_on: date | None = None) -> Minutes:
-    """Share the draft with the members (they are mailed), or approve the shared minutes (then
-    they are frozen). NotNow once approved; refused when there is nothing to share."""
+def advance_minutes(meeting_id: int, approved_on: date | None = None, note: str = "") -> Minutes:
+    """Share the draft with the members (they are mailed, with the secretary's `note`), or approve
+    the shared minutes (then they are frozen). NotNow once approved; refused when there is nothing
+    to share."""
     meeting = _meeting(meeting_id)
     minutes = logic.minutes_of(meeting)
     following = rules.MINUTES_NEXT.get(minutes.status)
@@ -235,7 +282,7 @@ def advance_minutes(meeting_id: int, approved_on: date | None = None) -> Minutes
     minutes.version += 1
     db.session.add(minutes)
     if following == rules.SHARED:
-        notices.send_minutes_shared(meeting)
+        notices.send_minutes_shared(meeting, note)
     db.session.commit()
     return minutes
 

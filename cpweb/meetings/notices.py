@@ -1,8 +1,10 @@
-"""The mails about meetings. Each member chooses per kind whether to get them (cpweb.mail)."""
+"""The mails about meetings. Each member chooses per kind whether to get them (cpweb.mail); the
+confirmation pages name beforehand who will get one (the `*_recipients` functions), by the same rule.
+A `note` is the secretary's personal message from such a page."""
 from flask_babel import gettext as _
 
 from ..i18n import datetime_long
-from ..mail import send_mail
+from ..mail import send_mail, wants_mail, with_note
 from ..urls import site_url
 from . import feeds, logic
 from .models import Meeting
@@ -29,18 +31,33 @@ def _ics(meeting: Meeting):
     return [(f"vergadering-{meeting.id}.ics", "text/calendar", feeds.meeting_ics(meeting))]
 
 
-def _send_to_members(meeting: Meeting, subject: str, body: str, kind: str, with_ics: bool = False) -> int:
+INVITATIONS, UPDATES, MINUTES = "invitations", "updates", "minutes"
+
+
+def recipients(meeting: Meeting, kind: str) -> list:
+    """The body's members who get this kind of mail: those who did not switch it off."""
+    return [member for member in logic.members_of(meeting.body_id) if wants_mail(member, kind)]
+
+
+def change_recipients(meeting: Meeting, now) -> list:
+    """Who hears that the meeting is cancelled (or goes ahead after all): nobody while it is hidden."""
+    return recipients(meeting, UPDATES) if meeting.is_published(now) else []
+
+
+def _send_to_members(meeting: Meeting, subject: str, body: str, kind: str, with_ics: bool = False,
+                     note: str = "") -> int:
     attachments = _ics(meeting) if with_ics else ()
+    body = with_note(body, note)
     return sum(send_mail(member, subject, body, kind=kind, attachments=attachments)
-               for member in logic.members_of(meeting.body_id))
+               for member in recipients(meeting, kind))
 
 
-def send_invitations(meeting: Meeting) -> int:
+def send_invitations(meeting: Meeting, note: str = "") -> int:
     subject = _("Uitnodiging: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
     body = _("U bent uitgenodigd voor deze vergadering van %(body)s.\n\n%(where)s\n\nAgenda:\n%(agenda)s\n\n"
              "Laat weten of u komt: %(url)s\nDe bijlage zet de vergadering in uw agenda.",
              body=meeting.body.name, where=_when_and_where(meeting), agenda=_agenda_text(meeting), url=_link(meeting))
-    return _send_to_members(meeting, subject, body, "invitations", with_ics=True)
+    return _send_to_members(meeting, subject, body, INVITATIONS, with_ics=True, note=note)
 
 
 def send_reminder(meeting: Meeting) -> int:
@@ -50,16 +67,21 @@ def send_reminder(meeting: Meeting) -> int:
     return _send_to_members(meeting, subject, body, "reminders")
 
 
-def send_change(meeting: Meeting) -> int:
-    """Tell the members that a meeting was cancelled or moved; the .ics updates their calendar."""
-    if meeting.is_cancelled:
+def send_change(meeting: Meeting, note: str = "", reinstated: bool = False) -> int:
+    """Tell the members that a meeting was cancelled, goes ahead after all, or moved; the .ics
+    updates their calendar."""
+    if reinstated:
+        subject = _("Gaat toch door: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
+        body = _("Deze vergadering van %(body)s was afgelast, maar gaat toch door.\n\n%(where)s\n\n%(url)s",
+                 body=meeting.body.name, where=_when_and_where(meeting), url=_link(meeting))
+    elif meeting.is_cancelled:
         subject = _("Afgelast: %(title)s, %(when)s", title=meeting.title, when=datetime_long(meeting.starts_at))
         body = _("Deze vergadering van %(body)s gaat niet door.\n\n%(url)s", body=meeting.body.name, url=_link(meeting))
     else:
         subject = _("Gewijzigd: %(title)s", title=meeting.title)
         body = _("Deze vergadering van %(body)s is verplaatst of heeft een andere plek.\n\n%(where)s\n\n%(url)s",
                  body=meeting.body.name, where=_when_and_where(meeting), url=_link(meeting))
-    return _send_to_members(meeting, subject, body, "updates", with_ics=True)
+    return _send_to_members(meeting, subject, body, UPDATES, with_ics=True, note=note)
 
 
 def send_documents_complete(meeting: Meeting) -> int:
@@ -69,9 +91,9 @@ def send_documents_complete(meeting: Meeting) -> int:
     return _send_to_members(meeting, subject, body, "documents")
 
 
-def send_minutes_shared(meeting: Meeting) -> int:
+def send_minutes_shared(meeting: Meeting, note: str = "") -> int:
     subject = _("Verslag om te lezen: %(title)s", title=meeting.title)
     body = _("Het conceptverslag van de vergadering van %(when)s staat klaar. Klopt er iets niet? "
              "Stel een correctie voor: %(url)s",
              when=datetime_long(meeting.starts_at), url=site_url("meetings.minutes", meeting_id=meeting.id))
-    return _send_to_members(meeting, subject, body, "minutes")
+    return _send_to_members(meeting, subject, body, MINUTES, note=note)

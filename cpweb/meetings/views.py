@@ -2,19 +2,20 @@
 loaders of a meeting; the meeting page with its agenda and attendance in views_agenda, the
 minutes in views_minutes, action items in views_action_items."""
 from flask import Blueprint, abort, flash, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of
+from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
 from ..database import StaleEdit, paginate, utcnow
 from ..extensions import db
 from ..forms import choice_list
 from ..guards import Refused
-from ..i18n import as_local, local_today
+from ..i18n import as_local, datetime_long, local_today
 from ..rendering import done, redirect_to, refused, render
-from . import actions, logic, rules
+from . import actions, logic, notices, rules
 from .forms import CommitmentForm, DraftMeetingForm, FilterForm, MeetingForm, NewMeetingForm, SettingsForm
 from .models import Commitment, Meeting
 
@@ -126,17 +127,45 @@ def edit(meeting_id: int):
                   status=409 if stale else 422 if form.errors else 200)
 
 
-@bp.route("/<int:meeting_id>/afgelasten", methods=["POST"])
+def meeting_label(meeting: Meeting) -> str:
+    """Which meeting a confirmation is about: its title and when."""
+    return f"{meeting.title}, {datetime_long(meeting.starts_at)}"
+
+
+@bp.route("/<int:meeting_id>/afgelasten", methods=["GET", "POST"])
 @login_required
 def cancel(meeting_id: int):
-    """Cancel: the meeting stays, marked as cancelled, and the members are told."""
+    """Ask first, then cancel: the meeting stays, marked as cancelled, and the members are told."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    try:
-        actions.cancel_meeting(meeting.id)
-    except Refused as refusal:
-        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
-    return done(_("De vergadering is afgelast. Het bericht aan de leden staat klaar om te verzenden."),
-                url_for("meetings.show", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            actions.cancel_meeting(meeting.id, note_of(form))
+        except Refused as refusal:
+            return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
+        return done(_("De vergadering is afgelast."), url_for("meetings.show", meeting_id=meeting.id))
+    return confirm_page(Confirmation(
+        title=_("Vergadering afgelasten?"), subject=meeting_label(meeting),
+        happens=[_("De vergadering gaat niet door. Ze blijft wel op de site staan, met ‘Afgelast’ erbij.")],
+        recipients=notices.change_recipients(meeting, utcnow()),
+        undo=_("Gaat de vergadering toch door? Dan kunt u dat later nog aangeven."),
+        button=_("Ja, vergadering afgelasten"), back=url_for("meetings.show", meeting_id=meeting.id)), form)
+
+
+@bp.route("/<int:meeting_id>/gaat-toch-door", methods=["GET", "POST"])
+@login_required
+def reinstate(meeting_id: int):
+    """Ask first, then let a cancelled meeting go ahead after all; the members are told."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        actions.reinstate_meeting(meeting.id, note_of(form))
+        return done(_("De vergadering gaat toch door."), url_for("meetings.show", meeting_id=meeting.id))
+    return confirm_page(Confirmation(
+        title=_("Gaat de vergadering toch door?"), subject=meeting_label(meeting),
+        happens=[_("De vergadering is dan niet meer afgelast. De leden kunnen weer laten weten of ze komen.")],
+        recipients=notices.change_recipients(meeting, utcnow()),
+        button=_("Ja, de vergadering gaat door"), back=url_for("meetings.show", meeting_id=meeting.id)), form)
 
 
 @bp.route("/<int:meeting_id>/publiceren", methods=["POST"])
@@ -148,17 +177,31 @@ def publish(meeting_id: int):
     return done(_("De leden zien de vergadering nu."), url_for("meetings.show", meeting_id=meeting.id))
 
 
-@bp.route("/<int:meeting_id>/uitnodigen", methods=["POST"])
+@bp.route("/<int:meeting_id>/uitnodigen", methods=["GET", "POST"])
 @login_required
 def invite(meeting_id: int):
-    """Mail the invitation with the agenda and an .ics file to the body's members."""
+    """Ask first, then mail the invitation with the agenda and an .ics file to the body's members."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    try:
-        sent = actions.invite(meeting.id)
-    except Refused as refusal:
-        return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
-    return done(_("De uitnodiging staat klaar om te verzenden naar %(n)s leden.", n=sent),
-                url_for("meetings.show", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            sent = actions.invite(meeting.id, note_of(form))
+        except Refused as refusal:
+            return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
+        return done(ngettext("De uitnodiging is verstuurd naar %(num)d persoon.",
+                             "De uitnodiging is verstuurd naar %(num)d mensen.", sent),
+                    url_for("meetings.show", meeting_id=meeting.id))
+    again = meeting.invitations_sent_at is not None
+    happens = [_("Iedereen krijgt de agenda en een bestand voor de eigen agenda.")]
+    if again:
+        happens.insert(0, _("De uitnodiging ging al eerder weg, op %(date)s. Iedereen krijgt haar nog een keer.",
+                            date=datetime_long(meeting.invitations_sent_at)))
+    if not meeting.is_published(utcnow()):
+        happens.append(_("De leden zien de vergadering dan ook op de site."))
+    return confirm_page(Confirmation(
+        title=_("Uitnodiging opnieuw versturen?") if again else _("Uitnodiging versturen?"), subject=meeting_label(meeting),
+        happens=happens, recipients=notices.recipients(meeting, notices.INVITATIONS),
+        button=_("Ja, uitnodiging versturen"), back=url_for("meetings.show", meeting_id=meeting.id)), form)
 
 
 @bp.route("/<int:meeting_id>/gehouden", methods=["POST"])

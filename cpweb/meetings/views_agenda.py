@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
+from ..confirming import Confirmation, ConfirmForm, confirm_page, flash_undo, read_undo_token, undo_token
 from ..database import utcnow
 from ..documents import attaching
 from ..forms import choice_list
@@ -116,14 +117,40 @@ def move_item(meeting_id: int, item_id: int):
     return _after_agenda_change(meeting, _("‘%(title)s’ staat nu op plaats %(n)s.", title=item.title, n=item.position + 1))
 
 
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/verwijderen", methods=["GET", "POST"])
 @login_required
 def remove_item(meeting_id: int, item_id: int):
-    """Take an item off the agenda."""
+    """Ask first, then take an item (and its stukken) off the agenda; it can be put back for a while."""
     meeting = get_managed_meeting_or_404(meeting_id)
     item = get_item_or_404(meeting, item_id)
-    actions.remove_item(meeting.id, item.id)
-    return _after_agenda_change(meeting, _("‘%(title)s’ staat niet meer op de agenda.", title=item.title))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        removed = actions.remove_item(meeting.id, item.id)
+        flash_undo(_("‘%(title)s’ staat niet meer op de agenda.", title=item.title),
+                   url_for("meetings.restore_item", meeting_id=meeting.id), undo_token("agenda-item", [meeting.id, removed]))
+        return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
+    return confirm_page(Confirmation(
+        title=_("Agendapunt weghalen?"), subject=item.title,
+        happens=[_("Het punt en de stukken erbij staan dan niet meer op de agenda. De stukken blijven in de bibliotheek.")],
+        undo=_("Was het een vergissing? Met de knop ‘Terugzetten’ zet u het punt het eerste uur nog terug."),
+        button=_("Ja, agendapunt weghalen"), back=_back_to(meeting, item)), form)
+
+
+@bp.route("/<int:meeting_id>/agendapunten/terugzetten", methods=["POST"])
+@login_required
+def restore_item(meeting_id: int):
+    """Put back an agenda item that was just removed, with its stukken."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    removed = read_undo_token(request.form.get("token"), "agenda-item")
+    if not removed or removed[0] != meeting.id:
+        flash(_("Terugzetten kan niet meer. Zet het punt opnieuw op de agenda."), "warning")
+        return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
+    item = actions.restore_item(meeting.id, current_user, removed[1])
+    return done(_("‘%(title)s’ staat weer op de agenda.", title=item.title), _back_to(meeting, item))
+
+
+def _back_to(meeting: Meeting, item: AgendaItem) -> str:
+    return url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}")
 
 
 @bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
@@ -140,15 +167,40 @@ def attach(meeting_id: int, item_id: int):
                                                     item=item.title))
 
 
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["POST"])
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/<int:document_id>/weghalen", methods=["GET", "POST"])
 @login_required
 def detach(meeting_id: int, item_id: int, document_id: int):
-    """Take a stuk off an agenda item; the document stays in the library."""
+    """Ask first, then take a stuk off an agenda item; the document stays in the library."""
     meeting = get_managed_meeting_or_404(meeting_id)
     item = get_item_or_404(meeting, item_id)
-    actions.detach_stuk(item.id, document_id)
-    return done(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."),
-                url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    document = next((d for d in stukken.stukken_of(meeting, current_user)[item.id] if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        actions.detach_stuk(item.id, document.id)
+        flash_undo(_("Het stuk hoort niet meer bij dit agendapunt. Het staat nog in de bibliotheek."),
+                   url_for("meetings.restore_stuk", meeting_id=meeting.id, item_id=item.id),
+                   undo_token("stuk", [item.id, document.id]))
+        return redirect_to(_back_to(meeting, item))
+    return confirm_page(Confirmation(
+        title=_("Stuk weghalen?"), subject=document.title,
+        happens=[_("Het stuk hoort dan niet meer bij ‘%(item)s’. Het blijft in de bibliotheek.", item=item.title)],
+        undo=_("Was het een vergissing? Met de knop ‘Terugzetten’ zet u het stuk het eerste uur nog terug."),
+        button=_("Ja, stuk weghalen"), back=_back_to(meeting, item)), form)
+
+
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken/terugzetten", methods=["POST"])
+@login_required
+def restore_stuk(meeting_id: int, item_id: int):
+    """Put back a stuk that was just taken off this agenda item."""
+    meeting = get_managed_meeting_or_404(meeting_id)
+    item = get_item_or_404(meeting, item_id)
+    removed = read_undo_token(request.form.get("token"), "stuk")
+    if not removed or removed[0] != item.id or actions.restore_stuk(item.id, current_user, removed[1]).document is None:
+        flash(_("Terugzetten kan niet meer. Voeg het stuk opnieuw toe."), "warning")
+        return redirect_to(_back_to(meeting, item))
+    return done(_("Het stuk hoort weer bij dit agendapunt."), _back_to(meeting, item))
 
 
 @bp.route("/<int:meeting_id>/aanwezigheid", methods=["POST"])

@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
+from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
 from ..database import StaleEdit
 from ..extensions import db
 from ..forms import choice_list
 from ..guards import Refused
 from ..rendering import done, refused, render
-from . import actions, guards, logic, rules
+from . import actions, guards, logic, notices, rules
 from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
 from .models import Meeting, MinutesCorrection
-from .views import bp, get_managed_meeting_or_404, get_member_meeting_or_404
+from .views import bp, get_managed_meeting_or_404, get_member_meeting_or_404, meeting_label
 
 
 def with_agenda_items(form, meeting: Meeting):
@@ -73,20 +74,41 @@ def minutes(meeting_id: int):
     return minutes_page(meeting, status=422, minutes_form=form)
 
 
-@bp.route("/<int:meeting_id>/verslag/verder", methods=["POST"])
+@bp.route("/<int:meeting_id>/verslag/verder", methods=["GET", "POST"])
 @login_required
 def advance_minutes(meeting_id: int):
-    """Share the draft with the attendees, or approve the shared minutes (then they are frozen)."""
+    """Ask first, then share the draft with the members, or approve the shared minutes (then they are frozen)."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    try:
-        shared = actions.advance_minutes(meeting.id).status == rules.SHARED
-    except actions.NotNow:
+    minutes_ = logic.minutes_of(meeting)
+    if minutes_.is_frozen:
         abort(409)
-    except Refused as refusal:
-        return refused(refusal.reason, url_for("meetings.minutes", meeting_id=meeting.id))
-    return done(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if shared
-                else _("Het verslag is vastgesteld. Het kan niet meer veranderen."),
-                url_for("meetings.minutes", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            shared = actions.advance_minutes(meeting.id, note=note_of(form)).status == rules.SHARED
+        except actions.NotNow:
+            abort(409)
+        except Refused as refusal:
+            return refused(refusal.reason, url_for("meetings.minutes", meeting_id=meeting.id))
+        return done(_("Het verslag is gedeeld. De leden kunnen nu correcties voorstellen.") if shared
+                    else _("Het verslag is vastgesteld. Het kan niet meer veranderen."),
+                    url_for("meetings.minutes", meeting_id=meeting.id))
+    back = url_for("meetings.minutes", meeting_id=meeting.id)
+    subject = meeting_label(meeting)
+    if minutes_.status == rules.DRAFT and (reason := guards.why_no_sharing(minutes_.status, minutes_.text)):
+        return refused(str(reason), back)
+    if minutes_.status == rules.DRAFT:
+        confirmation = Confirmation(
+            title=_("Verslag delen met de leden?"), subject=subject,
+            happens=[_("De leden kunnen het conceptverslag dan lezen en correcties voorstellen.")],
+            recipients=notices.recipients(meeting, notices.MINUTES),
+            button=_("Ja, verslag delen"), back=back)
+    else:
+        confirmation = Confirmation(
+            title=_("Verslag vaststellen?"), subject=subject,
+            happens=[_("Het verslag is dan klaar. Niemand kan het daarna nog veranderen.")],
+            recipients=None, final=True, button=_("Ja, verslag vaststellen"), back=back)
+    return confirm_page(confirmation, form)
 
 
 @bp.route("/<int:meeting_id>/verslag/correcties", methods=["POST"])

@@ -85,8 +85,10 @@ def test_secretary_plans_a_meeting_builds_the_agenda_and_writes_minutes(page, se
     with page.expect_navigation():
         page.get_by_role("button", name="Verslag opslaan").click()
     expect(page.locator(".prose h3")).to_have_text("Opening")
+    page.get_by_role("link", name="Delen met de leden").click()
+    expect(page.get_by_role("heading", name="Verslag delen met de leden?")).to_be_focused()
     with page.expect_navigation():
-        page.get_by_role("button", name="Delen met de leden").click()
+        page.get_by_role("button", name="Ja, verslag delen").click()
     expect(page.locator("#flash")).to_contain_text("Het verslag is gedeeld.")
     assert_accessible(page)
 
