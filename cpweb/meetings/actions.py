@@ -10,6 +10,7 @@ from ..database import StaleEdit, utcnow
 from ..documents import places
 from ..extensions import db
 from ..i18n import AMSTERDAM
+from ..signals.logic import close_with_decision
 from . import logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
 
@@ -102,12 +103,7 @@ def mark_documents_complete(meeting_id: int) -> int:
 
 def add_item(meeting_id: int, fields: dict, now=None) -> AgendaItem:
     """An item at the end of the agenda; marked late once the stukken deadline of a published meeting passed."""
-    meeting = _meeting(meeting_id)
-    late = rules.is_late(now or utcnow(), logic.documents_deadline(meeting)) and meeting.published_at is not None
-    position = max((item.position for item in meeting.items), default=-1) + 1
-    item = AgendaItem(position=position, added_late=late, **fields)
-    meeting.items.append(item)
-    meeting.sequence += 1
+    item = logic.append_item(_meeting(meeting_id), fields, now)
     db.session.commit()
     return item
 
@@ -240,9 +236,12 @@ def decide_correction(meeting_id: int, correction_id: int, accepted: bool) -> Mi
     return correction
 
 
-def add_decision(meeting_id: int, text: str) -> Decision:
+def add_decision(meeting_id: int, text: str, actor=None, close_signal_ids=()) -> Decision:
+    """A decision of the meeting; the signals on its agenda that it settles are closed with it."""
     decision = Decision(meeting_id=meeting_id, text=text)
     db.session.add(decision)
+    if close_signal_ids:
+        close_with_decision(close_signal_ids, actor, text, _meeting(meeting_id))
     db.session.commit()
     return decision
 

@@ -171,6 +171,9 @@ class CorrectionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = text_field(_l("Besluit"), _l("Schrijf het besluit op."))
+    # Offered only with signals on this meeting's agenda that the secretary may close.
+    close_signals = CheckboxesField(_l("Signalen die met dit besluit klaar zijn"), choices=[], coerce=int,
+                                    description=_l("Het signaal krijgt de status ‘Afgerond’, met dit besluit erbij."))
 
 
 class ActionItemForm(FlaskForm):

@@ -93,6 +93,16 @@ def next_meetings(user, limit: int = 3) -> list[Meeting]:
     return list(db.session.scalars(meetings_query(user, upcoming=True).limit(limit)))
 
 
+def coming_managed_meetings(user, body_ids=None, now: datetime | None = None) -> list[Meeting]:
+    """The coming meetings this person runs, not cancelled, with their items; of these bodies only
+    when given (another feature puts something on their agendas)."""
+    bodies = [body.id for body in managed_bodies(user) if not body_ids or body.id in body_ids]
+    query = (db.select(Meeting).filter(Meeting.body_id.in_(bodies), Meeting.starts_at >= (now or utcnow()),
+                                       Meeting.status != rules.CANCELLED)
+             .options(selectinload(Meeting.items)).order_by(Meeting.starts_at))
+    return list(db.session.scalars(query))
+
+
 # --- settings and commitments ------------------------------------------------------------------
 
 def settings_for(body_id: int) -> MeetingSettings:
@@ -149,6 +159,17 @@ def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: da
         meetings.append(meeting)
     db.session.flush()
     return meetings
+
+
+def append_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> AgendaItem:
+    """An item at the end of the agenda; marked late once the stukken deadline of a published
+    meeting passed. The caller commits."""
+    late = rules.is_late(now or utcnow(), documents_deadline(meeting)) and meeting.published_at is not None
+    position = max((item.position for item in meeting.items), default=-1) + 1
+    item = AgendaItem(position=position, added_late=late, **fields)
+    meeting.items.append(item)
+    meeting.sequence += 1
+    return item
 
 
 # --- attendance --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ..database import StaleEdit
 from ..extensions import db
 from ..forms import choice_list
 from ..rendering import done, render
+from ..signals.logic import closable_on_agenda
 from . import actions, logic, rules
 from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
 from .models import Meeting, MinutesCorrection
@@ -20,7 +21,8 @@ def minutes_page(meeting: Meeting, status: int = 200, **forms):
     minutes = logic.minutes_of(meeting)
     forms.setdefault("minutes_form", MinutesForm(formdata=None, text=minutes.text, version=minutes.version))
     forms.setdefault("correction_form", CorrectionForm(formdata=None))
-    forms.setdefault("decision_form", DecisionForm(formdata=None))
+    decision_form = forms.setdefault("decision_form", DecisionForm(formdata=None))
+    decision_form.close_signals.choices = closable_signals(meeting)
     action_form = forms.setdefault("action_form", ActionItemForm(formdata=None))
     action_form.owner.choices = choice_list([("", _("Nog niemand"))] +
                                             [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
@@ -105,14 +107,19 @@ def decide_correction(meeting_id: int, correction_id: int):
                 url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
 
 
+def closable_signals(meeting: Meeting):
+    return choice_list(closable_on_agenda([item.id for item in meeting.items], current_user))
+
+
 @bp.route("/<int:meeting_id>/besluiten", methods=["POST"])
 @login_required
 def add_decision(meeting_id: int):
     """Write down a decision taken in this meeting."""
     meeting = get_managed_meeting_or_404(meeting_id)
     form = DecisionForm()
+    form.close_signals.choices = closable_signals(meeting)
     if form.validate():
-        actions.add_decision(meeting.id, form.decision.data)
+        actions.add_decision(meeting.id, form.decision.data, current_user, form.close_signals.data or [])
         return done(_("Het besluit is opgeslagen."),
                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
     return minutes_page(meeting, status=422, decision_form=form)
