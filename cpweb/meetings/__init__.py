@@ -1,4 +1,6 @@
 """Meetings of a body: agenda, stukken, attendance, minutes, decisions and action items."""
+from datetime import timedelta
+
 from ..hooks import hooks
 
 
@@ -11,6 +13,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     hook.command(commands.send_reminders_command)  # the reminders of every feature (reminder senders)
     hook.cron_job("send-reminders", commands.send_reminders_command)
+    hook.cron_job("action-items-overdue", commands.mail_overdue_action_items, every=timedelta(days=1))
     hook.reminder_sender("meetings", commands.send_reminders)
     hook.home_section(10, views.next_meetings_section)
     hook.body_section(views.commitments_section)

@@ -221,6 +221,8 @@ def advance_minutes(meeting_id: int, approved_on: date | None = None) -> Minutes
 def propose_correction(meeting_id: int, user, text: str) -> MinutesCorrection:
     correction = MinutesCorrection(meeting_id=meeting_id, author_id=user.id, text=text)
     db.session.add(correction)
+    db.session.flush()
+    notices.send_correction_proposed(_meeting(meeting_id), correction)
     db.session.commit()
     return correction
 
@@ -249,10 +251,12 @@ def add_decision(meeting_id: int, text: str, actor=None, close_signal_ids=()) ->
 # --- action items --------------------------------------------------------------------------------
 
 def add_action_item(meeting_id: int, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
-    """What, who, and by when; it stays open across meetings until someone ticks it."""
+    """What, who, and by when; it stays open across meetings until someone ticks it. The owner hears of it."""
     item = ActionItem(body_id=_meeting(meeting_id).body_id, meeting_id=meeting_id, description=description,
                       owner_id=owner_id, due_on=due_on)
     db.session.add(item)
+    db.session.flush()
+    notices.send_action_item_assigned(item)
     db.session.commit()
     return item
 

@@ -236,6 +236,13 @@ def action_items_query(body_ids, show_done: bool):
                           ActionItem.id)
 
 
+def action_items_due_on(day: date) -> list[ActionItem]:
+    """Open action items with an owner whose date is this day."""
+    return list(db.session.scalars(db.select(ActionItem).filter(
+        ActionItem.due_on == day, ActionItem.done_at.is_(None), ActionItem.owner_id.is_not(None))
+        .options(selectinload(ActionItem.owner), selectinload(ActionItem.body))))
+
+
 def can_tick(user, item: ActionItem) -> bool:
     return item.owner_id == user.id or can_manage(user, item.body_id)
 
