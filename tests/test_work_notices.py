@@ -153,3 +153,44 @@ def test_the_profile_offers_the_new_mail_kinds(app, body_people):
     page = browser(app, body_people["member"]).get("/profiel").text
     for label in ("correctie op een verslag", "activiteit voorstelt", "Bericht over uw actiepunten"):
         assert label in page
+
+
+# --- the weekly overview, for those who switched the single mails off -----------------------------
+
+def weekly(app):
+    from cpweb.advice.commands import send_digest
+
+    with app.test_request_context():
+        return send_digest()
+
+
+def test_the_weekly_overview_has_what_a_member_switched_the_single_mails_off_for(app, body_people, mails):
+    from tests.test_activities import form_data
+
+    member, secretary = body_people["member"], body_people["secretary"]
+    for user, kind in ((member, "action_items"), (secretary, "corrections"), (secretary, "activity_proposals")):
+        choose_kinds(user, chosen_kinds(user) - {kind})
+    db.session.commit()
+    meeting = shared_meeting(body_people["body"])
+    actions.add_action_item(meeting.id, "Brief nalezen", member.id, local_today() - timedelta(days=2))
+    client = browser(app, member)
+    client.post(f"/vergaderingen/{meeting.id}/verslag/correcties", data={"correction": "Ik was er ook."})
+    client.post("/activiteiten/nieuw", data=form_data(title="Mijn idee"))
+    assert not mails_to(mails, member) and not mails_to(mails, secretary)
+    assert weekly(app) >= 2
+    [to_member] = mails_to(mails, member)
+    assert "Actiepunt over de datum: Brief nalezen" in to_member.body
+    [to_secretary] = mails_to(mails, secretary)
+    assert "Ik was er ook." in to_secretary.body and "Mijn idee" in to_secretary.body
+    # The other secretary still gets single mails, so the overview does not repeat them.
+    assert all("Mijn idee" not in m.body for m in mails_to(mails, body_people["other_secretary"]) if m.subject.startswith("Wat"))
+    assert weekly(app) == 0  # once a week
+
+
+def test_the_weekly_overview_repeats_nothing_a_member_already_got_by_mail(app, body_people, mails):
+    meeting = shared_meeting(body_people["body"])
+    member = body_people["member"]
+    actions.add_action_item(meeting.id, "Brief nalezen", member.id, local_today() - timedelta(days=2))
+    mails.clear()
+    weekly(app)
+    assert not mails_to(mails, member)

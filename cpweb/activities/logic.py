@@ -21,7 +21,7 @@ from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import datetime_long, from_local
-from ..mail import send_mail
+from ..mail import chosen_kinds, send_mail
 from ..privacy import Processing
 from ..urls import site_url
 from . import rules
@@ -193,6 +193,15 @@ def save_report(activity_id: int, text: str) -> Activity:
     activity.report = text
     db.session.commit()
     return activity
+
+
+def digest_lines(user, today) -> list[str]:
+    """For the weekly overview of a secretary who switched the single mails off: the proposals waiting."""
+    if not can_manage(user) or "activity_proposals" in chosen_kinds(user):
+        return []
+    return [_("- Voorstel voor een activiteit: %(title)s, %(when)s %(url)s", title=activity.title,
+              when=datetime_long(activity.starts_at), url=site_url("activities.show", activity_id=activity.id))
+            for activity in proposals()]
 
 
 def proposals() -> list[Activity]:

@@ -236,6 +236,23 @@ def action_items_query(body_ids, show_done: bool):
                           ActionItem.id)
 
 
+def overdue_action_items(owner_id: int, today: date) -> list[ActionItem]:
+    """This member's open action items whose date has passed."""
+    return list(db.session.scalars(db.select(ActionItem).filter(
+        ActionItem.owner_id == owner_id, ActionItem.done_at.is_(None), ActionItem.due_on < today)
+        .order_by(ActionItem.due_on)))
+
+
+def open_corrections(body_ids) -> list[tuple[MinutesCorrection, Meeting]]:
+    """Corrections still waiting for the secretary, in the meetings of these bodies."""
+    if not body_ids:
+        return []
+    query = (db.select(MinutesCorrection, Meeting).join(Meeting, Meeting.id == MinutesCorrection.meeting_id)
+             .filter(Meeting.body_id.in_(list(body_ids)), MinutesCorrection.status == rules.OPEN)
+             .order_by(Meeting.starts_at, MinutesCorrection.id))
+    return [(correction, meeting) for correction, meeting in db.session.execute(query)]
+
+
 def action_items_due_on(day: date) -> list[ActionItem]:
     """Open action items with an owner whose date is this day."""
     return list(db.session.scalars(db.select(ActionItem).filter(

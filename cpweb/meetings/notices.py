@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from ..bodies.logic import secretaries_of
 from ..i18n import date_long, datetime_long
-from ..mail import send_mail
+from ..mail import chosen_kinds, send_mail
 from ..urls import site_url
 from . import feeds, logic
 from .models import ActionItem, Meeting, MinutesCorrection
@@ -106,3 +106,18 @@ def send_action_item_overdue(item: ActionItem) -> int:
              "Uw actiepunten: %(url)s",
              body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
     return send_mail(item.owner, _("Uw actiepunt is over de datum"), body, kind="action_items")
+
+
+def digest_lines(user, today) -> list[str]:
+    """For the weekly overview, what a member switched the single mails off for: their action items
+    past their date, and for a secretary the corrections still waiting for a decision."""
+    kinds, lines = chosen_kinds(user), []
+    if "action_items" not in kinds:
+        lines += [_("- Actiepunt over de datum: %(what)s (%(due)s) %(url)s", what=item.description,
+                    due=date_long(item.due_on), url=site_url("meetings.action_items"))
+                  for item in logic.overdue_action_items(user.id, today)]
+    if "corrections" not in kinds:
+        lines += [_("- Correctie op het verslag van %(when)s: %(text)s %(url)s", when=date_long(meeting.starts_at),
+                    text=correction.text, url=site_url("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+                  for correction, meeting in logic.open_corrections([b.id for b in logic.managed_bodies(user)])]
+    return lines
