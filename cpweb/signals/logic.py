@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
 from ..audit import record
@@ -322,7 +323,7 @@ def on_agenda(item_ids, user) -> dict[int, list[dict]]:
     rows = db.session.execute(db.select(SignalAgendaItem.agenda_item_id, Signal)
                               .join(Signal, Signal.id == SignalAgendaItem.signal_id)
                               .filter(SignalAgendaItem.agenda_item_id.in_(list(item_ids)))
-                              .order_by(Signal.reference)).all()
+                              .options(selectinload(Signal.category_entry)).order_by(Signal.reference)).all()
     found: dict[int, list[dict]] = {}
     for item_id, signal in rows:
         found.setdefault(item_id, []).append({
