@@ -37,6 +37,7 @@ class Hooks:
         self.body_sections: list[Callable] = []  # fn(body, user) -> (template, context) | None
         self.annual_sections: list[tuple[int, Callable]] = []  # (order, fn(year, reader) -> AnnualSection | None)
         self.calendar_sources: list[Callable] = []  # fn(user, start, end, body_id) -> [CalendarEvent]
+        self.digest_sections: list[Callable] = []  # fn(user, today) -> [str]: lines for the weekly overview
         self.processing_register: list = []  # privacy.Processing: what the site keeps, and why
         self.place_kinds: dict[str, object] = {}  # kind -> documents.places.PlaceKind
         self.fulltext_indexes: list = []  # fulltext.FullTextIndex
@@ -74,6 +75,10 @@ class Hooks:
 
     def calendar_source(self, fn: Callable) -> None:
         self.calendar_sources.append(fn)
+
+    def digest_section(self, fn: Callable) -> None:
+        """Lines for a member's weekly overview (the mail kind "digest"); none when nothing needs them."""
+        self.digest_sections.append(fn)
 
     def processing(self, entry) -> None:
         self.processing_register.append(entry)

@@ -1,5 +1,6 @@
-"""The main menu. An entry shows once its feature's blueprint is registered."""
+"""The main menu. An entry shows once its feature's blueprint is registered, to those its page lets in."""
 from flask import current_app, request
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 MAIN_MENU = [
@@ -9,6 +10,7 @@ MAIN_MENU = [
     (_l("Documenten"), "documents.index"),
     (_l("Activiteiten"), "activities.index"),
     (_l("Advies"), "advice.index"),
+    (_l("Signalen"), "signals.index"),
     (_l("Handboek"), "handbook.index"),
 ]
 SIGNAL_ENDPOINT = "signals.new"
@@ -20,8 +22,14 @@ def menu_items():
     return [
         (label, endpoint, endpoint.partition(".")[0] == current_blueprint)
         for label, endpoint in MAIN_MENU
-        if endpoint in current_app.view_functions
+        if endpoint in current_app.view_functions and may_open(endpoint)
     ]
+
+
+def may_open(endpoint: str) -> bool:
+    """False for a page whose permission check (auth.access.permission_required) refuses this person."""
+    allowed = getattr(current_app.view_functions[endpoint], "allowed", None)
+    return allowed is None or allowed(current_user)
 
 
 def has_endpoint(endpoint: str) -> bool:

@@ -239,8 +239,8 @@ def test_triage_list_filters_and_answers_htmx_with_the_list(client, auth, make_s
     make_signal(category="uitkering")
     auth.login(role="secretaris")
     html = client.get("/signalen?category=werk").text
-    assert '<td data-label="Onderwerp">Werk en re-integratie</td>' in html
-    assert '<td data-label="Onderwerp">Uitkering en regels</td>' not in html
+    assert '<td data-label="Onderwerp">Werk en re-integratie<br>' in html
+    assert '<td data-label="Onderwerp">Uitkering en regels<br>' not in html
     fragment = client.get("/signalen?q=cursus", headers={"HX-Request": "true"}).text
     assert fragment.strip().startswith('<div id="signal-list">') and "1 signaal" in fragment
     assert client.get("/signalen?status=onzin").status_code == 400

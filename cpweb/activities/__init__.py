@@ -9,6 +9,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     hook.reminder_sender("activities", logic.send_reminders)
     hook.home_section(15, views.my_activities_section)
+    hook.digest_section(logic.digest_lines)
     hook.annual_section(40, annual.activities_section)
     hook.calendar_source(logic.activities_in_calendar)
     hook.place_kind(papers.PLACE_KIND)

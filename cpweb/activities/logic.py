@@ -15,14 +15,14 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import SECRETARY
-from ..bodies.logic import active_bodies
+from ..bodies.logic import active_bodies, secretaries_of
 from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
 from ..database import Page, first_rows, utcnow
 from ..extensions import db
 from ..guards import check
 from ..i18n import datetime_long, from_local
-from ..mail import send_mail, will_get, with_note
+from ..mail import chosen_kinds, send_mail, will_get, with_note
 from ..privacy import Processing
 from ..urls import site_url
 from . import rules
@@ -138,8 +138,20 @@ def add_activity(fields: dict, body_ids, user) -> Activity:
     """A secretary's activity is in the agenda at once; another member's is a proposal a secretary reviews."""
     proposer = None if can_manage(user) else user
     activity = save_activity(None, fields, _bodies(body_ids), proposer=proposer)
+    if proposer is not None:
+        _tell_secretaries(activity, proposer.name)
     db.session.commit()
     return activity
+
+
+def _tell_secretaries(activity: Activity, proposer_name: str) -> None:
+    """The secretaries of the activity's bodies (of all bodies, for one open to everyone) review a proposal."""
+    body = _("%(name)s stelt een activiteit voor: %(title)s, %(when)s.\n\nBekijk het voorstel en zet het in de "
+             "agenda, of wijs het af: %(url)s", name=proposer_name, title=activity.title,
+             when=datetime_long(activity.starts_at), url=site_url("activities.show", activity_id=activity.id))
+    for secretary in secretaries_of([b.id for b in activity.bodies]):
+        send_mail(secretary, _("Voorstel voor een activiteit: %(title)s", title=activity.title), body,
+                  kind="activity_proposals")
 
 
 def change_activity(activity_id: int, fields: dict, body_ids) -> Activity:
@@ -186,6 +198,15 @@ def save_report(activity_id: int, text: str) -> Activity:
     activity.report = text
     db.session.commit()
     return activity
+
+
+def digest_lines(user, today) -> list[str]:
+    """For the weekly overview of a secretary who switched the single mails off: the proposals waiting."""
+    if not can_manage(user) or "activity_proposals" in chosen_kinds(user):
+        return []
+    return [_("- Voorstel voor een activiteit: %(title)s, %(when)s %(url)s", title=activity.title,
+              when=datetime_long(activity.starts_at), url=site_url("activities.show", activity_id=activity.id))
+            for activity in proposals()]
 
 
 def proposals() -> list[Activity]:

@@ -13,6 +13,7 @@ def init_app(app) -> None:
     # Checked daily; the digest itself goes out once per ISO week.
     hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))
     hook.home_section(25, views.attention_section)
+    hook.digest_section(commands.advice_lines)
     hook.annual_section(20, annual.advice_section)
     hook.place_kind(letters.PLACE_KIND)
     hook.processing(logic.PROCESSING)

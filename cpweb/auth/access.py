@@ -45,6 +45,7 @@ def permission_required(allowed):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.allowed = allowed  # the main menu shows the page only to those it lets in
         return wrapped
 
     return decorator

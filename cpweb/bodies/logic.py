@@ -82,6 +82,17 @@ def set_voting(body_id: int, voting_user_ids) -> None:
     db.session.commit()
 
 
+def secretaries_of(body_ids=()):
+    """Active secretaries of these bodies, each once; of all bodies when none are given."""
+    from ..auth.models import User
+    from ..auth.roles import SECRETARY
+
+    query = db.select(User).filter(User.role == SECRETARY, User.is_active_member).order_by(User.name)
+    if body_ids:
+        query = query.filter(User.memberships.any(Membership.body_id.in_(list(body_ids))))
+    return list(db.session.scalars(query))
+
+
 def members_of_bodies(body_ids):
     """Active members of these bodies, each once, by name."""
     from ..auth.models import User

@@ -11,6 +11,7 @@ from ..documents import places
 from ..extensions import db
 from ..guards import check
 from ..i18n import AMSTERDAM
+from ..signals.logic import close_with_decision
 from . import guards, logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
 
@@ -290,6 +291,8 @@ def advance_minutes(meeting_id: int, approved_on: date | None = None, note: str 
 def propose_correction(meeting_id: int, user, text: str) -> MinutesCorrection:
     correction = MinutesCorrection(meeting_id=meeting_id, author_id=user.id, text=text)
     db.session.add(correction)
+    db.session.flush()
+    notices.send_correction_proposed(_meeting(meeting_id), correction)
     db.session.commit()
     return correction
 
@@ -310,9 +313,13 @@ def _item_id(meeting_id: int, item_id: int | None) -> int | None:
     return item_id if item_id in {item.id for item in _meeting(meeting_id).items} else None
 
 
-def add_decision(meeting_id: int, text: str, agenda_item_id: int | None = None) -> Decision:
-    """A decision, attached to the agenda item it was taken on."""
+def add_decision(meeting_id: int, text: str, agenda_item_id: int | None = None, actor=None,
+                 close_signal_ids=()) -> Decision:
+    """A decision, attached to the agenda item it was taken on; the signals on the agenda that it
+    settles are closed with it."""
     decision = logic.append_decision(meeting_id, text, _item_id(meeting_id, agenda_item_id))
+    if close_signal_ids:
+        close_with_decision(close_signal_ids, actor, text, _meeting(meeting_id))
     db.session.commit()
     return decision
 
@@ -321,10 +328,13 @@ def add_decision(meeting_id: int, text: str, agenda_item_id: int | None = None) 
 
 def add_action_item(meeting_id: int, description: str, owner_id: int | None, due_on: date | None,
                     agenda_item_id: int | None = None) -> ActionItem:
-    """What, who, and by when (and on which agenda item); it stays open across meetings until someone ticks it."""
+    """What, who, and by when (and on which agenda item); it stays open across meetings until
+    someone ticks it. The owner hears of it."""
     item = ActionItem(body_id=_meeting(meeting_id).body_id, meeting_id=meeting_id, description=description,
                       owner_id=owner_id, due_on=due_on, agenda_item_id=_item_id(meeting_id, agenda_item_id))
     db.session.add(item)
+    db.session.flush()
+    notices.send_action_item_assigned(item)
     db.session.commit()
     return item
 

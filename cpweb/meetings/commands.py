@@ -1,9 +1,13 @@
-"""`flask --app app cpweb send-reminders`: mail the members of what is coming up (for cron)."""
+"""`flask --app app cpweb send-reminders`: mail the members of what is coming up (for cron); and
+the daily mail to owners of action items that passed their date."""
+from datetime import date, timedelta
+
 import click
 from flask.cli import with_appcontext
 
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import local_today
 from ..jobs import job_context
 from ..reminders import send_all
 from . import logic, notices
@@ -27,3 +31,12 @@ def send_reminders_command():
     with job_context():
         sent = send_all(utcnow())
     click.echo("send-reminders: " + ", ".join(f"{name} {count} e-mails" for name, count in sent.items()))
+
+
+def mail_overdue_action_items(today: date | None = None) -> int:
+    """The owner of an open action item hears once that its date passed: the day after. Cron runs
+    this once a day (it claims the day), so nobody gets the same mail twice."""
+    yesterday = (today or local_today()) - timedelta(days=1)
+    sent = sum(notices.send_action_item_overdue(item) for item in logic.action_items_due_on(yesterday))
+    db.session.commit()
+    return sent

@@ -185,6 +185,9 @@ class CorrectionForm(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = text_field(_l("Besluit"), _l("Schrijf het besluit op."))
     agenda_item = agenda_item_field("decision_agenda_item")
+    # Offered only with signals on this meeting's agenda that the secretary may close.
+    close_signals = CheckboxesField(_l("Signalen die met dit besluit klaar zijn"), choices=[], coerce=int,
+                                    description=_l("Het signaal krijgt de status ‘Afgerond’, met dit besluit erbij."))
 
 
 class ActionItemForm(FlaskForm):

@@ -118,6 +118,16 @@ def next_meetings(user, limit: int = 3) -> list[Meeting]:
     return list(db.session.scalars(meetings_query(user, upcoming=True).limit(limit)))
 
 
+def coming_managed_meetings(user, body_ids=None, now: datetime | None = None) -> list[Meeting]:
+    """The coming meetings this person runs, not cancelled, with their items; of these bodies only
+    when given (another feature puts something on their agendas)."""
+    bodies = [body.id for body in managed_bodies(user) if not body_ids or body.id in body_ids]
+    query = (db.select(Meeting).filter(Meeting.body_id.in_(bodies), Meeting.starts_at >= (now or utcnow()),
+                                       Meeting.status != rules.CANCELLED)
+             .options(selectinload(Meeting.items)).order_by(Meeting.starts_at))
+    return list(db.session.scalars(query))
+
+
 # --- settings and commitments ------------------------------------------------------------------
 
 def settings_for(body_id: int) -> MeetingSettings:
@@ -326,6 +336,30 @@ def action_items_query(body_ids, show_done: bool):
         query = query.filter(ActionItem.done_at.is_(None))
     return query.order_by(ActionItem.done_at.is_not(None), ActionItem.due_on.is_(None), ActionItem.due_on,
                           ActionItem.id)
+
+
+def overdue_action_items(owner_id: int, today: date) -> list[ActionItem]:
+    """This member's open action items whose date has passed."""
+    return list(db.session.scalars(db.select(ActionItem).filter(
+        ActionItem.owner_id == owner_id, ActionItem.done_at.is_(None), ActionItem.due_on < today)
+        .order_by(ActionItem.due_on)))
+
+
+def open_corrections(body_ids) -> list[tuple[MinutesCorrection, Meeting]]:
+    """Corrections still waiting for the secretary, in the meetings of these bodies."""
+    if not body_ids:
+        return []
+    query = (db.select(MinutesCorrection, Meeting).join(Meeting, Meeting.id == MinutesCorrection.meeting_id)
+             .filter(Meeting.body_id.in_(list(body_ids)), MinutesCorrection.status == rules.OPEN)
+             .order_by(Meeting.starts_at, MinutesCorrection.id))
+    return [(correction, meeting) for correction, meeting in db.session.execute(query)]
+
+
+def action_items_due_on(day: date) -> list[ActionItem]:
+    """Open action items with an owner whose date is this day."""
+    return list(db.session.scalars(db.select(ActionItem).filter(
+        ActionItem.due_on == day, ActionItem.done_at.is_(None), ActionItem.owner_id.is_not(None))
+        .options(selectinload(ActionItem.owner), selectinload(ActionItem.body))))
 
 
 def can_tick(user, item: ActionItem) -> bool:

@@ -3,11 +3,12 @@ confirmation pages name beforehand who will get one (the `*_recipients` function
 A `note` is the secretary's personal message from such a page."""
 from flask_babel import gettext as _
 
-from ..i18n import datetime_long
-from ..mail import send_mail, wants_mail, with_note
+from ..bodies.logic import secretaries_of
+from ..i18n import date_long, datetime_long
+from ..mail import chosen_kinds, send_mail, wants_mail, with_note
 from ..urls import site_url
 from . import feeds, logic
-from .models import Meeting
+from .models import ActionItem, Meeting, MinutesCorrection
 
 
 def _when_and_where(meeting: Meeting) -> str:
@@ -97,3 +98,48 @@ def send_minutes_shared(meeting: Meeting, note: str = "") -> int:
              "Stel een correctie voor: %(url)s",
              when=datetime_long(meeting.starts_at), url=site_url("meetings.minutes", meeting_id=meeting.id))
     return _send_to_members(meeting, subject, body, MINUTES, note=note)
+
+
+def send_correction_proposed(meeting: Meeting, correction: MinutesCorrection) -> int:
+    """The body's secretaries read the correction a member proposes (not the one who wrote it)."""
+    subject = _("Correctie op het verslag: %(title)s", title=meeting.title)
+    body = _("%(name)s stelt een correctie voor op het verslag van de vergadering van %(when)s:\n\n%(text)s\n\n"
+             "Neem hem over of wijs hem af: %(url)s", name=correction.author.name, when=datetime_long(meeting.starts_at),
+             text=correction.text, url=site_url("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+    return sum(send_mail(user, subject, body, kind="corrections")
+               for user in secretaries_of([meeting.body_id]) if user.id != correction.author_id)
+
+
+def _due(item: ActionItem) -> str:
+    return _("Klaar op: %(date)s", date=date_long(item.due_on)) if item.due_on else _("Er is geen datum afgesproken.")
+
+
+def send_action_item_assigned(item: ActionItem) -> int:
+    if item.owner is None:
+        return 0
+    body = _("U doet dit actiepunt voor %(body)s:\n\n%(what)s\n\n%(due)s\n\nUw actiepunten: %(url)s",
+             body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
+    return send_mail(item.owner, _("Een actiepunt voor u"), body, kind="action_items")
+
+
+def send_action_item_overdue(item: ActionItem) -> int:
+    body = _("De datum van dit actiepunt voor %(body)s is voorbij:\n\n%(what)s\n\n%(due)s\n\n"
+             "Is het klaar? Zet het dan op klaar. Lukt het niet? Laat het de secretaris weten.\n\n"
+             "Uw actiepunten: %(url)s",
+             body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
+    return send_mail(item.owner, _("Uw actiepunt is over de datum"), body, kind="action_items")
+
+
+def digest_lines(user, today) -> list[str]:
+    """For the weekly overview, what a member switched the single mails off for: their action items
+    past their date, and for a secretary the corrections still waiting for a decision."""
+    kinds, lines = chosen_kinds(user), []
+    if "action_items" not in kinds:
+        lines += [_("- Actiepunt over de datum: %(what)s (%(due)s) %(url)s", what=item.description,
+                    due=date_long(item.due_on), url=site_url("meetings.action_items"))
+                  for item in logic.overdue_action_items(user.id, today)]
+    if "corrections" not in kinds:
+        lines += [_("- Correctie op het verslag van %(when)s: %(text)s %(url)s", when=date_long(meeting.starts_at),
+                    text=correction.text, url=site_url("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
+                  for correction, meeting in logic.open_corrections([b.id for b in logic.managed_bodies(user)])]
+    return lines

@@ -10,6 +10,7 @@ from ..documents import attaching
 from ..forms import choice_list
 from ..guards import Refused
 from ..rendering import done, redirect_to, refused, render
+from ..signals.logic import on_agenda
 from . import actions, feeds, guards, logic, rules, stukken
 from .forms import AgendaItemForm, AttendanceForm, PresenceForm
 from .models import AgendaItem, Meeting
@@ -38,7 +39,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     return render(
         "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
         stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
-        deadline=deadline,
+        deadline=deadline, item_signals=on_agenda([item.id for item in meeting.items], current_user),
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
         action_items=logic.open_action_items(meeting.body_id) if member else None,

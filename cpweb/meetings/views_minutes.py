@@ -11,6 +11,7 @@ from ..extensions import db
 from ..forms import choice_list
 from ..guards import Refused
 from ..rendering import done, refused, render
+from ..signals.logic import closable_on_agenda
 from . import actions, guards, logic, notices, rules
 from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
 from .models import Meeting, MinutesCorrection
@@ -38,7 +39,8 @@ def minutes_page(meeting: Meeting, status: int = 200, **forms):
         forms["minutes_form"] = MinutesForm(formdata=None, text=logic.minutes_draft(meeting) if first else minutes.text,
                                             version=minutes.version)
     forms.setdefault("correction_form", CorrectionForm(formdata=None))
-    with_agenda_items(forms.setdefault("decision_form", DecisionForm(formdata=None)), meeting)
+    decision_form = with_agenda_items(forms.setdefault("decision_form", DecisionForm(formdata=None)), meeting)
+    decision_form.close_signals.choices = closable_signals(meeting)
     action_form = with_agenda_items(forms.setdefault("action_form", ActionItemForm(formdata=None)), meeting)
     action_form.owner.choices = choice_list([("", _("Nog niemand"))] +
                                             [(str(u.id), u.name) for u in logic.members_of(meeting.body_id)])
@@ -146,14 +148,20 @@ def decide_correction(meeting_id: int, correction_id: int):
                 url_for("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
 
 
+def closable_signals(meeting: Meeting):
+    return choice_list(closable_on_agenda([item.id for item in meeting.items], current_user))
+
+
 @bp.route("/<int:meeting_id>/besluiten", methods=["POST"])
 @login_required
 def add_decision(meeting_id: int):
     """Write down a decision taken in this meeting."""
     meeting = get_managed_meeting_or_404(meeting_id)
     form = with_agenda_items(DecisionForm(), meeting)
+    form.close_signals.choices = closable_signals(meeting)
     if form.validate():
-        actions.add_decision(meeting.id, form.decision.data, chosen_item(form))
+        actions.add_decision(meeting.id, form.decision.data, chosen_item(form), current_user,
+                             form.close_signals.data or [])
         return done(_("Het besluit is opgeslagen."),
                     url_for("meetings.minutes", meeting_id=meeting.id, _anchor="decisions"))
     return minutes_page(meeting, status=422, decision_form=form)

@@ -74,6 +74,11 @@ class StatusForm(FlaskForm):
                          validate_choice=False)
     passed_to = ChoiceField(_l("Doorgegeven aan (bij doorgegeven)"), choices=choice_list({"": "–", **rules.PASSED_TO}),
                             validate_choice=False)
+    agenda = ChoiceField(_l("Op welke agenda? (bij geagendeerd)"), choices=[], validate_choice=False,
+                         description=_l("Kies een agendapunt van een komende vergadering, of een nieuw agendapunt."))
+    new_item = StringField(_l("Titel van het nieuwe agendapunt (niet verplicht)"), filters=[strip],
+                           description=_l("Leeg laten: dan wordt het ‘Signaal’ met het kenmerk en het onderwerp."),
+                           validators=[Length(max=200, message=_l("Gebruik hoogstens 200 tekens."))])
     original = StringField(_l("Kenmerk van het signaal dat blijft (bij dubbel)"), filters=[strip],
                            description=_l("Bijvoorbeeld S-2026-0042."))
     note = TextAreaField(_l("Toelichting (niet verplicht)"), filters=[strip],
@@ -83,6 +88,10 @@ class StatusForm(FlaskForm):
     def validate_original(self, field):
         if self.status.data == rules.CANCELLED and self.reason.data == "dubbel" and not field.data:
             raise ValidationError(_l("Vul het kenmerk in van het signaal dat blijft."))
+
+    def validate_agenda(self, field):
+        if self.status.data == rules.ON_AGENDA and field.data not in [choice.value for choice in field.choices if choice.value]:
+            raise ValidationError(_l("Kies op welke agenda het signaal komt."))
 
     def validate_reason(self, field):
         if self.status.data == rules.CANCELLED and field.data not in rules.CANCEL_REASONS:
@@ -119,6 +128,7 @@ class SignalFilterForm(FlaskForm):
     end = DateField(_l("Ontvangen tot en met"), validators=[Optional()],
                     invalid_value_message=_l("Vul een datum in zoals 31-3-2026."))
     q = StringField(_l("Zoek in de tekst of het kenmerk"), filters=[strip])
+    mine = BooleanField(_l("Alleen signalen die ik oppak"))
 
 
 class ReportForm(FlaskForm):

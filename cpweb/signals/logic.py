@@ -3,12 +3,13 @@ import calendar
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import categories as shared_categories
 from ..audit import record
@@ -18,12 +19,14 @@ from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
 from ..database import COUNT_LIMIT, count_up_to, utcnow
 from ..extensions import db
-from ..i18n import AMSTERDAM
+from ..i18n import AMSTERDAM, date_long
 from ..mail import send_mail
+from ..meetings import logic as meetings
+from ..meetings.models import AgendaItem, Meeting
 from ..privacy import Processing
 from ..urls import site_url
 from . import rules
-from .models import Signal, SignalCategory, SignalEvent
+from .models import Signal, SignalAgendaItem, SignalCategory, SignalEvent
 
 
 
@@ -232,9 +235,12 @@ def new_signals_count() -> tuple[int, bool]:
     return min(total, COUNT_LIMIT), total > COUNT_LIMIT
 
 
-def triage_query(filters: dict):
-    """The triage list for the filter form's values. Suspected spam only shows in its own list."""
+def triage_query(filters: dict, user_id: int | None = None):
+    """The triage list for the filter form's values (with `mine`, those given to `user_id`).
+    Suspected spam only shows in its own list."""
     query = db.select(Signal).order_by(Signal.created_at.desc(), Signal.id.desc())
+    if filters.get("mine"):
+        query = query.filter(Signal.assignee_id == user_id)
     status = filters.get("status") or ""
     query = query.filter(Signal.suspected_spam.is_(status == SPAM_LIST))
     if status == "":
@@ -260,6 +266,96 @@ def triage_query(filters: dict):
 def triage_candidates() -> list[User]:
     """Who a signal can be given to: only those who read signals (they will see its contact details)."""
     return list(db.session.scalars(db.select(User).filter(User.is_active_member, _readers()).order_by(User.name)))
+
+
+# --- on a meeting's agenda -------------------------------------------------------------------
+
+NEW_ITEM = "nieuw-"
+PREVIEW_LENGTH = 120
+
+
+def preview(text: str, length: int = PREVIEW_LENGTH) -> str:
+    """The start of a text on one line, for lists and agendas."""
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[:length - 1].rstrip() + "…"
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    return f"{date_long(meeting.starts_at)}, {meeting.title}"
+
+
+def agenda_choices(user) -> list[tuple[str, str]]:
+    """Where this person may put a signal: an item of a coming meeting they run (of the receiving
+    body, when there is one), or a new item at the end of such a meeting."""
+    choices = []
+    for meeting in meetings.coming_managed_meetings(user, signal_receiving_body_ids()):
+        label = _meeting_label(meeting)
+        choices += [(str(item.id), f"{label}: {item.title}") for item in meeting.items]
+        choices.append((f"{NEW_ITEM}{meeting.id}", _("%(meeting)s: een nieuw agendapunt", meeting=label)))
+    return choices
+
+
+def _agenda_item(signal: Signal, choice: str, title: str) -> AgendaItem:
+    """The chosen item, or a new one at the end of the chosen meeting (the form offered only these)."""
+    if choice.startswith(NEW_ITEM):
+        meeting = db.session.get(Meeting, int(choice.removeprefix(NEW_ITEM)))
+        return meetings.append_item(meeting, {"title": title or _("Signaal %(reference)s: %(category)s",
+                                                                  reference=signal.reference,
+                                                                  category=signal.category_label)})
+    return db.session.get(AgendaItem, int(choice))
+
+
+def _put_on_agenda(signal: Signal, actor, choice: str, title: str, note: str) -> None:
+    item = _agenda_item(signal, choice, title)
+    db.session.add(SignalAgendaItem(signal=signal, agenda_item=item))
+    where = _("%(meeting)s, agendapunt ‘%(item)s’", meeting=_meeting_label(item.meeting), item=item.title)
+    set_status(signal, actor, rules.ON_AGENDA, note=" – ".join([where] + ([note] if note else [])))
+
+
+def agenda_of(signal_id: int, user) -> list[tuple[str, str | None]]:
+    """(label, link) per agenda the signal was put on, oldest first; the link only for who may see
+    that meeting (a draft only its secretaries)."""
+    links = db.session.scalars(db.select(SignalAgendaItem).filter_by(signal_id=signal_id)
+                               .order_by(SignalAgendaItem.created_at, SignalAgendaItem.id)).all()
+    return [(f"{_meeting_label(link.agenda_item.meeting)}: {link.agenda_item.title}",
+             url_for("meetings.show", meeting_id=link.agenda_item.meeting_id, _anchor=f"item-{link.agenda_item_id}")
+             if meetings.can_see(user, link.agenda_item.meeting) else None) for link in links]
+
+
+def on_agenda(item_ids, user) -> dict[int, list[dict]]:
+    """Per agenda item, its signals as reference, subject and the start of the text: only for those
+    who read signals, and never the contact details."""
+    if not item_ids or not can_triage(user):
+        return {}
+    rows = db.session.execute(db.select(SignalAgendaItem.agenda_item_id, Signal)
+                              .join(Signal, Signal.id == SignalAgendaItem.signal_id)
+                              .filter(SignalAgendaItem.agenda_item_id.in_(list(item_ids)))
+                              .options(selectinload(Signal.category_entry)).order_by(Signal.reference)).all()
+    found: dict[int, list[dict]] = {}
+    for item_id, signal in rows:
+        found.setdefault(item_id, []).append({
+            "id": signal.id, "reference": signal.reference, "category": signal.category_label,
+            "preview": preview(signal.description), "status": signal.status_label})
+    return found
+
+
+def closable_on_agenda(item_ids, user) -> list[tuple[str, str]]:
+    """The signals still on these agenda items that this person may close, as form choices."""
+    if not item_ids:
+        return []
+    signals = db.session.scalars(db.select(Signal).join(SignalAgendaItem)
+                                 .filter(SignalAgendaItem.agenda_item_id.in_(list(item_ids)),
+                                         Signal.status == rules.ON_AGENDA)
+                                 .order_by(Signal.reference).distinct()).all()
+    return [(str(s.id), f"{s.reference}: {s.category_label}") for s in signals if can_handle(user, s)]
+
+
+def close_with_decision(signal_ids, actor, decision: str, meeting: Meeting) -> None:
+    """Signals on the agenda, discussed and closed by a decision of the meeting. The caller commits."""
+    for signal in db.session.scalars(db.select(Signal).filter(Signal.id.in_(list(signal_ids)))):
+        if signal.status == rules.ON_AGENDA and can_handle(actor, signal):
+            set_status(signal, actor, rules.DISCUSSED, note=_meeting_label(meeting))
+            set_status(signal, actor, rules.DONE, note=_("Besluit: %(decision)s", decision=preview(decision, 500)))
 
 
 # --- what people do: one call each, committed once --------------------------------------------
@@ -290,7 +386,8 @@ def note_contact_shown(signal_id: int, actor) -> None:
 
 
 def change_status(signal_id: int, actor, values: dict) -> str | None:
-    """Move a signal on (`values`: status, reason, passed_to, original, note); cancelled as a
+    """Move a signal on (`values`: status, reason, passed_to, original, note, and for the agenda:
+    agenda, an item id or a meeting's new item, and new_item, its title); cancelled as a
     duplicate, it points to the signal that stays. Returns what is wrong in Dutch, or None once saved."""
     signal = db.session.get(Signal, signal_id)
     original = None
@@ -298,7 +395,10 @@ def change_status(signal_id: int, actor, values: dict) -> str | None:
         original = find_by_reference(values["original"] or "")
         if original is None or original.id == signal.id:
             return _("Er is geen ander signaal met dit kenmerk. Kijk het kenmerk na.")
-    set_status(signal, actor, values["status"], values["reason"], values["passed_to"], values["note"], original)
+    if values["status"] == rules.ON_AGENDA:
+        _put_on_agenda(signal, actor, values["agenda"], values["new_item"], values["note"])
+    else:
+        set_status(signal, actor, values["status"], values["reason"], values["passed_to"], values["note"], original)
     db.session.commit()
     return None
 
@@ -489,4 +589,5 @@ def purge_cancelled(now: datetime, dry_run: bool) -> int:
         return len(db.session.execute(due).all())
     ids = [row[0] for row in db.session.execute(due)]
     db.session.execute(db.delete(SignalEvent).where(SignalEvent.signal_id.in_(ids)))
+    db.session.execute(db.delete(SignalAgendaItem).where(SignalAgendaItem.signal_id.in_(ids)))
     return db.session.execute(db.delete(Signal).where(Signal.id.in_(ids))).rowcount

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -119,3 +119,18 @@ class SignalEvent(db.Model):
     @property
     def to_status_label(self):
         return rules.STATUSES.get(self.to_status, self.to_status)
+
+
+class SignalAgendaItem(db.Model):
+    """A signal put on a meeting's agenda: the item shows it to those who read signals."""
+
+    __tablename__ = "signal_agenda_items"
+    __table_args__ = (UniqueConstraint("signal_id", "agenda_item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    signal: Mapped[Signal] = relationship()
+    agenda_item = relationship("AgendaItem")

@@ -118,19 +118,27 @@ def index():
     filters.municipality.choices = choice_list([("", _("Alle"))] + _municipality_choices())
     if not filters.validate():
         abort(400)
-    query = logic.triage_query(filters.data)
+    query = logic.triage_query(filters.data, current_user.id)
     page = paginate(query.options(selectinload(Signal.municipality), selectinload(Signal.assignee),
                                   selectinload(Signal.category_entry)))
     filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
     return render("signals/index.html", block="signal_list", page=page, filters=filters, filter_args=filter_args,
-                  may_manage=logic.can_manage_signals(current_user))
+                  may_manage=logic.can_manage_signals(current_user), preview=logic.preview)
+
+
+def _status_form(signal: Signal, **kwargs) -> StatusForm:
+    """The next statuses; with "geagendeerd" the agenda items this person may choose."""
+    form = StatusForm(**kwargs)
+    form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
+    if rules.ON_AGENDA in rules.next_statuses(signal.status):
+        form.agenda.choices = choice_list([("", _("Kies een agendapunt"))] + logic.agenda_choices(current_user))
+    return form
 
 
 def _triage_forms(signal: Signal, may_manage: bool, **bound) -> dict:
-    forms = {"status_form": StatusForm(formdata=None), "note_form": NoteForm(formdata=None),
+    forms = {"status_form": _status_form(signal, formdata=None), "note_form": NoteForm(formdata=None),
              "assign_form": AssignForm(formdata=None, assignee=str(signal.assignee_id or ""))}
     forms.update(bound)
-    forms["status_form"].status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
     if may_manage:
         forms["assign_form"].assignee.choices = choice_list(
             [("", _("Niemand"))] + [(str(u.id), u.name) for u in logic.triage_candidates()])
@@ -146,7 +154,8 @@ def _show(signal: Signal, status: int = 200, **bound):
     events = db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal.id)
                                 .options(selectinload(SignalEvent.actor)).order_by(SignalEvent.at)).all()
     return render("signals/show.html", block="signal_triage", status=status, signal=signal, events=events,
-                  may_manage=may_manage, may_handle=may_handle, **_triage_forms(signal, may_manage, **bound))
+                  agenda=logic.agenda_of(signal.id, current_user), may_manage=may_manage, may_handle=may_handle,
+                  **_triage_forms(signal, may_manage, **bound))
 
 
 @bp.route("/signalen/<int:signal_id>")
@@ -162,8 +171,7 @@ def show(signal_id: int):
 def change_status(signal_id: int):
     """Move a signal on, for secretaries, admins and the assignee; htmx swaps the triage panel."""
     signal = _get_signal_to_handle(signal_id)
-    form = StatusForm()
-    form.status.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(signal.status))
+    form = _status_form(signal)
     if form.validate():
         problem = logic.change_status(signal.id, current_user, form.data)
         if problem is None:
