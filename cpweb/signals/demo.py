@@ -37,7 +37,8 @@ def demo_signals(region: DemoRegion) -> None:
         signal = Signal(reference=rules.format_reference(created.year, n + 1), created_at=created, category=category,
                         sentiment=sentiment, organisation_kind=kind, description=text,
                         municipality=rng.choice(municipalities + [None]),
-                        source=rng.choice(["online", "online", "online", "telefoon", "spreekuur"]))
+                        source=rng.choice(["online", "online", "online", "telefoon", "spreekuur"]),
+                        status=rules.NEW)  # set now: the moves below start from it
         if n == 0:  # one visitor asked to be called back
             signal.contact_name, signal.contact_phone = "Fatima Yilmaz", "06 12345678"
             signal.consent_at, signal.consent_version = created, rules.CONSENT_VERSION
