@@ -75,6 +75,13 @@ def cancel_with_a_message(page, server, title: str, meeting_id: int, in_place: b
         page.get_by_role("link", name="Terug").click()
     expect(page.locator("h1")).to_have_text(title)
     assert status_and_mails(server, meeting_id, title) == ("planned", [])  # "Terug" changed nothing
+    if in_place:  # Escape does what "Terug" does
+        page.get_by_role("link", name="Vergadering afgelasten").click()
+        expect(page.get_by_role("heading", name="Vergadering afgelasten?")).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("Escape")
+        expect(page.locator("h1")).to_have_text(title)
+        assert status_and_mails(server, meeting_id, title) == ("planned", [])
 
     page.get_by_role("link", name="Vergadering afgelasten").click()
     page.get_by_label("Persoonlijk bericht").fill("De zaal is niet beschikbaar. Tot de volgende keer!")
