@@ -268,7 +268,7 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
     ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
-    ("secretaris", "/vergaderingen/nieuw", {"title": "", "day": "gisteren", "dates": "1-13-2026"}),
+    ("secretaris", "/vergaderingen/nieuw", {"title": "", "repeat": "list", "dates": "1-13-2026"}),
     ("secretaris", "/vergaderingen/1/bewerken", {"title": "", "start": "20:00", "end": "19:00"}),
     ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
     ("guest", "/activiteiten/3", {"name": "", "email": "geen-adres"}),

@@ -15,10 +15,14 @@ pytestmark = pytest.mark.browser
 
 
 def submit_form(page, data: dict):
-    """Fill in the page's main form field by field and send it with its own button."""
+    """Fill in (or choose) the page's main form field by field and send it with its own button."""
     form = page.locator(f"main form[method=post]:has([name={next(iter(data))}])")
     for name, value in data.items():
-        form.locator(f"[name={name}]").fill(value)
+        choice = form.locator(f"input[type=radio][name={name}][value='{value}']")
+        if choice.count():  # a choice reveals the fields that belong to it
+            choice.check()
+        else:
+            form.locator(f"[name={name}]").fill(value)
     with page.expect_navigation():
         form.locator("button[type=submit]").first.click()
 
