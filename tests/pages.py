@@ -84,6 +84,16 @@ def remove_item_page() -> str:
     return f"/vergaderingen/8/agendapunten/{item.id}/verwijderen"
 
 
+def approve_minutes_page() -> str:
+    """The confirmation before the shared minutes of the latest meeting held are approved."""
+    from cpweb.extensions import db
+    from cpweb.meetings import rules
+    from cpweb.meetings.models import Minutes
+
+    minutes = db.session.scalar(db.select(Minutes).filter_by(status=rules.SHARED))
+    return f"/vergaderingen/{minutes.meeting_id}/verslag/verder"
+
+
 def last_years_report() -> str:
     from cpweb.i18n import local_today
 
@@ -193,7 +203,7 @@ SECRETARIS = [
     "/vergaderingen/8/afgelasten",  # the confirmations: who gets a mail, a personal message
     "/vergaderingen/8/uitnodigen",
     "/vergaderingen/8/gaat-toch-door",
-    "/vergaderingen/8/verslag/verder",
+    approve_minutes_page,
     remove_item_page,
     DETACH_NO_STUK,
     "/activiteiten/1/afgelasten",

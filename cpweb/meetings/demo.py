@@ -38,17 +38,20 @@ def demo_meetings(region: DemoRegion) -> None:
         for position, item in enumerate(meeting.items):
             item.position = position
         if meeting.starts_at < utcnow():
-            _held(meeting, members, n)
+            latest = n + 1 == len(meetings) or meetings[n + 1].starts_at >= utcnow()
+            _held(meeting, members, n, latest)
     _ambassadors(region, today)
     _dongen(region, today)
 
 
-def _held(meeting, members, n: int) -> None:
+def _held(meeting, members, n: int, latest: bool) -> None:
+    """A meeting that took place; the minutes of the latest are shared, to be approved next time."""
     meeting.status = rules.HELD
     for index, member in enumerate(members):
         db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, answer=rules.YES if index % 4 else rules.NO,
                                   message="" if index % 4 else "Ik ben op vakantie.", present=bool(index % 4)))
-    db.session.add(Minutes(meeting_id=meeting.id, status=rules.APPROVED, approved_on=meeting.starts_at.date() + timedelta(days=45),
+    db.session.add(Minutes(meeting_id=meeting.id, status=rules.SHARED if latest else rules.APPROVED,
+                           approved_on=None if latest else meeting.starts_at.date() + timedelta(days=45),
                            text=f"## {TOPICS[n % len(TOPICS)]}\n\nDe leden bespraken de signalen. Er komt een advies.",
                            version=1))
     db.session.add(Decision(meeting_id=meeting.id, text="De klankbordgroep stuurt een ongevraagd advies."))
