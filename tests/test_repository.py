@@ -36,3 +36,23 @@ def test_the_lock_files_pin_every_package_with_hashes():
         # Every requirement line is followed by its hashes, so pip installs in --require-hashes mode.
         for block in re.split(r"\n(?=[A-Za-z0-9_.-]+==)", text.split("\n", 2)[2]):
             assert "--hash=sha256:" in block, block.splitlines()[0]
+
+
+def _pinned(lock: str) -> set[str]:
+    text = (ROOT / lock).read_text()
+    return {_name(pin) for pin in re.findall(r"^([A-Za-z0-9_.-]+)==", text, re.MULTILINE)}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+
+
+def test_the_lock_files_hold_every_dependency_of_pyproject():
+    """A dependency added to pyproject.toml without `make lock` would be missing on a fresh machine."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    app = {_name(r) for r in project["dependencies"]}
+    test = app | {_name(r) for r in project["optional-dependencies"]["test"]}
+    assert app - _pinned("requirements/app.txt") == set()
+    assert test - _pinned("requirements/test.txt") == set()
