@@ -1,5 +1,4 @@
 """Documents added to an activity (slides, a handout), kept in the library and linked to it."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..documents import places
@@ -8,16 +7,7 @@ from . import logic, rules
 from .models import Activity
 
 
-def _describe(activity_ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = db.session.execute(db.select(Activity.id, Activity.title).filter(Activity.id.in_(activity_ids)))
-    return {activity_id: (title, url_for("activities.show", activity_id=activity_id)) for activity_id, title in rows}
-
-
-def _visible_activities(user):
-    return db.select(Activity.id).filter(logic.visible_filter(user))
-
-
-PLACE_KIND = places.PlaceKind("activity", _describe, _visible_activities)
+PLACE_KIND = places.titled_kind("activity", Activity, "activities.show", "activity_id", logic.visible_filter)
 KIND = PLACE_KIND.kind
 
 
@@ -30,7 +20,7 @@ def place_of(activity: Activity) -> places.Place:
 
 
 def papers_of(activity: Activity, user) -> list:
-    return places.documents_for(KIND, [activity.id], user)[activity.id]
+    return places.documents_at(KIND, activity.id, user)
 
 
 def attach(activity_id: int, user, choice: dict) -> places.Attached:

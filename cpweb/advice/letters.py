@@ -1,5 +1,4 @@
 """The advice letter, the response and other papers of a dossier: documents in the library."""
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -9,16 +8,7 @@ from . import logic
 from .models import Advice
 
 
-def _describe(advice_ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = db.session.execute(db.select(Advice.id, Advice.title).filter(Advice.id.in_(advice_ids)))
-    return {advice_id: (title, url_for("advice.show", advice_id=advice_id)) for advice_id, title in rows}
-
-
-def _visible_dossiers(user):
-    return db.select(Advice.id).filter(logic.visible_filter(user))
-
-
-PLACE_KIND = places.PlaceKind("advice", _describe, _visible_dossiers)
+PLACE_KIND = places.titled_kind("advice", Advice, "advice.show", "advice_id", logic.visible_filter)
 KIND = PLACE_KIND.kind
 
 
@@ -27,7 +17,7 @@ def place_of(advice: Advice) -> places.Place:
 
 
 def papers_of(advice: Advice, user) -> list:
-    return places.documents_for(KIND, [advice.id], user)[advice.id]
+    return places.documents_at(KIND, advice.id, user)
 
 
 def attach(advice_id: int, user, choice: dict) -> places.Attached:

@@ -9,6 +9,7 @@ never changes its audience without asking.
 """
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -125,6 +126,24 @@ def detach_all(place: Place) -> list[int]:
                                                                                 target_id=place.target_id)))
     db.session.execute(db.delete(DocumentLink).filter_by(target_kind=place.kind, target_id=place.target_id))
     return ids
+
+
+def titled_kind(kind: str, model, endpoint: str, id_arg: str, visible_filter) -> PlaceKind:
+    """The place kind of a feature whose places are rows with a title and a page of their own
+    (`url_for(endpoint, **{id_arg: id})`), open to those `visible_filter(user)` lets in."""
+    def describe(target_ids: list[int]) -> dict[int, tuple[str, str]]:
+        rows = db.session.execute(db.select(model.id, model.title).filter(model.id.in_(target_ids)))
+        return {target_id: (title, url_for(endpoint, **{id_arg: target_id})) for target_id, title in rows}
+
+    def visible_ids(user):
+        return db.select(model.id).filter(visible_filter(user))
+
+    return PlaceKind(kind, describe, visible_ids)
+
+
+def documents_at(kind: str, target_id: int, user) -> list[Document]:
+    """The documents of one place that this person may see."""
+    return documents_for(kind, [target_id], user)[target_id]
 
 
 def documents_for(kind: str, target_ids, user) -> dict[int, list[Document]]:

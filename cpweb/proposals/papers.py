@@ -1,5 +1,4 @@
 """Documents added to a proposal (the concept advice, a letter), kept in the library and linked to it."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..documents import places
@@ -8,16 +7,7 @@ from . import logic
 from .models import Proposal
 
 
-def _describe(proposal_ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = db.session.execute(db.select(Proposal.id, Proposal.title).filter(Proposal.id.in_(proposal_ids)))
-    return {proposal_id: (title, url_for("proposals.show", proposal_id=proposal_id)) for proposal_id, title in rows}
-
-
-def _visible_proposals(user):
-    return db.select(Proposal.id).filter(logic.visible_filter(user))
-
-
-PLACE_KIND = places.PlaceKind("proposal", _describe, _visible_proposals)
+PLACE_KIND = places.titled_kind("proposal", Proposal, "proposals.show", "proposal_id", logic.visible_filter)
 KIND = PLACE_KIND.kind
 
 
@@ -27,7 +17,7 @@ def place_of(proposal: Proposal) -> places.Place:
 
 
 def papers_of(proposal: Proposal, user) -> list:
-    return places.documents_for(KIND, [proposal.id], user)[proposal.id]
+    return places.documents_at(KIND, proposal.id, user)
 
 
 def attach(proposal: Proposal, user, choice: dict) -> places.Attached:
