@@ -202,6 +202,7 @@ SECRETARIS = [
     "/vergaderingen/8/verslag",  # a draft: the secretary writes it
     "/vergaderingen/8/afgelasten",  # the confirmations: who gets a mail, a personal message
     "/vergaderingen/8/uitnodigen",
+    "/vergaderingen/8/stukken-compleet",
     "/vergaderingen/8/gaat-toch-door",
     approve_minutes_page,
     remove_item_page,

@@ -34,7 +34,8 @@ def addressees(mails, user_by_email) -> list[str]:
     return sorted(user_by_email[m.to] for m in mails)
 
 
-@pytest.mark.parametrize("action, subject", [("afgelasten", "Afgelast"), ("uitnodigen", "Uitnodiging")])
+@pytest.mark.parametrize("action, subject", [("afgelasten", "Afgelast"), ("uitnodigen", "Uitnodiging"),
+                                             ("stukken-compleet", "De stukken zijn compleet")])
 def test_the_confirmation_names_who_gets_the_mail_and_the_mail_has_the_message(
         client, auth, secretary, member, quiet, make_meeting, mails, action, subject):  # noqa: F811
     meeting = make_meeting()
@@ -43,7 +44,8 @@ def test_the_confirmation_names_who_gets_the_mail_and_the_mail_has_the_message(
     assert page.status_code == 200 and 'tabindex="-1" autofocus' in page.text
     assert named(page.text) == ["Lid Lisa", "Sec Retaris"] and count_said(page.text) == 2
     assert "Stille Sam" not in page.text
-    assert meeting.status == rules.PLANNED and meeting.invitations_sent_at is None and not mails  # nothing yet
+    assert meeting.status == rules.PLANNED and meeting.invitations_sent_at is None and meeting.documents_complete_at is None \
+        and not mails  # nothing yet
     answer = client.post(f"/vergaderingen/{meeting.id}/{action}", data={"note": "Sorry, de zaal is dicht."})
     assert answer.status_code == 303
     sent = [m for m in mails if m.subject.startswith(subject)]
@@ -64,12 +66,12 @@ def test_the_meeting_page_asks_first_instead_of_acting(client, auth, secretary, 
     meeting = make_meeting()
     auth.login(secretary)
     page = client.get(f"/vergaderingen/{meeting.id}").text
-    for path in ("afgelasten", "uitnodigen"):
+    for path in ("afgelasten", "uitnodigen", "stukken-compleet"):
         assert f'<a href="/vergaderingen/{meeting.id}/{path}"' in page
         assert f'action="/vergaderingen/{meeting.id}/{path}"' not in page
 
 
-@pytest.mark.parametrize("path", ["afgelasten", "uitnodigen", "gaat-toch-door", "verslag/verder"])
+@pytest.mark.parametrize("path", ["afgelasten", "uitnodigen", "gaat-toch-door", "verslag/verder", "stukken-compleet"])
 def test_confirmations_are_for_the_secretary_only(client, auth, member, make_meeting, make_user, make_body, path):  # noqa: F811
     meeting = make_meeting()
     assert client.get(f"/vergaderingen/{meeting.id}/{path}").status_code in (302, 303, 404)

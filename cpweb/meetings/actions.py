@@ -113,11 +113,11 @@ def invite(meeting_id: int, note: str = "") -> int:
     return sent
 
 
-def mark_documents_complete(meeting_id: int) -> int:
-    """Tell the members the stukken are complete. Returns the mails queued."""
+def mark_documents_complete(meeting_id: int, note: str = "") -> int:
+    """Tell the members the stukken are complete, with the secretary's `note`. Returns the mails queued."""
     meeting = _meeting(meeting_id)
     meeting.documents_complete_at = utcnow()
-    sent = notices.send_documents_complete(meeting)
+    sent = notices.send_documents_complete(meeting, note)
     db.session.commit()
     return sent
 

@@ -32,7 +32,7 @@ def _ics(meeting: Meeting):
     return [(f"vergadering-{meeting.id}.ics", "text/calendar", feeds.meeting_ics(meeting))]
 
 
-INVITATIONS, UPDATES, MINUTES = "invitations", "updates", "minutes"
+INVITATIONS, UPDATES, MINUTES, DOCUMENTS = "invitations", "updates", "minutes", "documents"
 
 
 def recipients(meeting: Meeting, kind: str) -> list:
@@ -85,11 +85,11 @@ def send_change(meeting: Meeting, note: str = "", reinstated: bool = False) -> i
     return _send_to_members(meeting, subject, body, UPDATES, with_ics=True, note=note)
 
 
-def send_documents_complete(meeting: Meeting) -> int:
+def send_documents_complete(meeting: Meeting, note: str = "") -> int:
     subject = _("De stukken zijn compleet: %(title)s", title=meeting.title)
     body = _("De stukken voor de vergadering van %(when)s staan klaar.\n\n%(url)s",
              when=datetime_long(meeting.starts_at), url=_link(meeting))
-    return _send_to_members(meeting, subject, body, "documents")
+    return _send_to_members(meeting, subject, body, DOCUMENTS, note=note)
 
 
 def send_minutes_shared(meeting: Meeting, note: str = "") -> int:

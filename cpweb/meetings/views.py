@@ -216,14 +216,21 @@ def mark_held(meeting_id: int):
     return done(_("De vergadering staat op ‘Gehouden’."), url_for("meetings.show", meeting_id=meeting.id))
 
 
-@bp.route("/<int:meeting_id>/stukken-compleet", methods=["POST"])
+@bp.route("/<int:meeting_id>/stukken-compleet", methods=["GET", "POST"])
 @login_required
 def documents_complete(meeting_id: int):
-    """Tell the members that the stukken are complete."""
+    """Ask first, then tell the members that the stukken are complete."""
     meeting = get_managed_meeting_or_404(meeting_id)
-    sent = actions.mark_documents_complete(meeting.id)
-    return done(_("Het bericht dat de stukken compleet zijn, staat klaar om te verzenden (%(n)s e-mails).", n=sent),
-                url_for("meetings.show", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sent = actions.mark_documents_complete(meeting.id, note_of(form))
+        return done(_("Het bericht dat de stukken compleet zijn, staat klaar om te verzenden (%(n)s e-mails).", n=sent),
+                    url_for("meetings.show", meeting_id=meeting.id))
+    return confirm_page(Confirmation(
+        title=_("Laten weten dat de stukken compleet zijn?"), subject=meeting_label(meeting),
+        happens=[_("De leden krijgen een bericht met een link naar de vergadering en de stukken.")],
+        recipients=notices.recipients(meeting, notices.DOCUMENTS),
+        button=_("Ja, leden laten weten"), back=url_for("meetings.show", meeting_id=meeting.id)), form)
 
 
 # --- a body's meeting settings and commitments -------------------------------------------------
