@@ -3,7 +3,6 @@ import re
 import threading
 from functools import lru_cache
 
-import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
 
@@ -17,10 +16,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _local = threading.local()
 
 
-def _converter() -> markdown_lib.Markdown:
+def _converter():
     # Building a converter costs more than converting a short text; one per thread (they are not thread-safe).
+    # Markdown is loaded by the first text shown, not by every worker at start-up.
     if not hasattr(_local, "converter"):
-        _local.converter = markdown_lib.Markdown(extensions=["tables", "sane_lists"])
+        import markdown
+
+        _local.converter = markdown.Markdown(extensions=["tables", "sane_lists"])
     return _local.converter.reset()
 
 

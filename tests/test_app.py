@@ -2,6 +2,8 @@
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -79,3 +81,18 @@ def test_sqlite_file_is_a_real_wal_database(app):
     db.session.execute(text("SELECT 1"))
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# Loaded where they are used (the first feed, upload, report, QR code or passkey), so a worker
+# starts faster and smaller: each is 5–60 ms to import.
+LOADED_WHEN_USED = ["docx", "pypdf", "segno", "webauthn", "markdown", "psycopg", "sqlalchemy.dialects.postgresql"]
+
+
+def test_starting_a_worker_loads_no_heavy_library(tmp_path):
+    code = ("import sys, cpweb; cpweb.create_app(); "
+            f"print([name for name in {LOADED_WHEN_USED!r} if name in sys.modules])")
+    env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path)}
+    env.pop("CPWEB_DATABASE_URL", None)
+    loaded = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                            cwd=os.path.dirname(os.path.dirname(__file__))).stdout.strip().splitlines()[-1]
+    assert loaded == "[]"
