@@ -24,11 +24,14 @@ def file_version(filename: str) -> str:
 
 
 def static_url(filename: str) -> str:
-    versions = current_app.extensions.setdefault("cpweb_static_versions", {})
-    version = versions.get(filename)
-    if version is None or current_app.debug:
-        version = versions[filename] = file_version(filename)
-    return url_for("static", filename=filename, v=version)
+    # The whole address is kept per file and application root: url_for costs more than the page's
+    # other links together, and the four files on every page never change in a running worker.
+    urls = current_app.extensions.setdefault("cpweb_static_urls", {})
+    key = (request.script_root, filename)
+    url = urls.get(key)
+    if url is None or current_app.debug:
+        url = urls[key] = url_for("static", filename=filename, v=file_version(filename))
+    return url
 
 
 def _cache_versioned(response):
