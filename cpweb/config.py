@@ -84,6 +84,9 @@ AUDIT_RETENTION = timedelta(days=2 * 365)
 
 PER_PAGE = 25
 
+# The guest home and the statements: kept per worker this long (cpweb.guest_pages); 0 = off.
+GUEST_PAGE_SECONDS = 30
+
 # Signals: the public form's spam check, and how long personal data is kept.
 SIGNAL_MIN_FILL_SECONDS = 3
 SIGNAL_RATE_LIMIT = "10 per hour"

@@ -179,6 +179,8 @@ TEST_CONFIG = {
     # Tests that are not about the second factor log in with the password alone; those about it
     # (tests/test_twofactor.py) switch it on.
     "TWO_FACTOR_ROLES": [],
+    # A test sees its own change at once; tests/test_guest_pages.py is about keeping pages.
+    "GUEST_PAGE_SECONDS": 0,
 }
 
 

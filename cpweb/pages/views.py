@@ -5,6 +5,7 @@ from ..auth.access import login_required
 from ..auth.profile import choose_language, hide_first_steps
 from ..bodies.logic import bodies_of, body_links
 from ..database import utcnow
+from ..guest_pages import kept_for_guests
 from ..handbook.logic import welcome_page
 from ..home import sections_for
 from ..rendering import redirect_to, render
@@ -14,6 +15,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
+@kept_for_guests
 def home():
     """Guests read what the council is and how to pass on a signal; members see their own things."""
     if current_user.is_authenticated:
@@ -33,12 +35,14 @@ def hide_steps():
 
 
 @bp.route("/privacy")
+@kept_for_guests
 def privacy():
     """The privacy statement, for everyone."""
     return render("pages/privacy.html")
 
 
 @bp.route("/toegankelijkheid")
+@kept_for_guests
 def accessibility():
     """The accessibility statement, for everyone."""
     return render("pages/accessibility.html")
