@@ -1,5 +1,11 @@
-"""iCalendar files for calendar apps: one VTIMEZONE for Amsterdam, times written in it."""
-from datetime import timedelta
+"""iCalendar files (RFC 5545) for calendar apps: one VTIMEZONE for Amsterdam, times written in it.
+
+Written here as content lines rather than with the icalendar package: that one took ~0.3 ms per
+event and 60 ms to import, so the first 1,000-event feed after a worker started took 450 ms; this
+writes one in ~20 ms. What a feed needs is small: escaped text, folded lines, two kinds of
+date-time. tests/test_calendar.py reads every kind of feed back with an independent parser (vobject).
+"""
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import current_app
@@ -8,7 +14,8 @@ from ..i18n import AMSTERDAM
 from ..urls import site_url
 from .sources import CalendarEvent
 
-ALARM_CHOICES = {None: None, 60: timedelta(hours=1), 1440: timedelta(days=1)}
+# Minutes before the start (the feed's setting) as the alarm's TRIGGER, a negative duration.
+ALARM_TRIGGERS = {60: "-PT1H", 1440: "-P1D"}
 
 
 # The EU rule (since 1996) written as RRULEs. A VTIMEZONE generated as lists of dates (RDATE) was
@@ -35,52 +42,68 @@ END:VTIMEZONE
 
 
 END_OF_CALENDAR = b"END:VCALENDAR\r\n"
+MAX_OCTETS = 75  # per line, a fold's leading space included
+
+
+def text(value: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and line breaks escaped (RFC 5545, 3.3.11)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def local(value: datetime) -> str:
+    return value.astimezone(AMSTERDAM).strftime("%Y%m%dT%H%M%S")
+
+
+def line(content: str) -> bytes:
+    """One content line, folded after 75 octets (RFC 5545, 3.1), never inside a UTF-8 character."""
+    data = content.encode()
+    if len(data) <= MAX_OCTETS:
+        return data + b"\r\n"
+    parts, start, width = [], 0, MAX_OCTETS
+    while start < len(data):
+        end = min(start + width, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, width = end, MAX_OCTETS - 1
+    return b"\r\n ".join(parts) + b"\r\n"
 
 
 def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | None = None) -> bytes:
-    # icalendar is loaded by the first feed, not by every worker at start-up.
-    from icalendar import Calendar, Timezone
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//cpweb//NL")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Amsterdam")
-    calendar.add_component(Timezone.from_ical(AMSTERDAM_VTIMEZONE))
-    head = calendar.to_ical().removesuffix(END_OF_CALENDAR)
+    head = [line("BEGIN:VCALENDAR"), line("VERSION:2.0"), line("PRODID:-//cpweb//NL"), line("CALSCALE:GREGORIAN"),
+            line(f"X-WR-CALNAME:{text(name)}"), line("X-WR-TIMEZONE:Europe/Amsterdam"),
+            AMSTERDAM_VTIMEZONE.replace("\n", "\r\n").encode()]
     site = site_url("pages.home").rstrip("/")
     domain = current_app.config["CALENDAR_UID_DOMAIN"]
-    return b"".join([head, *(_vevent(event, alarm_minutes, site, domain) for event in events), END_OF_CALENDAR])
+    return b"".join([*head, *(_vevent(event, alarm_minutes, site, domain) for event in events), END_OF_CALENDAR])
 
 
 @lru_cache(maxsize=8192)
 def _vevent(event: CalendarEvent, alarm_minutes: int | None, site: str, domain: str) -> bytes:
-    """One VEVENT as bytes. It depends only on its arguments, so a worker serialises an unchanged
-    event once: a 1,000-event feed is then mostly a join (icalendar takes ~0.4 ms per event)."""
-    from icalendar import Alarm, Event
-
-    vevent = Event()
-    vevent.add("uid", f"{event.uid}@{domain}")
-    # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2).
-    vevent.add("dtstamp", event.changed_at or event.starts_at)
-    vevent.add("dtstart", event.starts_at.astimezone(AMSTERDAM))
-    vevent.add("dtend", event.ends_at.astimezone(AMSTERDAM))
-    vevent.add("summary", event.title)
-    vevent.add("sequence", event.sequence)
-    if event.changed_at:
-        vevent.add("last-modified", event.changed_at)
+    """One VEVENT as bytes. It depends only on its arguments, so a worker writes an unchanged
+    event once: a feed asked for again is mostly a join."""
     url = site + event.url
-    vevent.add("url", url)
-    vevent.add("description", f"{event.body_name}\n{url}".strip())
+    lines = ["BEGIN:VEVENT", f"UID:{event.uid}@{domain}",
+             # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2).
+             f"DTSTAMP:{utc(event.changed_at or event.starts_at)}",
+             f"DTSTART;TZID=Europe/Amsterdam:{local(event.starts_at)}",
+             f"DTEND;TZID=Europe/Amsterdam:{local(event.ends_at)}",
+             f"SUMMARY:{text(event.title)}", f"SEQUENCE:{event.sequence}"]
+    if event.changed_at:
+        lines.append(f"LAST-MODIFIED:{utc(event.changed_at)}")
+    description = f"{event.body_name}\n{url}".strip()
+    lines += [f"URL:{url}", f"DESCRIPTION:{text(description)}"]
     if event.location:
-        vevent.add("location", event.location)
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    delay = ALARM_CHOICES.get(alarm_minutes)
-    if delay and not event.cancelled:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", event.title)
-        alarm.add("trigger", -delay)
-        vevent.add_component(alarm)
-    return vevent.to_ical()
+        lines.append(f"LOCATION:{text(event.location)}")
+    lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
+    trigger = ALARM_TRIGGERS.get(alarm_minutes)
+    if trigger and not event.cancelled:
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{text(event.title)}", f"TRIGGER:{trigger}",
+                  "END:VALARM"]
+    lines.append("END:VEVENT")
+    return b"".join(map(line, lines))
