@@ -3,7 +3,6 @@ import re
 import threading
 from functools import lru_cache
 
-import nh3
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -37,6 +36,8 @@ def render_markdown(text: str | None, top: int = 2) -> Markup:
 @lru_cache(maxsize=2048)
 def _render(text: str, top: int) -> Markup:
     """A pure function of the text, so an agenda shown again costs nothing."""
+    import nh3  # with Markdown: loaded by the first text shown (1.5 MB a worker that shows none)
+
     clean = nh3.clean(
         _converter().convert(text),
         tags=ALLOWED_TAGS,
