@@ -42,10 +42,20 @@ def no_store(response):
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Marks the cookie Secure whenever the request came over https (also behind a proxy)."""
+    """Marks the cookie Secure whenever the request came over https (also behind a proxy), and
+    keeps its signing serializer: Flask builds a new one to read and another to write each cookie."""
+
+    _serializers: dict = {}
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
 
 
 def safe_next(target: str | None, fallback: str) -> str:
