@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import (activities, admin, advice, annual_report, audit, auth, bodies, calendar, cli, documents, handbook,
                mail, meetings, ops, pages, proposals, ratelimit, signals)
 from . import config as default_config
-from . import errors, forms, i18n, navigation
+from . import errors, forms, guest_pages, i18n, navigation
 from .markdown import render_markdown
 from .database import init_migrations, with_driver
 from .extensions import babel, csrf, db, htmx, login_manager
@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["site_url"] = site_url
     errors.init_app(app)
+    guest_pages.init_app(app)  # after the others: it answers a kept page before their checks
 
 
 def _init_features(app: Flask) -> None:

@@ -4,28 +4,50 @@ The guest home is the page visited most: by clients of the Werkplein (the poster
 there), by people looking the council up, and by every crawler. For guests it differs only in the
 CSRF token of their own session (the htmx header and the language form), so a worker keeps the
 rendered page for GUEST_PAGE_SECONDS per address, language and kind of request, and writes each
-visitor's own token into it. That takes the template and its queries out of most of those
-requests; the hooks around a request (limits, headers, the session) still run for each.
+visitor's own token into it. A kept page is answered right after the request id is given, before
+the rate limiter, the CSRF check and the second-factor check (none of which a guest's GET of a
+public page needs); the headers, the session cookie and the log line after it as for any answer.
 
-Never kept: a member's page, a request with a message to show (flash), anything but a plain GET
-without a query string, an answer other than 200. A change to what guests see (a body renamed)
-reaches them within GUEST_PAGE_SECONDS; 0 switches keeping off.
+Only for a guest whose session holds nothing but a token and a language (no login, no half-finished
+login, no message to show), a plain GET without a query string, and an answer of 200. A change to
+what guests see (a body renamed) reaches them within GUEST_PAGE_SECONDS; 0 switches keeping off.
 """
 import time
 from functools import wraps
 
 from flask import current_app, make_response, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 # Stands in for the token in a kept page; a token is base64 and a dot, so never contains it.
 TOKEN = "\x00token\x00"
+GUEST_SESSION_KEYS = {"csrf_token", "language"}
+
+
+def kept_for_guests(view):
+    """Decorate a view whose page is the same for every guest: it renders the page the first time
+    (and after GUEST_PAGE_SECONDS); until then _answer_kept answers in its place."""
+
+    @wraps(view)
+    def render_and_keep(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        seconds = current_app.config["GUEST_PAGE_SECONDS"]
+        if seconds and _keepable() and response.status_code == 200 and response.mimetype == "text/html":
+            # The token the page was rendered with: Flask-WTF makes one per request.
+            body = response.get_data(as_text=True).replace(generate_csrf(), TOKEN)
+            _kept()[_key()] = (time.monotonic() + seconds, body, set(response.vary))
+        return response
+
+    render_and_keep.kept_for_guests = True
+    return render_and_keep
+
+
+def _kept() -> dict:
+    return current_app.extensions.setdefault("cpweb_guest_pages", {})
 
 
 def _keepable() -> bool:
-    return (request.method == "GET" and not request.args and not current_user.is_authenticated
-            and "_flashes" not in session)
+    return request.method == "GET" and not request.args and set(session) <= GUEST_SESSION_KEYS
 
 
 def _key() -> tuple:
@@ -33,27 +55,19 @@ def _key() -> tuple:
             request.headers.get("HX-History-Restore-Request"))
 
 
-def kept_for_guests(view):
-    """Decorate a view whose page is the same for every guest."""
+def _answer_kept():
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "kept_for_guests", False) or not current_app.config["GUEST_PAGE_SECONDS"] or not _keepable():
+        return None
+    kept = _kept().get(_key())
+    if kept is None or kept[0] <= time.monotonic():
+        return None  # the view renders it and keeps it again
+    _, body, vary = kept
+    response = make_response(body.replace(TOKEN, generate_csrf()))
+    response.vary.update(vary)
+    return response
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        seconds = current_app.config["GUEST_PAGE_SECONDS"]
-        if not seconds or not _keepable():
-            return view(*args, **kwargs)
-        pages = current_app.extensions.setdefault("cpweb_guest_pages", {})
-        key, now = _key(), time.monotonic()
-        kept = pages.get(key)
-        if kept is not None and kept[0] > now:
-            _, body, vary = kept
-            response = make_response(body.replace(TOKEN, generate_csrf()))
-            response.vary.update(vary)
-            return response
-        response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and response.mimetype == "text/html":
-            # The token the page was rendered with: Flask-WTF keeps one per request.
-            body = response.get_data(as_text=True).replace(generate_csrf(), TOKEN)
-            pages[key] = (now + seconds, body, set(response.vary))
-        return response
 
-    return wrapper
+def init_app(app) -> None:
+    # Right after the request id (cpweb.ops.logs): a kept page needs none of the other checks.
+    app.before_request_funcs.setdefault(None, []).insert(1, _answer_kept)

@@ -29,8 +29,12 @@ def test_a_second_guest_gets_the_kept_page_with_a_token_of_their_own(app, keepin
     first, second = app.test_client(), app.test_client()
     assert count_queries(first, "/") > 0
     assert count_queries(second, "/") == 0  # no session, no user, no list of bodies: the kept page
-    page = second.get("/").text
+    answer = second.get("/")
+    page = answer.text
     assert "Cliëntenraad Noord" in page and "\x00" not in page
+    # Answered before the other hooks, but the headers after them are those of any page.
+    assert "default-src 'self'" in answer.headers["Content-Security-Policy"] and answer.headers["X-Request-Id"]
+    assert {"Cookie", "HX-Request"} <= set(answer.vary)
     assert token_of(page) != token_of(first.get("/").text)
     # The token in the kept page belongs to this guest's session: the language form works.
     answer = second.post("/taal", data={"taal": "en", "csrf_token": token_of(page), "next": "/"})
@@ -50,6 +54,15 @@ def test_a_change_reaches_guests_after_the_time_is_up(app, keeping, make_body):
     assert "Klankbordgroep Participatiewet" not in guest.get("/").text
     keeping[0] += 31
     assert "Klankbordgroep Participatiewet" in guest.get("/").text
+
+
+def test_a_session_with_more_than_a_token_and_a_language_is_never_served_from_it(app, keeping, make_body):
+    make_body()
+    guest = app.test_client()
+    guest.get("/")
+    with guest.session_transaction() as session:
+        session["undo"] = "a removed agenda item"  # any state of a person's own: a half-finished login, …
+    assert count_queries(guest, "/") > 0
 
 
 def test_members_messages_and_query_strings_are_never_served_from_it(app, keeping, make_user):
