@@ -1,4 +1,5 @@
-"""cpweb benchmark (not a test): start-up time, worker memory, throughput and page weight.
+"""cpweb benchmark (not a test): start-up time, worker memory, throughput, page weight, and the
+first 1,000-event calendar feed after a start.
 
 Run with `make bench` (or `.venv/bin/python bench/run.py`). It needs nothing outside the
 repository; wrk is used when installed (Debian package `wrk`), else a small Python load
@@ -34,10 +35,11 @@ LOAD_SECONDS = 10
 WARMUP_SECONDS = 2
 WRK_ARGS = ["-t2", "-c16"]
 
-TARGET_STARTUP_S = 0.5
+TARGET_ABOVE_FLOOR_S = 0.3  # import cpweb + create_app(), beyond importing Flask and Flask-SQLAlchemy
 TARGET_RSS_MB = 80
-TARGET_RPS = 500
+TARGET_RATIO = 0.40  # the guest home's requests/s against a bare Flask app's on the same gunicorn
 TARGET_GZIP_KB = 50
+TARGET_FEED_MS = 200  # the first feed of 1,000 events in a new process: query and iCalendar
 
 # The benchmarks measure pages, not signing in: the demo's admin and secretaries log in with the
 # password alone here (bench/login.py measures signing in, with the site's own settings).
@@ -170,6 +172,49 @@ def measure_startup(env: dict) -> dict:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]} | {"runs": runs}
 
 
+# A new process (a worker just started) makes the feed of every event, 1,000 meetings of the
+# meetings benchmark on top of the demo, as the admin sees them; then once more, warm.
+FEED_CODE = """
+import json, sys, time
+from datetime import UTC, datetime, timedelta
+import cpweb
+app = cpweb.create_app()
+from cpweb.auth.models import User
+from cpweb.calendar.ical import calendar_file
+from cpweb.calendar.sources import events_between
+from cpweb.extensions import db
+times = []
+with app.test_request_context():
+    admin = db.session.scalar(db.select(User).filter_by(role="beheerder"))
+    far = timedelta(days=20 * 366)
+    for _ in range(2):
+        started = time.perf_counter()
+        events = events_between(admin, datetime.now(UTC) - far, datetime.now(UTC) + far)
+        calendar_file(events, "bench", 60)
+        times.append(time.perf_counter() - started)
+print(json.dumps({"events": len(events), "cold_ms": times[0] * 1000, "warm_ms": times[1] * 1000}))
+"""
+
+FILL_CODE = """
+import sys
+sys.path.insert(0, "bench")
+import cpweb, meetings
+from pages import fill_database
+fill_database(cpweb.create_app(), meetings.fill)
+"""
+
+
+def measure_feed(env: dict) -> dict:
+    """Adds the meetings benchmark's 1,000 meetings to the instance: run it last."""
+    subprocess.run([PYTHON, "-c", FILL_CODE], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    runs = []
+    for _ in range(STARTUP_RUNS):
+        out = subprocess.run([PYTHON, "-c", FEED_CODE], cwd=ROOT, env=env, check=True, capture_output=True,
+                             text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]} | {"runs": runs}
+
+
 def measure_page_weight(port: int) -> dict:
     """Bytes and gzip -6 bytes of the guest home page and the CSS/JS/images it loads."""
     client = Client(port)
@@ -269,14 +314,15 @@ def verdict(ok: bool) -> str:
 
 
 def report(r: dict) -> None:
-    s, m, t, w = r["startup"], r["rss"], r["throughput"], r["page_weight"]
+    s, m, t, w, f = r["startup"], r["rss"], r["throughput"], r["page_weight"], r["feed"]
     rss_mb = m["worker_after_kb"]["VmRSS"] / 1024
+    above = s["total"] - s["floor"]
     rows = [
         ("import cpweb (median)", f"{s['import']:.3f} s", "", ""),
-        ("import + create_app() (median)", f"{s['total']:.3f} s", f"<= {TARGET_STARTUP_S} s",
-         verdict(s["total"] <= TARGET_STARTUP_S)),
+        ("import + create_app() (median)", f"{s['total']:.3f} s", "", ""),
         ("  of which create_app()", f"{s['create_app']:.3f} s", "", ""),
         ("  floor: import flask, flask_sqlalchemy", f"{s['floor']:.3f} s", "", ""),
+        ("  above the floor", f"{above:.3f} s", f"<= {TARGET_ABOVE_FLOOR_S} s", verdict(above <= TARGET_ABOVE_FLOOR_S)),
         ("  whole process incl. interpreter", f"{s['process']:.3f} s", "", ""),
         ("worker RSS before requests", f"{m['worker_before_kb']['VmRSS'] / 1024:.1f} MB", "", ""),
         (f"worker RSS after {RSS_REQUESTS} requests", f"{rss_mb:.1f} MB", f"<= {TARGET_RSS_MB} MB",
@@ -285,10 +331,10 @@ def report(r: dict) -> None:
         ("  gunicorn master RSS", f"{m['master_kb']['VmRSS'] / 1024:.1f} MB", "", ""),
         ("  statuses of the mix", ", ".join(f"{k}: {v}" for k, v in sorted(m["statuses"].items())),
          "all 200", verdict(set(m["statuses"]) == {200})),
-        ("home page, 2 workers", f"{t['home']['requests_per_s']:.0f} req/s", f">= {TARGET_RPS} req/s",
-         verdict(t["home"]["requests_per_s"] >= TARGET_RPS and not t["home"]["non_2xx_3xx"])),
+        ("guest home page, 2 workers", f"{t['home']['requests_per_s']:.0f} req/s", "", ""),
         ("bare Flask hello, 2 workers", f"{t['hello']['requests_per_s']:.0f} req/s", "", ""),
-        ("home / hello ratio", f"{t['ratio']:.2f}", "", ""),
+        ("home / hello ratio", f"{t['ratio']:.2f}", f">= {TARGET_RATIO}",
+         verdict(t["ratio"] >= TARGET_RATIO and not t["home"]["non_2xx_3xx"])),
         ("  errors (non-2xx/3xx, socket)",
          f"home {t['home']['non_2xx_3xx']}/{t['home']['socket_errors']}, "
          f"hello {t['hello']['non_2xx_3xx']}/{t['hello']['socket_errors']}", "", ""),
@@ -297,10 +343,13 @@ def report(r: dict) -> None:
          verdict(w["gzip"] <= TARGET_GZIP_KB * 1024)),
         ("  resources from other hosts", str(len(w["foreign_resources"])), "0",
          verdict(not w["foreign_resources"])),
+        (f"feed of {f['events']:,.0f} events, new process (median)", f"{f['cold_ms']:.0f} ms",
+         f"<= {TARGET_FEED_MS} ms", verdict(f["cold_ms"] <= TARGET_FEED_MS)),
+        ("  the same feed again", f"{f['warm_ms']:.0f} ms", "", ""),
     ]
     for f in w["files"]:
         rows.append((f"  {f['url']}", f"{f['bytes'] / 1024:.1f} KB", f"gz {f['gzip'] / 1024:.1f} KB", ""))
-    print(f"\nMachine: {r['machine']['nproc']} CPUs, Python {r['machine']['python']}, "
+    print(f"\nLoad average before: {r['load_before']}. Machine: {r['machine']['nproc']} CPUs, Python {r['machine']['python']}, "
           f"{r['machine']['platform']}; load tool: {t['home']['tool']}; "
           f"server CPUs: {t['server_cpus']}\n")
     widths = [max(len(row[i]) for row in rows + [("Measure", "Value", "Target", "Result")])
@@ -310,6 +359,13 @@ def report(r: dict) -> None:
     print(line.format(*("-" * w_ for w_ in widths)))
     for row in rows:
         print(line.format(*row))
+    failed = [row[0].strip() for row in rows if row[3] == "FAIL"]
+    print(f"\n{'FAIL: ' + ', '.join(failed) if failed else 'PASS'} (load average {load_average()})")
+    return not failed
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> int:
@@ -320,6 +376,7 @@ def main() -> int:
         env = os.environ | {"CPWEB_INSTANCE": str(Path(tmp) / "instance"), "PYTHONDONTWRITEBYTECODE": ""}
         env.pop("PYTHONDONTWRITEBYTECODE")
         log = Path(tmp) / "gunicorn.log"
+        load_before = load_average()
         try:
             print("Preparing an instance with demo data …", file=sys.stderr)
             password = prepare_instance(env)
@@ -329,21 +386,24 @@ def main() -> int:
             rss, weight = measure_rss(env, password, log)
             print(f"Throughput: home and hello, {LOAD_SECONDS} s each …", file=sys.stderr)
             throughput = measure_throughput(env, log)
+            print(f"Feed: 1,000 meetings added, then {STARTUP_RUNS} new processes …", file=sys.stderr)
+            feed = measure_feed(env)
         finally:
             stop_all()
     results = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
-        "startup": startup, "rss": rss, "throughput": throughput, "page_weight": weight,
+        "startup": startup, "rss": rss, "throughput": throughput, "page_weight": weight, "feed": feed,
+        "load_before": load_before,
     }
-    report(results)
+    passed = report(results)
     RESULTS.mkdir(exist_ok=True)
     stamp = results["when"].replace(":", "").replace("+0000", "Z")
     for name in (f"bench-{stamp}.json", "latest.json"):
         (RESULTS / name).write_text(json.dumps(results, indent=2, default=str))
     print(f"\nJSON: {RESULTS / 'latest.json'}")
-    return 0
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
