@@ -6,6 +6,7 @@ every body, as they name nobody.
 """
 from dataclasses import dataclass, field
 
+from .database import all_rows
 from .hooks import hooks
 
 
@@ -16,6 +17,7 @@ class AnnualTable:
     header: list[str]
     rows: list[list]
     lead: str = ""  # one sentence above the table that says what it lists
+    cut: bool = False  # rows are the first of a longer list (on the page; the downloads have all)
 
     @property
     def markdown(self) -> str:
@@ -37,6 +39,16 @@ class AnnualSection:
         return any(table.rows for table in self.tables)
 
 
-def sections_for(year: int, reader) -> list[AnnualSection]:
-    """What the features registered (hooks.annual_section: fn(year, reader) -> AnnualSection or None), in order."""
-    return [section for _order, fn in hooks().annual_sections if (section := fn(year, reader)) is not None]
+def sections_for(year: int, reader, longest: int | None = None) -> list[AnnualSection]:
+    """What the features registered (hooks.annual_section: fn(year, reader, longest) -> AnnualSection
+    or None), in order. `longest`: at most this many rows in a list of single things (the page,
+    which then costs the same for a busy year as for a quiet one); None: all (the downloads)."""
+    return [section for _order, fn in hooks().annual_sections if (section := fn(year, reader, longest)) is not None]
+
+
+def year_list(select, longest: int | None) -> tuple[list, bool]:
+    """A section's list of single things: all its rows, or the first `longest` and whether there are more."""
+    if longest is None:
+        return all_rows(select), False
+    rows = all_rows(select.limit(longest + 1))  # one more than shown tells whether there are more
+    return rows[:longest], len(rows) > longest

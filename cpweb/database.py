@@ -127,12 +127,20 @@ def first_rows(select, n: int) -> Page:
     return page_of(select, 1, n)
 
 
+def all_rows(select) -> list:
+    """Every row, shaped as page_of shapes them: objects of one entity, else tuples."""
+    return _rows(select, db.session.execute(select).unique())
+
+
+def _rows(select, result) -> list:
+    return list(result.scalars()) if len(select.column_descriptions) == 1 else [tuple(row) for row in result]
+
+
 def page_of(select, number: int, per_page: int) -> Page:
     """Two queries whatever the list's length: its rows (one more, to know whether a next page
     exists), and a count that stops after COUNT_LIMIT + 1 rows. Rows of one entity come as
     objects, of several as tuples."""
-    result = db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique()
-    rows = list(result.scalars()) if len(select.column_descriptions) == 1 else [tuple(row) for row in result]
+    rows = _rows(select, db.session.execute(select.limit(per_page + 1).offset((number - 1) * per_page)).unique())
     total = count_up_to(select, COUNT_LIMIT + 1)
     return Page(rows[:per_page], number, per_page, min(total, COUNT_LIMIT), total > COUNT_LIMIT, len(rows) > per_page)
 

@@ -35,7 +35,7 @@ class Hooks:
         self.demo_steps: list[Callable] = []  # fn(DemoRegion): a feature's part of `cpweb demo`
         self.home_sections: list[tuple[int, Callable]] = []  # (order, fn(user) -> (template, context) | None)
         self.body_sections: list[Callable] = []  # fn(body, user) -> (template, context) | None
-        self.annual_sections: list[tuple[int, Callable]] = []  # (order, fn(year, reader) -> AnnualSection | None)
+        self.annual_sections: list[tuple[int, Callable]] = []  # (order, fn(year, reader, longest) -> AnnualSection | None)
         self.calendar_sources: list[Callable] = []  # fn(user, start, end, body_id) -> [CalendarEvent]
         self.digest_sections: list[Callable] = []  # fn(user, today) -> [str]: lines for the weekly overview
         self.processing_register: list = []  # privacy.Processing: what the site keeps, and why

@@ -133,6 +133,21 @@ def test_report_page_markdown_and_an_honest_empty_year(client, auth, generated):
     assert len(sections_for(2001, member)) == 4
 
 
+def test_the_page_shows_the_first_rows_of_a_long_list_and_the_downloads_all(client, auth, generated, monkeypatch):
+    monkeypatch.setattr("cpweb.annual_report.views.PAGE_ROWS", 2)
+    auth.login(bodies=generated)
+    activities = [a for a in db.session.scalars(db.select(Activity).order_by(Activity.starts_at))
+                  if in_year(a.starts_at) and a.status == activity_rules.PUBLISHED]
+    assert len(activities) > 2
+    html = client.get(f"/jaarverslag/{YEAR}").text
+    listed = html[html.index("De activiteiten die zijn gehouden."):]
+    table = listed[:listed.index("</table>")]
+    assert table.count("<tr>") == 1 + 2 and activities[0].title in table  # the header and the first two
+    assert "Dit zijn de eerste 2. In het Word-bestand en de tekst staan ze allemaal." in listed
+    markdown = client.get(f"/jaarverslag/{YEAR}.md").text
+    assert all(a.title in markdown for a in activities) and "Dit zijn de eerste" not in markdown
+
+
 def test_the_lists_name_each_advice_meeting_and_activity_the_reader_may_open(app, generated, make_user):
     sections = {s.title: s for s in sections_for(YEAR, make_user(bodies=[generated[0]]))}
     advices = [a for a in db.session.scalars(db.select(Advice).order_by(Advice.sent_on, Advice.id))

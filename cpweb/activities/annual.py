@@ -4,7 +4,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..annual import AnnualSection, AnnualTable
+from ..annual import AnnualSection, AnnualTable, year_list
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import date_in_text, from_local
@@ -25,23 +25,25 @@ def year_numbers(year: int) -> list[list]:
     return [[rules.KINDS.get(kind, kind), activities[kind], places.get(kind, 0)] for kind in sorted(activities)]
 
 
-def held_activities(year: int, reader) -> list[list]:
-    """Each activity of the year that took place and the reader may see, with members' confirmed places."""
+def held_activities(year: int, reader, longest: int | None = None) -> tuple[list[list], bool]:
+    """Each activity of the year that took place and the reader may see, with members' confirmed
+    places (see year_list for `longest`)."""
     begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
     places = func.count(Signup.id).filter(Signup.status == rules.CONFIRMED, Signup.user_id.is_not(None))
-    rows = db.session.execute(
+    rows, cut = year_list(
         db.select(Activity.starts_at, Activity.title, Activity.kind, places)
         .outerjoin(Signup, Signup.activity_id == Activity.id)
         .filter(Activity.status == rules.PUBLISHED, Activity.starts_at >= begin, Activity.starts_at < end,
                 Activity.starts_at < utcnow(), logic.visible_filter(reader))
-        .group_by(Activity.id, Activity.starts_at, Activity.title, Activity.kind).order_by(Activity.starts_at)).all()
+        .group_by(Activity.id, Activity.starts_at, Activity.title, Activity.kind).order_by(Activity.starts_at), longest)
     return [[date_in_text(starts_at), title, str(rules.KINDS.get(kind, kind)), number]
-            for starts_at, title, kind, number in rows]
+            for starts_at, title, kind, number in rows], cut
 
 
-def activities_section(year: int, reader) -> AnnualSection:
+def activities_section(year: int, reader, longest: int | None) -> AnnualSection:
     header = [_("Soort"), _("Activiteiten"), _("Aanmeldingen van leden")]
     table = [[str(row[0]), row[1], row[2]] for row in year_numbers(year)]
-    held = AnnualTable([_("Datum"), _("Activiteit"), _("Soort"), _("Aanmeldingen")], held_activities(year, reader),
-                       _("De activiteiten die zijn gehouden."))
+    rows, cut = held_activities(year, reader, longest)
+    held = AnnualTable([_("Datum"), _("Activiteit"), _("Soort"), _("Aanmeldingen")], rows,
+                       _("De activiteiten die zijn gehouden."), cut)
     return AnnualSection(_("Activiteiten"), [AnnualTable(header, table), held])

@@ -3,9 +3,9 @@ advice the reader may open."""
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from ..annual import AnnualSection, AnnualTable
+from ..annual import AnnualSection, AnnualTable, year_list
 from ..bodies.logic import active_bodies
 from ..extensions import db
 from ..i18n import date_in_text, number
@@ -13,17 +13,18 @@ from . import logic, rules
 from .models import Advice
 
 
-def sent_advice(year: int, reader) -> list[list]:
-    """Each advice sent in the year that the reader may open: title, date sent, addressee, outcome."""
-    advices = db.session.scalars(
-        db.select(Advice).options(selectinload(Advice.addressee))
+def sent_advice(year: int, reader, longest: int | None = None) -> tuple[list[list], bool]:
+    """Each advice sent in the year that the reader may open: title, date sent, addressee, outcome
+    (see year_list for `longest`)."""
+    advices, cut = year_list(
+        db.select(Advice).options(joinedload(Advice.addressee))  # one statement, also when no advice has one
         .filter(Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31), logic.visible_filter(reader))
-        .order_by(Advice.sent_on, Advice.id))
+        .order_by(Advice.sent_on, Advice.id), longest)
     return [[advice.title, date_in_text(advice.sent_on), advice.addressee_label or "-",
-             advice.outcome_label or _("Nog geen reactie")] for advice in advices]
+             advice.outcome_label or _("Nog geen reactie")] for advice in advices], cut
 
 
-def advice_section(year: int, reader) -> AnnualSection:
+def advice_section(year: int, reader, longest: int | None) -> AnnualSection:
     bodies = active_bodies()
     numbers = logic.overview([b.id for b in bodies], year)
     header = [_("Orgaan"), _("Uitgebracht"), _("Gevraagd"), _("Ongevraagd"), _("Dagen tot reactie (gemiddeld)")]
@@ -31,10 +32,10 @@ def advice_section(year: int, reader) -> AnnualSection:
              for body in bodies if (n := numbers.get(body.id)) is not None]
     outcomes = [[str(label), sum(n["outcomes"][key] for n in numbers.values())] for key, label in rules.OUTCOMES.items()]
     outcomes.append([_("Nog geen reactie"), sum(n["outcomes"]["open"] for n in numbers.values())])
+    sent, cut = sent_advice(year, reader, longest)
     return AnnualSection(_("Adviezen"), [
         AnnualTable(header, table),
         AnnualTable([_("Uitkomst"), _("Aantal")], outcomes if table else [],
                     _("Wat de organisaties met de adviezen deden.")),
-        AnnualTable([_("Advies"), _("Verstuurd"), _("Aan"), _("Uitkomst")], sent_advice(year, reader),
-                    _("Alle adviezen van dit jaar.")),
+        AnnualTable([_("Advies"), _("Verstuurd"), _("Aan"), _("Uitkomst")], sent, _("Alle adviezen van dit jaar."), cut),
     ])

@@ -10,6 +10,7 @@ from ..security import no_store
 from .contents import markdown_text, outline
 
 bp = Blueprint("annual_report", __name__, url_prefix="/jaarverslag")
+PAGE_ROWS = 25  # of each list on the page; the Word file and the text have every row
 
 
 def _checked(year: int) -> int:
@@ -30,7 +31,7 @@ def index():
 def show(year: int):
     """The draft annual report for members: meetings, advice, signals, activities."""
     year = _checked(year)
-    return render("annual_report/show.html", year=year, sections=sections_for(year, current_user),
+    return render("annual_report/show.html", year=year, sections=sections_for(year, current_user, PAGE_ROWS),
                   years=range(local_today().year, local_today().year - 6, -1))
 
 

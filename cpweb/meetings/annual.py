@@ -5,7 +5,7 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection, AnnualTable
+from ..annual import AnnualSection, AnnualTable, year_list
 from ..bodies.logic import active_bodies
 from ..bodies.models import Body
 from ..database import utcnow
@@ -43,28 +43,29 @@ def year_numbers(year: int) -> list[dict]:
     return rows
 
 
-def held_meetings(year: int, reader) -> list[list]:
+def held_meetings(year: int, reader, longest: int | None = None) -> tuple[list[list], bool]:
     """The meetings of the year that took place and the reader may see: date, body, title, and how
-    many of those recorded were there."""
+    many of those recorded were there (see year_list for `longest`)."""
     begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
     now = utcnow()
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
     recorded = func.count(Attendance.present)
-    rows = db.session.execute(
+    rows, cut = year_list(
         db.select(Meeting.starts_at, Body.name, Meeting.title, present, recorded)
         .join(Body, Body.id == Meeting.body_id).outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
         .filter(Meeting.starts_at >= begin, Meeting.starts_at < end, Meeting.starts_at < now,
                 Meeting.status != rules.CANCELLED, logic.visible_filter(reader, now))
-        .group_by(Meeting.id, Meeting.starts_at, Body.name, Meeting.title).order_by(Meeting.starts_at)).all()
+        .group_by(Meeting.id, Meeting.starts_at, Body.name, Meeting.title).order_by(Meeting.starts_at), longest)
     return [[date_in_text(starts_at), body, title, _("%(present)s van %(recorded)s", present=there or 0, recorded=counted)
-             if counted else "-"] for starts_at, body, title, there, counted in rows]
+             if counted else "-"] for starts_at, body, title, there, counted in rows], cut
 
 
-def meetings_section(year: int, reader) -> AnnualSection:
+def meetings_section(year: int, reader, longest: int | None) -> AnnualSection:
     rows = year_numbers(year)
     header = [_("Orgaan"), _("Gehouden"), _("Nog gepland"), _("Afgelast"), _("Afspraak per jaar"), _("Aanwezig")]
     table = [[r["body"], r["held"], r["planned"], r["cancelled"], r["target"] or "-",
               f"{r['attendance']}%" if r["attendance"] is not None else "-"] for r in rows]
-    held = AnnualTable([_("Datum"), _("Orgaan"), _("Vergadering"), _("Aanwezig")], held_meetings(year, reader),
-                       _("De vergaderingen die zijn gehouden, met het aantal aanwezige leden."))
+    rows, cut = held_meetings(year, reader, longest)
+    held = AnnualTable([_("Datum"), _("Orgaan"), _("Vergadering"), _("Aanwezig")], rows,
+                       _("De vergaderingen die zijn gehouden, met het aantal aanwezige leden."), cut)
     return AnnualSection(_("Vergaderingen"), [AnnualTable(header, table), held])

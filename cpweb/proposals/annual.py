@@ -7,7 +7,7 @@ from ..bodies.logic import active_bodies
 from . import logic, rules
 
 
-def proposals_section(year: int, _reader) -> AnnualSection | None:
+def proposals_section(year: int, _reader, _longest: int | None) -> AnnualSection | None:
     numbers = logic.year_numbers(year)
     if not numbers:
         return None

@@ -7,7 +7,7 @@ from ..annual import AnnualSection, AnnualTable
 from . import logic
 
 
-def signals_section(year: int, _reader) -> AnnualSection:
+def signals_section(year: int, _reader, _longest: int | None) -> AnnualSection:
     rows = logic.category_counts(date(year, 1, 1), date(year, 12, 31))
     header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]
     table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
