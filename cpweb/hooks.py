@@ -36,7 +36,7 @@ class Hooks:
         self.home_sections: list[tuple[int, Callable]] = []  # (order, fn(user) -> (template, context) | None)
         self.body_sections: list[Callable] = []  # fn(body, user) -> (template, context) | None
         self.annual_sections: list[tuple[int, Callable]] = []  # (order, fn(year, reader, longest) -> AnnualSection | None)
-        self.calendar_sources: list[Callable] = []  # fn(user, start, end, body_id) -> [CalendarEvent]
+        self.calendar_sources: list[Callable] = []  # fn(user, start, end, body_id, first) -> [CalendarEvent]
         self.digest_sections: list[Callable] = []  # fn(user, today) -> [str]: lines for the weekly overview
         self.processing_register: list = []  # privacy.Processing: what the site keeps, and why
         self.place_kinds: dict[str, object] = {}  # kind -> documents.places.PlaceKind

@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies, secretaries_of
@@ -29,6 +29,7 @@ from . import rules
 from .models import Activity, Signup, activity_bodies
 
 UPDATES = "updates"  # the mail kind for a cancelled or changed activity
+UPCOMING_DAYS = timedelta(days=92)  # "Mijn activiteiten" on the home page: the coming three months
 
 # --- who may see and do what --------------------------------------------------------------------
 
@@ -421,10 +422,14 @@ def _tell_participants(activity: Activity, note: str = "") -> int:
 
 
 def upcoming_for(user, n: int = 5) -> Page:
-    """"Mijn activiteiten": the first n (activity, sign-up) the member signed up for, and how many."""
+    """"Mijn activiteiten": the first n (activity, sign-up) of the coming UPCOMING_DAYS the member
+    signed up for, and how many. The window keeps the cost that of the region's next months, for a
+    member with five sign-ups and for one with five thousand alike."""
+    now = utcnow()
     return first_rows(db.select(Activity, Signup).join(Signup, Signup.activity_id == Activity.id).filter(
         Signup.user_id == user.id, Signup.status.in_([rules.CONFIRMED, rules.WAITING]),
-        overlapping(utcnow(), None), Activity.status == rules.PUBLISHED).order_by(Activity.starts_at, Activity.id), n)
+        overlapping(now, now + UPCOMING_DAYS), Activity.status == rules.PUBLISHED)
+        .order_by(Activity.starts_at, Activity.id), n)
 
 
 # --- calendar -------------------------------------------------------------------------------------
@@ -439,11 +444,13 @@ def activity_event(activity: Activity) -> CalendarEvent:
         public=activity.is_public)
 
 
-def activities_in_calendar(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
+def activities_in_calendar(user, start: datetime, end: datetime, body_id: int | None,
+                           first: int | None = None) -> list[CalendarEvent]:
     if body_id:  # activities are the region's, not one body's
         return []
-    query = db.select(Activity).filter(visible_filter(user), Activity.status != rules.PROPOSED,
-                                       overlapping(start, end))
+    query = (db.select(Activity).filter(visible_filter(user), Activity.status != rules.PROPOSED, overlapping(start, end))
+             .options(defer(Activity.description), defer(Activity.report))  # long texts a calendar never shows
+             .order_by(Activity.starts_at, Activity.id).limit(first))
     return [activity_event(a) for a in db.session.scalars(query)]
 
 

@@ -13,6 +13,8 @@ from .sources import CalendarEvent, events_between
 FEED_PAST = timedelta(days=92)
 FEED_FUTURE = timedelta(days=2 * 366)
 COMING_DAYS = 92  # "binnenkort": three months ahead, whatever month today is in
+DAY_SHOWS = 3  # events in a day of the month grid; "Nog 2 meer" leads to the month's list, which has all
+COMING_EVENTS = 20  # at most, so a busy region's phone page stays short ("Per maand bekijken" shows the rest)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,11 @@ def month_view(user, month: Month, body_id: int | None) -> tuple[list[list[date]
 
 
 def coming_days(user, today: date, body_id: int | None) -> list[tuple[date, list[CalendarEvent]]]:
-    """The days from today on that have something, across month boundaries: what a phone shows first."""
+    """The days from today on that have something, across month boundaries: what a phone shows first
+    (the first COMING_EVENTS events)."""
     last = today + timedelta(days=COMING_DAYS)
     by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
-    for event in events_between(user, from_local(today, time()), from_local(last, time()), body_id):
+    for event in events_between(user, from_local(today, time()), from_local(last, time()), body_id, COMING_EVENTS):
         for day in local_days(event):
             if today <= day < last:
                 by_day[day].append(event)

@@ -24,11 +24,14 @@ class CalendarEvent:
     public: bool = False
 
 
-# fn(user or None, start, end, body_id or None) -> events that user may see, overlapping [start, end).
-Source = Callable[[object, datetime, datetime, int | None], list[CalendarEvent]]
+# fn(user or None, start, end, body_id or None, first) -> events that user may see, overlapping
+# [start, end); with first (a number), only the first that many by start time.
+Source = Callable[[object, datetime, datetime, int | None, int | None], list[CalendarEvent]]
 
 
-def events_between(user, start: datetime, end: datetime, body_id: int | None = None) -> list[CalendarEvent]:
-    """Everything with a date in [start, end) that this member (or a guest, None) may see, by start time."""
-    events = [event for source in hooks().calendar_sources for event in source(user, start, end, body_id)]
-    return sorted(events, key=lambda event: (event.starts_at, event.title))
+def events_between(user, start: datetime, end: datetime, body_id: int | None = None,
+                   first: int | None = None) -> list[CalendarEvent]:
+    """Everything with a date in [start, end) that this member (or a guest, None) may see, by start
+    time; with `first`, only the first that many (each source reads no more than that)."""
+    events = [event for source in hooks().calendar_sources for event in source(user, start, end, body_id, first)]
+    return sorted(events, key=lambda event: (event.starts_at, event.title))[:first]

@@ -44,7 +44,8 @@ def index():
     weeks, by_day = logic.month_view(current_user, month, body_id) if view != "komend" else ([], {})
     coming = logic.coming_days(current_user, today, body_id) if view in ("", "komend") else []
     return render("calendar/index.html", block="calendar", month=month, month_chosen=bool(month_text), view=view,
-                  weeks=weeks, by_day=by_day, coming=coming, bodies=bodies, body_id=body_id, today=today)
+                  weeks=weeks, by_day=by_day, coming=coming, bodies=bodies, body_id=body_id, today=today,
+                  day_shows=logic.DAY_SHOWS)
 
 
 def _ics_response(content: bytes, filename: str):

@@ -190,10 +190,17 @@ def _check_links(body, advice_id: int | None, meeting_id: int | None, user) -> N
             raise Refused(_("Kies een vergadering van dit orgaan."))
 
 
-def dossiers_to_link(bodies) -> list:
-    """Open dossiers of these bodies, to link a proposal to."""
+LINKABLE_DOSSIERS = 50  # a council has a handful open; the list in the form stays short with hundreds
+
+
+def dossiers_to_link(bodies, chosen: int | None = None) -> list:
+    """Open dossiers of these bodies to link a proposal to: the first LINKABLE_DOSSIERS (nearest
+    deadline first), and the chosen one wherever it is."""
     query = advice_logic.advice_query([b.id for b in bodies], status="open")
-    return list(db.session.scalars(query))
+    found = list(db.session.scalars(query.limit(LINKABLE_DOSSIERS)))
+    if chosen and all(advice.id != chosen for advice in found):
+        found += db.session.scalars(query.filter_by(id=chosen))
+    return found
 
 
 def meetings_to_link(bodies, user) -> list:
@@ -524,12 +531,14 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-def closing_times(user, start: datetime, end: datetime, body_id: int | None) -> list[CalendarEvent]:
+def closing_times(user, start: datetime, end: datetime, body_id: int | None,
+                  first: int | None = None) -> list[CalendarEvent]:
     """The closing time of each proposal this member may answer."""
     if not user.is_authenticated:
         return []
     query = (db.select(Proposal).join(Membership, _voter_clause(user))
-             .filter(Proposal.closes_at >= start, Proposal.closes_at < end).options(selectinload(Proposal.body)))
+             .filter(Proposal.closes_at >= start, Proposal.closes_at < end).options(selectinload(Proposal.body))
+             .order_by(Proposal.closes_at, Proposal.id).limit(first))
     if body_id:
         query = query.filter(Proposal.body_id == body_id)
     return [CalendarEvent(uid=f"proposal-{p.id}", title=_("Voorstel sluit: %(title)s", title=p.title),
