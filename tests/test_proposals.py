@@ -640,3 +640,18 @@ def test_the_home_page_runs_as_many_queries_for_many_waiting_proposals_of_many_b
         logic.create_proposal(proposal_values(other, title=f"Open {n}"), people.secretary)
     assert "Open 3" in client.get("/").text
     assert count_queries(client, "/") == few
+
+
+def test_the_form_lists_the_first_open_dossiers_and_the_chosen_one_wherever_it_is(client, auth, body, people, monkeypatch):
+    monkeypatch.setattr(logic, "LINKABLE_DOSSIERS", 1)
+    first, later = (advice_logic.save_advice(None, {
+        "body_id": body.id, "title": title, "kind": "gevraagd", "topic": "beleid", "addressee_id": None,
+        "addressee_text": "UWV", "summary": "", "requested_on": None, "deadline": deadline}, [], None)
+        for title, deadline in (("Ketenjaarplan", local_today()), ("Minimabeleid", local_today() + timedelta(days=30))))
+    db.session.commit()
+    auth.login(people.secretary)
+    page = client.get("/voorstellen/nieuw").text
+    assert "Ketenjaarplan" in page and "Minimabeleid" not in page  # the nearest deadline first
+    assert "Minimabeleid" in client.get(f"/voorstellen/nieuw?dossier={later.id}").text
+    response = client.post("/voorstellen/nieuw", data=form_data(body=str(body.id), advice=str(later.id)))
+    assert response.status_code == 303 and db.session.scalar(db.select(Proposal)).advice_id == later.id

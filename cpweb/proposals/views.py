@@ -56,11 +56,16 @@ def _proposal_form(**kwargs) -> ProposalForm:
     form.body.choices = choice_list([(str(b.id), b.name) for b in bodies])
     names = {b.id: b.name for b in bodies}
     form.advice.choices = choice_list([("", _("Geen dossier"))] + [
-        (str(a.id), f"{a.title} ({names[a.body_id]})") for a in logic.dossiers_to_link(bodies)])
+        (str(a.id), f"{a.title} ({names[a.body_id]})") for a in logic.dossiers_to_link(bodies, _chosen_dossier())])
     form.meeting.choices = choice_list([("", _("Geen vergadering"))] + [
         (str(m.id), f"{m.title}, {date_short(m.starts_at)} ({names[m.body_id]})")
         for m in logic.meetings_to_link(bodies, current_user)])
     return form
+
+
+def _chosen_dossier() -> int | None:
+    chosen = request.form.get("advice") or request.args.get("dossier") or ""
+    return int(chosen) if chosen.isdigit() else None
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
