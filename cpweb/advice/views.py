@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
@@ -22,7 +22,9 @@ bp = Blueprint("advice", __name__, url_prefix="/advies")
 def _get_advice_or_404(advice_id: int) -> Advice:
     """A dossier of one of the member's bodies. Another body's dossier is a 404."""
     # The body and addressee joined rather than loaded apart: each query is a round trip on PostgreSQL.
-    advice = db.session.get(Advice, advice_id, options=[joinedload(Advice.drafters), joinedload(Advice.body),
+    # The drafters (a collection) in a query of their own: joined in, SQLite built the join of every
+    # dossier's drafters first.
+    advice = db.session.get(Advice, advice_id, options=[selectinload(Advice.drafters), joinedload(Advice.body),
                                                         joinedload(Advice.addressee)])
     if advice is None or not logic.can_see(current_user, advice):
         abort(404)
