@@ -329,11 +329,13 @@ def test_reminder_once_a_day_before(app, make_activity, make_user, mails):
     assert mails[0].subject.startswith("Herinnering")
 
 
-def test_home_shows_my_activities(client, auth, make_activity):
-    activity = make_activity(title="Mijn training")
+def test_home_shows_my_activities_of_the_coming_three_months(client, auth, make_activity):
+    soon, later = make_activity(title="Mijn training"), make_activity(days_ahead=100, title="Mijn cursus")
     member = auth.login()
-    logic.sign_up(activity.id, member)
-    assert "Mijn training" in client.get("/").text
+    logic.sign_up(soon.id, member)
+    logic.sign_up(later.id, member)
+    home = client.get("/").text
+    assert "Mijn training" in home and "Mijn cursus" not in home and "De komende drie maanden." in home
 
 
 def test_papers_after_the_activity_are_kept_in_the_library(client, auth, make_activity):

@@ -214,3 +214,25 @@ def test_long_texts_are_escaped_and_folded_so_a_parser_reads_them_back(app):
     assert parsed.vevent.description.value.startswith("Raad\\Groep\n")
     assert parsed.vevent.valarm.trigger.value == -timedelta(hours=1)
     assert parsed.vevent.dtstart.value.hour == 19
+
+
+def test_a_busy_day_shows_three_and_links_the_rest_in_the_months_list(client, make_meeting):
+    day = local_today() + timedelta(days=1)
+    for hour in range(13, 18):
+        make_meeting(day, title=f"Overleg om {hour} uur", start=time(hour), end=time(hour, 45))
+    html = client.get(f"/agenda?maand={day:%Y-%m}&weergave=maand").text
+    cell = html[html.index("Overleg om 13 uur"):]
+    cell = cell[:cell.index("</td>")]
+    assert [f"Overleg om {hour} uur" in cell for hour in range(13, 18)] == [True] * 3 + [False] * 2
+    link = f"/agenda?maand={day:%Y-%m}&amp;weergave=lijst&amp;orgaan=#dag-{day.isoformat()}"
+    assert f'<a href="{link}">Nog 2 meer' in cell
+    listed = client.get(link.replace("&amp;", "&")).text
+    assert f'id="dag-{day.isoformat()}"' in listed and all(f"Overleg om {hour} uur" in listed for hour in range(13, 18))
+
+
+def test_what_is_coming_stops_after_the_first_events(client, make_meeting, monkeypatch):
+    monkeypatch.setattr("cpweb.calendar.logic.COMING_EVENTS", 2)
+    for days in (3, 1, 2):
+        make_meeting(local_today() + timedelta(days=days), title=f"Over {days} dagen")
+    html = client.get("/agenda?weergave=komend").text
+    assert "Over 1 dagen" in html and "Over 2 dagen" in html and "Over 3 dagen" not in html
