@@ -10,7 +10,7 @@ from ..security import no_store
 from .contents import markdown_text, outline
 
 bp = Blueprint("annual_report", __name__, url_prefix="/jaarverslag")
-PAGE_ROWS = 25  # of each list on the page; the Word file and the text have every row
+PAGE_ROWS = 10  # of each list on the page; the Word file and the text have every row
 
 
 def _checked(year: int) -> int:

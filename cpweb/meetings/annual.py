@@ -48,14 +48,18 @@ def held_meetings(year: int, reader, longest: int | None = None) -> tuple[list[l
     many of those recorded were there (see year_list for `longest`)."""
     begin, end = from_local(date(year, 1, 1), time()), from_local(date(year + 1, 1, 1), time())
     now = utcnow()
-    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
-    recorded = func.count(Attendance.present)
+
+    def attendance(*condition):  # counted per listed meeting: the first rows cost the same in any year
+        return (db.select(func.count()).where(Attendance.meeting_id == Meeting.id, *condition)
+                .scalar_subquery())
+
     rows, cut = year_list(
-        db.select(Meeting.starts_at, Body.name, Meeting.title, present, recorded)
-        .join(Body, Body.id == Meeting.body_id).outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
+        db.select(Meeting.starts_at, Body.name, Meeting.title, attendance(Attendance.present.is_(True)),
+                  attendance(Attendance.present.is_not(None)))
+        .join(Body, Body.id == Meeting.body_id)
         .filter(Meeting.starts_at >= begin, Meeting.starts_at < end, Meeting.starts_at < now,
                 Meeting.status != rules.CANCELLED, logic.visible_filter(reader, now))
-        .group_by(Meeting.id, Meeting.starts_at, Body.name, Meeting.title).order_by(Meeting.starts_at), longest)
+        .order_by(Meeting.starts_at, Meeting.id), longest)
     return [[date_in_text(starts_at), body, title, _("%(present)s van %(recorded)s", present=there or 0, recorded=counted)
              if counted else "-"] for starts_at, body, title, there, counted in rows], cut
 
