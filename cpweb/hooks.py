@@ -90,6 +90,10 @@ class Hooks:
         self.fulltext_indexes.append(index)
         self.unmanaged_tables.add(index.table)  # with FTS5's shadow tables (handbook_search_data, …)
 
+    def unmanaged_table(self, name: str) -> None:
+        """A table made by its own statements (and kept by triggers): autogenerate leaves it alone."""
+        self.unmanaged_tables.add(name)
+
 
 def _add(registry: dict, name: str, value) -> None:
     if name in registry:

@@ -35,6 +35,7 @@ def registers(feature) -> str:
     parts += ["digest section"] * len(hook.digest_sections)
     parts += _named("place kind", hook.place_kinds)
     parts += _named("full-text index", (index.table for index in hook.fulltext_indexes))
+    parts += _named("unmanaged table", sorted(hook.unmanaged_tables - {index.table for index in hook.fulltext_indexes}))
     if hook.processing_register:
         parts.append("processing " + ", ".join(f"“{entry.name}”" for entry in hook.processing_register))
     parts += _named("purger", hook.purgers)

@@ -81,3 +81,48 @@ def _search_table_definitions():
         "WHERE tablename IN ('documents_fts', 'handbook_search') UNION ALL SELECT proname, prosrc, "
         "array_to_string(proconfig, ','), pg_get_function_arguments(oid) FROM pg_proc "
         "WHERE proname IN ('documents_fts_matching', 'handbook_search_matching') ORDER BY 1, 2")).all()
+
+
+def test_create_all_and_the_migrations_make_the_same_signal_counts_and_triggers(tmp_path, monkeypatch):
+    definitions = []
+    for name in ("migrated", "created"):
+        app = make_test_app(tmp_path / name, monkeypatch)
+        init_migrations(app)
+        with app.app_context():
+            upgrade() if name == "migrated" else db.create_all()
+            definitions.append(_tally_definitions())
+    assert definitions[0] == definitions[1] and len(definitions[0]) >= 4  # the table and its triggers
+
+
+def _tally_definitions():
+    if db.engine.dialect.name == "sqlite":
+        return db.session.execute(text("SELECT type, name, sql FROM sqlite_master WHERE name LIKE "
+                                       "'signal_year_counts%' AND type IN ('table', 'trigger') ORDER BY name")).all()
+    return db.session.execute(text(
+        "SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'signal_year_counts%' "
+        "UNION ALL SELECT 'function', proname, prosrc FROM pg_proc WHERE proname = 'signal_year_counts_keep' "
+        "UNION ALL SELECT 'column', column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = 'signal_year_counts' ORDER BY 1, 2")).all()
+
+
+def test_the_signal_counts_migration_counts_the_signals_already_there(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path, monkeypatch)
+    init_migrations(app)
+    with app.app_context():
+        upgrade(revision="a5fb3716b05d")
+        db.session.execute(text(
+            "INSERT INTO signal_categories (key, label, position, is_active) VALUES ('werk', 'Werk', 1, true)"))
+        for n, (created_at, spam, status) in enumerate([("2025-12-31 23:30:00", False, "nieuw"),
+                                                         ("2025-06-01 12:00:00", False, "afgerond"),
+                                                         ("2025-06-02 12:00:00", True, "nieuw"),
+                                                         ("2025-06-03 12:00:00", False, "geannuleerd")]):
+            db.session.execute(text(
+                "INSERT INTO signals (reference, created_at, category, sentiment, organisation_kind, description, "
+                "source, status, suspected_spam) VALUES (:reference, :created_at, 'werk', 'goed', 'uwv', 'Tekst', "
+                "'online', :status, :spam)"), {"reference": f"S-{n}", "created_at": created_at, "status": status,
+                                               "spam": spam})
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT year, category, sentiment, number FROM signal_year_counts "
+                                       "ORDER BY year")).all()
+        assert [tuple(row) for row in rows] == [(2025, "werk", "goed", 1), (2026, "werk", "goed", 1)]

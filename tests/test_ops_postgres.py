@@ -17,6 +17,7 @@ from cpweb.extensions import db
 from cpweb.hooks import hooks
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
+from cpweb.signals import tally
 from tests.conftest import make_test_app, postgres_database_url
 
 FILE_TEXT = "Verslag van het overleg. " * 2000 + "De aanbesteding van de schuldhulpverlening."
@@ -52,7 +53,7 @@ def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, p
             logic.store_upload(FileStorage(io.BytesIO(content.encode()), filename=f"stuk-{n}.txt"),
                                title=f"Stuk {n}", uploaded_by=secretary)
         db.session.commit()
-        before, parents = row_counts(), page_parents()
+        before, parents, tallied = row_counts(), page_parents(), signal_year_counts()
         result = site.test_cli_runner().invoke(args=["cpweb", "migrate-to-postgres", postgres_target])
         assert result.exit_code == 0, result.output
         assert "de aantallen kloppen" in result.output and "cpweb:***@" in result.output
@@ -65,6 +66,7 @@ def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, p
     with copy.app_context():
         assert row_counts() == before and before["documents_fts"] >= 2 and before["handbook_pages"] >= 8
         assert page_parents() == parents and any(parents.values())
+        assert signal_year_counts() == tallied and tallied  # not copied: counted again by PostgreSQL's triggers
         found = db.session.scalars(search.filter_search(db.select(Document), "aanbesteding")).all()
         assert [document.title for document in found] == ["Stuk 0"]
         assert "<mark>cliëntenraad</mark>" in str(search.snippets([d.id for d in db.session.scalars(
@@ -75,6 +77,10 @@ def test_a_demo_site_with_documents_moves_to_postgresql(tmp_path, monkeypatch, p
         db.session.commit()
         assert page.id == highest + 1
         assert [p.title for p, _s in handbook.search_pages("verhuizing")] == ["Nieuw na de verhuizing"]
+
+
+def signal_year_counts() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(text(f"SELECT * FROM {tally.TABLE} ORDER BY 1, 2, 3"))]
 
 
 @pytest.mark.parametrize("url, message", [

@@ -9,7 +9,7 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, commands, demo, logic, views
+    from . import annual, commands, demo, logic, tally, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
@@ -21,4 +21,5 @@ def init_app(app) -> None:
     hook.purger("signal contact details", logic.purge_contact_details)
     hook.purger("spam and cancelled signals", logic.purge_cancelled)
     hook.seeder(logic.seed_categories)
+    hook.unmanaged_table(tally.TABLE)
     hook.demo_step(demo.demo_signals)

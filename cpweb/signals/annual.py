@@ -1,6 +1,4 @@
 """The signals part of the annual report: counts by subject, no content ("aard en aantal")."""
-from datetime import date
-
 from flask_babel import gettext as _
 
 from ..annual import AnnualSection, AnnualTable
@@ -8,7 +6,7 @@ from . import logic
 
 
 def signals_section(year: int, _reader, _longest: int | None) -> AnnualSection:
-    rows = logic.category_counts(date(year, 1, 1), date(year, 12, 31))
+    rows = logic.year_category_counts(year)
     header = [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal")]
     table = [[r["label"], r["goed"], r["beter"], r["total"]] for r in rows if r["total"]]
     if table:

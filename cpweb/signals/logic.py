@@ -25,7 +25,7 @@ from ..meetings import logic as meetings
 from ..meetings.models import AgendaItem, Meeting
 from ..privacy import Processing
 from ..urls import site_url
-from . import rules
+from . import rules, tally
 from .models import Signal, SignalAgendaItem, SignalCategory, SignalEvent
 
 
@@ -527,10 +527,11 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
     return list(per_category.values()), municipalities
 
 
-def category_counts(start: date, end: date) -> list[dict]:
-    """Per category: went well, could be better, total (the annual report's part of report())."""
+def year_category_counts(year: int) -> list[dict]:
+    """Per category: went well, could be better, total, over a whole Amsterdam year (the annual
+    report), from the counts the database keeps (tally)."""
     per_category = _category_rows()
-    for category, sentiment, number in _counted(*period_bounds(start, end), Signal.category, Signal.sentiment):
+    for category, sentiment, number in tally.year_counts(year):
         _add(per_category, category, sentiment, number)
     return list(per_category.values())
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..categories import CategoryColumns
 from ..extensions import db
-from . import rules
+from . import rules, tally
 
 
 class SignalCategory(CategoryColumns, db.Model):
@@ -134,3 +134,7 @@ class SignalAgendaItem(db.Model):
 
     signal: Mapped[Signal] = relationship()
     agenda_item = relationship("AgendaItem")
+
+
+# The year's counts for the annual report, kept by triggers on this table (see tally).
+tally.attach(Signal.__table__)
