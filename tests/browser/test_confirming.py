@@ -24,8 +24,10 @@ NOTE = "De zaal is niet beschikbaar. Tot de volgende keer!"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Its own server: these tests cancel meetings and activities."""
-    server = start_live_server(tmp_path_factory.mktemp("confirm-instance"))
+    """Its own server: these tests cancel meetings and activities. The secretary logs in with the
+    password alone: fourteen logins of one account would wait for a fresh code of the second factor
+    (each is taken once), 30 s a test; tests/browser/test_signin.py is about that step."""
+    server = start_live_server(tmp_path_factory.mktemp("confirm-instance"), TWO_FACTOR_ROLES=[])
     yield server
     server.stop()
 
