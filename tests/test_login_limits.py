@@ -202,6 +202,8 @@ def pids_that_answered_logins(log_path) -> list[str]:
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
 def test_limits_hold_across_two_gunicorn_workers_and_a_restart(tmp_path):
+    """Real processes, as in production: flask init and create-user, then gunicorn with two workers
+    started twice. Each imports the app, so this takes about ten seconds."""
     env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path), "CPWEB_DATABASE_URL": database_url(tmp_path),
            "CPWEB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", "CPWEB_TRUSTED_PROXIES": "1",
            "CPWEB_LOGIN_RATE_LIMIT": "12 per 15 minutes", "CPWEB_ACCESSLOG": "-", "CPWEB_MAIL_BACKEND": "memory"}
