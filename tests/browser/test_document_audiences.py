@@ -46,6 +46,8 @@ def guest_sees(guest, server, meeting_id: int, download: str) -> dict[str, bool]
 
 
 def test_a_stuk_added_with_the_defaults_stays_with_the_members(page, new_context, own_server, watcher, tmp_path):
+    """The secretary adds a stuk, a guest and a member look for it, the secretary makes it public and
+    the guest looks again, each in a browser of their own, with axe on the way: several seconds."""
     watcher.origin = own_server.url
     meeting_id, item_title = next_public_meeting(own_server)
     file = tmp_path / "concept-advies.txt"

@@ -61,7 +61,8 @@ def with_errors(role, path) -> str:
 
 @pytest.fixture(scope="module")
 def checked(request, tmp_path_factory):
-    """The checker's errors for every page and every page with form errors, by test id."""
+    """The checker's errors for every page and every page with form errors, by test id: one run of
+    the Nu Html Checker (Java) over all of them, some seconds, for the whole module."""
     if JAVA is None:
         pytest.skip(NO_JAVA)
     live_server = request.getfixturevalue("live_server")  # started only when the checker can run
