@@ -59,14 +59,20 @@ def test_the_postgresql_search_migration_indexes_the_rows_already_there(tmp_path
 def test_create_all_makes_the_same_search_tables_as_the_migrations(tmp_path, monkeypatch):
     """The index tables are made twice (create_all for tests, a migration for sites): they must agree.
     Both ways on PostgreSQL take a few seconds."""
-    definitions = []
+    migrated, created = both_ways(tmp_path, monkeypatch, _search_table_definitions)
+    assert migrated == created and migrated
+
+
+def both_ways(tmp_path, monkeypatch, definitions) -> list:
+    """What definitions() reads from a database made by the migrations, and from one by create_all."""
+    found = []
     for name in ("migrated", "created"):
         app = make_test_app(tmp_path / name, monkeypatch)
         init_migrations(app)
         with app.app_context():
             upgrade() if name == "migrated" else db.create_all()
-            definitions.append(_search_table_definitions())
-    assert definitions[0] == definitions[1] and definitions[0]
+            found.append(definitions())
+    return found
 
 
 def _search_table_definitions():
@@ -84,14 +90,8 @@ def _search_table_definitions():
 
 
 def test_create_all_and_the_migrations_make_the_same_signal_counts_and_triggers(tmp_path, monkeypatch):
-    definitions = []
-    for name in ("migrated", "created"):
-        app = make_test_app(tmp_path / name, monkeypatch)
-        init_migrations(app)
-        with app.app_context():
-            upgrade() if name == "migrated" else db.create_all()
-            definitions.append(_tally_definitions())
-    assert definitions[0] == definitions[1] and len(definitions[0]) >= 4  # the table and its triggers
+    migrated, created = both_ways(tmp_path, monkeypatch, _tally_definitions)
+    assert migrated == created and len(migrated) >= 4  # the table and its triggers
 
 
 def _tally_definitions():
