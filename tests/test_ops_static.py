@@ -87,3 +87,11 @@ def test_proxy_examples_allow_what_the_site_allows():
     caddy = float(re.search(r"max_size (\d+)MiB", (root / "Caddyfile").read_text()).group(1))
     nginx = float(re.search(r"client_max_body_size (\d+)m;", (root / "nginx.conf").read_text()).group(1))
     assert limit_mib < caddy <= limit_mib + 2 and limit_mib < nginx <= limit_mib + 2
+
+
+def test_nginx_sends_hsts_from_every_location_that_adds_headers():
+    """nginx drops the server's add_header lines in a location that has add_header lines of its own."""
+    conf = (Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf").read_text()
+    locations = re.findall(r"location [^{]+\{([^}]*)\}", conf)
+    with_headers = [body for body in locations if "add_header" in body]
+    assert with_headers and all("Strict-Transport-Security" in body for body in with_headers)
