@@ -27,10 +27,10 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
 def meetings_in_calendar(user, start: datetime, end: datetime, body_id: int | None,
                          first: int | None = None) -> list[CalendarEvent]:
     query = (db.select(Meeting).filter(logic.visible_filter(user, utcnow()), logic.overlapping(start, end))
-             .options(selectinload(Meeting.body)).order_by(Meeting.starts_at, Meeting.id).limit(first))
+             .options(selectinload(Meeting.body)))
     if body_id:
         query = query.filter(Meeting.body_id == body_id)
-    return [meeting_event(m) for m in db.session.scalars(query)]
+    return [meeting_event(m) for m in db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id).limit(first))]
 
 
 def meeting_ics(meeting: Meeting, alarm_minutes: int | None = None) -> bytes:

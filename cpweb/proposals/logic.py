@@ -537,10 +537,10 @@ def closing_times(user, start: datetime, end: datetime, body_id: int | None,
     if not user.is_authenticated:
         return []
     query = (db.select(Proposal).join(Membership, _voter_clause(user))
-             .filter(Proposal.closes_at >= start, Proposal.closes_at < end).options(selectinload(Proposal.body))
-             .order_by(Proposal.closes_at, Proposal.id).limit(first))
+             .filter(Proposal.closes_at >= start, Proposal.closes_at < end).options(selectinload(Proposal.body)))
     if body_id:
         query = query.filter(Proposal.body_id == body_id)
+    query = query.order_by(Proposal.closes_at, Proposal.id).limit(first)
     return [CalendarEvent(uid=f"proposal-{p.id}", title=_("Voorstel sluit: %(title)s", title=p.title),
                           starts_at=p.closes_at, ends_at=p.closes_at,
                           url=url_for("proposals.show", proposal_id=p.id), kind="proposal",
