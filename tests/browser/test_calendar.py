@@ -1,4 +1,5 @@
 """The agenda on a phone (375 px) on 30 November: the meeting of 2 December is in sight."""
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from tests.browser.conftest import start_live_server
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 800}
 NEXT_MEETING = "Vergadering op 2 december"
+BUSY_DAY = date(2026, 11, 10)  # four public meetings: the grid shows three and "Nog 1 meer"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +29,11 @@ def server(tmp_path_factory):
             "title": NEXT_MEETING, "kind": rules.REGULAR, "location": "Zaal 1", "online_url": "",
             "visibility": rules.PUBLIC, "start": time(19, 30), "end": time(21, 0)},
             publish_at=utcnow() - timedelta(days=1))
+        for hour in range(14, 18):
+            logic.create_meetings(body.id, [BUSY_DAY], {
+                "title": f"Overleg om {hour} uur", "kind": rules.REGULAR, "location": "Zaal 2", "online_url": "",
+                "visibility": rules.PUBLIC, "start": time(hour), "end": time(hour, 45)},
+                publish_at=utcnow() - timedelta(days=1))
         db.session.commit()
     yield server
     server.stop()
@@ -57,3 +64,17 @@ def test_a_wide_screen_starts_with_the_month(page, server):
     expect(page.locator("table.month-grid")).to_be_visible()
     expect(page.get_by_role("heading", name="Binnenkort")).to_be_hidden()
     expect(page.get_by_role("link", name=f"19:30 {NEXT_MEETING}")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_busy_day_keeps_to_its_own_cell(page, server, width):
+    """On a phone the month is a list of days: a day with more than fits stays above the next day."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{server.url}/agenda?maand=2026-11&weergave=maand")
+    cell = page.locator("table.month-grid td", has=page.get_by_role("link", name="Overleg om 14 uur"))
+    more = cell.get_by_role("link", name=re.compile("^Nog 1 meer"))
+    expect(more).to_be_visible()
+    cell_box, more_box = cell.bounding_box(), more.bounding_box()
+    assert more_box["y"] + more_box["height"] <= cell_box["y"] + cell_box["height"]
+    assert more.locator(".visually-hidden").bounding_box()["width"] <= 1  # the date: for screen readers only
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
