@@ -72,6 +72,19 @@ def run_seeders() -> None:
 MAX_PAGE = 100_000
 
 
+# The largest id a row can have (PostgreSQL's integer): a larger one typed in is no row's.
+MAX_ID = 2**31 - 1
+
+
+def row_id(text: str | None) -> int | None:
+    """An id sent in a form or an address, or None for anything that cannot be a row's: words, signs,
+    digits of other scripts ("²"), and numbers too large for the database (SQLite refuses them)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)) or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 def page_number() -> int:
     """The ?pagina= number of the current request; nonsense or a number past any list gives 404, not a crash."""
     value = request.args.get("pagina", "1")

@@ -655,3 +655,10 @@ def test_the_form_lists_the_first_open_dossiers_and_the_chosen_one_wherever_it_i
     assert "Minimabeleid" in client.get(f"/voorstellen/nieuw?dossier={later.id}").text
     response = client.post("/voorstellen/nieuw", data=form_data(body=str(body.id), advice=str(later.id)))
     assert response.status_code == 303 and db.session.scalar(db.select(Proposal)).advice_id == later.id
+
+
+@pytest.mark.parametrize("typed", ["abc", "9" * 30, "²", "-1", " "])
+def test_a_dossier_number_that_is_no_rows_id_leaves_the_form_as_it_is(client, auth, body, people, typed):
+    auth.login(people.secretary)
+    response = client.get(f"/voorstellen/nieuw?dossier={typed}")
+    assert response.status_code == 200 and "Geen dossier" in response.text

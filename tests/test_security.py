@@ -1,6 +1,7 @@
 """Headers, cookies, CSRF and error pages."""
 import pytest
 
+from cpweb.database import row_id
 from cpweb.security import safe_next
 
 
@@ -190,3 +191,10 @@ def test_a_signal_over_64_kb_gets_a_dutch_413_and_nothing_is_kept(app, client):
     # Just under the limit is read as usual (and refused for its own reasons, with the text kept).
     kept = client.post("/signaal", data={"description": "y" * 6000})
     assert kept.status_code == 422 and "y" * 6000 in kept.text
+
+
+@pytest.mark.parametrize("sent, read", [("12", 12), (" 7 ", 7), (str(2**31 - 1), 2**31 - 1), (str(2**31), None),
+                                         ("9" * 30, None), ("²", None), ("١٢", None), ("-1", None), ("1e3", None),
+                                         ("", None), (None, None)])
+def test_an_id_sent_in_a_form_or_address_is_a_number_a_row_can_have_or_none(sent, read):
+    assert row_id(sent) == read

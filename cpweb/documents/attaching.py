@@ -8,6 +8,7 @@ from flask import flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..database import row_id
 from ..extensions import db
 from ..rendering import done as said
 from ..rendering import redirect_to, render
@@ -34,8 +35,7 @@ def form_for(place: places.Place, user) -> AttachForm:
 
 def choice() -> dict:
     """What the form sent, as plain values for `places.attach` (through the feature's own logic)."""
-    document = request.form.get("document", "")
-    return {"upload": request.files.get("bestand"), "document_id": int(document) if document.isdigit() else None,
+    return {"upload": request.files.get("bestand"), "document_id": row_id(request.form.get("document")),
             "audience": request.form.get("wie"), "reuse": request.form.get("hergebruik") or None}
 
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..database import row_id
 from ..forms import ChoiceField, choice_list, strip
 from . import rules
 
@@ -49,8 +50,7 @@ class PageForm(FlaskForm):
                 "parent_id": self.parent_id(), "note": self.note.data or "", "base_revision": self.started_from()}
 
     def started_from(self) -> int | None:
-        value = (self.base_revision.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return row_id(self.base_revision.data)
 
 
 class SearchForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import memberships_of
-from ..database import paginate, utcnow
+from ..database import paginate, row_id, utcnow
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
@@ -64,8 +64,7 @@ def _proposal_form(**kwargs) -> ProposalForm:
 
 
 def _chosen_dossier() -> int | None:
-    chosen = request.form.get("advice") or request.args.get("dossier") or ""
-    return int(chosen) if chosen.isdigit() else None
+    return row_id(request.form.get("advice") or request.args.get("dossier"))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
