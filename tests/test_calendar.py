@@ -236,3 +236,22 @@ def test_what_is_coming_stops_after_the_first_events(client, make_meeting, monke
         make_meeting(local_today() + timedelta(days=days), title=f"Over {days} dagen")
     html = client.get("/agenda?weergave=komend").text
     assert "Over 1 dagen" in html and "Over 2 dagen" in html and "Over 3 dagen" not in html
+
+
+def test_a_feed_asked_for_again_unchanged_is_a_304_and_a_change_gives_the_new_file(client, make_meeting):
+    meeting = make_meeting(local_today() + timedelta(days=6))
+    first = client.get("/agenda.ics")
+    etag = first.headers["ETag"]
+    again = client.get("/agenda.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    actions.cancel_meeting(meeting.id)
+    changed = client.get("/agenda.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert parse_feed(changed.data).vevent.status.value == "CANCELLED"
+
+
+def test_a_feed_tells_calendar_apps_to_fetch_it_again_every_six_hours(client, make_meeting):
+    make_meeting(local_today() + timedelta(days=6))
+    calendar = parse_feed(client.get("/agenda.ics").data)
+    assert calendar.contents["refresh-interval"][0].value == "PT6H"
+    assert calendar.contents["x-published-ttl"][0].value == "PT6H"

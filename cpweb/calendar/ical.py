@@ -42,6 +42,10 @@ END:VTIMEZONE
 
 
 END_OF_CALENDAR = b"END:VCALENDAR\r\n"
+# How often a subscribed calendar app should fetch the feed again (RFC 7986's property, and the
+# older one that Outlook and Google read): often enough for a changed meeting, rare enough for a
+# small server with many subscribers.
+REFRESH = "PT6H"
 MAX_OCTETS = 75  # per line, a fold's leading space included
 
 
@@ -77,6 +81,7 @@ def line(content: str) -> bytes:
 def calendar_file(events: list[CalendarEvent], name: str, alarm_minutes: int | None = None) -> bytes:
     head = [line("BEGIN:VCALENDAR"), line("VERSION:2.0"), line("PRODID:-//cpweb//NL"), line("CALSCALE:GREGORIAN"),
             line(f"X-WR-CALNAME:{text(name)}"), line("X-WR-TIMEZONE:Europe/Amsterdam"),
+            line(f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}"), line(f"X-PUBLISHED-TTL:{REFRESH}"),
             AMSTERDAM_VTIMEZONE.replace("\n", "\r\n").encode()]
     site = site_url("pages.home").rstrip("/")
     domain = current_app.config["CALENDAR_UID_DOMAIN"]

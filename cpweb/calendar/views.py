@@ -49,11 +49,14 @@ def index():
 
 
 def _ics_response(content: bytes, filename: str):
+    """The feed, or 304 when the calendar app already has this very file (it sends the ETag back):
+    most of a subscriber's fetches then carry no body."""
     response = make_response(content)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, max-age=900"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/agenda.ics")
