@@ -142,6 +142,32 @@ def test_private_feed_with_alarm_and_renewal(client, auth, body, make_meeting):
     assert client.get("/agenda/verzonnen-token.ics").status_code == 404
 
 
+def test_the_subscribe_page_offers_one_tap_a_copy_and_a_qr_code(client, auth, app):
+    app.config["SITE_URL"] = "https://raad.example.nl/site"
+    member = auth.login()
+    page = client.get("/agenda/koppelen")
+    assert "Toevoegen aan mijn agenda" not in page.text  # no address yet
+    client.post("/agenda/koppelen/nieuw-adres")
+    page = client.get("/agenda/koppelen")
+    token = db.session.get(CalendarFeed, member.id).token
+    assert f'href="webcal://raad.example.nl/site/agenda/{token}.ics">Toevoegen aan mijn agenda' in page.text
+    assert f'readonly id="feed-address" class="feed-url" value="https://raad.example.nl/site/agenda/{token}.ics"' in page.text
+    assert 'data-copy="feed-address"' in page.text and "Gekopieerd" in page.text
+    assert 'src="/static/js/copy.js' in page.text or "js/copy.js" in page.text
+    assert '<svg role="img"' in page.text and "QR-code met uw persoonlijke adres" in page.text
+    for steps in ("iPhone of iPad", "Android-telefoon of Google Agenda", "Outlook"):
+        assert f"<h3>{steps}</h3>" in page.text
+    assert 'href="webcal://raad.example.nl/site/agenda.ics"' in page.text
+    assert page.headers["Cache-Control"] == "private, no-store"  # the address opens the agenda without a login
+
+
+def test_webcal_keeps_host_path_and_token():
+    from cpweb.calendar.logic import webcal
+
+    assert webcal("https://raad.example.nl/agenda/abc.ics") == "webcal://raad.example.nl/agenda/abc.ics"
+    assert webcal("http://127.0.0.1:5000/agenda.ics") == "webcal://127.0.0.1:5000/agenda.ics"
+
+
 def test_a_deactivated_members_feed_is_gone(client, make_user, body):
     member = make_user(bodies=[body])
     db.session.add(CalendarFeed(user_id=member.id, token="geheim-token"))

@@ -115,5 +115,11 @@ def choose_alarm(user, minutes: int | None) -> CalendarFeed:
     return feed
 
 
+def webcal(address: str) -> str:
+    """The same address for a calendar app: webcal:// makes a phone or computer subscribe to it
+    (and keep it up to date) instead of downloading the file once."""
+    return "webcal://" + address.split("://", 1)[1]
+
+
 def feed_by_token(token: str) -> CalendarFeed | None:
     return db.session.scalar(db.select(CalendarFeed).filter_by(token=token)) if len(token) <= 64 else None

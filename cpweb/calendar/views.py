@@ -8,8 +8,10 @@ from ..bodies.logic import active_bodies
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import local_today
+from ..qr import qr_svg
 from ..rendering import done, render
 from ..security import no_store
+from ..urls import site_url
 from . import logic
 from .forms import AlarmForm
 from .ical import calendar_file
@@ -81,13 +83,22 @@ def private_feed(token: str):
 @bp.route("/agenda/koppelen", methods=["GET", "POST"])
 @login_required
 def subscribe():
-    """The member's private calendar address, a new one on request, and the alarm they want."""
+    """The member's private calendar address (to tap, copy or scan), a new one on request, and the
+    alarm they want."""
     feed = logic.feed_of(current_user)
     form = AlarmForm(alarm=str(feed.alarm_minutes or "") if feed else "")
     if form.validate_on_submit():
         logic.choose_alarm(current_user, int(form.alarm.data) if form.alarm.data else None)
         return done(_("Uw keuze is opgeslagen."), url_for("calendar.subscribe"))
-    return render("calendar/subscribe.html", feed=feed, form=form, status=422 if form.errors else 200)
+    address = site_url("calendar.private_feed", token=feed.token) if feed else None
+    public_address = site_url("calendar.public_feed")
+    response = render("calendar/subscribe.html", feed=feed, form=form, address=address,
+                      webcal=logic.webcal(address) if address else None,
+                      qr=qr_svg(logic.webcal(address), _("QR-code met uw persoonlijke adres")) if address else None,
+                      public_address=public_address, public_webcal=logic.webcal(public_address),
+                      status=422 if form.errors else 200)
+    # The page shows the private address, which opens the member's agenda without logging in.
+    return no_store(response)
 
 
 @bp.route("/agenda/koppelen/nieuw-adres", methods=["POST"])

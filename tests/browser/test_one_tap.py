@@ -1,0 +1,56 @@
+"""One tap: the calendar address copied with a button (and selected by hand without JavaScript).
+
+These tests make a member's private calendar address, so they run on a server of their own.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import _login_form, start_live_server
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, browser_type_launch_args):
+    server = start_live_server(tmp_path_factory.mktemp("one-tap-instance"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def watch_this_server(watcher, server):
+    watcher.origin = server.url
+
+
+def _subscribe_page(page, server):
+    _login_form(page, server, "lid@example.org")
+    page.goto(server.url + "/agenda/koppelen")
+    make = page.get_by_role("button", name="Maak mijn persoonlijke adres")
+    if make.count():
+        with page.expect_navigation():
+            make.click()
+    return page.get_by_role("textbox", name="Uw persoonlijke adres")
+
+
+def test_the_copy_button_copies_the_address(new_context, server):
+    context = new_context(viewport=PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page = context.new_page()
+    address = _subscribe_page(page, server)
+    expect(page.get_by_role("link", name="Toevoegen aan mijn agenda", exact=True)).to_have_attribute("href", "webcal:" + address.input_value().split(":", 1)[1])
+    page.get_by_role("button", name="Adres kopiëren").first.click()
+    expect(page.locator("#feed-address ~ .copy-actions [role=status]")).to_have_text("Gekopieerd")
+    assert page.evaluate("navigator.clipboard.readText()") == address.input_value()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+
+
+def test_without_javascript_the_address_is_selectable_and_no_dead_button(new_context, server):
+    page = new_context(java_script_enabled=False, viewport=PHONE).new_page()
+    address = _subscribe_page(page, server)
+    expect(address).to_have_attribute("readonly", "")
+    expect(page.get_by_role("button", name="Adres kopiëren")).to_have_count(0)  # hidden: it needs the script
+    address.select_text()
+    assert page.evaluate("window.getSelection().toString() || document.activeElement.value") .startswith("http")
