@@ -380,6 +380,30 @@ def test_answer_attendance_with_one_click(client, auth, member, make_meeting):
     assert db.session.scalar(db.select(Attendance)).answer == rules.YES
 
 
+def test_a_changed_answer_does_not_keep_the_note_of_the_old_one(client, auth, member, make_meeting):
+    meeting = make_meeting()
+    auth.login(member)
+    client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "no", "message": "Ik ben bij de dokter."})
+    page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "Ik ben er niet</strong> (Ik ben bij de dokter.)" in page
+    # The member clicks "Ik ben er" on that page: the browser sends what the field holds.
+    field = re.search(r'<input[^>]*name="message"[^>]*>', page)[0]
+    sent = re.search(r'value="([^"]*)"', field)
+    client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "yes", "message": sent[1] if sent else ""})
+    page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "Ik ben er</strong>" in page and "dokter" not in page
+    assert db.session.scalar(db.select(Attendance)).message == ""
+
+
+def test_a_note_sent_again_with_a_changed_answer_is_the_old_one_and_goes(app, member, make_meeting):
+    # A browser can put the old note back in the field (Back, a tab left open): it belonged to the old answer.
+    meeting = make_meeting()
+    actions.answer(meeting.id, member, rules.NO, "Ik ben bij de dokter.")
+    assert actions.answer(meeting.id, member, rules.YES, "Ik ben bij de dokter.").message == ""
+    assert actions.answer(meeting.id, member, rules.YES, "Ik kom wat later.").message == "Ik kom wat later."
+    assert actions.answer(meeting.id, member, rules.YES, "Ik kom wat later.").message == "Ik kom wat later."
+
+
 def test_attendance_needs_an_answer_and_membership(client, auth, member, make_meeting, make_body):
     meeting = make_meeting(visibility=rules.PUBLIC)
     auth.login(member)

@@ -216,10 +216,14 @@ def restore_stuk(item_id: int, user, document_id: int) -> places.Attached:
 # --- attendance --------------------------------------------------------------------------------
 
 def answer(meeting_id: int, user, reply: str, message: str = "") -> Attendance:
-    """A member says whether they come, with a short message for the secretary; until the meeting begins."""
+    """A member says whether they come, with a short message for the secretary; until the meeting begins.
+    The message belongs to the answer it came with: a changed answer sent with the old message (a
+    browser refills a field after Back, a tab left open) does not keep it."""
     meeting = _meeting(meeting_id)
     check(guards.why_no_answer(meeting.status, meeting.starts_at, utcnow()))
     attendance = logic.attendance_of(meeting, user) or Attendance(meeting_id=meeting.id, user_id=user.id)
+    if reply != attendance.answer and message == attendance.message:
+        message = ""
     attendance.answer, attendance.message, attendance.answered_at = reply, message, utcnow()
     db.session.add(attendance)
     db.session.commit()

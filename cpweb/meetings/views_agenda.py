@@ -31,7 +31,8 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     forms.setdefault("item_form", AgendaItemForm(formdata=None))
     attendance = logic.attendance_of(meeting, current_user)
     minutes = logic.minutes_of(meeting)
-    forms.setdefault("attendance_form", AttendanceForm(formdata=None, obj=attendance))
+    # The field starts empty: the message sent earlier shows with the answer it belongs to.
+    forms.setdefault("attendance_form", AttendanceForm(formdata=None))
     deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
     attached = stukken.stukken_of(meeting, current_user)
     # Every item's form offers the same: the first item stands for all of them.
