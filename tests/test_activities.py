@@ -287,6 +287,27 @@ def test_a_member_proposes_and_a_secretary_declines_with_a_reason(client, auth, 
     assert "Past niet in ons plan." in client.get("/activiteiten/").text
 
 
+def test_a_members_own_proposal_says_it_waits_for_approval(client, auth):
+    auth.login()
+    client.post("/activiteiten/nieuw", data=form_data(title="Mijn idee"))
+    activity = db.session.scalar(db.select(Activity))
+    page = client.get(f"/activiteiten/{activity.id}").text
+    assert "gaat niet door" not in page
+    assert "Aanmelden kan pas als een secretaris dit voorstel heeft goedgekeurd." in page
+    response = client.post(f"/activiteiten/{activity.id}/aanmelden", headers={"HX-Request": "true"})
+    assert "Aanmelden kan pas als een secretaris dit voorstel heeft goedgekeurd." in response.text
+    assert activity.status == rules.PROPOSED
+
+
+def test_why_nobody_signs_up_says_the_activitys_own_state():
+    start = datetime(2026, 6, 1, 10, tzinfo=UTC)
+    now = start - timedelta(days=1)
+    assert "goedgekeurd" in str(rules.why_no_signup(rules.PROPOSED, None, start, now))
+    assert "afgewezen" in str(rules.why_no_signup(rules.DECLINED, None, start, now))
+    assert "gaat niet door" in str(rules.why_no_signup(rules.CANCELLED, None, start, now))
+    assert rules.why_no_signup(rules.PUBLISHED, None, start, now) is None
+
+
 def test_report_after_the_activity(client, auth, make_activity):
     activity = make_activity(days_ahead=-2)
     auth.login(role="secretaris")

@@ -34,6 +34,10 @@ def sign_up_closed(now: datetime, deadline: datetime | None, starts_at: datetime
 
 def why_no_signup(status: str, deadline: datetime | None, starts_at: datetime, now: datetime):
     """Why nobody can sign up now, in Dutch; None while they can."""
+    if status == PROPOSED:
+        return _l("Aanmelden kan pas als een secretaris dit voorstel heeft goedgekeurd.")
+    if status == DECLINED:
+        return _l("U kunt zich niet aanmelden: dit voorstel is afgewezen.")
     if status != PUBLISHED:
         return _l("U kunt zich niet aanmelden: deze activiteit gaat niet door.")
     if now >= starts_at:
