@@ -1,4 +1,6 @@
 """The advice outcome is kept at every step that asks for it, and the annual report counts it (its table of outcomes)."""
+import re
+
 from cpweb.advice import rules
 from cpweb.extensions import db
 from cpweb.i18n import local_today
@@ -37,6 +39,17 @@ def test_an_outcome_chosen_with_the_response_is_stored_and_counted(client, auth,
     assert client.post(f"/advies/{advice.id}/stap", data={"target": "done"}).status_code == 303
     db.session.expire_all()
     assert advice.status == rules.DONE and advice.outcome == rules.PARTLY
+
+
+def test_later_steps_show_the_stored_outcome_in_its_select(client, auth, body, make_advice):
+    today = local_today()
+    advice = make_advice(status_steps=[(rules.PREPARING, {}), (rules.SENT, {"sent_on": today}),
+                                       (rules.RESPONDED, {"response_on": today, "outcome": rules.PARTLY})])
+    auth.login(role="secretaris", bodies=[body])
+    page = client.get(f"/advies/{advice.id}").text
+    select = page.split('name="outcome"')[1].split("</select>")[0]
+    assert re.search(r'<option selected value="partly">', select), select
+    assert "<option selected" not in select.replace('<option selected value="partly">', "")
 
 
 def test_an_outcome_sent_with_a_step_that_does_not_ask_for_it_is_ignored(client, auth, body, make_advice):

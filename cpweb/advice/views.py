@@ -98,7 +98,8 @@ def edit(advice_id: int):
 
 def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms):
     editable = logic.can_edit(current_user, advice)
-    step_form = forms.setdefault("step_form", StepForm(formdata=None))
+    # The outcome kept from an earlier step is what the select shows, so it is not lost at the next one.
+    step_form = forms.setdefault("step_form", StepForm(formdata=None, outcome=advice.outcome or ""))
     step_form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
     forms.setdefault("note_form", NoteForm(formdata=None))
     link_form = forms.setdefault("link_form", LinkForm(formdata=None))
