@@ -1,5 +1,6 @@
 """Signals: the public form, its defences, triage, the counts report and retention."""
 import re
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -143,9 +144,71 @@ def test_honeypot_and_fast_submissions_are_kept_but_marked(app, client, form_dat
     assert reasons == {"honeypot", "too_fast"}
 
 
-def test_forged_or_missing_form_token_is_marked(client, form_data):
+def test_forged_or_missing_form_token_counts_as_opened_just_now(app, client, form_data):
     client.post("/signaal", data=form_data(started="vervalst"))
-    assert only_signal().spam_reason == "no_token"
+    assert not only_signal().suspected_spam  # not spam on its own: no minimum time is set here
+    app.config["SIGNAL_MIN_FILL_SECONDS"] = 3
+    client.post("/signaal", data=form_data(started=None))
+    assert set(db.session.scalars(db.select(Signal.spam_reason))) == {None, "too_fast"}
+
+
+def opened_a_minute_ago(monkeypatch):
+    """The form's token as if the visitor opened the form a minute ago (itsdangerous signs the time)."""
+    from itsdangerous.timed import TimestampSigner
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time_module.time()) - 60)
+
+
+def test_a_mistake_then_sending_again_at_once_is_not_spam(app, client, form_data, monkeypatch, make_user, mails):
+    """A visitor forgets the consent box, ticks it and sends again within a second, as a browser
+    does: the time to fill in counts from when the form was first opened, not from the error page."""
+    secretary = make_user(role="secretaris")
+    with monkeypatch.context() as patch:
+        opened_a_minute_ago(patch)
+        data = form_data(contact_email="jan@example.org")
+    app.config["SIGNAL_MIN_FILL_SECONDS"] = 3
+    response = client.post("/signaal", data=data)
+    assert response.status_code == 422 and "Zet een vinkje" in response.text
+    carried = re.search(r'name="started" type="hidden" value="([^"]+)"', response.text).group(1)
+    assert carried == data["started"]
+    client.post("/signaal", data={**data, "started": carried, "consent": "y"})
+    signal = only_signal()
+    assert not signal.suspected_spam and signal.spam_reason is None
+    assert sorted(m.to for m in mails) == sorted([secretary.email, "jan@example.org"])
+
+
+def test_a_forged_token_on_an_error_page_starts_the_clock_now(client, form_data):
+    response = client.post("/signaal", data=form_data(started="vervalst", description=""))
+    carried = re.search(r'name="started" type="hidden" value="([^"]+)"', response.text).group(1)
+    assert carried != "vervalst" and logic.read_form_token(carried)[0] is not None
+
+
+def test_suspected_spam_with_contact_details_still_reaches_the_secretaries(app, client, form_data, make_user, mails):
+    """The visitor asked for contact and reads that we will call: the secretaries hear of it,
+    marked as possible spam; the address itself gets nothing (it may be a robot's)."""
+    secretary = make_user(role="secretaris")
+    app.config["SIGNAL_MIN_FILL_SECONDS"] = 60
+    client.post("/signaal", data=form_data(contact_email="jan@example.org", consent="y"))
+    signal = only_signal()
+    assert signal.suspected_spam and signal.spam_reason == "too_fast"
+    assert [m.to for m in mails] == [secretary.email]
+    assert "(mogelijk spam)" in mails[0].subject and "Zo snel typt geen mens." in mails[0].body
+    assert "binnen twee weken contact" in client.get("/signaal/ontvangen").text  # the secretaries know
+    client.post("/signaal", data=form_data(description="Zonder contactgegevens, ook te snel."))
+    assert len(mails) == 1  # without contact details it only waits in the spam list
+    client.post("/inloggen", data={"email": secretary.email, "password": PASSWORD})
+    client.post(f"/signalen/{signal.id}/geen-spam")
+    assert len(mails) == 1  # they heard of it already
+
+
+def test_the_spam_list_link_counts_and_the_reason_is_plain_dutch(client, auth, make_signal):
+    spam = make_signal(suspected_spam=True, spam_reason="too_fast")
+    make_signal(suspected_spam=True, spam_reason="honeypot", status=rules.CANCELLED)
+    make_signal()
+    auth.login(role="secretaris")
+    assert "Mogelijk spam: 1 signaal" in client.get("/signalen").text
+    page = client.get(f"/signalen/{spam.id}").text
+    assert "too_fast" not in page and "Zo snel typt geen mens." in page
 
 
 def test_double_click_stores_once(client, form_data):
@@ -572,7 +635,7 @@ def test_spam_reason_rules(app):
     with app.app_context():
         app.config["SIGNAL_MIN_FILL_SECONDS"] = 3
         assert logic.spam_reason("iets", 100) == "honeypot"
-        assert logic.spam_reason("", None) == "no_token"
+        assert logic.spam_reason("", None) == "too_fast"
         assert logic.spam_reason("", 1) == "too_fast"
         assert logic.spam_reason("", 10) is None
 

@@ -50,12 +50,12 @@ def _form_serializer() -> URLSafeTimedSerializer:
 
 
 def new_form_token() -> str:
-    """A signed, timestamped nonce for one rendering of the form."""
+    """A signed, timestamped nonce: when the visitor first opened the form."""
     return _form_serializer().dumps(secrets.token_hex(16))
 
 
 def read_form_token(token: str | None) -> tuple[str | None, float | None]:
-    """(nonce, seconds since the form was shown), or (None, None) for a missing or forged token."""
+    """(nonce, seconds since the form was first opened), or (None, None) for a missing or forged token."""
     try:
         nonce, signed_at = _form_serializer().loads(token or "", return_timestamp=True)
     except (BadSignature, TypeError, ValueError):
@@ -63,13 +63,18 @@ def read_form_token(token: str | None) -> tuple[str | None, float | None]:
     return nonce, (utcnow() - signed_at).total_seconds()
 
 
+def kept_form_token(token: str | None) -> str:
+    """The token to carry back on a form shown again with a mistake: the same one, so the time to
+    fill it in counts from when the visitor first opened it; a missing or forged one starts now."""
+    return token if read_form_token(token)[0] is not None else new_form_token()
+
+
 def spam_reason(honeypot: str | None, seconds: float | None) -> str | None:
-    """Why a submission looks automated; such signals are kept but marked for a person to check."""
+    """Why a submission looks automated; such signals are kept but marked for a person to check.
+    Without a valid token the form counts as opened just now: too fast, unless no minimum is set."""
     if honeypot:
         return "honeypot"
-    if seconds is None:
-        return "no_token"
-    if seconds < current_app.config["SIGNAL_MIN_FILL_SECONDS"]:
+    if (seconds or 0) < current_app.config["SIGNAL_MIN_FILL_SECONDS"]:
         return "too_fast"
     return None
 
@@ -88,7 +93,8 @@ def _next_reference(year: int) -> str:
 
 def store_signal(fields: dict, submission_key: str | None = None, notify: bool = False) -> Signal:
     """Add a new signal with the next reference of the year. With `notify`, the mails to the
-    secretaries and the visitor go with it (none for suspected spam). The caller commits.
+    secretaries and the visitor go with it; for suspected spam only the secretaries', and only when
+    the visitor asked for contact (see told_despite_spam). The caller commits.
 
     Two visitors may take the same number at the same moment; the unique reference makes the
     second one retry. A repeated submission key (a double click) returns the first signal.
@@ -107,6 +113,8 @@ def store_signal(fields: dict, submission_key: str | None = None, notify: bool =
         if notify and not signal.suspected_spam:
             notify_secretaries(signal)
             confirm_to_visitor(signal)
+        elif notify and told_despite_spam(signal):
+            notify_secretaries(signal)
         return signal
     raise RuntimeError("no free signal reference")
 
@@ -168,13 +176,24 @@ def secretaries() -> list[User]:
         User.role.in_((SECRETARY, ADMIN)), User.is_active_member, _readers())))
 
 
+def told_despite_spam(signal: Signal) -> bool:
+    """A suspected-spam signal whose sender asked for contact: the secretaries hear of it at once,
+    marked as possible spam, so a real visitor is not left waiting for a call that never comes. The
+    visitor gets no confirmation: a robot's address would get mail from us."""
+    return signal.has_contact
+
+
 def notify_secretaries(signal: Signal) -> None:
     link = site_url("signals.show", signal_id=signal.id)
+    subject = _("Nieuw signaal %(reference)s", reference=signal.reference)
+    body = _("Er is een nieuw signaal binnengekomen: %(category)s (%(sentiment)s).",
+             category=signal.category_label, sentiment=signal.sentiment_label)
+    if signal.suspected_spam:
+        subject = _("Nieuw signaal %(reference)s (mogelijk spam)", reference=signal.reference)
+        body += "\n\n" + _("Het staat bij ‘Mogelijk spam’: %(reason)s De afzender vraagt om contact. Lees het. "
+                            "Is het echt? Zet het dan bij de gewone signalen.", reason=signal.spam_reason_label)
     for user in secretaries():
-        send_mail(user, _("Nieuw signaal %(reference)s", reference=signal.reference),
-                  _("Er is een nieuw signaal binnengekomen: %(category)s (%(sentiment)s).\n\nBekijk het hier: %(link)s",
-                    category=signal.category_label, sentiment=signal.sentiment_label, link=link),
-                  kind="signals")
+        send_mail(user, subject, body + "\n\n" + _("Bekijk het hier: %(link)s", link=link), kind="signals")
 
 
 def confirm_to_visitor(signal: Signal) -> None:
@@ -229,10 +248,20 @@ def _erase_contact(signal: Signal, actor=None) -> None:
 SPAM_LIST = "spam"
 
 
-def new_signals_count() -> tuple[int, bool]:
-    """How many signals wait to be read, counted up to COUNT_LIMIT; and whether there are more."""
-    total = count_up_to(db.select(Signal.id).filter(Signal.status == rules.NEW), COUNT_LIMIT + 1)
+def _count(*conditions) -> tuple[int, bool]:
+    """How many signals meet the conditions, counted up to COUNT_LIMIT; and whether there are more."""
+    total = count_up_to(db.select(Signal.id).filter(*conditions), COUNT_LIMIT + 1)
     return min(total, COUNT_LIMIT), total > COUNT_LIMIT
+
+
+def new_signals_count() -> tuple[int, bool]:
+    """How many signals wait to be read."""
+    return _count(Signal.status == rules.NEW)
+
+
+def spam_count() -> tuple[int, bool]:
+    """How many signals wait in the 'mogelijk spam' list for a person to judge."""
+    return _count(Signal.suspected_spam.is_(True), Signal.status.not_in(rules.CLOSED))
 
 
 def triage_query(filters: dict, user_id: int | None = None):
@@ -418,12 +447,14 @@ def assign(signal_id: int, actor, assignee_id: int | None) -> None:
 
 def mark_not_spam(signal_id: int, actor) -> None:
     """A person read it: it is a real signal after all, and goes into the normal list as new; the
-    secretaries hear of it now."""
+    secretaries hear of it now, unless they heard of it when it came in."""
     signal = db.session.get(Signal, signal_id)
     if signal.suspected_spam:
+        already_told = told_despite_spam(signal)
         signal.suspected_spam = False
         _event(signal, actor, "restored")
-        notify_secretaries(signal)
+        if not already_told:
+            notify_secretaries(signal)
         db.session.commit()
 
 

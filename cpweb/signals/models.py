@@ -95,6 +95,10 @@ class Signal(db.Model):
         return rules.ORGANISATIONS.get(self.organisation_kind, self.organisation_kind)
 
     @property
+    def spam_reason_label(self):
+        return rules.SPAM_REASONS.get(self.spam_reason, self.spam_reason or "")
+
+    @property
     def source_label(self):
         return rules.SOURCES.get(self.source, self.source)
 

@@ -37,6 +37,13 @@ TRANSITIONS = {
     REOPENED: (IN_PROGRESS, ON_AGENDA, PASSED_ON, DONE, CANCELLED),
 }
 CLOSED = (DONE, CANCELLED)
+# Why the public form marked a signal as possible spam, for the secretary who reads it.
+SPAM_REASONS = {
+    "honeypot": _l("Een verborgen veld was ingevuld. Mensen zien dat veld niet, computerprogramma’s vullen het in."),
+    "too_fast": _l("Het formulier werd verstuurd binnen een paar seconden nadat het openging. Zo snel typt geen mens."),
+    # Signals from before a missing form token counted as "opened just now".
+    "no_token": _l("Het formulier kwam niet van deze website."),
+}
 CANCEL_REASONS = {"spam": _l("Spam"), "dubbel": _l("Dubbel: hetzelfde signaal staat er al"),
                   "buiten_werkterrein": _l("Buiten ons werkterrein")}
 PASSED_TO = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein")}

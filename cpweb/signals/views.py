@@ -71,7 +71,7 @@ def new():
         problem = _csrf_problem(form)
         if valid and not problem:
             return _save(form)
-        form.started.data = logic.new_form_token()
+        form.started.data = logic.kept_form_token(form.started.data)
         return render("signals/new.html", form=form, error=problem, status=422)
     form.started.data = logic.new_form_token()
     return render("signals/new.html", form=form, error=None)
@@ -123,7 +123,7 @@ def index():
                                   selectinload(Signal.category_entry)))
     filter_args = {name: value for name, value in request.args.items() if name != "pagina" and value}
     return render("signals/index.html", block="signal_list", page=page, filters=filters, filter_args=filter_args,
-                  may_manage=logic.can_manage_signals(current_user), preview=logic.preview)
+                  may_manage=logic.can_manage_signals(current_user), preview=logic.preview, spam=logic.spam_count())
 
 
 def _status_form(signal: Signal, **kwargs) -> StatusForm:

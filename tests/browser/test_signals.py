@@ -81,3 +81,35 @@ def test_secretary_changes_status_in_place(page, login, live_server):
     expect(page.locator("#signal-triage .flash")).to_contain_text(f"De status is nu: {chosen}.")
     assert page.evaluate("window.notReloaded === true")  # htmx swapped the panel, no page load
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_mistake_then_sending_again_at_once_is_not_spam(new_context, live_server, javascript):
+    """A visitor takes their time, forgets the consent box, ticks it and sends again within a
+    second: the form's clock started when it was first opened, so the signal is not spam."""
+    from cpweb.extensions import db
+    from cpweb.signals.models import Signal
+
+    page = new_context(java_script_enabled=javascript).new_page()
+    page.goto(live_server.url + "/signaal")
+    page.locator("input[name=category]").first.check()
+    page.locator("input[name=sentiment][value=beter]").check()
+    page.locator("input[name=organisation_kind][value=uwv]").check()
+    page.locator("select[name=municipality]").select_option(index=1)
+    page.locator("textarea[name=description]").fill(STORY)
+    page.get_by_label("Uw e-mailadres").fill(f"bezoeker-{'js' if javascript else 'nojs'}@example.net")
+    # A person needs longer than the form's minimum (SIGNAL_MIN_FILL_SECONDS) to get this far.
+    page.wait_for_timeout(live_server.app.config["SIGNAL_MIN_FILL_SECONDS"] * 1000 + 200)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Signaal versturen").click()
+    expect(page.locator(".error-summary")).to_contain_text("Zet een vinkje")
+
+    page.locator("input[name=consent]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Signaal versturen").click()
+    expect(page.locator("h1")).to_have_text("Dank u wel voor uw signaal")
+    expect(page.locator("main")).to_contain_text("Wij nemen binnen twee weken contact met u op.")
+    reference = page.locator(".reference").inner_text()
+    with live_server.app.app_context():
+        signal = db.session.scalars(db.select(Signal).filter_by(reference=reference)).one()
+        assert not signal.suspected_spam, signal.spam_reason
