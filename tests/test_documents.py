@@ -802,3 +802,15 @@ def test_the_library_search_also_finds_handbook_pages_for_members(client, auth, 
     auth.login()
     html = client.get("/documenten?q=clientenraad").text
     assert "In het handboek" in html and "Hoe werkt een cliëntenraad" in html
+
+
+def test_names_in_a_zip_are_plain_file_names():
+    from cpweb.documents.bundle import Entry, numbered, safe_name
+
+    assert safe_name("../../etc/passwd", "stuk") == "etc-passwd"
+    assert safe_name('a\\b:c*d?"e<f>g|h', "stuk") == "a-b-c-d-e-f-g-h"
+    assert safe_name("  Regel\nmet\ttab\x00 ", "stuk") == "Regel met tab"
+    assert safe_name("...", "stuk") == "stuk" and safe_name("CON", "stuk") == "stuk"
+    assert len(safe_name("x" * 500, "stuk")) == 120
+    assert [e.name for e in numbered([Entry("a.pdf"), Entry("A.pdf"), Entry("a.pdf"), Entry("b.pdf")])] == [
+        "a.pdf", "A (2).pdf", "a (3).pdf", "b.pdf"]

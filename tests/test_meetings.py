@@ -1,7 +1,11 @@
 """Meetings: planning, agenda, attendance, minutes, action items, commitments, mails."""
 import io
+import os
 import re
 import socket
+import tempfile
+import tracemalloc
+import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
 
@@ -698,6 +702,135 @@ def test_a_wrong_file_or_nothing_chosen_gets_a_message(client, auth, secretary, 
     response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data={},
                            follow_redirects=True)
     assert "Kies een bestand of een document uit de bibliotheek." in response.text
+
+
+def attach_as(client, meeting, item, name, audience, content=b"Een stuk."):
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken",
+                           data={**upload(name, content), "wie": audience}, content_type="multipart/form-data")
+    assert response.status_code == 303
+
+
+def open_zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="stukken-')
+    assert response.headers["Cache-Control"] == "private, no-store"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None  # every file's checksum agrees
+    return archive
+
+
+def test_all_stukken_as_one_zip_by_item_with_what_each_reader_may_see(client, auth, secretary, member, make_user,
+                                                                      make_body, make_meeting):
+    meeting = make_meeting(visibility=rules.PUBLIC)
+    opening, second = meeting.items[0], meeting.items[1]
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten/{second.id}", data={"title": "../../etc/passwd: *Begroting*"})
+    attach_as(client, meeting, opening, "toelichting.txt", "public", b"Voor iedereen.")
+    attach_as(client, meeting, second, "begroting.txt", "body", b"Alleen voor de leden.")
+    attach_as(client, meeting, second, "BEGROTING.TXT", "body", b"Een ander bestand met bijna dezelfde naam.")
+    page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert f'href="/vergaderingen/{meeting.id}/stukken.zip" download>Alle stukken (zip)' in page
+    auth.logout()
+
+    auth.login(member)
+    archive = open_zip(client.get(f"/vergaderingen/{meeting.id}/stukken.zip"))
+    names = archive.namelist()
+    assert names[:2] == ["inhoud.txt", "01 Opening en mededelingen - toelichting.txt"]
+    # The same name twice (as Windows sees it) gets a number; which one depends on the database's order.
+    assert {name.casefold() for name in names[2:]} == {"02 ..-..-etc-passwd- -begroting- - begroting.txt",
+                                                       "02 ..-..-etc-passwd- -begroting- - begroting (2).txt"}
+    assert not any(name.startswith(("/", "..")) or "/" in name or "\\" in name for name in names)
+    assert {archive.read(name) for name in names[2:]} == {b"Alleen voor de leden.",
+                                                          b"Een ander bestand met bijna dezelfde naam."}
+    contents = archive.read("inhoud.txt").decode()
+    assert contents.startswith("Stukken voor de vergadering\r\nVergadering\r\n")
+    assert all(f"Bestand: {name}" in contents for name in names[1:])
+    assert "3. Actiepunten\r\n   Geen stukken." in contents
+    auth.logout()
+
+    archive = open_zip(client.get(f"/vergaderingen/{meeting.id}/stukken.zip"))  # a guest: the public stuk only
+    assert archive.namelist() == ["inhoud.txt", "01 Opening en mededelingen - toelichting.txt"]
+    assert "begroting.txt" not in archive.read("inhoud.txt").decode().lower()
+
+    private = make_meeting(visibility=rules.MEMBERS)
+    auth.login(secretary)
+    attach_as(client, private, private.items[0], "geheim.txt", "body")
+    auth.logout()
+    auth.login(make_user(bodies=[make_body("Ander orgaan")]))
+    assert client.get(f"/vergaderingen/{private.id}/stukken.zip").status_code == 404
+    assert client.get(f"/vergaderingen/{meeting.id + 1000}/stukken.zip").status_code == 404
+
+
+def test_no_zip_without_stukken_and_no_link(client, auth, member, make_meeting):
+    meeting = make_meeting()
+    auth.login(member)
+    assert "stukken.zip" not in client.get(f"/vergaderingen/{meeting.id}").text
+    assert client.get(f"/vergaderingen/{meeting.id}/stukken.zip").status_code == 404
+
+
+def test_a_large_stuk_streams_through_a_small_amount_of_memory(app, client, auth, secretary, member, make_meeting):
+    """A 24 MB stuk (random, so it does not compress) streams with a peak far below its size (0.6 MB
+    when written). A few seconds: the file is made, compressed and checked under tracemalloc."""
+    from cpweb.documents import storage
+    from cpweb.documents.models import DocumentVersion
+
+    meeting = make_meeting()
+    auth.login(secretary)
+    attach_as(client, meeting, meeting.items[0], "groot.pdf", "body", b"%PDF-1.4\n%%EOF\n")
+    version = db.session.scalars(db.select(DocumentVersion)).one()
+    size = 24 * 1024 * 1024
+    with storage.path_of(version.stored_name).open("wb") as out:
+        for _n in range(size // (1024 * 1024)):
+            out.write(os.urandom(1024 * 1024))
+    version.size = size
+    db.session.commit()
+
+    response = client.get(f"/vergaderingen/{meeting.id}/stukken.zip", buffered=False)
+    with tempfile.TemporaryFile() as received:
+        tracemalloc.start()
+        try:
+            for chunk in response.iter_encoded():
+                received.write(chunk)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            response.close()
+        assert peak < 2 * 1024 * 1024, f"peak {peak} bytes"
+        assert received.tell() > size
+        archive = zipfile.ZipFile(received)
+        assert archive.getinfo("01 Opening en mededelingen - groot.pdf").file_size == size
+        assert archive.testzip() is None
+        archive.close()
+
+
+def test_the_meeting_says_when_the_stukken_are_late(client, auth, secretary, member, make_meeting):
+    meeting = make_meeting(days_ahead=2, visibility=rules.PUBLIC)  # the stukken were due five days ago
+    deadline = rules.documents_deadline(meeting.starts_at, logic.settings_for(meeting.body_id).documents_days)
+    late = f"De stukken zijn er nog niet. Ze hadden er op {date_long(deadline)} moeten zijn."
+    assert late not in client.get(f"/vergaderingen/{meeting.id}").text  # guests: not their business
+    auth.login(member)
+    assert late in client.get(f"/vergaderingen/{meeting.id}").text
+    in_time = make_meeting(days_ahead=20)
+    assert "De stukken zijn er nog niet" not in client.get(f"/vergaderingen/{in_time.id}").text
+    auth.logout()
+    auth.login(secretary)
+    assert late in client.get(f"/vergaderingen/{meeting.id}").text
+    attach_as(client, meeting, meeting.items[0], "laat.txt", "body")
+    assert "De stukken zijn er nog niet" not in client.get(f"/vergaderingen/{meeting.id}").text
+
+
+def test_stukken_late_only_before_a_planned_meeting(app, make_meeting):
+    from cpweb.meetings import stukken
+
+    meeting = make_meeting(days_ahead=2)
+    deadline = local_today() - timedelta(days=1)
+    now = utcnow()
+    assert stukken.overdue(meeting, {}, deadline, now)
+    assert not stukken.overdue(meeting, {1: ["stuk"]}, deadline, now)
+    assert not stukken.overdue(meeting, {}, local_today(), now)  # the deadline is today: not late yet
+    assert not stukken.overdue(meeting, {}, deadline, meeting.starts_at + timedelta(minutes=1))  # it has begun
+    meeting.status = rules.CANCELLED
+    assert not stukken.overdue(meeting, {}, deadline, now)
 
 
 # --- minutes that start from the meeting -----------------------------------------------------------

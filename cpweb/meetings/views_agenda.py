@@ -1,15 +1,16 @@
 """The meeting page: its agenda with stukken, and who comes (the attendance and the presence list)."""
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
 from ..confirming import Confirmation, ConfirmForm, confirm_page, flash_undo, read_undo_token, undo_token
 from ..database import utcnow
-from ..documents import attaching
+from ..documents import attaching, bundle
 from ..forms import choice_list
 from ..guards import Refused
 from ..rendering import done, redirect_to, refused, render
+from ..security import no_store
 from ..signals.logic import on_agenda
 from . import actions, feeds, guards, logic, rules, stukken
 from .forms import AgendaItemForm, AttendanceForm, PresenceForm
@@ -40,6 +41,8 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     return render(
         "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
         stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
+        has_stukken=any(attached.values()),
+        stukken_overdue=(member or manage) and stukken.overdue(meeting, attached, deadline, utcnow()),
         deadline=deadline, item_signals=on_agenda([item.id for item in meeting.items], current_user),
         now=utcnow(), attendance=attendance,
         attendance_list=logic.attendance_list(meeting) if member else [],
@@ -68,6 +71,19 @@ def ics(meeting_id: int):
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="vergadering-{meeting.id}.ics"'
     return response
+
+
+@bp.route("/<int:meeting_id>/stukken.zip")
+def stukken_zip(meeting_id: int):
+    """"Alle stukken (zip)": the stukken this visitor may see on the meeting page, in one file, made
+    while it is sent."""
+    meeting = get_meeting_or_404(meeting_id)
+    package = stukken.package(meeting, current_user, utcnow())
+    if package is None:
+        abort(404)
+    response = current_app.response_class(bundle.stream_zip(package.entries), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{package.filename}"'
+    return no_store(response)  # stukken that only members may see
 
 
 def _after_agenda_change(meeting: Meeting, message: str):
