@@ -74,7 +74,7 @@ $(BENCHES): bench-%: $(VENV)/.installed-test
 
 # Extract UI texts and update the English catalogue; then translate and run `make test`.
 translations: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".*" --no-location --sort-output -o cpweb/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _m -k gettext_markup -k _lm -k lazy_gettext_markup --ignore-dirs=".*" --no-location --sort-output -o cpweb/translations/messages.pot .
 	$(BIN)/pybabel update -i cpweb/translations/messages.pot -d cpweb/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d cpweb/translations
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .database import UTCDateTime, utcnow
 from .extensions import db
 from .hooks import hooks
+from .i18n import lazy_gettext_markup as _lm
 from .privacy import Processing
 from .retention import delete_rows
 
@@ -76,7 +77,7 @@ PROCESSING = Processing(
     people=_l("Leden en beheerders"),
     data=_l("Naam, wat er veranderde of wat iemand bekeek (het kenmerk van het signaal), en wanneer"),
     recipients=_l("Alleen beheerders"),
-    retention=lambda config: _l("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
+    retention=lambda config: _lm("%(days)s dagen", days=config["AUDIT_RETENTION"].days),
 )
 
 

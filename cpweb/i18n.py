@@ -1,11 +1,13 @@
-"""Language choice and Dutch dates ("donderdag 19 mei 2026, 14:00")."""
+"""Language choice, Dutch dates ("donderdag 19 mei 2026, 14:00") and messages with values."""
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import dates
 from flask import current_app, g, has_request_context, session
-from flask_babel import format_decimal, get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations, gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup
 
 # Patterns rather than Babel's "full" format: that one adds the time zone name,
 # which a volunteer does not need to read on every line.
@@ -15,6 +17,22 @@ DATE_SHORT = "d MMM y"
 
 # Members live in one time zone; the database keeps UTC.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def gettext_markup(message: str, **values) -> Markup:
+    """A translated message with values, for a page or a flash: each value is escaped, so a title or
+    a name a person typed stays text. Flask-Babel fills in values without escaping, and Jinja trusts
+    its lazy strings as they are (they have __html__), so `_l("… %(title)s", title=…)` puts the
+    title on the page as markup, and htmx acts on any hx-* attribute in it. The message itself is
+    ours, as in a template's {% trans %}. For a plain-text mail, `_()` is right: this would write
+    & as &amp;."""
+    return Markup(gettext(message)) % values
+
+
+def lazy_gettext_markup(message: str, **values) -> LazyString:
+    """gettext_markup, translated when shown: for texts made before the language is known (the
+    messages of a form's fields, lists at module level)."""
+    return LazyString(gettext_markup, message, **values)
 
 
 def local_today() -> date:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db, limiter
 from .hooks import hooks
+from .i18n import lazy_gettext_markup as _lm
 from .privacy import Processing
 from .retention import delete_rows
 
@@ -118,8 +119,8 @@ PROCESSING = Processing(
     data=_l("Per IP-adres of getypt e-mailadres: hoe vaak, en tot wanneer dat telt. Het adres zelf staat er niet in, "
             "alleen een versleutelde vorm ervan. Niet bij welk signaal het hoort."),
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
-    retention=lambda config: _l("Tot de telling voorbij is (hoogstens %(hours)s uur), en dan tot de dagelijkse "
-                                "opruiming.", hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
+    retention=lambda config: _lm("Tot de telling voorbij is (hoogstens %(hours)s uur), en dan tot de dagelijkse "
+                                 "opruiming.", hours=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 3600)),
 )
 
 

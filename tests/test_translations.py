@@ -18,7 +18,8 @@ def read_catalog(path: Path):
 def test_every_text_in_code_and_templates_has_an_english_translation(tmp_path):
     template = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--ignore-dirs=.*", "-k", "_l",
-                                "-k", "lazy_gettext", "-o", str(template), str(ROOT)])
+                                "-k", "lazy_gettext", "-k", "_m", "-k", "gettext_markup", "-k", "_lm",
+                                "-k", "lazy_gettext_markup", "-o", str(template), str(ROOT)])
     english = read_catalog(ENGLISH / "messages.po")
     missing = []
     for message in read_catalog(template):

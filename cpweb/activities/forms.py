@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, email_field, name_field, strip
+from ..i18n import lazy_gettext_markup as _lm
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -13,7 +14,7 @@ TIME_MESSAGE = _l("Vul een tijd in zoals 19:30.")
 
 
 def _length(n):
-    return Length(max=n, message=_l("Gebruik hoogstens %(n)s tekens.", n=n))
+    return Length(max=n, message=_lm("Gebruik hoogstens %(n)s tekens.", n=n))
 
 
 def _link(label):
@@ -26,7 +27,7 @@ class ActivityForm(FlaskForm):
                                                                    _length(rules.MAX_TITLE)])
     description = TextAreaField(_l("Beschrijving"), filters=[strip], render_kw={"rows": 6},
                                 description=_l("U kunt Markdown gebruiken: **vet**, *schuin*, een lijst met - ."),
-                                validators=[Length(max=10_000, message=_l("Gebruik hoogstens %(n)s tekens.", n="10.000"))])
+                                validators=[Length(max=10_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="10.000"))])
     kind = ChoiceField(_l("Soort activiteit"), choices=choice_list(rules.KINDS),
                        validators=[InputRequired(_l("Kies de soort activiteit."))])
     organiser = ChoiceField(_l("Wie organiseert het?"), choices=choice_list(rules.ORGANISERS),
@@ -60,7 +61,7 @@ class ActivityForm(FlaskForm):
 
     def validate_end_day(self, field):
         if field.data and self.day.data and (field.data - self.day.data).days >= rules.MAX_DAYS:
-            raise ValidationError(_l("Een activiteit duurt hoogstens %(n)s dagen.", n=rules.MAX_DAYS))
+            raise ValidationError(_lm("Een activiteit duurt hoogstens %(n)s dagen.", n=rules.MAX_DAYS))
 
     def validate_bodies(self, field):
         if self.audience.data == rules.BODIES and not field.data:
@@ -90,7 +91,7 @@ class DeclineForm(FlaskForm):
 class ReportForm(FlaskForm):
     report = TextAreaField(_l("Verslag"), filters=[strip], render_kw={"rows": 10},
                            description=_l("Wat werd er gezegd? Zo kunnen leden die er niet waren het teruglezen."),
-                           validators=[Length(max=20_000, message=_l("Gebruik hoogstens %(n)s tekens.", n="20.000"))])
+                           validators=[Length(max=20_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="20.000"))])
 
 
 class FilterForm(FlaskForm):

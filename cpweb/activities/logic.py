@@ -21,7 +21,7 @@ from ..calendar.sources import CalendarEvent
 from ..database import Page, first_rows, utcnow
 from ..extensions import db
 from ..guards import check
-from ..i18n import datetime_long, from_local
+from ..i18n import datetime_long, from_local, lazy_gettext_markup as _lm
 from ..mail import chosen_kinds, send_mail, will_get, with_note
 from ..privacy import Processing
 from ..urls import site_url
@@ -489,8 +489,8 @@ PROCESSING = Processing(
     people=_l("Leden, en gasten die zich aanmelden voor een openbare activiteit"),
     data=_l("Van leden: wie zich aanmeldde. Van gasten: naam en e-mailadres."),
     recipients=_l("Secretarissen en beheerders, en de organisator (lijst van deelnemers)."),
-    retention=lambda config: _l("Gegevens van gasten: %(days)s dagen na de activiteit. Niet bevestigde "
-                                "aanmeldingen: na 24 uur.", days=config["ACTIVITY_GUEST_RETENTION_DAYS"]),
+    retention=lambda config: _lm("Gegevens van gasten: %(days)s dagen na de activiteit. Niet bevestigde "
+                                 "aanmeldingen: na 24 uur.", days=config["ACTIVITY_GUEST_RETENTION_DAYS"]),
 )
 
 

@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..bodies.logic import body_names, set_memberships
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 
 
@@ -174,8 +175,8 @@ PROCESSING = Processing(
     people=_l("Leden van de organen"),
     data=_l("Naam, e-mailadres, rol, organen, taal, e-mailkeuzes, laatste keer ingelogd"),
     recipients=_l("Andere leden van hetzelfde orgaan zien de naam; beheerders zien alles"),
-    retention=lambda config: _l("Zolang iemand lid is. Een uitnodiging die niemand gebruikt: %(days)s dagen.",
-                                days=config["UNUSED_INVITATION_RETENTION"].days),
+    retention=lambda config: _lm("Zolang iemand lid is. Een uitnodiging die niemand gebruikt: %(days)s dagen.",
+                                 days=config["UNUSED_INVITATION_RETENTION"].days),
 )
 
 

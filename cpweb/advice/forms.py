@@ -4,6 +4,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
+from ..i18n import lazy_gettext_markup as _lm
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -15,21 +16,21 @@ def _date(label):
 
 def _text(label, rows=3, n=5000):
     return TextAreaField(label, filters=[strip], render_kw={"rows": rows},
-                         validators=[Length(max=n, message=_l("Gebruik hoogstens %(n)s tekens.", n=n))])
+                         validators=[Length(max=n, message=_lm("Gebruik hoogstens %(n)s tekens.", n=n))])
 
 
 class AdviceForm(FlaskForm):
     body = ChoiceField(_l("Orgaan"), choices=[], validators=[DataRequired(_l("Kies het orgaan."))])
     title = StringField(_l("Onderwerp van het advies"), filters=[strip], validators=[
         DataRequired(_l("Vul het onderwerp in.")),
-        Length(max=rules.MAX_TITLE, message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_TITLE))])
+        Length(max=rules.MAX_TITLE, message=_lm("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_TITLE))])
     kind = RadioChoiceField(_l("Gevraagd of ongevraagd?"), choices=choice_list(rules.KINDS),
                             validators=[InputRequired(_l("Kies gevraagd of ongevraagd."))])
     topic = ChoiceField(_l("Waar gaat het over?"), choices=choice_list(rules.TOPICS),
                         validators=[InputRequired(_l("Kies waar het over gaat."))])
     addressee = ChoiceField(_l("Aan wie?"), choices=[], validators=[Optional()])
     addressee_text = StringField(_l("Of schrijf op aan wie (niet verplicht)"), filters=[strip],
-                                 validators=[Length(max=200, message=_l("Gebruik hoogstens %(n)s tekens.", n=200))])
+                                 validators=[Length(max=200, message=_lm("Gebruik hoogstens %(n)s tekens.", n=200))])
     summary = _text(_l("Waar gaat het om? (niet verplicht)"), rows=5)
     requested_on = _date(_l("Gevraagd op, of idee van (niet verplicht)"))
     deadline = _date(_l("Uiterlijk klaar op (niet verplicht)"))
@@ -67,12 +68,12 @@ class StepForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     note = TextAreaField(_l("Notitie"), filters=[strip], render_kw={"rows": 3}, validators=[
-        DataRequired(_l("Schrijf een notitie.")), Length(max=2000, message=_l("Gebruik hoogstens %(n)s tekens.", n=2000))])
+        DataRequired(_l("Schrijf een notitie.")), Length(max=2000, message=_lm("Gebruik hoogstens %(n)s tekens.", n=2000))])
 
 
 class LinkForm(FlaskForm):
     reference = StringField(_l("Kenmerk van een signaal"), filters=[strip], description=_l("Zoals S-2026-0012."),
-                            validators=[Length(max=20, message=_l("Gebruik hoogstens %(n)s tekens.", n=20))])
+                            validators=[Length(max=20, message=_lm("Gebruik hoogstens %(n)s tekens.", n=20))])
     meeting = ChoiceField(_l("Of een vergadering"), choices=[], validators=[Optional()])
 
 

@@ -5,6 +5,7 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
+from ..i18n import lazy_gettext_markup as _lm
 
 MIN_LENGTH = 10
 # The passwords tried first in every attack, in Dutch and English.
@@ -18,7 +19,7 @@ COMMON = {
 def password_problem(password: str, email: str = "") -> str | None:
     """A Dutch instruction when the password is too weak, else None."""
     if len(password) < MIN_LENGTH:
-        return _l("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_LENGTH)
+        return _lm("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_LENGTH)
     lowered = password.lower()
     if lowered in COMMON or len(set(lowered)) < 4:
         return _l("Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord, "

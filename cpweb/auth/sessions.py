@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 from ..retention import delete_rows
 from .models import LoginSession, User
@@ -121,8 +122,8 @@ PROCESSING = Processing(
     data=_l("Per apparaat: een willekeurige sleutel (alleen versleuteld bewaard), wanneer het lid inlogde en wanneer "
             "het lid de website het laatst gebruikte. Geen IP-adres, geen soort browser."),
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
-    retention=lambda config: _l("Tot het lid uitlogt of een nieuw wachtwoord kiest, en hoogstens %(days)s dagen na "
-                                "het laatste gebruik.", days=_idle_limit(config).days),
+    retention=lambda config: _lm("Tot het lid uitlogt of een nieuw wachtwoord kiest, en hoogstens %(days)s dagen na "
+                                 "het laatste gebruik.", days=_idle_limit(config).days),
 )
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from flask import flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 
 from ..database import row_id
 from ..extensions import db
+from ..i18n import gettext_markup as _m
 from ..rendering import done as said
 from ..rendering import redirect_to, render
 from . import places
@@ -46,7 +48,7 @@ def answer(place: places.Place, outcome: places.Attached, *, back: str, done):
         return _reuse_question(place, outcome.existing, outcome.audience, back)
     if outcome.problem:
         db.session.rollback()
-        flash(str(outcome.problem), "error")
+        flash(escape(outcome.problem), "error")
         return redirect_to(back)
     return said(done(outcome.document), back)
 
@@ -55,10 +57,10 @@ def _reuse_question(place: places.Place, existing: Document, audience: str, back
     asked = "vraag" in request.form  # the question was already on the page: an answer is missing
     form = ReuseForm(formdata=None, document=existing.id, wie=audience)
     body = place.body if audience == places.BODY else existing.body
-    keep = _("Zo laten: %(audience)s. %(who)s", audience=existing.audience_label,
-             who=places.who_sees(existing.visibility, existing.body, existing.placed))
-    change = _("Veranderen in: %(audience)s. %(who)s", audience=audience_label(audience, body),
-               who=places.who_sees(audience, body, existing.placed))
+    keep = _m("Zo laten: %(audience)s. %(who)s", audience=existing.audience_label,
+              who=places.who_sees(existing.visibility, existing.body, existing.placed))
+    change = _m("Veranderen in: %(audience)s. %(who)s", audience=audience_label(audience, body),
+                who=places.who_sees(audience, body, existing.placed))
     can_change = places.may_change(current_user, existing)
     form.hergebruik.choices = [("keep", keep), ("change", change)] if can_change else [("keep", keep)]
     if asked:

@@ -19,6 +19,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 from . import access, filetypes, search, storage
 from .extract import extract_text
@@ -128,8 +129,8 @@ def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[Documen
     try:
         temporary, size, sha256, head = storage.receive(file_storage.stream, max_bytes())
     except storage.TooLarge:
-        raise UploadError(_l("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
-                             size=size_text(max_bytes()))) from None
+        raise UploadError(_lm("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
+                              size=size_text(max_bytes()))) from None
     except storage.DiskFull:
         current_app.logger.error("upload refused: the disk is full")
         raise UploadError(_l("De server heeft nu geen ruimte voor dit bestand. Er is niets opgeslagen. "
@@ -144,7 +145,7 @@ def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[Documen
             access.visible_documents_query(duplicate_user).join(DocumentVersion).filter(DocumentVersion.sha256 == sha256)
             .limit(1))
         if existing is not None:
-            raise DuplicateUpload(_l("Dit bestand staat al in de bibliotheek: ‘%(title)s’.", title=existing.title),
+            raise DuplicateUpload(_lm("Dit bestand staat al in de bibliotheek: ‘%(title)s’.", title=existing.title),
                                   existing)
         content = extract_text(temporary, kind, timeout=current_app.config["DOCUMENT_EXTRACT_SECONDS"])
         stored_name = storage.keep(temporary, db.session)
@@ -353,9 +354,9 @@ PROCESSING = Processing(
     recipients=_l("Leden, of alleen de leden van één orgaan. Openbare documenten: iedereen. Een stuk bij een "
                   "vergadering, activiteit of dossier ziet alleen wie die vergadering, activiteit of dat dossier "
                   "ook mag zien."),
-    retention=lambda config: _l("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
-                                "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
-                                days=BIN_DAYS),
+    retention=lambda config: _lm("Zolang het document nodig is. Een verwijderd document staat nog %(days)s dagen "
+                                 "in de prullenbak; daarna worden het bestand en de gegevens gewist.",
+                                 days=BIN_DAYS),
 )
 
 

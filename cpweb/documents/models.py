@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..categories import CategoryColumns
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 
 PUBLIC, MEMBERS, BODY = "public", "members", "body"
 VISIBILITIES = {
@@ -19,7 +20,7 @@ VISIBILITY_SHORT = {PUBLIC: _l("Openbaar"), MEMBERS: _l("Alle leden"), BODY: _l(
 
 def audience_label(visibility: str, body) -> str:
     if visibility == BODY and body is not None:
-        return _l("Alleen leden van %(body)s", body=body.name)
+        return _lm("Alleen leden van %(body)s", body=body.name)
     return VISIBILITY_SHORT.get(visibility, visibility)
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from . import logic
 from .access import PlaceKind, can_view, is_editor, visible_clause, visible_documents_query
 from .logic import UploadError
@@ -56,11 +57,11 @@ def who_sees(visibility: str, body, placed: bool) -> str:
     """One sentence: who will see a document with this audience."""
     sentence = {PUBLIC: _l("Iedereen kan het zien, ook mensen zonder account."),
                 MEMBERS: _l("Alle leden kunnen het zien."),
-                BODY: _l("Alleen de leden van %(body)s kunnen het zien.", body=getattr(body, "name", ""))}[visibility]
+                BODY: _lm("Alleen de leden van %(body)s kunnen het zien.", body=getattr(body, "name", ""))}[visibility]
     if placed:
-        return _l("%(sentence)s Maar alleen als zij ook de vergadering, de activiteit of het dossier mogen zien "
-                  "waar het bij hoort.", sentence=sentence)
-    return _l("%(sentence)s Ook in de bibliotheek.", sentence=sentence)
+        return _lm("%(sentence)s Maar alleen als zij ook de vergadering, de activiteit of het dossier mogen zien "
+                   "waar het bij hoort.", sentence=sentence)
+    return _lm("%(sentence)s Ook in de bibliotheek.", sentence=sentence)
 
 
 def may_change(user, document: Document) -> bool:

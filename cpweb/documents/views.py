@@ -12,6 +12,7 @@ from ..database import paginate
 from ..extensions import csrf, db
 from ..forms import choice_list
 from ..handbook.logic import search_pages
+from ..i18n import gettext_markup as _m
 from ..markdown import render_markdown
 from ..rendering import done, redirect_to, render
 from ..security import safe_next
@@ -169,7 +170,7 @@ def change_audience(document_id: int):
         flash(_("Kies wie het document mag zien."), "error")
         return redirect_to(back)
     logic.change_audience(document.id, form.wie.data, body.id if body else None)
-    return done(_("Wie ‘%(title)s’ mag zien: %(audience)s.", title=document.title, audience=document.audience_label),
+    return done(_m("Wie ‘%(title)s’ mag zien: %(audience)s.", title=document.title, audience=document.audience_label),
                 back)
 
 

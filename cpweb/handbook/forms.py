@@ -5,13 +5,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..database import row_id
 from ..forms import ChoiceField, choice_list, strip
+from ..i18n import lazy_gettext_markup as _lm
 from . import rules
 
 NO_PARENT = ""
 
 
 def _length(n, shown=None):
-    return Length(max=n, message=_l("Gebruik hoogstens %(n)s tekens.", n=shown or n))
+    return Length(max=n, message=_lm("Gebruik hoogstens %(n)s tekens.", n=shown or n))
 
 
 def _lower(value):

@@ -169,7 +169,7 @@ def save_page(page: HandbookPage | None, *, title: str, text: str, user, slug: s
 def restore(page: HandbookPage, revision: HandbookRevision, user) -> HandbookPage:
     """An old text comes back as a new revision: history is never rewritten."""
     return save_page(page, title=revision.title, text=revision.text, user=user, slug=page.slug,
-                     parent_id=page.parent_id, note=str(_l("Versie %(n)s teruggezet", n=revision.number)))
+                     parent_id=page.parent_id, note=_("Versie %(n)s teruggezet", n=revision.number))
 
 
 def revisions(page: HandbookPage) -> list[HandbookRevision]:

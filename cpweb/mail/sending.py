@@ -23,6 +23,7 @@ from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 from ..urls import site_url
 from . import transport
@@ -186,9 +187,9 @@ SENT_MAILS = Processing(
     people=_l("Iedereen die een e-mail van de website krijgt: leden, gasten en bezoekers"),
     data=_l("E-mailadres, onderwerp, de tekst van de e-mail, wanneer hij is verstuurd, en waarom het mislukte"),
     recipients=_l("Beheerders zien het adres, het onderwerp en de foutmelding. De mailserver van de website."),
-    retention=lambda config: _l("Tot de e-mail is verstuurd, daarna %(days)s dagen. Lukt versturen niet, dan "
-                                "stoppen we na %(hours)s uur en bewaren we de e-mail ook %(days)s dagen.",
-                                days=config["MAIL_RETENTION_DAYS"], hours=config["MAIL_GIVE_UP_HOURS"]),
+    retention=lambda config: _lm("Tot de e-mail is verstuurd, daarna %(days)s dagen. Lukt versturen niet, dan "
+                                 "stoppen we na %(hours)s uur en bewaren we de e-mail ook %(days)s dagen.",
+                                 days=config["MAIL_RETENTION_DAYS"], hours=config["MAIL_GIVE_UP_HOURS"]),
 )
 
 OPT_OUTS = Processing(

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..database import utcnow
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, ignore_unless, strip
-from ..i18n import from_local
+from ..i18n import from_local, lazy_gettext_markup as _lm
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -17,7 +17,7 @@ TIME_MESSAGE = _l("Vul een tijd in zoals 19:30.")
 def title_field(label):
     return StringField(label, filters=[strip], validators=[
         DataRequired(_l("Vul een titel in.")),
-        Length(max=rules.MAX_TITLE, message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_TITLE))])
+        Length(max=rules.MAX_TITLE, message=_lm("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_TITLE))])
 
 
 def needed(field, message) -> bool:
@@ -30,7 +30,7 @@ def needed(field, message) -> bool:
 
 def text_field(label, message, max_length=rules.MAX_TEXT, rows=3, description=None):
     return TextAreaField(label, filters=[strip], description=description, render_kw={"rows": rows}, validators=[
-        DataRequired(message), Length(max=max_length, message=_l("Gebruik hoogstens %(n)s tekens.", n=max_length))])
+        DataRequired(message), Length(max=max_length, message=_lm("Gebruik hoogstens %(n)s tekens.", n=max_length))])
 
 
 class MeetingForm(FlaskForm):
@@ -44,10 +44,10 @@ class MeetingForm(FlaskForm):
     end = TimeField(_l("Eindtijd"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE)
     location = StringField(_l("Plaats (niet verplicht)"), filters=[strip],
                            description=_l("Bijvoorbeeld: Werkplein, Stationsstraat 1, zaal 2."),
-                           validators=[Length(max=200, message=_l("Gebruik hoogstens %(n)s tekens.", n=200))])
+                           validators=[Length(max=200, message=_lm("Gebruik hoogstens %(n)s tekens.", n=200))])
     online_url = URLField(_l("Link om online mee te doen (niet verplicht)"), filters=[strip], validators=[
         Optional(), URL(require_tld=True, message=_l("Vul een link in die begint met https://.")),
-        Length(max=500, message=_l("Gebruik hoogstens %(n)s tekens.", n=500))])
+        Length(max=500, message=_lm("Gebruik hoogstens %(n)s tekens.", n=500))])
     visibility = RadioChoiceField(_l("Wie ziet deze vergadering?"), choices=choice_list(rules.VISIBILITIES),
                                   default=rules.MEMBERS, validators=[InputRequired(_l("Kies wie de vergadering ziet."))])
     sequence = HiddenField()
@@ -102,7 +102,7 @@ class NewMeetingForm(DraftMeetingForm):
     every_weeks = IntegerField(_l("Om de hoeveel weken?"), default=4, validators=[Optional(), NumberRange(
         min=1, max=26, message=_l("Kies een getal van 1 tot en met 26."))])
     count = IntegerField(_l("Hoeveel vergaderingen?"), default=8, validators=[Optional(), NumberRange(
-        min=2, max=rules.MAX_SERIES, message=_l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))])
+        min=2, max=rules.MAX_SERIES, message=_lm("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))])
     dates = TextAreaField(_l("Data"), filters=[strip], render_kw={"rows": 4},
                           description=_l("Eén datum per regel, zoals 19-05-2026. De eerste datum hierboven telt ook mee."))
 
@@ -111,16 +111,16 @@ class NewMeetingForm(DraftMeetingForm):
             return
         days, unreadable = rules.parse_date_list(field.data or "")
         if unreadable:
-            raise ValidationError(_l("Deze data kunnen we niet lezen: %(dates)s. Schrijf ze zoals 19-05-2026.",
-                                     dates=", ".join(unreadable[:3])))
+            raise ValidationError(_lm("Deze data kunnen we niet lezen: %(dates)s. Schrijf ze zoals 19-05-2026.",
+                                      dates=", ".join(unreadable[:3])))
         if len(days) + 1 > rules.MAX_SERIES:
-            raise ValidationError(_l("Plan hoogstens %(n)s vergaderingen tegelijk.", n=rules.MAX_SERIES))
+            raise ValidationError(_lm("Plan hoogstens %(n)s vergaderingen tegelijk.", n=rules.MAX_SERIES))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.repeat.data == "weeks":
             valid = all([needed(self.every_weeks, _l("Kies een getal van 1 tot en met 26.")),
-                         needed(self.count, _l("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))]) and valid
+                         needed(self.count, _lm("Kies een getal van 2 tot en met %(n)s.", n=rules.MAX_SERIES))]) and valid
         ignore_unless(self.repeat.data == "weeks", self.every_weeks, self.count)
         return not self.errors
 
@@ -137,9 +137,9 @@ class AgendaItemForm(FlaskForm):
     title = title_field(_l("Onderwerp"))
     description = TextAreaField(_l("Toelichting (niet verplicht)"), filters=[strip], render_kw={"rows": 4},
                                 description=_l("U kunt Markdown gebruiken: **vet**, *schuin*, een lijst met - ."),
-                                validators=[Length(max=5000, message=_l("Gebruik hoogstens %(n)s tekens.", n="5.000"))])
+                                validators=[Length(max=5000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="5.000"))])
     presenter = StringField(_l("Wie leidt dit punt in? (niet verplicht)"), filters=[strip],
-                            validators=[Length(max=120, message=_l("Gebruik hoogstens %(n)s tekens.", n=120))])
+                            validators=[Length(max=120, message=_lm("Gebruik hoogstens %(n)s tekens.", n=120))])
     duration_minutes = IntegerField(_l("Minuten (niet verplicht)"), validators=[Optional(), NumberRange(
         min=1, max=480, message=_l("Kies een getal van 1 tot en met 480."))])
 
@@ -152,7 +152,7 @@ class AttendanceForm(FlaskForm):
     answer = RadioChoiceField(_l("Bent u erbij?"), choices=choice_list(rules.ANSWERS),
                               validators=[InputRequired(_l("Kies of u er bent."))])
     message = StringField(_l("Bericht aan de secretaris (niet verplicht)"), filters=[strip], validators=[
-        Length(max=rules.MAX_MESSAGE, message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_MESSAGE))])
+        Length(max=rules.MAX_MESSAGE, message=_lm("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_MESSAGE))])
 
 
 class PresenceForm(FlaskForm):
@@ -160,7 +160,7 @@ class PresenceForm(FlaskForm):
     guests = TextAreaField(_l("Gasten (niet verplicht)"), filters=[strip], render_kw={"rows": 3},
                            description=_l("Iemand die geen lid is, zoals een medewerker van de gemeente. "
                                           "Eén naam per regel."),
-                           validators=[Length(max=rules.MAX_GUESTS_TEXT, message=_l(
+                           validators=[Length(max=rules.MAX_GUESTS_TEXT, message=_lm(
                                "Gebruik hoogstens %(n)s tekens.", n=rules.MAX_GUESTS_TEXT))])
 
 
@@ -173,7 +173,7 @@ def agenda_item_field(field_id: str):
 class MinutesForm(FlaskForm):
     text = TextAreaField(_l("Verslag"), filters=[strip], render_kw={"rows": 16},
                          description=_l("U kunt Markdown gebruiken: ## voor een kopje, - voor een lijst."),
-                         validators=[Length(max=100_000, message=_l("Gebruik hoogstens %(n)s tekens.", n="100.000"))])
+                         validators=[Length(max=100_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="100.000"))])
     version = HiddenField()
 
 
@@ -206,13 +206,13 @@ class SettingsForm(FlaskForm):
         NumberRange(min=0, max=30, message=_l("Kies een getal van 0 tot en met 30."))])
     standard_items = TextAreaField(_l("Vaste agendapunten voor een nieuwe vergadering"), filters=[strip],
                                    render_kw={"rows": 6}, description=_l("Eén punt per regel."),
-                                   validators=[Length(max=2000, message=_l("Gebruik hoogstens %(n)s tekens.", n="2.000"))])
+                                   validators=[Length(max=2000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="2.000"))])
 
 
 class CommitmentForm(FlaskForm):
     label = StringField(_l("Afspraak"), filters=[strip], description=_l("Bijvoorbeeld: komt minstens 8 keer per jaar bijeen."),
                         validators=[DataRequired(_l("Schrijf de afspraak op.")),
-                                    Length(max=200, message=_l("Gebruik hoogstens %(n)s tekens.", n=200))])
+                                    Length(max=200, message=_lm("Gebruik hoogstens %(n)s tekens.", n=200))])
     kind = ChoiceField(_l("Welke vergaderingen tellen mee?"), choices=choice_list(rules.KINDS), default=rules.REGULAR,
                        validators=[InputRequired(_l("Kies welke vergaderingen meetellen."))])
     times_per_year = IntegerField(_l("Hoe vaak per jaar?"), validators=[

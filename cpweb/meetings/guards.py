@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import datetime_long
+from ..i18n import datetime_long, lazy_gettext_markup as _lm
 from . import rules
 
 
@@ -22,7 +22,7 @@ def _closed(status: str, minutes_status: str):
 def why_no_invitation(status: str, minutes_status: str, ends_at: datetime, now: datetime):
     closed = _closed(status, minutes_status)
     if closed:
-        return _l("Uitnodigen kan niet meer. %(why)s", why=closed)
+        return _lm("Uitnodigen kan niet meer. %(why)s", why=closed)
     if now >= ends_at:
         return _l("Uitnodigen kan niet meer. De vergadering is al voorbij.")
     return None
@@ -30,12 +30,12 @@ def why_no_invitation(status: str, minutes_status: str, ends_at: datetime, now: 
 
 def why_no_cancelling(status: str, minutes_status: str):
     closed = _closed(status, minutes_status)
-    return _l("Afgelasten kan niet meer. %(why)s", why=closed) if closed else None
+    return _lm("Afgelasten kan niet meer. %(why)s", why=closed) if closed else None
 
 
 def why_no_reordering(status: str, minutes_status: str):
     closed = _closed(status, minutes_status)
-    return _l("De volgorde van de agenda ligt vast. %(why)s", why=closed) if closed else None
+    return _lm("De volgorde van de agenda ligt vast. %(why)s", why=closed) if closed else None
 
 
 def why_no_presence(status: str, starts_at: datetime, now: datetime):
@@ -43,8 +43,8 @@ def why_no_presence(status: str, starts_at: datetime, now: datetime):
     if status == rules.CANCELLED:
         return _l("De vergadering is afgelast. Er is geen presentielijst.")
     if now < starts_at:
-        return _l("De presentielijst kunt u invullen vanaf het begin van de vergadering: %(when)s.",
-                  when=datetime_long(starts_at))
+        return _lm("De presentielijst kunt u invullen vanaf het begin van de vergadering: %(when)s.",
+                   when=datetime_long(starts_at))
     return None
 
 
@@ -55,7 +55,7 @@ def why_not_held(status: str, starts_at: datetime, now: datetime):
     if status == rules.HELD:
         return _l("De vergadering staat al op ‘Gehouden’.")
     if now < starts_at:
-        return _l("‘Gehouden’ kan vanaf het begin van de vergadering: %(when)s.", when=datetime_long(starts_at))
+        return _lm("‘Gehouden’ kan vanaf het begin van de vergadering: %(when)s.", when=datetime_long(starts_at))
     return None
 
 

@@ -13,7 +13,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
 from ..database import Page, first_rows, utcnow
 from ..extensions import db
-from ..i18n import as_local, date_long, from_local
+from ..i18n import as_local, date_long, from_local, lazy_gettext_markup as _lm
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -395,9 +395,9 @@ PROCESSING = Processing(
     data=_l("Naam, of iemand komt en een kort bericht daarbij, aanwezigheid, correcties op het verslag, "
             "actiepunten met naam. Een geheim adres voor de eigen agenda. Van gasten: alleen de naam."),
     recipients=_l("De leden van hetzelfde orgaan. Openbare vergaderingen: alleen datum, plaats en agenda."),
-    retention=lambda config: _l("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
-                                "verslagen en besluiten horen bij het archief van het orgaan.",
-                                days=config["MEETING_MESSAGE_RETENTION_DAYS"]),
+    retention=lambda config: _lm("Berichten bij een afmelding: %(days)s dagen na de vergadering. Aanwezigheid, "
+                                 "verslagen en besluiten horen bij het archief van het orgaan.",
+                                 days=config["MEETING_MESSAGE_RETENTION_DAYS"]),
 )
 
 

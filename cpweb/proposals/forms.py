@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..database import utcnow
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
-from ..i18n import from_local
+from ..i18n import from_local, lazy_gettext_markup as _lm
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -15,7 +15,7 @@ TIME_MESSAGE = _l("Vul een tijd in zoals 17:00.")
 
 
 def _max(n: int):
-    return Length(max=n, message=_l("Gebruik hoogstens %(n)s tekens.", n=n))
+    return Length(max=n, message=_lm("Gebruik hoogstens %(n)s tekens.", n=n))
 
 
 class ProposalForm(FlaskForm):
@@ -31,8 +31,8 @@ class ProposalForm(FlaskForm):
                             description=_l("Eén mogelijkheid per regel."), validators=[_max(rules.MAX_OPTIONS * 210)])
     max_choices = IntegerField(_l("Hoeveel mogelijkheden mag een lid kiezen? (alleen bij keuze)"), default=1,
                                validators=[Optional(), NumberRange(min=1, max=rules.MAX_OPTIONS,
-                                                                   message=_l("Kies een getal van 1 tot en met %(n)s.",
-                                                                              n=rules.MAX_OPTIONS))])
+                                                                   message=_lm("Kies een getal van 1 tot en met %(n)s.",
+                                                                               n=rules.MAX_OPTIONS))])
     dates = TextAreaField(_l("Data en tijden (alleen bij datum prikken)"), filters=[strip], render_kw={"rows": 4},
                           description=_l("Eén per regel, zoals 19-05-2026 19:30-21:30."),
                           validators=[_max(rules.MAX_OPTIONS * 40)])
@@ -58,8 +58,8 @@ class ProposalForm(FlaskForm):
         if len(options) < 2:
             raise ValidationError(_l("Schrijf minstens twee mogelijkheden op, één per regel."))
         if len(options) > rules.MAX_OPTIONS or any(len(o) > rules.MAX_OPTION for o in options):
-            raise ValidationError(_l("Schrijf hoogstens %(n)s mogelijkheden op, van hoogstens %(length)s tekens.",
-                                     n=rules.MAX_OPTIONS, length=rules.MAX_OPTION))
+            raise ValidationError(_lm("Schrijf hoogstens %(n)s mogelijkheden op, van hoogstens %(length)s tekens.",
+                                      n=rules.MAX_OPTIONS, length=rules.MAX_OPTION))
 
     def validate_max_choices(self, field):
         if self.kind.data == rules.CHOICE and field.data and field.data > len(rules.parse_choices(self.choices.data or "")):
@@ -70,12 +70,12 @@ class ProposalForm(FlaskForm):
             return
         slots, unreadable = rules.parse_dates(field.data or "")
         if unreadable:
-            raise ValidationError(_l("Deze regels kunnen we niet lezen: %(lines)s. Schrijf ze zoals 19-05-2026 "
-                                     "19:30-21:30.", lines=", ".join(unreadable[:3])))
+            raise ValidationError(_lm("Deze regels kunnen we niet lezen: %(lines)s. Schrijf ze zoals 19-05-2026 "
+                                      "19:30-21:30.", lines=", ".join(unreadable[:3])))
         if len(slots) < 2:
             raise ValidationError(_l("Schrijf minstens twee data op, één per regel."))
         if len(slots) > rules.MAX_OPTIONS:
-            raise ValidationError(_l("Schrijf hoogstens %(n)s data op.", n=rules.MAX_OPTIONS))
+            raise ValidationError(_lm("Schrijf hoogstens %(n)s data op.", n=rules.MAX_OPTIONS))
 
     def validate_closes_time(self, field):
         if self.closes_on.data and field.data:
@@ -115,7 +115,7 @@ def answer_form(proposal, record=None, **kwargs) -> FlaskForm:
             data[f"option_{option.id}"] = picked.get(option.id)
     elif kind == rules.CHOICE:
         several = proposal.max_choices > 1
-        legend = _l("Uw keuze (hoogstens %(n)s)", n=proposal.max_choices) if several else _l("Uw keuze")
+        legend = _lm("Uw keuze (hoogstens %(n)s)", n=proposal.max_choices) if several else _l("Uw keuze")
         field_class = CheckboxesField if several else RadioChoiceField
         AnswerForm.picks = field_class(legend, choices=choice_list((o.id, o.text) for o in proposal.options),
                                        coerce=int, validators=[InputRequired(_l("Kies een mogelijkheid."))])

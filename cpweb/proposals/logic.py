@@ -19,7 +19,7 @@ from ..bodies.models import Membership
 from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import date_long, datetime_long, from_local
+from ..i18n import date_long, datetime_long, from_local, lazy_gettext_markup as _lm
 from ..mail import send_mail
 from ..meetings import logic as meetings_logic
 from ..meetings.rules import MAX_TEXT as MAX_DECISION
@@ -569,7 +569,7 @@ PROCESSING = Processing(
     data=_l("Wie een voorstel deed, wie erop antwoordde, het antwoord met de opmerking en wanneer, en wie de "
             "uitkomst schreef."),
     recipients=_l("De leden van hetzelfde orgaan. Bij een anoniem voorstel ziet niemand wie wat antwoordde."),
-    retention=lambda config: _l(
+    retention=lambda config: _lm(
         "Wie wat antwoordde, met de opmerking: tot %(days)s dagen na het sluiten. Daarna blijven alleen de aantallen. "
         "Bij een anoniem voorstel haalt de site de namen al bij het sluiten los van de antwoorden. Het voorstel en "
         "de uitkomst blijven bewaard: zij zijn het archief van het orgaan.",

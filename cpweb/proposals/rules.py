@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_babel import ngettext
+from ..i18n import lazy_gettext_markup as _lm
 
 MAX_TITLE = 200
 MAX_TEXT = 10000
@@ -105,7 +107,7 @@ def picks_problem(kind: str, picks: dict, option_ids: list[int], max_choices: in
     if not chosen:
         return _l("Kies een mogelijkheid.")
     if len(chosen) > max_choices:
-        return _l("Kies hoogstens %(n)s mogelijkheden.", n=max_choices)
+        return _lm("Kies hoogstens %(n)s mogelijkheden.", n=max_choices)
     return None
 
 
@@ -146,8 +148,8 @@ def summary(kind: str, counts: list[Count]) -> str:
         best = best_option(counts)
         if best is None:
             return str(_l("Geen datum waarop iemand kan."))
-        return str(_l("Beste datum: %(date)s (%(yes)s ja, %(maybe)s misschien)", date=best.label, yes=best.yes,
-                      maybe=best.maybe))
+        return _("Beste datum: %(date)s (%(yes)s ja, %(maybe)s misschien)", date=best.label, yes=best.yes,
+                 maybe=best.maybe)
     parts = [_count_text(kind, count) for count in counts if count.yes]
     return ", ".join(parts) if parts else str(_l("Geen antwoorden."))
 
@@ -160,7 +162,7 @@ def _count_text(kind: str, count: Count) -> str:
     if kind == VOTE:
         if count.key == ABSTAIN:
             return ngettext("%(num)s onthouding", "%(num)s onthoudingen", n)
-        return str(_l("%(num)s voor", num=n) if count.key == FOR else _l("%(num)s tegen", num=n))
+        return _("%(num)s voor", num=n) if count.key == FOR else _("%(num)s tegen", num=n)
     return f"{count.label}: {n}"
 
 

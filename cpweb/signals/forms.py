@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from ..database import utcnow
 from ..categories import category_form
 from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
+from ..i18n import lazy_gettext_markup as _lm
 from . import rules
 
 PHONE = r"^\+?[0-9 ()-]{10,20}$"
@@ -24,8 +25,8 @@ class SignalForm(FlaskForm):
                                          validators=[InputRequired(_l("Kies bij welke organisatie het was."))])
     description = TextAreaField(
         _l("Wat is er gebeurd?"), filters=[strip],
-        description=_l("Schrijf het in uw eigen woorden. Noem geen namen van medewerkers en geen BSN. "
-                       "Gebruik minstens %(min)s en hoogstens %(max)s tekens.", min=rules.MIN_TEXT, max="5.000"),
+        description=_lm("Schrijf het in uw eigen woorden. Noem geen namen van medewerkers en geen BSN. "
+                        "Gebruik minstens %(min)s en hoogstens %(max)s tekens.", min=rules.MIN_TEXT, max="5.000"),
         validators=[DataRequired(_l("Vertel wat er gebeurde.")),
                     Length(min=rules.MIN_TEXT, message=_l("Schrijf iets meer: minstens 10 tekens.")),
                     Length(max=rules.MAX_TEXT, message=_l("Gebruik hoogstens 5.000 tekens."))],

@@ -19,7 +19,7 @@ from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
 from ..database import COUNT_LIMIT, count_up_to, utcnow
 from ..extensions import db
-from ..i18n import AMSTERDAM, date_long
+from ..i18n import AMSTERDAM, date_long, lazy_gettext_markup as _lm
 from ..mail import send_mail
 from ..meetings import logic as meetings
 from ..meetings.models import AgendaItem, Meeting
@@ -593,10 +593,10 @@ PROCESSING = Processing(
     recipients=_l("Naam, e-mailadres, telefoonnummer en toestemming: alleen de secretarissen, de beheerders en het lid "
                   "dat het signaal oppakt. Elke keer dat iemand ze ziet, staat in het logboek. De andere leden van het "
                   "orgaan dat signalen krijgt, lezen de tekst en de geschiedenis. Het management ziet alleen aantallen."),
-    retention=lambda config: _l("Contactgegevens: %(months)s maanden na afhandeling. Spam en geannuleerde "
-                                "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
-                                months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
-                                days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
+    retention=lambda config: _lm("Contactgegevens: %(months)s maanden na afhandeling. Spam en geannuleerde "
+                                 "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
+                                 months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
+                                 days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
 )
 
 
