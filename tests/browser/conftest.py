@@ -135,6 +135,22 @@ def start_live_server(instance: Path, **config) -> LiveServer:
                       _server=server)
 
 
+def next_meeting(server: LiveServer, **filters) -> tuple[int, list[str]]:
+    """(id, agenda item titles) of the first planned meeting ahead in the server's data whose columns
+    match `filters` (e.g. visibility="public"): tests find demo meetings by their state, since the
+    demo is built around the day it is loaded."""
+    from cpweb.database import utcnow
+    from cpweb.extensions import db
+    from cpweb.meetings import rules
+    from cpweb.meetings.models import Meeting
+
+    with server.app.app_context():
+        meeting = db.session.scalars(db.select(Meeting).filter_by(status=rules.PLANNED, **filters)
+                                     .filter(Meeting.starts_at > utcnow()).order_by(Meeting.starts_at)).first()
+        assert meeting is not None, f"the demo has no planned meeting ahead with {filters}"
+        return meeting.id, [item.title for item in meeting.items]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """One server for the whole browser session.

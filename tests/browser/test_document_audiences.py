@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import _login_form, start_live_server
+from tests.browser.conftest import _login_form, next_meeting, start_live_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +22,6 @@ def own_server(tmp_path_factory, browser_type_launch_args):
     server = start_live_server(tmp_path_factory.mktemp("audiences-instance"))
     yield server
     server.stop()
-
-
-def next_public_meeting(server):
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
-    from cpweb.meetings.models import Meeting
-
-    with server.app.app_context():
-        meeting = db.session.scalars(db.select(Meeting).filter(Meeting.visibility == "public",
-                                                               Meeting.starts_at > utcnow())
-                                     .order_by(Meeting.starts_at)).first()
-        return meeting.id, meeting.items[2].title
 
 
 def guest_sees(guest, server, meeting_id: int, download: str) -> dict[str, bool]:
@@ -49,7 +37,8 @@ def test_a_stuk_added_with_the_defaults_stays_with_the_members(page, new_context
     """The secretary adds a stuk, a guest and a member look for it, the secretary makes it public and
     the guest looks again, each in a browser of their own, with axe on the way: several seconds."""
     watcher.origin = own_server.url
-    meeting_id, item_title = next_public_meeting(own_server)
+    meeting_id, items = next_meeting(own_server, visibility="public")
+    item_title = items[2]  # the demo's topic of the evening
     file = tmp_path / "concept-advies.txt"
     file.write_text(f"Concept advies, nog niet openbaar: {WORD}.", encoding="utf-8")
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import _login_form, start_live_server
+from tests.browser.conftest import _login_form, next_meeting, start_live_server
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +97,8 @@ def test_reorder_works_without_javascript(new_context, server):
     context = new_context(java_script_enabled=False)
     page = context.new_page()
     _login_form(page, server, "secretaris@example.org")
-    page.goto(server.url + "/vergaderingen/8")
+    meeting_id, _items = next_meeting(server, visibility="public")  # one of the secretary's klankbordgroep
+    page.goto(f"{server.url}/vergaderingen/{meeting_id}")
     before = agenda_titles(page)
     with page.expect_navigation():
         page.get_by_role("button", name=f"Omlaag: {before[0]}").click()
