@@ -259,6 +259,8 @@ def test_secretary_adds_and_moves_an_activity_and_participants_hear_of_it(client
     ({"audience": "bodies"}, "Kies minstens één orgaan."),
     ({"external_url": "javascript:alert(1)"}, "Vul een link in die begint met https://."),
     ({"end_day": (local_today() + timedelta(days=60)).isoformat()}, "Een activiteit duurt hoogstens 31 dagen."),
+    ({"signup_deadline": (local_today() + timedelta(days=15)).isoformat()},
+     "Aanmelden kan tot en met de laatste dag van de activiteit. Kies die dag of een dag ervoor."),
 ])
 def test_bad_activity_input_keeps_what_was_typed(client, auth, changes, message):
     auth.login(role="secretaris")
@@ -285,6 +287,19 @@ def test_a_member_proposes_and_a_secretary_declines_with_a_reason(client, auth, 
     auth.logout()
     auth.login(member)
     assert "Past niet in ons plan." in client.get("/activiteiten/").text
+
+
+def test_a_member_proposes_on_a_form_titled_and_buttoned_as_a_proposal(client, auth):
+    auth.login()
+    page = client.get("/activiteiten/nieuw").text
+    assert "<h1>Activiteit voorstellen</h1>" in page and ">Voorstel versturen</button>" in page
+    assert "Activiteit toevoegen" not in page
+    response = client.post("/activiteiten/nieuw", data=form_data(title=""))
+    assert response.status_code == 422 and "<h1>Activiteit voorstellen</h1>" in response.text
+    auth.logout()
+    auth.login(role="secretaris")
+    page = client.get("/activiteiten/nieuw").text
+    assert "<h1>Activiteit toevoegen</h1>" in page and ">Opslaan</button>" in page and "Voorstel versturen" not in page
 
 
 def test_a_members_own_proposal_says_it_waits_for_approval(client, auth):

@@ -155,7 +155,9 @@ def test_body_only_needs_a_body(client, auth, make_body):
     body = make_body()
     auth.login(bodies=[body])
     response = post_upload(client, visibility="body")
-    assert response.status_code == 422 and "Kies het orgaan waarvan de leden het document mogen zien." in response.text
+    assert response.status_code == 422
+    assert "Kies het orgaan. U koos dat alleen de leden van het orgaan het mogen zien." in response.text
+    assert "niet verplicht" not in response.text.split('for="body"')[1].split("</label>")[0]  # the label agrees
     assert post_upload(client, visibility="body", body=str(body.id)).status_code == 303
     assert only_document().body_id == body.id
 

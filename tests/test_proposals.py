@@ -609,6 +609,33 @@ def test_a_paper_added_to_a_proposal_is_for_the_body_by_default(client, auth, ma
     assert client.post(f"/voorstellen/{proposal.id}/stukken").status_code == 403
 
 
+def test_a_proposal_about_a_dossier_shows_the_dossiers_papers_the_reader_may_see(client, auth, make_proposal, people,
+                                                                                 dossier):
+    import io
+
+    from cpweb.documents.models import Document
+
+    dossier.title = "Ketenjaarplan <b>2027</b>"
+    db.session.commit()
+    proposal = make_proposal(advice_id=dossier.id, title="Concept-advies over het ketenjaarplan")
+    auth.login(people.anna)
+    assert "Geen stukken bij dit voorstel." in client.get(f"/voorstellen/{proposal.id}").text
+    auth.logout()
+    auth.login(people.secretary)
+    for name in ("concept-advies.txt", "oude-versie.txt"):
+        response = client.post(f"/advies/{dossier.id}/stukken", content_type="multipart/form-data",
+                               data={"bestand": (io.BytesIO(f"Tekst van {name}".encode()), name), "wie": "body"})
+        assert response.status_code == 303
+    binned = db.session.scalar(db.select(Document).filter_by(title="oude-versie.txt"))
+    assert client.post(f"/documenten/{binned.id}/verwijderen").status_code == 303
+    auth.logout()
+    auth.login(people.anna)
+    page = client.get(f"/voorstellen/{proposal.id}").text
+    assert "Geen stukken bij dit voorstel." not in page
+    assert "Uit het adviesdossier ‘Ketenjaarplan &lt;b&gt;2027&lt;/b&gt;’" in page
+    assert ">concept-advies.txt</a>" in page and "oude-versie.txt" not in page  # in the bin: for no reader
+
+
 def test_pages_run_a_constant_number_of_queries(client, auth, make_proposal, make_user, people, body):
     proposal = make_proposal(kind=rules.DATE)
     logic.answer(proposal, people.bert, None, {o.id: rules.NO for o in proposal.options}, "")

@@ -69,7 +69,8 @@ class ActivityForm(FlaskForm):
 
     def validate_signup_deadline(self, field):
         if field.data and self.day.data and field.data > (self.end_day.data or self.day.data):
-            raise ValidationError(_l("Kies een datum voor het einde van de activiteit."))
+            raise ValidationError(_l("Aanmelden kan tot en met de laatste dag van de activiteit. Kies die dag of "
+                                     "een dag ervoor."))
 
     def activity_fields(self) -> dict:
         names = ("title", "description", "kind", "organiser", "organiser_name", "scope", "day", "start", "end_day",

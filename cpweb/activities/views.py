@@ -79,7 +79,8 @@ def new():
         return done(_("De activiteit staat in de agenda.") if activity.status == rules.PUBLISHED
                     else _("Dank u. Een secretaris kijkt naar uw voorstel."),
                     url_for("activities.show", activity_id=activity.id))
-    return render("activities/form.html", form=form, activity=None, status=422 if form.errors else 200)
+    return render("activities/form.html", form=form, activity=None, proposing=not logic.can_manage(current_user),
+                  status=422 if form.errors else 200)
 
 
 @bp.route("/<int:activity_id>/bewerken", methods=["GET", "POST"])
@@ -91,7 +92,8 @@ def edit(activity_id: int):
     if form.validate_on_submit():
         logic.change_activity(activity.id, form.activity_fields(), form.bodies.data)
         return done(_("De activiteit is opgeslagen."), url_for("activities.show", activity_id=activity.id))
-    return render("activities/form.html", form=form, activity=activity, status=422 if form.errors else 200)
+    return render("activities/form.html", form=form, activity=activity, proposing=False,
+                  status=422 if form.errors else 200)
 
 
 @bp.route("/<int:activity_id>")

@@ -21,13 +21,15 @@ class DetailsForm(FlaskForm):
     tags = StringField(_l("Trefwoorden (niet verplicht)"), filters=[strip], validators=[
         Length(max=300, message=_l("Gebruik hoogstens 300 tekens."))],
         description=_l("Zet een komma tussen de woorden. Bijvoorbeeld: re-integratie, jongeren."))
-    body = ChoiceField(_l("Orgaan (niet verplicht)"), choices=[])
+    # Not "(niet verplicht)": it is needed for one audience, and the label must not contradict its error.
+    body = ChoiceField(_l("Orgaan"), choices=[], description=_l(
+        "Bij welk orgaan hoort het? Dit moet u kiezen als alleen de leden van dat orgaan het mogen zien."))
     visibility = RadioChoiceField(_l("Wie mag het zien?"), choices=choice_list(VISIBILITIES),
                                   validators=[InputRequired(_l("Kies wie het document mag zien."))])
 
     def validate_body(self, field):
         if self.visibility.data == BODY and not field.data:
-            raise ValidationError(_l("Kies het orgaan waarvan de leden het document mogen zien."))
+            raise ValidationError(_l("Kies het orgaan. U koos dat alleen de leden van het orgaan het mogen zien."))
 
 
 class UploadForm(DetailsForm):

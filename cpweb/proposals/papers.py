@@ -1,6 +1,8 @@
 """Documents added to a proposal (the concept advice, a letter), kept in the library and linked to it."""
 from flask_babel import lazy_gettext as _l
 
+from ..advice import letters
+from ..advice import logic as advice_logic
 from ..documents import places
 from ..extensions import db
 from . import logic
@@ -18,6 +20,17 @@ def place_of(proposal: Proposal) -> places.Place:
 
 def papers_of(proposal: Proposal, user) -> list:
     return places.documents_at(KIND, proposal.id, user)
+
+
+def dossier_papers_of(proposal: Proposal, user, shown: list) -> tuple[object | None, list]:
+    """The linked dossier and its papers this person may see (those not already in `shown`), so a
+    proposal about a concept advice shows the concept kept in the dossier; (None, []) when there is
+    no dossier or it is not theirs to open."""
+    advice = advice_logic.advices_by_id([proposal.advice_id]).get(proposal.advice_id) if proposal.advice_id else None
+    if advice is None or not advice_logic.can_see(user, advice):
+        return None, []
+    own = {document.id for document in shown}
+    return advice, [document for document in letters.papers_of(advice, user) if document.id not in own]
 
 
 def attach(proposal: Proposal, user, choice: dict) -> places.Attached:

@@ -101,11 +101,14 @@ def _show(proposal: Proposal, status: int = 200, block: str | None = None, probl
             proposal.kind, logic.counts_of(proposal, answers)), text=logic.summary_of(proposal, answers))
     forms.setdefault("outcome_form", None)
     editable = logic.can_add_papers(current_user, proposal)
+    own_papers = papers.papers_of(proposal, current_user)
+    dossier, dossier_papers = papers.dossier_papers_of(proposal, current_user, own_papers)
     return render("proposals/show.html", block=block, status=status, has_errors=status >= 400, proposal=proposal,
                   manage=manage, closed=closed, now=now, mine=mine, problem=problem, results=results,
                   may_answer=any(m.user_id == current_user.id for m in voters),
                   mine_text=logic.answer_text(proposal, mine) if mine else "",
-                  links=logic.links_of(proposal, current_user), papers=papers.papers_of(proposal, current_user),
+                  links=logic.links_of(proposal, current_user), papers=own_papers, dossier=dossier,
+                  dossier_papers=dossier_papers,
                   attach_form=attaching.form_for(papers.place_of(proposal), current_user) if editable else None,
                   meeting_url=logic.best_meeting_url(proposal, results.best) if manage else None, **forms)
 
