@@ -1,0 +1,221 @@
+"""Hostile text everywhere a person can type, and every page and mail shows it as text.
+
+The demo data with markup appended to every text a person can type (titles, names, body names,
+labels, options, file names, remarks, guest names, signal texts, notes, minutes…); then every page
+of tests/pages.py as each role, forms sent back with such text, and the site's mails. A payload
+that comes out as an element or an attribute (htmx acts on hx-* attributes whatever the CSP says),
+or shown escaped twice (&lt; on the screen), fails.
+"""
+import email
+import email.policy
+from pathlib import Path
+
+import html5lib
+import pytest
+from markupsafe import escape
+from sqlalchemy import Text
+
+from cpweb.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
+from cpweb.demo import load_demo
+from cpweb.extensions import db
+from tests.conftest import shared_app_context, shared_test_app
+from tests.pages import ACCOUNTS, PAGES, expected_status, resolve
+from tests.test_html_pages import form_for, log_in
+
+PAYLOADS = ['<i hx-get="/x" hx-trigger="load">', "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>',
+            "[x](javascript:alert(1))"]
+HOSTILE = " ".join(PAYLOADS)
+
+# Every column a person types into, by table; the rest are keys, states, addresses and hashes.
+TYPED = {
+    "bodies": ["name", "description"],
+    "organisations": ["name"],
+    "users": ["name"],
+    "document_categories": ["label"],
+    "signal_categories": ["label"],
+    "documents": ["title", "description", "tags"],
+    "document_versions": ["original_name"],
+    "handbook_pages": ["title", "text"],
+    "handbook_revisions": ["title", "text", "note"],
+    "meetings": ["title", "location", "guests"],
+    "meeting_commitments": ["label"],
+    "meeting_settings": ["standard_items"],
+    "agenda_items": ["title", "description", "presenter"],
+    "attendances": ["message"],
+    "minutes": ["text"],
+    "minutes_corrections": ["text"],
+    "action_items": ["description"],
+    "decisions": ["text"],
+    "activities": ["title", "description", "organiser_name", "location", "contact", "decline_reason", "report"],
+    "activity_signups": ["guest_name"],
+    "advices": ["title", "addressee_text", "summary", "response_summary", "follow_up_notes"],
+    "advice_events": ["text"],
+    "proposals": ["title", "text", "outcome_text"],
+    "proposal_options": ["label"],
+    "proposal_answers": ["remark"],
+    "signals": ["description", "contact_name"],
+    "signal_events": ["text"],
+    "passkeys": ["name"],
+}
+
+# Forms sent back with hostile text: what was typed comes back in the fields and in the messages
+# (a proposal's and a meeting series' unreadable lines are quoted in the message).
+FORMS_SENT = [
+    ("guest", "/signaal", {"description": "<i hx-get=\"/x\" hx-trigger=\"load\">"}),
+    ("guest", "/activiteiten/3", {"name": HOSTILE, "email": HOSTILE}),
+    ("lid", "/advies/nieuw", {"title": HOSTILE, "deadline": HOSTILE}),
+    ("lid", "/profiel", {"name": HOSTILE, "email": HOSTILE}),
+    ("secretaris", "/voorstellen/nieuw", {"title": HOSTILE, "kind": "date", "dates": "\n".join(PAYLOADS)}),
+    ("secretaris", "/voorstellen/nieuw", {"title": "", "kind": "choice", "choices": HOSTILE}),
+    ("secretaris", "/vergaderingen/nieuw", {"title": HOSTILE, "repeat": "list", "dates": "\n".join(PAYLOADS)}),
+    ("secretaris", "/handboek/nieuw", {"title": HOSTILE, "slug": HOSTILE}),
+    ("secretaris", "/documenten/soorten/nieuw", {"label": HOSTILE, "position": "x"}),
+    ("beheerder", "/beheer/leden/uitnodigen", {"name": HOSTILE, "email": HOSTILE}),
+    ("beheerder", "/beheer/organen/nieuw", {"name": "", "description": HOSTILE}),
+]
+
+
+def _hostile(value: str | None, length: int | None) -> str | None:
+    """The text with as many payloads after it as its column holds (all of them, where it can)."""
+    if value is None:
+        return None
+    for count in range(len(PAYLOADS), 0, -1):
+        longer = f"{value} {' '.join(PAYLOADS[:count])}"
+        if length is None or len(longer) <= length:
+            return longer
+    return value
+
+
+def poison() -> int:
+    """Append the payloads to every typed text of the demo data; the number of texts changed."""
+    changed = 0
+    for table_name, columns in TYPED.items():
+        table = db.metadata.tables[table_name]
+        for row in db.session.execute(db.select(table)).mappings().all():
+            values = {}
+            for name in columns:
+                column = table.columns[name]
+                length = None if isinstance(column.type, Text) else column.type.length
+                new = _hostile(row[name], length)
+                if new != row[name]:
+                    values[name] = new
+            if values:
+                key = {column.name: row[column.name] for column in table.primary_key.columns}
+                db.session.execute(db.update(table).filter_by(**key).values(**values))
+                changed += len(values)
+    return changed
+
+
+def markup_found(html: str) -> list[str]:
+    """Where a payload became an element or an attribute, or shows escaped twice."""
+    tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(html)
+    found = []
+    # html5lib has undone one escaping: what still looks escaped was escaped twice.
+    twice = [str(escape(payload)) for payload in PAYLOADS if escape(payload) != payload] + ["&lt;", "&#34;", "&amp;"]
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rpartition("}")[2]  # <svg> is in its own namespace
+        for name, value in element.attrib.items():
+            if name.startswith("on"):
+                found.append(f"<{tag} {name}=…>")
+            if value.strip().lower().startswith("javascript:"):
+                found.append(f'<{tag} {name}="{value}">')
+            if name.startswith("hx-") and value in ("/x", "load"):
+                found.append(f'<{tag} {name}="{value}">')
+            if any(escaped in value for escaped in twice):
+                found.append(f'escaped twice in <{tag} {name}="{value[:80]}">')
+        if tag == "img" and element.get("src") == "x":
+            found.append("<img src=x>")
+        for text in (element.text, element.tail):
+            if text and any(escaped in text for escaped in twice):
+                found.append(f"escaped twice: {text.strip()[:80]}")
+    return found
+
+
+def shown(html: str) -> bool:
+    """Whether a payload is on the page as text (so the page did show hostile text)."""
+    return any(payload.replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;") in html
+               or str(escape(payload)) in html for payload in PAYLOADS)
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory, schema_template):
+    def fill():
+        load_demo()
+        assert poison() > 100
+
+    with shared_test_app(tmp_path_factory.mktemp("hostile"), schema_template, fill, WTF_CSRF_ENABLED=True,
+                         TWO_FACTOR_ROLES=DEFAULT_TWO_FACTOR_ROLES) as app:
+        yield app
+
+
+@pytest.fixture
+def hostile(hostile_app):
+    with shared_app_context(hostile_app) as app:
+        yield app
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_every_page_shows_typed_text_as_text(hostile, role):
+    """One client per role, logged in once, visits the role's pages in their order (as the
+    browser's audit does); each page is parsed and searched for the payloads as markup."""
+    client = hostile.test_client()
+    password = (Path(hostile.instance_path) / "demo-login.txt").read_text().strip()
+    if ACCOUNTS[role]:
+        log_in(client, role, password)
+    problems, with_text = [], 0
+    for entry in PAGES[role]:
+        path = resolve(entry)
+        response = client.get(path)
+        if response.status_code != expected_status(role, path):
+            problems.append(f"{path}: status {response.status_code}")
+        problems += [f"{path}: {found}" for found in markup_found(response.text)]
+        with_text += shown(response.text)
+    assert problems == []
+    assert with_text >= len(PAGES[role]) // 3, "the hostile text should be on many of these pages"
+
+
+@pytest.mark.parametrize("role, path, data", FORMS_SENT, ids=[f"{r}:{p}" for r, p, _ in FORMS_SENT])
+def test_hostile_text_sent_in_a_form_comes_back_as_text(hostile, role, path, data):
+    client = hostile.test_client()
+    password = (Path(hostile.instance_path) / "demo-login.txt").read_text().strip()
+    if ACCOUNTS[role]:
+        log_in(client, role, password)
+    action, token = form_for(client, path, next(iter(data)))
+    response = client.post(action, data={**data, "csrf_token": token})
+    assert response.status_code in (200, 422)
+    assert markup_found(response.text) == []
+    assert shown(response.text)
+
+
+def test_the_same_file_again_names_the_document_in_the_library_as_text(hostile):
+    """The issue's attack, without a browser: the message names the first upload by its title."""
+    from io import BytesIO
+
+    from cpweb.documents import storage
+    from cpweb.documents.models import MEMBERS, Document, DocumentVersion
+
+    version = db.session.scalar(db.select(DocumentVersion).join(Document).filter(Document.visibility == MEMBERS)
+                                .order_by(DocumentVersion.id))
+    content = storage.path_of(version.stored_name).read_bytes()
+    client = hostile.test_client()
+    log_in(client, "beheerder", (Path(hostile.instance_path) / "demo-login.txt").read_text().strip())
+    action, token = form_for(client, "/documenten/nieuw", "title")
+    response = client.post(action, data={"csrf_token": token, "title": "Jaarplan", "category": "overig",
+                                         "body": "", "visibility": MEMBERS, "file": (BytesIO(content), "jaarplan.txt")})
+    assert response.status_code == 422
+    assert "Dit bestand staat al in de bibliotheek" in response.text
+    assert markup_found(response.text) == []
+    assert shown(response.text)
+
+
+def test_the_checker_finds_markup_and_double_escaping():
+    page = ("<!doctype html><html><body>"
+            + "".join(PAYLOADS[:3]) + '<a href="javascript:alert(1)">x</a>'
+            + f"<p>{escape(str(escape(PAYLOADS[1])))}</p><p>{escape(PAYLOADS[1])}</p></body></html>")
+    found = markup_found(page)
+    assert '<i hx-get="/x">' in found and '<i hx-trigger="load">' in found
+    assert "<img src=x>" in found and "<img onerror=…>" in found and "<svg onload=…>" in found
+    assert '<a href="javascript:alert(1)">' in found
+    assert len([f for f in found if f.startswith("escaped twice")]) == 1
