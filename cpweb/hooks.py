@@ -40,6 +40,7 @@ class Hooks:
         self.digest_sections: list[Callable] = []  # fn(user, today) -> [str]: lines for the weekly overview
         self.processing_register: list = []  # privacy.Processing: what the site keeps, and why
         self.place_kinds: dict[str, object] = {}  # kind -> documents.places.PlaceKind
+        self.feeds: dict[str, object] = {}  # slug -> feeds.entries.Feed: /feeds/<slug>.atom
         self.fulltext_indexes: list = []  # fulltext.FullTextIndex
         self.unmanaged_tables: set[str] = set()  # made by hand in migrations: autogenerate leaves them alone
 
@@ -85,6 +86,10 @@ class Hooks:
 
     def place_kind(self, kind) -> None:
         _add(self.place_kinds, kind.kind, kind)
+
+    def feed(self, feed) -> None:
+        """A public Atom feed (feeds.entries.Feed) at /feeds/<slug>.atom."""
+        _add(self.feeds, feed.slug, feed)
 
     def fulltext_index(self, index) -> None:
         self.fulltext_indexes.append(index)

@@ -94,6 +94,15 @@ def approve_minutes_page() -> str:
     return f"/vergaderingen/{minutes.meeting_id}/verslag/verder"
 
 
+def published_advice_page() -> str:
+    """The public page of the demo's advice that is on the website."""
+    from cpweb.advice.models import Advice
+    from cpweb.extensions import db
+
+    advice = db.session.scalar(db.select(Advice).filter(Advice.published_at.is_not(None)))
+    return f"/onze-adviezen/{advice.id}"
+
+
 def last_years_report() -> str:
     from cpweb.i18n import local_today
 
@@ -121,6 +130,8 @@ GUEST = [
     "/activiteiten/3",  # open to everyone: a guest signs up with name and e-mail
     guest_signup_link,
     guest_withdraw_link,
+    "/onze-adviezen",
+    published_advice_page,
     "/documenten",
     "/documenten?q=clientenraad",
     "/documenten/1",
@@ -301,6 +312,7 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
             "activities.participants_csv", "annual_report.markdown", "annual_report.word", "proposals.answers_csv",
             "annual_report.index",  # a redirect to last year's report
             "ops.healthz", "ops.favicon"}
+NOT_HTML |= {"feeds.atom", "meetings.stukken_zip"}
 
 # Pages that answer with another status than 200 on purpose: by path, or by (role, path).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,

@@ -34,6 +34,7 @@ def registers(feature) -> str:
     parts += ["calendar source"] * len(hook.calendar_sources)
     parts += ["digest section"] * len(hook.digest_sections)
     parts += _named("place kind", hook.place_kinds)
+    parts += _named("feed", hook.feeds)
     parts += _named("full-text index", (index.table for index in hook.fulltext_indexes))
     parts += _named("unmanaged table", sorted(hook.unmanaged_tables - {index.table for index in hook.fulltext_indexes}))
     if hook.processing_register:

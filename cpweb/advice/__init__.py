@@ -5,10 +5,11 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import annual, commands, demo, letters, logic, views
+    from . import annual, commands, demo, letters, logic, public_views, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(public_views.bp)
     hook.command(commands.advice_digest_command)
     # Checked daily; the digest itself goes out once per ISO week.
     hook.cron_job("advice-digest", commands.advice_digest_command, every=timedelta(days=1))
@@ -16,5 +17,6 @@ def init_app(app) -> None:
     hook.digest_section(commands.advice_lines)
     hook.annual_section(20, annual.advice_section)
     hook.place_kind(letters.PLACE_KIND)
+    hook.feed(public_views.FEED)
     hook.processing(logic.PROCESSING)
     hook.demo_step(demo.demo_advice)

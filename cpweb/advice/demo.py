@@ -1,11 +1,15 @@
 """Demo advice dossiers of the sounding-board group, written for cpweb."""
 from datetime import timedelta
 
+from ..database import utcnow
 from ..demo import DemoRegion
 from ..extensions import db
 from ..i18n import local_today
 from . import logic, rules
 
+# What the public reads on 'Onze adviezen' about the dossier that is on the website.
+PUBLIC_SUMMARY = ("Veel mensen begrepen de brief over de energietoeslag niet. Wij vroegen de gemeente om de brief "
+                  "in eenvoudige taal te schrijven. De gemeente deed dat, en testte de nieuwe brief met ons.")
 DOSSIERS = [
     # (title, kind, topic, addressee, days ago requested, deadline in days, steps)
     ("Brieven over de energietoeslag in eenvoudige taal", "ongevraagd", "communicatie", "Gemeente Tilburg", 120, None,
@@ -34,4 +38,6 @@ def demo_advice(region: DemoRegion) -> None:
         for target, fields in steps:
             dated = {k: today - timedelta(days=v) if k.endswith("_on") else v for k, v in fields.items()}
             assert logic.take_step(advice, target, dated, secretary) is None
+        if advice.status == rules.DONE:
+            advice.published_at, advice.public_summary = utcnow(), PUBLIC_SUMMARY
     db.session.flush()

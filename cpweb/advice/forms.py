@@ -77,6 +77,25 @@ class LinkForm(FlaskForm):
     meeting = ChoiceField(_l("Of een vergadering"), choices=[], validators=[Optional()])
 
 
+class PublishForm(FlaskForm):
+    public_summary = TextAreaField(
+        _l("Wat moet de lezer weten?"), filters=[strip], render_kw={"rows": 5},
+        description=_l("Schrijf in gewone woorden wat u adviseerde en wat ermee is gedaan. Iedereen kan dit lezen. "
+                       "Noem geen namen van cliënten."),
+        validators=[DataRequired(_l("Schrijf een korte tekst voor de website.")),
+                    Length(max=rules.MAX_PUBLIC_SUMMARY,
+                           message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_PUBLIC_SUMMARY))])
+
+
+class PublicFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    jaar = ChoiceField(_l("Jaar"), choices=[], validators=[Optional()])
+    onderwerp = ChoiceField(_l("Onderwerp"), choices=choice_list([("", _l("Alle onderwerpen"))] +
+                                                                  list(rules.TOPICS.items())), validators=[Optional()])
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False

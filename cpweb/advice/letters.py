@@ -8,7 +8,7 @@ from . import logic
 from .models import Advice
 
 
-PLACE_KIND = places.titled_kind("advice", Advice, "advice.show", "advice_id", logic.visible_filter)
+PLACE_KIND = places.titled_kind("advice", Advice, "advice.show", "advice_id", logic.place_filter)
 KIND = PLACE_KIND.kind
 
 

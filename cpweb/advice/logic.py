@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies, members_of_bodies
-from ..database import Page, StaleEdit, days_between, first_rows
+from ..database import Page, StaleEdit, days_between, first_rows, utcnow
 from ..extensions import db
 from ..i18n import date_long, local_today
 from ..meetings.logic import can_see as can_see_meeting
@@ -33,6 +33,12 @@ def visible_filter(user):
     if not user.is_authenticated:
         return false()
     return true() if user.is_admin else Advice.body_id.in_(list(user.body_ids))
+
+
+def place_filter(user):
+    """Who may open a dossier's papers: its members, and, once the advice is on the public page,
+    whoever each paper's own audience lets in (a guest: the public papers only)."""
+    return or_(visible_filter(user), Advice.published_at.is_not(None))
 
 
 def can_edit(user, advice: Advice) -> bool:
@@ -279,6 +285,56 @@ def link(advice_id: int, fields: dict, actor) -> str | None:
     if problem is None:
         db.session.commit()
     return problem
+
+
+# --- the public page ------------------------------------------------------------------------------
+
+def publish(advice_id: int, public_summary: str, actor) -> str | None:
+    """Put sent advice on the public page with its text for the public (again: a new text); returns
+    what is wrong in Dutch, or None once saved."""
+    advice = db.session.get(Advice, advice_id)
+    problem = rules.publish_problem(advice.status)
+    if problem:
+        return str(problem)
+    first = advice.published_at is None
+    advice.published_at = advice.published_at or utcnow()
+    advice.public_summary = public_summary
+    advice.version += 1
+    _event(advice, actor, _("Op de website gezet.") if first else _("De tekst op de website is aangepast."))
+    db.session.commit()
+    return None
+
+
+def unpublish(advice_id: int, actor) -> None:
+    advice = db.session.get(Advice, advice_id)
+    if advice.published_at is None:
+        return
+    advice.published_at = None
+    advice.version += 1
+    _event(advice, actor, _("Van de website gehaald."))
+    db.session.commit()
+
+
+def published_query(year: int | None = None, topic: str | None = None):
+    """The advice on the public page, most recently sent first."""
+    query = (db.select(Advice).filter(Advice.published_at.is_not(None))
+             .options(selectinload(Advice.addressee)).order_by(Advice.sent_on.desc(), Advice.id.desc()))
+    if year:
+        query = query.filter(Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31))
+    if topic:
+        query = query.filter(Advice.topic == topic)
+    return query
+
+
+def published_years() -> list[int]:
+    sent = db.session.scalars(db.select(extract("year", Advice.sent_on)).filter(Advice.published_at.is_not(None))
+                              .distinct())
+    return sorted({int(year) for year in sent if year}, reverse=True)
+
+
+def published_advice(advice_id: int) -> Advice | None:
+    advice = db.session.get(Advice, advice_id, options=[joinedload(Advice.addressee)])
+    return advice if advice is not None and advice.published_at is not None else None
 
 
 # --- overview ---------------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ class Advice(db.Model):
     follow_up_notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str | None] = mapped_column(String(20))
     closed_on: Mapped[date | None] = mapped_column()
+    # On the public page "Onze adviezen" (and its feed) since then; None: only the body's members see it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # What the public reads about it, in plain words; the summary above may hold what is not for them.
+    public_summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -26,6 +26,16 @@ OUTCOME_STEPS = (RESPONDED, FOLLOW_UP, DONE)
 
 SOON_DAYS = 14
 
+# Advice the council has sent may go on the public page; an idea or a draft may not.
+PUBLISHABLE = (SENT, RESPONDED, FOLLOW_UP, DONE)
+MAX_PUBLIC_SUMMARY = 2000
+
+
+def publish_problem(status: str) -> str | None:
+    if status not in PUBLISHABLE:
+        return _l("Alleen een advies dat is verstuurd, kan op de website.")
+    return None
+
 
 def next_statuses(status: str) -> list[str]:
     return NEXT.get(status, [])

@@ -13,7 +13,7 @@ from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
 from ..rendering import done, render
 from . import letters, logic, rules
-from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, StepForm
+from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, PublishForm, StepForm
 from .models import Advice
 
 bp = Blueprint("advice", __name__, url_prefix="/advies")
@@ -102,6 +102,7 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
     step_form = forms.setdefault("step_form", StepForm(formdata=None, outcome=advice.outcome or ""))
     step_form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
     forms.setdefault("note_form", NoteForm(formdata=None))
+    forms.setdefault("publish_form", PublishForm(formdata=None, public_summary=advice.public_summary))
     link_form = forms.setdefault("link_form", LinkForm(formdata=None))
     if editable:  # only editors see the link form; its choices cost a query
         link_form.meeting.choices = choice_list([("", _("Kies een vergadering"))] + [
@@ -110,7 +111,8 @@ def _show(advice: Advice, status: int = 200, problem: str | None = None, **forms
                   problem=problem, events=logic.events_of(advice), links=logic.links_of(advice, current_user),
                   papers=letters.papers_of(advice, current_user),
                   attach_form=attaching.form_for(letters.place_of(advice), current_user) if editable else None,
-                  attention=logic.attention_of(advice), **forms)
+                  attention=logic.attention_of(advice), may_publish=rules.publish_problem(advice.status) is None,
+                  **forms)
 
 
 @bp.route("/<int:advice_id>")
@@ -146,6 +148,28 @@ def note(advice_id: int):
         return _show(advice, status=422, note_form=form)
     logic.write_note(advice.id, current_user, form.note.data)
     return done(_("De notitie is opgeslagen."), url_for("advice.show", advice_id=advice.id, _anchor="tijdlijn"))
+
+
+@bp.route("/<int:advice_id>/openbaar", methods=["POST"])
+@login_required
+def publish(advice_id: int):
+    """Put the sent advice on the public page 'Onze adviezen', with a text for the public."""
+    advice = _get_editable_advice_or_404(advice_id)
+    form = PublishForm()
+    problem = logic.publish(advice.id, form.public_summary.data, current_user) if form.validate() else None
+    if problem or form.errors:
+        return _show(advice, status=422, problem=problem, publish_form=form)
+    return done(_("Het advies staat op de website, op de pagina ‘Onze adviezen’."),
+                url_for("advice.show", advice_id=advice.id, _anchor="website"))
+
+
+@bp.route("/<int:advice_id>/niet-openbaar", methods=["POST"])
+@login_required
+def unpublish(advice_id: int):
+    advice = _get_editable_advice_or_404(advice_id)
+    logic.unpublish(advice.id, current_user)
+    return done(_("Het advies staat niet meer op de website."),
+                url_for("advice.show", advice_id=advice.id, _anchor="website"))
 
 
 @bp.route("/<int:advice_id>/koppelen", methods=["POST"])

@@ -11,7 +11,7 @@ from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import commands, demo, logic, search, views
+    from . import commands, demo, feed, logic, search, views
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
@@ -19,6 +19,7 @@ def init_app(app) -> None:
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
     hook.home_section(40, views.newest_documents_section)
     hook.fulltext_index(search.INDEX)
+    hook.feed(feed.FEED)
     hook.processing(logic.PROCESSING)
     hook.purger("documents", logic.purge_bin)
     hook.seeder(logic.seed_categories)
