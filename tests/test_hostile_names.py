@@ -2,12 +2,10 @@
 
 The demo data with markup appended to every text a person can type (titles, names, body names,
 labels, options, file names, remarks, guest names, signal texts, notes, minutes…); then every page
-of tests/pages.py as each role, forms sent back with such text, and the site's mails. A payload
-that comes out as an element or an attribute (htmx acts on hx-* attributes whatever the CSP says),
-or shown escaped twice (&lt; on the screen), fails.
+of tests/pages.py as each role, forms sent back with such text, and the site's mails (70 of 22
+kinds). A payload that comes out as an element or an attribute (htmx acts on hx-* attributes
+whatever the CSP says), or shown escaped twice (&lt; on the screen), fails.
 """
-import email
-import email.policy
 from pathlib import Path
 
 import html5lib
@@ -219,3 +217,104 @@ def test_the_checker_finds_markup_and_double_escaping():
     assert "<img src=x>" in found and "<img onerror=…>" in found and "<svg onload=…>" in found
     assert '<a href="javascript:alert(1)">' in found
     assert len([f for f in found if f.startswith("escaped twice")]) == 1
+
+
+def _mail_texts(message) -> tuple[list[str], list[str]]:
+    """(text parts, HTML parts) of a mail, the subject first among the text."""
+    texts, pages = [str(message["Subject"])], []
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            texts.append(part.get_content())
+        elif part.get_content_type() == "text/html":
+            pages.append(part.get_content())
+    return texts, pages
+
+
+def _send_every_kind_of_mail(now) -> None:
+    """Each mail the site writes, about the hostile demo data (what the demo has none of is skipped)."""
+    from cpweb.activities import logic as activities
+    from cpweb.activities import rules as activity_rules
+    from cpweb.activities.models import Activity
+    from cpweb.advice.commands import send_digest as advice_digest
+    from cpweb.auth import notices, tokens
+    from cpweb.auth.models import User
+    from cpweb.bodies.models import Body
+    from cpweb.hooks import hooks
+    from cpweb.i18n import as_local
+    from cpweb.meetings import notices as meeting_mails
+    from cpweb.meetings.models import ActionItem, Meeting, MinutesCorrection
+    from cpweb.proposals import logic as proposals
+    from cpweb.proposals import rules as proposal_rules
+    from cpweb.proposals.models import Proposal
+    from cpweb.signals import logic as signals
+    from cpweb.signals.commands import send_digest as signals_digest
+    from cpweb.signals.models import Signal
+
+    meeting = db.session.scalar(db.select(Meeting).filter(Meeting.items.any()).order_by(Meeting.id))
+    for send in (meeting_mails.send_invitations, meeting_mails.send_change, meeting_mails.send_documents_complete,
+                 meeting_mails.send_minutes_shared):
+        send(meeting, note=HOSTILE)
+    meeting_mails.send_reminder(meeting)
+    meeting_mails.send_change(meeting, reinstated=True)
+    for correction in db.session.scalars(db.select(MinutesCorrection).limit(1)):
+        meeting_mails.send_correction_proposed(db.session.get(Meeting, correction.meeting_id), correction)
+    for item in db.session.scalars(db.select(ActionItem).filter(ActionItem.owner_id.is_not(None)).limit(1)):
+        meeting_mails.send_action_item_assigned(item)
+        meeting_mails.send_action_item_overdue(item)
+
+    member = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))
+    admin = db.session.scalar(db.select(User).filter_by(email="beheerder@example.org"))
+    notices.email_changed(member, "oud@example.org", now)
+    notices.password_changed(member, now)
+    notices.second_factor_changed(member, HOSTILE, now)
+    notices.second_factor_reset(member, now)
+    notices.account_locked(member, 15, now)
+    bodies = ", ".join(db.session.scalars(db.select(Body.name)))
+    tokens.send_password_link(member, tokens.INVITATION, invited_by=admin.name, bodies=bodies)
+    tokens.request_password_reset(member.email)
+
+    signal = db.session.scalar(db.select(Signal).order_by(Signal.id))
+    signal.contact_email = "melder@example.org"
+    signals.notify_secretaries(signal)
+    signals.confirm_to_visitor(signal)
+    signals_digest(as_local(signal.created_at).date())
+    advice_digest(as_local(now).date())
+
+    activity = db.session.scalar(db.select(Activity).filter_by(audience=activity_rules.EVERYONE).order_by(Activity.id))
+    activities._tell_secretaries(activity, member.name)
+    activities._tell_participants(activity, HOSTILE)
+    activities.guest_sign_up(activity.id, HOSTILE, "nieuwe-gast@example.org")
+
+    secretary = db.session.scalar(db.select(User).filter_by(email="secretaris@example.org"))
+    closed = db.session.scalar(db.select(Proposal).filter(Proposal.closes_at < now, Proposal.outcome.is_(None)
+                                                          | (Proposal.outcome == "")).order_by(Proposal.id))
+    proposals.write_outcome(closed, next(iter(proposal_rules.OUTCOMES)), HOSTILE, secretary, now)
+    for send_reminders in hooks().reminder_senders.values():
+        send_reminders(now)
+
+
+def test_every_mail_keeps_typed_text_as_plain_text(app):
+    """Mails are plain text: a payload arrives as typed, never escaped for a page (&lt; &amp;)."""
+    from cpweb.database import utcnow
+    from cpweb.mail.transport import outbox
+
+    with app.test_request_context():
+        load_demo()
+        poison()
+        db.session.commit()
+        outbox().clear()
+        _send_every_kind_of_mail(utcnow())
+        db.session.commit()  # the outbox sends what was committed
+        mails = [mail.message for mail in outbox()]
+    problems, with_payload = [], 0
+    for message in mails:
+        texts, pages = _mail_texts(message)
+        subject = texts[0]
+        for text in texts:
+            problems += [f"{subject}: {escaped!r} in the text" for escaped in ("&lt;", "&gt;", "&amp;", "&#34;", "&#39;",
+                                                                              "&quot;") if escaped in text]
+        for page in pages:
+            problems += [f"{subject} (HTML): {found}" for found in markup_found(page)]
+        with_payload += any(payload in text for text in texts for payload in PAYLOADS)
+    assert problems == []
+    assert len(mails) >= 20 and with_payload >= len(mails) // 2, (len(mails), with_payload)
