@@ -306,6 +306,9 @@ def test_triage_list_filters_and_answers_htmx_with_the_list(client, auth, make_s
     assert '<td data-label="Onderwerp">Uitkering en regels<br>' not in html
     fragment = client.get("/signalen?q=cursus", headers={"HX-Request": "true"}).text
     assert fragment.strip().startswith('<div id="signal-list">') and "1 signaal" in fragment
+    # The folded filters' summary counts what is chosen; htmx gets the new count with the list.
+    assert '<span id="filter-count" hx-swap-oob="true"> (1 gekozen)</span>' in fragment
+    assert '<summary>Zoeken en filteren<span id="filter-count"> (1 gekozen)</span></summary>' in html
     assert client.get("/signalen?status=onzin").status_code == 400
 
 
