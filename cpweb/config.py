@@ -75,6 +75,7 @@ MAIL_GIVE_UP_HOURS = 48
 MAIL_CLAIM_TIMEOUT_MINUTES = 10
 MAIL_RETENTION_DAYS = 7  # sent and given-up mails (addresses and texts) are purged after this
 HEALTH_MAX_MAIL_AGE_MINUTES = 60  # /healthz fails when a mail has waited longer
+HEALTH_MAX_MAIL_RETRY_MINUTES = 20  # /healthz fails when a mail has been failing this long (after its first try)
 
 INVITATION_MAX_AGE = timedelta(days=7)
 PASSWORD_RESET_MAX_AGE = timedelta(hours=24)

@@ -249,6 +249,7 @@ SECRETARIS = [
     "/handboek/wat-gebeurt-er-met-een-signaal/versies/1",  # an older revision: restore
     "/handboek/wat-doet-een-clientenraad/versies/1",  # the first revision of a page
     HANDBOOK_SEARCH_ERROR,
+    "/beheer/e-mails",  # the mails of the secretary's own bodies
 ]
 
 BEHEERDER = [

@@ -5,22 +5,25 @@ import re
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock
-from datetime import timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from cpweb.audit import AuditEntry
 from cpweb.auth.models import User
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.i18n import local_today, time_short
 from cpweb.jobs import cron_jobs
 from cpweb.mail import chosen_kinds, outbox, send_mail, send_waiting, wait_for_sending
 from cpweb.mail import transport
 from cpweb.mail.models import FAILED, SENDING, SENT, WAITING, MailOptOut, OutboxMail
 from cpweb.mail.preferences import opted_out
+from cpweb.mail.sending import next_try_words, trouble
 from cpweb.meetings import logic as meetings, rules as meeting_rules
 from cpweb.privacy import register
 from cpweb.retention import run_purge
@@ -450,26 +453,168 @@ def test_admin_sees_waiting_failed_and_sent_mails_and_retries(app, client, auth,
     assert client.post("/beheer/e-mails/9999/opnieuw").status_code == 404
 
 
-def test_banner_when_mail_is_not_set_up_or_keeps_failing(app, client, auth):
+def test_banner_when_mail_is_not_set_up(app, client, auth):
     auth.login(role="beheerder")
     assert "E-mail is niet ingesteld" not in client.get("/beheer/").text
     app.config["MAIL_BACKEND"] = "console"
     assert "E-mail is niet ingesteld" in client.get("/beheer/").text
-    app.config.update(MAIL_BACKEND="memory", MAIL_SEND_AT_ONCE=False)
-    send_mail("iemand@example.org", "Onderwerp", "Tekst")
+
+
+def test_mail_trouble_is_told_to_the_admins_and_the_secretaries_whose_mails_wait(
+        app, client, auth, smtp, meeting_with_members, make_body, make_user):
+    """The mail server is down: the secretary reads where the invitation goes, not that it went;
+    the admins and this body's secretary see on their home page how many mails wait and when the
+    next try comes (in Dutch time); a secretary of another body and a member see nothing."""
+    secretary, meeting, people = meeting_with_members(3)
+    other_secretary = make_user(role="secretaris", bodies=[make_body()])
+    admin = make_user(role="beheerder")
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/uitnodigen", follow_redirects=True)
+    assert "De uitnodiging gaat naar 4 mensen." in response.text and "verstuurd naar" not in response.text
+    wait_for_sending(app)
+    next_try = time_short(rows(WAITING)[0].next_attempt_at)
+    banner = "4 e-mails konden nog niet worden verstuurd; we proberen het opnieuw "
+    home = client.get("/").text
+    assert banner in home and next_try in home and "Bekijk de e-mails" in home
+    auth.logout()
+    auth.login(admin)
+    for path in ("/", "/beheer/", "/beheer/e-mails"):
+        assert banner in client.get(path).text, path
+    for user in (other_secretary, people[1]):
+        auth.logout()
+        auth.login(user)
+        assert "konden nog niet worden verstuurd" not in client.get("/").text
+
+
+def test_a_mail_given_up_stays_in_the_banner_until_it_is_retried(app, client, auth, mails):
+    app.config["MAIL_SEND_AT_ONCE"] = False
+    send_mail("mislukt@example.org", "Onderwerp", "Tekst")
     db.session.commit()
-    mail = rows()[0]
-    mail.first_failed_at = utcnow() - timedelta(minutes=30)
+    [mail] = rows()
+    mail.status, mail.attempts, mail.error_kind, mail.finished_at = FAILED, 1, "refused", utcnow()
     db.session.commit()
-    assert "mislukt al meer dan een uur" not in client.get("/beheer/organen").text
-    mail.first_failed_at = utcnow() - timedelta(minutes=61)
+    auth.login(role="beheerder")
+    assert "1 e-mail is niet verstuurd. We proberen het niet meer." in client.get("/").text
+    app.config["MAIL_SEND_AT_ONCE"] = True
+    client.post("/beheer/e-mails/opnieuw")
+    assert mail.status == SENT and "niet verstuurd" not in client.get("/").text
+
+
+def test_next_try_in_dutch_local_time(app):
+    now = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    with app.test_request_context():
+        assert next_try_words(now + timedelta(minutes=20), now) == "we proberen het opnieuw om 12:20"  # CEST
+        assert next_try_words(datetime(2026, 7, 1, 23, 0, tzinfo=UTC), now) == (
+            "we proberen het opnieuw op donderdag 2 juli 2026, 01:00")
+        assert next_try_words(now - timedelta(minutes=1), now) == "we proberen het binnen een paar minuten opnieuw"
+
+
+def test_the_trouble_queries_read_the_status_indexes(app):
+    """The banner's queries are on every admin's and secretary's home page: they must find the
+    waiting and failed mails through an index, whatever the number of mails sent."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    statements = []
+
+    def listener(*args):
+        statements.append((args[2], args[3]))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        trouble()
+        trouble([1, 2])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
+    for statement, parameters in statements:
+        plan = " ".join(str(row[-1]) for row in
+                        db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+        assert "INDEX" in plan and "SCAN outbox_mails" not in plan, plan
+
+
+def test_failure_kinds_in_plain_dutch():
+    import smtplib
+
+    def lost(cause):
+        try:
+            raise transport.ConnectionLost("x") from cause
+        except transport.ConnectionLost as error:
+            return error
+
+    assert transport.failure_kind(lost(ConnectionRefusedError(111, "Connection refused"))) == "unreachable"
+    assert transport.failure_kind(lost(smtplib.SMTPAuthenticationError(535, b"no"))) == "settings"
+    assert transport.failure_kind(transport.PermanentFailure("550")) == "refused"
+    assert transport.failure_kind(transport.TemporaryFailure("451")) == "busy"
+    assert transport.failure_kind(ValueError("bug")) == "unknown"
+
+
+def test_the_outbox_tells_ready_retrying_and_failed_apart_in_plain_dutch(app, client, auth, smtp):
+    app.config["MAIL_SEND_AT_ONCE"] = False
+    for address in ("klaar@example.org", "later@example.org", "mislukt@example.org"):
+        send_mail(address, "Onderwerp", "Tekst")
     db.session.commit()
-    assert "mislukt al meer dan een uur" in client.get("/beheer/organen").text
+    ready, retrying, failed = rows()
+    send_waiting(ids=[retrying.id, failed.id])  # the server is down
+    failed.status, failed.error_kind, failed.last_error = FAILED, "refused", "550 5.1.1 Dit adres bestaat niet"
+    db.session.commit()
+    auth.login(role="beheerder")
+    html = client.get("/beheer/e-mails").text
+    assert problems(html) == []
+    assert html.count("<strong>Staat klaar</strong>") == 1
+    assert "<strong>Wacht op een nieuwe poging</strong>: we proberen het opnieuw " in html
+    assert time_short(retrying.next_attempt_at) in html
+    assert "De mailserver was niet bereikbaar." in html
+    assert "De mailserver weigerde deze e-mail. Kijk of het e-mailadres klopt." in html
+    # The technical text only behind a details element.
+    technical = re.findall(r'<details><summary>Wat de mailserver zei</summary><p class="technical">([^<]+)</p>', html)
+    assert any("Connection refused" in t for t in technical) and "550 5.1.1 Dit adres bestaat niet" in technical
+    assert html.count("Connection refused") == 1
+    assert "Alles opnieuw proberen" in html
+    smtp.start()
+    app.config["MAIL_SEND_AT_ONCE"] = True
+    response = client.post("/beheer/e-mails/opnieuw", follow_redirects=True)
+    assert "3 e-mails staan weer klaar om te versturen." in response.text
+    wait_for_sending(app)
+    assert {r.status for r in rows()} == {SENT}
+    assert smtp.addresses() == ["klaar@example.org", "later@example.org", "mislukt@example.org"]
+    assert "Er wacht geen e-mail." in client.post("/beheer/e-mails/opnieuw", follow_redirects=True).text
+
+
+def test_the_outbox_keeps_its_words_whole(app):
+    """Words in the outbox's tables stay whole ("Pogingen", not "Pogi ngen")."""
+    css = (Path(app.static_folder) / "css" / "site.css").read_text()
+    assert ".mail-table th, .mail-table td { overflow-wrap: break-word; }" in css
+    assert "break-all" not in "".join(rule for rule in css.split("}") if ".mail-table" in rule)
+
+
+def test_a_secretary_sees_and_retries_only_the_mails_of_their_own_bodies(app, client, auth, make_body, mails):
+    body, other = make_body(), make_body()
+    app.config["MAIL_SEND_AT_ONCE"] = False
+    send_mail("eigen@example.org", "Eigen onderwerp", "Tekst", body_id=body.id)
+    send_mail("ander@example.org", "Ander onderwerp", "Tekst", body_id=other.id)
+    send_mail("beheer@example.org", "Zonder orgaan", "Tekst")
+    db.session.commit()
+    own, others, site = rows()
+    auth.login(role="lid", bodies=[body])
+    assert client.get("/beheer/e-mails").status_code == 403
+    assert client.post("/beheer/e-mails/opnieuw").status_code == 403
+    auth.logout()
+    auth.login(role="secretaris", bodies=[body])
+    html = client.get("/beheer/e-mails").text
+    assert "eigen@example.org" in html and "ander@example.org" not in html and "beheer@example.org" not in html
+    assert "Leden</a>" not in html  # no admin tabs: they lead to pages a secretary may not open
+    assert problems(html) == []
+    assert client.post(f"/beheer/e-mails/{others.id}/opnieuw").status_code == 404
+    app.config["MAIL_SEND_AT_ONCE"] = True
+    response = client.post("/beheer/e-mails/opnieuw", follow_redirects=True)
+    assert "1 e-mail staat weer klaar om te versturen." in response.text
+    assert [m.to for m in mails] == ["eigen@example.org"] and others.status == WAITING and site.status == WAITING
 
 
 def test_healthz_fails_when_a_mail_waits_too_long(app, client):
     app.config["MAIL_SEND_AT_ONCE"] = False
-    assert client.get("/healthz").json["checks"]["mail"] == {"ok": True, "oldest_waiting_s": 0, "max_age_s": 3600}
+    assert client.get("/healthz").json["checks"]["mail"] == {
+        "ok": True, "oldest_waiting_s": 0, "max_age_s": 3600, "failing_for_s": 0, "max_failing_s": 1200}
     send_mail("iemand@example.org", "Onderwerp", "Tekst")
     db.session.commit()
     rows()[0].created_at = utcnow() - timedelta(minutes=61)
@@ -477,6 +622,20 @@ def test_healthz_fails_when_a_mail_waits_too_long(app, client):
     response = client.get("/healthz")
     assert response.status_code == 503 and not response.json["checks"]["mail"]["ok"]
     assert response.json["checks"]["mail"]["oldest_waiting_s"] >= 3660
+
+
+def test_healthz_fails_when_a_mail_keeps_failing_after_its_first_try(app, client):
+    app.config["MAIL_SEND_AT_ONCE"] = False
+    send_mail("iemand@example.org", "Onderwerp", "Tekst")
+    db.session.commit()
+    mail = rows()[0]
+    mail.first_failed_at = utcnow() - timedelta(minutes=19)
+    db.session.commit()
+    assert client.get("/healthz").status_code == 200
+    mail.first_failed_at = utcnow() - timedelta(minutes=21)
+    db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["checks"]["mail"]["failing_for_s"] >= 21 * 60
 
 
 def test_sent_mails_are_purged_and_in_the_register(app):

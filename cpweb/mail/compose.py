@@ -17,11 +17,12 @@ from .preferences import OPTIONAL_MAIL_KINDS, unsubscribe_url, will_get
 
 
 def send_mail(user_or_address, subject: str, body: str, kind: str | None = None, attachments=(),
-              reply_to: str | None = None) -> bool:
+              reply_to: str | None = None, body_id: int | None = None) -> bool:
     """Put one mail in the outbox; it goes out once the caller commits its change, or not at all.
 
     A member (a User) may get a link to their mail choices; a bare address never gets a link to a
     members-only page. `reply_to` is the contact address the text names (default CONTACT_EMAIL).
+    `body_id`: the body whose business the mail is about; its secretaries see whether it went out.
     Returns False when the person chose not to get this kind of mail.
     """
     if not will_get(user_or_address, kind):
@@ -39,7 +40,7 @@ def send_mail(user_or_address, subject: str, body: str, kind: str | None = None,
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # An address with letters like ö needs a server that speaks SMTPUTF8 (see transport).
     raw = message.as_bytes(policy=policy.SMTP if address.isascii() else policy.SMTPUTF8)
-    db.session.add(OutboxMail(to_address=address, subject=subject[:255], kind=kind,
+    db.session.add(OutboxMail(to_address=address, subject=subject[:255], kind=kind, body_id=body_id,
                               message_id=message["Message-ID"], message=raw))
     return True
 

@@ -12,18 +12,20 @@ Message-ID, so the mail is never lost and a mail program shows a double as one.
 """
 from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
+from flask_babel import ngettext
+from sqlalchemy import and_, case, or_
 
 from ..auth.models import User
-from ..auth.roles import ADMIN
+from ..auth.roles import ADMIN, SECRETARY
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
+from ..i18n import as_local, datetime_long, lazy_gettext_markup as _lm, time_short
 from ..privacy import Processing
 from ..urls import site_url
 from . import transport
@@ -106,6 +108,7 @@ def _pause(attempts: int) -> timedelta:
 def _failed(mail: OutboxMail, error: Exception, now: datetime, for_good: bool = False) -> None:
     """Wait for another try, or give up: when refused for good or failing for MAIL_GIVE_UP_HOURS."""
     mail.last_error = str(error)[:500] or type(error).__name__
+    mail.error_kind = transport.failure_kind(error)
     mail.first_failed_at = mail.first_failed_at or now
     mail.claimed_at = None
     if for_good or now - mail.first_failed_at >= timedelta(hours=int(current_app.config["MAIL_GIVE_UP_HOURS"])):
@@ -133,26 +136,71 @@ def _tell_admins(mails: list[OutboxMail]) -> None:
                   kind=FAILURE_NOTICE)
 
 
+def _put_back(mail: OutboxMail, now: datetime) -> None:
+    mail.status, mail.next_attempt_at, mail.first_failed_at, mail.finished_at = WAITING, now, None, None
+    db.session.info.setdefault(NEW_MAILS, set()).add(mail.id)  # see dispatch: sent at once after the commit
+
+
 def retry(mail: OutboxMail) -> bool:
     """Put a waiting or failed mail back in the queue, due now; it is sent after the commit. Commits."""
     if mail.status not in (WAITING, FAILED):
         return False
-    mail.status, mail.next_attempt_at, mail.first_failed_at, mail.finished_at = WAITING, utcnow(), None, None
-    db.session.info.setdefault(NEW_MAILS, set()).add(mail.id)  # see dispatch: sent at once after the commit
+    _put_back(mail, utcnow())
     db.session.commit()
     return True
 
 
-# --- what the admins see -------------------------------------------------------------------------
+def retry_all(body_ids=None) -> int:
+    """Every mail that waits or failed (of these bodies, if given) back in the queue, due now; they
+    are sent after the commit. Returns how many. Commits."""
+    now = utcnow()
+    mails = db.session.scalars(db.select(OutboxMail).filter(OutboxMail.status.in_((WAITING, FAILED)),
+                                                            *_of_bodies(body_ids))).all()
+    for mail in mails:
+        _put_back(mail, now)
+    db.session.commit()
+    return len(mails)
+
+
+# --- what the admins and secretaries see --------------------------------------------------------
+
+# Why sending failed, in plain words (transport.failure_kind); the technical text is shown beside it.
+FAILURES = {
+    "unreachable": _l("De mailserver was niet bereikbaar."),
+    "settings": _l("De mailserver liet de website niet versturen. Kijk de instellingen van de mailserver na "
+                   "(gebruikersnaam, wachtwoord, afzender)."),
+    "busy": _l("De mailserver kon de e-mail nu niet aannemen. Dat gaat meestal vanzelf over."),
+    "refused": _l("De mailserver weigerde deze e-mail. Kijk of het e-mailadres klopt."),
+    "unknown": _l("Er ging iets mis in de website bij het versturen."),
+}
+
+
+def failure_text(mail: OutboxMail) -> str:
+    return str(FAILURES.get(mail.error_kind or "unknown", FAILURES["unknown"]))
+
+
+def _of_bodies(body_ids) -> tuple:
+    """The filter for the mails a secretary sees: those of their own bodies (None: all, for admins)."""
+    return () if body_ids is None else (OutboxMail.body_id.in_(list(body_ids)),)
+
+
+def visible_bodies(user) -> list[int] | None:
+    """Whose mails this member sees: all for an admin (None), a secretary's own bodies' mails."""
+    return None if user.is_admin else sorted(user.body_ids)
+
+
+def can_see_mails(user) -> bool:
+    return user.is_authenticated and (user.is_admin or (user.has_role(SECRETARY) and bool(user.body_ids)))
+
 
 def last_mail_to(address: str) -> OutboxMail | None:
     return db.session.scalar(db.select(OutboxMail).filter_by(to_address=address).order_by(OutboxMail.id.desc())
                              .limit(1))
 
 
-def overview(sent_limit: int = 50) -> dict[str, list[OutboxMail]]:
+def overview(body_ids=None, sent_limit: int = 50) -> dict[str, list[OutboxMail]]:
     def query(*statuses):
-        return db.select(OutboxMail).filter(OutboxMail.status.in_(statuses))
+        return db.select(OutboxMail).filter(OutboxMail.status.in_(statuses), *_of_bodies(body_ids))
 
     return {
         "waiting": db.session.scalars(query(WAITING, SENDING).order_by(OutboxMail.created_at)).all(),
@@ -167,16 +215,62 @@ def oldest_waiting(now: datetime | None = None) -> timedelta | None:
     return (now or utcnow()) - created if created else None
 
 
-def mail_warning() -> str | None:
-    """Why mail may not reach people, for a banner on the admin pages; None when all is well."""
-    if current_app.config["MAIL_BACKEND"] == "console":
-        return _("E-mail is niet ingesteld. De website verstuurt geen e-mails: ze staan alleen in het logboek "
-                 "van de server.")
-    failing_since = db.session.scalar(db.select(db.func.min(OutboxMail.first_failed_at))
-                                      .filter(OutboxMail.status.in_((WAITING, SENDING))))
-    if failing_since is not None and failing_since <= utcnow() - timedelta(hours=1):
-        return _("Het versturen van e-mails mislukt al meer dan een uur.")
-    return None
+def longest_retrying(now: datetime | None = None) -> timedelta | None:
+    """How long the mail that has been failing longest, and still waits for a try, has been failing."""
+    failed = db.session.scalar(db.select(db.func.min(OutboxMail.first_failed_at))
+                               .filter(OutboxMail.status.in_((WAITING, SENDING)), OutboxMail.first_failed_at.is_not(None)))
+    return (now or utcnow()) - failed if failed else None
+
+
+@dataclass
+class Trouble:
+    """Mails that could not be sent: how many wait for another try and when it comes, how many were
+    given up."""
+
+    retrying: int
+    next_try: datetime | None
+    given_up: int
+
+
+def trouble(body_ids=None) -> Trouble | None:
+    """Mails (of these bodies) that failed, or None when none did. One aggregate query through an
+    index on status: its cost follows the mails that wait or failed, not all the mails ever sent."""
+    is_retrying = and_(OutboxMail.status == WAITING, OutboxMail.first_failed_at.is_not(None))
+    retrying, next_try, given_up = db.session.execute(
+        db.select(db.func.count(case((is_retrying, 1))), db.func.min(case((is_retrying, OutboxMail.next_attempt_at))),
+                  db.func.count(case((OutboxMail.status == FAILED, 1))))
+        .filter(OutboxMail.status.in_((WAITING, FAILED)), *_of_bodies(body_ids))).one()
+    return Trouble(retrying, next_try, given_up) if retrying or given_up else None
+
+
+def mail_warnings(user) -> list[str]:
+    """What an admin, or a secretary whose bodies' mails failed, must know about mail: for a
+    banner on the home page and the admin pages. Empty when all is well or for anyone else."""
+    if not can_see_mails(user):
+        return []
+    warnings = []
+    if user.is_admin and current_app.config["MAIL_BACKEND"] == "console":
+        warnings.append(_("E-mail is niet ingesteld. De website verstuurt geen e-mails: ze staan alleen in het "
+                          "logboek van de server."))
+    found = trouble(visible_bodies(user))
+    if found and found.retrying:
+        warnings.append(ngettext("%(num)d e-mail kon nog niet worden verstuurd; %(when)s.",
+                                 "%(num)d e-mails konden nog niet worden verstuurd; %(when)s.",
+                                 found.retrying, when=next_try_words(found.next_try)))
+    if found and found.given_up:
+        warnings.append(ngettext("%(num)d e-mail is niet verstuurd. We proberen het niet meer.",
+                                 "%(num)d e-mails zijn niet verstuurd. We proberen het niet meer.", found.given_up))
+    return warnings
+
+
+def next_try_words(at: datetime | None, now: datetime | None = None) -> str:
+    """When the next try comes, in Dutch local time: "we proberen het opnieuw om 14:20"."""
+    now = now or utcnow()
+    if at is None or at <= now:
+        return _("we proberen het binnen een paar minuten opnieuw")
+    if as_local(at).date() == as_local(now).date():
+        return _("we proberen het opnieuw om %(time)s", time=time_short(at))
+    return _("we proberen het opnieuw op %(when)s", when=datetime_long(at))
 
 
 # --- privacy ----------------------------------------------------------------------------------------

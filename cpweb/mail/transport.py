@@ -21,6 +21,18 @@ class PermanentFailure(Exception):
     """The server refused this mail for good (a 5xx answer for its address or content)."""
 
 
+def failure_kind(error: Exception) -> str:
+    """What went wrong, for the words people read (sending.FAILURES): the server could not be
+    reached, it refused our settings (login, sender), it was busy, it refused this mail, or a bug."""
+    if isinstance(error, PermanentFailure):
+        return "refused"
+    if isinstance(error, ConnectionLost):
+        return "settings" if isinstance(error.__cause__, smtplib.SMTPResponseException) else "unreachable"
+    if isinstance(error, TemporaryFailure):
+        return "busy"
+    return "unknown"
+
+
 @dataclass
 class Mail:
     """A delivered mail as the tests read it."""

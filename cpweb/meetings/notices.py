@@ -49,7 +49,7 @@ def _send_to_members(meeting: Meeting, subject: str, body: str, kind: str, with_
                      note: str = "") -> int:
     attachments = _ics(meeting) if with_ics else ()
     body = with_note(body, note)
-    return sum(send_mail(member, subject, body, kind=kind, attachments=attachments)
+    return sum(send_mail(member, subject, body, kind=kind, attachments=attachments, body_id=meeting.body_id)
                for member in recipients(meeting, kind))
 
 
@@ -106,7 +106,7 @@ def send_correction_proposed(meeting: Meeting, correction: MinutesCorrection) ->
     body = _("%(name)s stelt een correctie voor op het verslag van de vergadering van %(when)s:\n\n%(text)s\n\n"
              "Neem hem over of wijs hem af: %(url)s", name=correction.author.name, when=datetime_long(meeting.starts_at),
              text=correction.text, url=site_url("meetings.minutes", meeting_id=meeting.id, _anchor="corrections"))
-    return sum(send_mail(user, subject, body, kind="corrections")
+    return sum(send_mail(user, subject, body, kind="corrections", body_id=meeting.body_id)
                for user in secretaries_of([meeting.body_id]) if user.id != correction.author_id)
 
 
@@ -119,7 +119,7 @@ def send_action_item_assigned(item: ActionItem) -> int:
         return 0
     body = _("U doet dit actiepunt voor %(body)s:\n\n%(what)s\n\n%(due)s\n\nUw actiepunten: %(url)s",
              body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
-    return send_mail(item.owner, _("Een actiepunt voor u"), body, kind="action_items")
+    return send_mail(item.owner, _("Een actiepunt voor u"), body, kind="action_items", body_id=item.body_id)
 
 
 def send_action_item_overdue(item: ActionItem) -> int:
@@ -127,7 +127,7 @@ def send_action_item_overdue(item: ActionItem) -> int:
              "Is het klaar? Zet het dan op klaar. Lukt het niet? Laat het de secretaris weten.\n\n"
              "Uw actiepunten: %(url)s",
              body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
-    return send_mail(item.owner, _("Uw actiepunt is over de datum"), body, kind="action_items")
+    return send_mail(item.owner, _("Uw actiepunt is over de datum"), body, kind="action_items", body_id=item.body_id)
 
 
 def digest_lines(user, today) -> list[str]:

@@ -188,8 +188,9 @@ def invite(meeting_id: int):
             sent = actions.invite(meeting.id, note_of(form))
         except Refused as refusal:
             return refused(refusal.reason, url_for("meetings.show", meeting_id=meeting.id))
-        return done(ngettext("De uitnodiging is verstuurd naar %(num)d persoon.",
-                             "De uitnodiging is verstuurd naar %(num)d mensen.", sent),
+        # The mails go out after the commit, in the background: say where they go, not that they went.
+        return done(ngettext("De uitnodiging gaat naar %(num)d persoon.",
+                             "De uitnodiging gaat naar %(num)d mensen.", sent),
                     url_for("meetings.show", meeting_id=meeting.id))
     again = meeting.invitations_sent_at is not None
     happens = [_("Iedereen krijgt de agenda en een bestand voor de eigen agenda.")]

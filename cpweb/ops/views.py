@@ -9,7 +9,7 @@ from flask import current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
-from ..mail import oldest_waiting
+from ..mail import longest_retrying, oldest_waiting
 from . import bp
 
 
@@ -32,12 +32,18 @@ def _disk() -> dict:
     return {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
 
 
+def _seconds(age) -> int:
+    return int(age.total_seconds()) if age is not None else 0
+
+
 def _mail() -> dict:
-    """A mail waiting long means the mail server or `cpweb cron` is not doing its work."""
-    age = oldest_waiting()
-    maximum = int(current_app.config["HEALTH_MAX_MAIL_AGE_MINUTES"]) * 60
-    seconds = int(age.total_seconds()) if age is not None else 0
-    return {"ok": seconds <= maximum, "oldest_waiting_s": seconds, "max_age_s": maximum}
+    """A mail waiting long means the mail server or `cpweb cron` is not doing its work; one that
+    failed and still fails after its next tries, that the mail server cannot be reached or refuses."""
+    waiting, retrying = _seconds(oldest_waiting()), _seconds(longest_retrying())
+    max_age = int(current_app.config["HEALTH_MAX_MAIL_AGE_MINUTES"]) * 60
+    max_retrying = int(current_app.config["HEALTH_MAX_MAIL_RETRY_MINUTES"]) * 60
+    return {"ok": waiting <= max_age and retrying <= max_retrying, "oldest_waiting_s": waiting, "max_age_s": max_age,
+            "failing_for_s": retrying, "max_failing_s": max_retrying}
 
 
 CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk, "mail": _mail}

@@ -174,7 +174,8 @@ def create_proposal(fields: dict, creator, now: datetime | None = None) -> Propo
         send_mail(membership.user, _("Voorstel: %(title)s", title=proposal.title),
                   _("%(body)s vraagt uw antwoord op een voorstel: ‘%(title)s’.\n\nU kunt antwoorden tot %(closes)s. "
                     "Lees het voorstel en geef uw antwoord hier:\n%(url)s", body=body.name, title=proposal.title,
-                    closes=datetime_long(proposal.closes_at), url=_url(proposal)), kind="proposals")
+                    closes=datetime_long(proposal.closes_at), url=_url(proposal)), kind="proposals",
+                  body_id=proposal.body_id)
     db.session.commit()
     return proposal
 
@@ -446,7 +447,7 @@ def write_outcome(proposal: Proposal, outcome: str, text: str, actor, now: datet
         send_mail(membership.user, _("Uitkomst: %(title)s", title=proposal.title),
                   _("De uitkomst van het voorstel ‘%(title)s’: %(outcome)s.\n\n%(text)s\n\nDe antwoorden: %(summary)s"
                     "\n\n%(url)s", title=proposal.title, outcome=proposal.outcome_label, text=text, summary=summary,
-                    url=_url(proposal)), kind="proposals")
+                    url=_url(proposal)), kind="proposals", body_id=proposal.body_id)
     db.session.commit()
 
 
@@ -526,7 +527,8 @@ def send_reminders(now: datetime | None = None) -> int:
                 sent += send_mail(membership.user, _("Herinnering: %(title)s", title=proposal.title), _(
                     "U heeft nog niet geantwoord op het voorstel ‘%(title)s’ van %(body)s. Het sluit op %(closes)s."
                     "\n\n%(url)s", title=proposal.title, body=proposal.body.name,
-                    closes=datetime_long(proposal.closes_at), url=_url(proposal)), kind="proposals")
+                    closes=datetime_long(proposal.closes_at), url=_url(proposal)), kind="proposals",
+                    body_id=proposal.body_id)
         db.session.commit()
     return sent
 
