@@ -46,10 +46,11 @@ class IsolatedClient(FlaskClient):
     its `g` (Flask-Login caches the user there) and its database session.
     """
 
-    def open(self, *args, **kwargs):
+    def open(self, *args, buffered=True, **kwargs):
         db.session.commit()  # the request sees what the test made
         with self.application.app_context():
-            response = super().open(*args, **kwargs)
+            # Buffered: the answer is read and closed, as a server does (mails go out after that).
+            response = super().open(*args, buffered=buffered, **kwargs)
         db.session.commit()  # expires the test's objects: they reload what the request saved
         return response
 

@@ -195,6 +195,21 @@ def test_a_slow_server_does_not_hold_up_the_request(app, client, auth, smtp, mee
     assert smtp.addresses() == sorted(p.email for p in people)
 
 
+def test_a_requests_mails_go_out_once_its_answer_is_closed(app, client, auth, smtp, meeting_with_members):
+    """The sending thread starts after the server has written the answer and closed it, so it
+    never takes the CPU from the answer (and its time tells nobody whether a mail was made)."""
+    secretary, meeting, people = meeting_with_members(1)
+    smtp.start()
+    auth.login(secretary)
+    response = client.post(f"/vergaderingen/{meeting.id}/uitnodigen", buffered=False)
+    assert response.status_code == 303
+    wait_for_sending(app)
+    assert smtp.addresses() == [], "not before the answer is closed"
+    response.close()
+    wait_for_sending(app)
+    assert smtp.addresses() == sorted(p.email for p in people)
+
+
 def test_two_senders_at_once_send_each_mail_once(app, smtp):
     app.config["MAIL_SEND_AT_ONCE"] = False
     for n in range(8):

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..mail import send_mail
+from ..mail.models import OutboxMail
 from ..urls import site_url
 from .login import find_member
 from .models import User
@@ -72,14 +73,19 @@ def send_password_link(user: User, purpose: str, invited_by: str = "", bodies: s
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link to the member with this address, if there is one.
+    """Mail a reset link to the member with this address, if there is one. Commits.
 
-    The same work either way (the link and the mail are made for a stand-in when nobody has the
-    address), so the answer takes as long for an unknown address as for a known one.
+    The same work either way, so the answer takes as long for an unknown address as for a known
+    one: when nobody has the address, the link and the mail (with the same lines as a member's: a
+    name and a password) are made for a stand-in and written to the outbox, then deleted again in
+    the same transaction. So the commit writes as much, and nobody else ever sees that row.
     """
     user = find_member(email)
     known = user is not None and user.is_active
-    subject, body = _password_link_mail(user if known else User(id=0, email=email, name=""), PASSWORD_RESET)
-    if known:
-        send_mail(user, subject, body)
-        db.session.commit()
+    recipient = user if known else User(id=0, email=email, name=email.partition("@")[0], password_hash="")
+    send_mail(recipient, *_password_link_mail(recipient, PASSWORD_RESET))
+    written = [row for row in db.session.new if isinstance(row, OutboxMail)]
+    db.session.flush()
+    for row in written if not known else ():
+        db.session.delete(row)
+    db.session.commit()

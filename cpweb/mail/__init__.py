@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from ..extensions import db
 from ..hooks import hooks
 from .compose import send_mail, with_note
-from .dispatch import uncommitted_mails, wait_for_sending
+from .dispatch import SendAfterResponse, uncommitted_mails, wait_for_sending
 from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail, will_get
 from .sending import last_mail_to, longest_retrying, mail_warnings, oldest_waiting, send_waiting
 from .transport import Mail, outbox
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     # Registered after the database's own teardown (create_app sets up the extensions before the
     # features), so it runs before the session is removed.
     app.teardown_appcontext(_check_committed)
+    app.wsgi_app = SendAfterResponse(app)
     app.jinja_env.globals["mail_warnings"] = mail_warnings
     app.register_blueprint(views.bp)
     hook.command(commands.send_mail_command)

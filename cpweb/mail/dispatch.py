@@ -6,20 +6,26 @@ sync workers would otherwise stay busy until a slow server answers (also when se
 response", which still holds the worker), and with two workers the whole site would wait. The
 thread is short-lived: one per process at most, it sends what was committed meanwhile and ends;
 each SMTP step times out after MAIL_TIMEOUT_SECONDS, and whatever it did not send stays in the
-outbox for `cpweb cron`. A process that exits (a command, a restarted worker) first gives the
-thread a moment to finish. The "console" and "memory" backends are instant, so they send in the
+outbox for `cpweb cron`. A request's mails go to that thread once its answer has gone out (the
+server closes the answer, SendAfterResponse), so the thread never takes the CPU from the answer: how
+long an answer takes never tells whether it made a mail (the password-reset form answers an unknown
+address as fast as a known one). A process that exits (a command, a restarted worker) first gives
+the thread a moment to finish. The "console" and "memory" backends are instant, so they send in the
 committing thread itself: a test sees the mails as soon as the request returns.
 """
 import atexit
 import threading
 import weakref
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
+from werkzeug.wsgi import ClosingIterator
 
 from ..extensions import db
 from .models import NEW_MAILS, OutboxMail
 from .sending import send_waiting
+
+AFTER_RESPONSE = "cpweb.mails_after_response"  # in a request's WSGI environ: ids for the sending thread
 
 
 @event.listens_for(db.session, "after_flush")
@@ -39,10 +45,28 @@ def _send_new_mails(session):
     ids = session.info.pop(NEW_MAILS, None)
     if ids and current_app.config["MAIL_SEND_AT_ONCE"]:
         app = current_app._get_current_object()
-        if app.config["MAIL_BACKEND"] == "smtp":
-            _sender(app).add(ids)
-        else:
+        if app.config["MAIL_BACKEND"] != "smtp":
             _send(app, ids)
+        elif has_request_context() and AFTER_RESPONSE in request.environ:
+            request.environ[AFTER_RESPONSE].update(ids)
+        else:
+            _sender(app).add(ids)
+
+
+class SendAfterResponse:
+    """WSGI middleware: the mails a request committed go to the sending thread when the server
+    closes the request's answer, after writing it."""
+
+    def __init__(self, app: Flask):
+        self.app, self.wsgi_app = app, app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        ids = environ[AFTER_RESPONSE] = set()
+        return ClosingIterator(self.wsgi_app(environ, start_response), lambda: self._hand_over(ids))
+
+    def _hand_over(self, ids: set[int]) -> None:
+        if ids:
+            _sender(self.app).add(ids)
 
 
 def _send(app: Flask, ids) -> None:
