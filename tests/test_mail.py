@@ -486,6 +486,7 @@ def test_mail_trouble_is_told_to_the_admins_and_the_secretaries_whose_mails_wait
     auth.login(secretary)
     response = client.post(f"/vergaderingen/{meeting.id}/uitnodigen", follow_redirects=True)
     assert "De uitnodiging gaat naar 4 mensen." in response.text and "verstuurd naar" not in response.text
+    assert "Uitnodiging gemaakt op" in response.text and "Bekijk of de e-mails zijn verstuurd" in response.text
     wait_for_sending(app)
     next_try = time_short(rows(WAITING)[0].next_attempt_at)
     banner = "4 e-mails konden nog niet worden verstuurd; we proberen het opnieuw "

@@ -280,7 +280,8 @@ SENT_MAILS = Processing(
     purpose=_l("E-mails versturen, opnieuw proberen als dat mislukt, en nagaan of een e-mail is verstuurd."),
     people=_l("Iedereen die een e-mail van de website krijgt: leden, gasten en bezoekers"),
     data=_l("E-mailadres, onderwerp, de tekst van de e-mail, wanneer hij is verstuurd, en waarom het mislukte"),
-    recipients=_l("Beheerders zien het adres, het onderwerp en de foutmelding. De mailserver van de website."),
+    recipients=_l("Beheerders zien het adres, het onderwerp en de foutmelding. Secretarissen zien dat van de "
+                  "e-mails over hun eigen organen. De mailserver van de website."),
     retention=lambda config: _lm("Tot de e-mail is verstuurd, daarna %(days)s dagen. Lukt versturen niet, dan "
                                  "stoppen we na %(hours)s uur en bewaren we de e-mail ook %(days)s dagen.",
                                  days=config["MAIL_RETENTION_DAYS"], hours=config["MAIL_GIVE_UP_HOURS"]),
