@@ -10,7 +10,8 @@ from . import logic
 @click.command("sweep-uploads")
 @with_appcontext
 def sweep_uploads_command():
-    """Remove upload files left behind by a worker that was killed halfway (older than an hour)."""
+    """Remove upload files left behind by a worker that was killed halfway, and files kept for a form
+    nobody came back to (older than an hour)."""
     removed = logic.sweep_uploads()
     click.echo(ngettext("%(num)d achtergebleven bestand opgeruimd.", "%(num)d achtergebleven bestanden opgeruimd.",
                         removed))

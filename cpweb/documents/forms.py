@@ -34,6 +34,7 @@ class DetailsForm(FlaskForm):
 
 class UploadForm(DetailsForm):
     file = FileField(_l("Bestand"))
+    kept = HiddenField()  # names the file held since the last try (uploads.hold)
 
 
 class EditForm(DetailsForm):

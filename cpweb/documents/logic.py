@@ -380,10 +380,11 @@ SWEEP_AFTER = timedelta(hours=1)
 
 def sweep_uploads(older_than: timedelta = SWEEP_AFTER) -> int:
     """Remove what a worker killed mid-upload left behind: temporary parts, and files that got their
-    name just before the kill, so their row was never committed. Returns how many files went."""
+    name just before the kill, so their row was never committed; and files held for a form that
+    nobody came back to. Returns how many files went."""
     cutoff = time.time() - older_than.total_seconds()
     files_without_row, _rows_without_file = orphans()
-    leftovers = storage.stale_parts(older_than.total_seconds()) + [
+    leftovers = storage.stale_parts(older_than.total_seconds()) + storage.stale_held(older_than.total_seconds()) + [
         path for path in map(storage.path_of, files_without_row) if path.stat().st_mtime < cutoff]
     for path in leftovers:
         path.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Files on disk: `<instance>/uploads/documents/<random name>`, never under static/.
+"""Files on disk: `<instance>/uploads/documents/<random name>`, never under static/; a file sent
+with a form that had mistakes waits in `<instance>/uploads/held/<random name>` (see `uploads`).
 
 A file is written to a temporary name in the same folder, then renamed, so there is never a half
 file under a real name. The disk follows the database: a file stored in a transaction that rolls
@@ -118,3 +119,22 @@ def stale_parts(older_than_seconds: float = 24 * 3600) -> list[Path]:
     """Temporary files of uploads that died halfway (a worker killed mid-upload)."""
     cutoff = time.time() - older_than_seconds
     return [p for p in upload_dir().glob(PART_PREFIX + "*") if p.stat().st_mtime < cutoff]
+
+
+def held_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads" / "held"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def hold(temporary: Path) -> str:
+    """Move a received file to the held files under a new random name, and return that name."""
+    name = secrets.token_urlsafe(24)
+    os.replace(temporary, held_dir() / name)
+    return name
+
+
+def stale_held(older_than_seconds: float) -> list[Path]:
+    """Held files nobody came back for."""
+    cutoff = time.time() - older_than_seconds
+    return [p for p in held_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff]

@@ -1,11 +1,18 @@
-"""Receiving a file in a form: a size cap that keeps the form's other fields, and the Dutch words
-for what went wrong on the way (too large, an expired form). For the library's views."""
+"""Receiving a file in a form: a size cap that keeps the form's other fields, a file kept for the
+session when the form had other mistakes, and the Dutch words for what went wrong on the way (too
+large, an expired form). For the library's views."""
+import re
 import tempfile
+from dataclasses import dataclass
 
-from flask import g, request
+from flask import g, request, session
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from . import logic, storage
+
+HELD_KEY = "held_upload"
+HELD_NAME = re.compile(r"^[A-Za-z0-9_-]{32}$")  # storage.hold's names: nothing else becomes a path
 
 
 class _CappedFile:
@@ -70,3 +77,69 @@ def describe_file_field(field) -> None:
     field.render_kw = {"data-max-bytes": str(logic.max_bytes()),
                        "data-too-large": _("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
                                            size=size)}
+
+
+# --- a file kept while the form is put right ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Held:
+    """A file sent with a form that had other mistakes, waiting on the server for this session
+    (under a random name, removed when used, replaced, or after an hour by `sweep-uploads`)."""
+
+    token: str
+    filename: str
+    size: int
+
+    @property
+    def size_text(self) -> str:
+        return logic.size_text(self.size)
+
+
+def hold(sent: FileStorage) -> tuple[Held | None, str | None]:
+    """Keep the file sent with a form that was not right yet, so it need not be chosen again; one
+    per session (an earlier one goes). Returns it, or why it could not be kept."""
+    release()
+    try:
+        temporary, size, _sha256, _head = storage.receive(sent.stream, logic.max_bytes())
+    except storage.TooLarge:
+        return None, _("Het bestand is te groot. Kies een bestand van hoogstens %(size)s.",
+                       size=logic.size_text(logic.max_bytes()))
+    except storage.DiskFull:
+        return None, _("Kies het bestand nog een keer. Het is nog niet opgeslagen.")
+    if size == 0:
+        temporary.unlink(missing_ok=True)
+        return None, _("Het bestand is leeg. Kies een ander bestand.")
+    held = Held(storage.hold(temporary), logic.safe_name(sent.filename), size)
+    session[HELD_KEY] = {"token": held.token, "name": held.filename, "size": held.size}
+    return held, None
+
+
+def held(token: str | None) -> Held | None:
+    """The file this session holds, when the form sent names it: an old one is never added unasked."""
+    kept = session.get(HELD_KEY)
+    if not token or not isinstance(kept, dict) or kept.get("token") != token or not HELD_NAME.match(token):
+        return None
+    if not (storage.held_dir() / token).is_file():  # swept after an hour
+        session.pop(HELD_KEY, None)
+        return None
+    return Held(token, str(kept.get("name", "")), int(kept.get("size", 0)))
+
+
+def open_held(kept: Held) -> FileStorage:
+    """The held file as if it had just been sent (closed with the request's other files)."""
+    stream = (storage.held_dir() / kept.token).open("rb")
+    g.setdefault("upload_files", []).append(stream)
+    return FileStorage(stream=stream, filename=kept.filename)
+
+
+def offer_another(field) -> None:
+    """The file field next to a held file: choosing is now only for another file."""
+    field.label.text = _("Een ander bestand kiezen (niet verplicht)")
+    field.description = _("Het gekozen bestand blijft bewaard. Kies hier alleen als u een ander bestand wilt.")
+
+
+def release() -> None:
+    """Forget this session's held file and remove it: stored, refused, or another one chosen."""
+    kept = session.pop(HELD_KEY, None)
+    if isinstance(kept, dict) and HELD_NAME.match(str(kept.get("token", ""))):
+        (storage.held_dir() / kept["token"]).unlink(missing_ok=True)

@@ -106,27 +106,38 @@ def index():
 @csrf.exempt  # the form checks its own token, after the upload size is set for this request
 @login_required
 def upload():
-    """Add a document (members)."""
+    """Add a document (members). A file sent with a form that has other mistakes is kept for the
+    session, so it need not be chosen again."""
     if request.method == "POST":
         uploads.prepare_request()
     form = UploadForm()
     uploads.describe_file_field(form.file)
     _details_choices(form)
     existing, problem = None, None
-    if form.validate_on_submit():
-        stored = logic.upload(form.data, current_user)
+    sent = request.files.get("file") if request.method == "POST" else None
+    sent = sent if sent and sent.filename else None
+    kept = None if sent else uploads.held(form.kept.data)
+    if form.validate_on_submit() and (sent or kept):
+        stored = logic.upload({**form.data, "file": sent or uploads.open_held(kept)}, current_user)
+        uploads.release()  # stored, or refused: either way not offered again
         if stored.document is not None:
             return done(_("Het document ‘%(title)s’ staat in de bibliotheek.", title=stored.document.title),
                         url_for("documents.show", document_id=stored.document.id))
-        form.file.errors, existing = [stored.problem], stored.existing
+        form.file.errors, existing, kept = [stored.problem], stored.existing, None
     elif request.method == "POST":
         problem = uploads.token_problem(form)
-        if not request.files.get("file"):
+        if sent and problem is None:  # not for a form from elsewhere (an expired or missing token)
+            kept, refused = uploads.hold(sent)
+            form.file.errors = [refused] if refused else []
+        elif sent:
+            form.file.errors = [_("Kies het bestand nog een keer. Het is nog niet opgeslagen.")]
+        elif not kept:
             form.file.errors = [_("Kies een bestand.")]
-    if request.method == "POST" and request.files.get("file") and not form.file.errors:
-        form.file.errors = [_("Kies het bestand nog een keer. Het is nog niet opgeslagen.")]
+    if kept:
+        uploads.offer_another(form.file)
+    form.kept.data = kept.token if kept else ""
     return render("documents/upload.html", block="upload_form", form=form, existing=existing, error=problem,
-                  status=422 if form.errors or problem else 200)
+                  kept=kept, status=422 if form.errors or problem else 200)
 
 
 @bp.route("/documenten/<int:document_id>")

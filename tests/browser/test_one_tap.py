@@ -54,3 +54,25 @@ def test_without_javascript_the_address_is_selectable_and_no_dead_button(new_con
     expect(page.get_by_role("button", name="Adres kopiëren")).to_have_count(0)  # hidden: it needs the script
     address.select_text()
     assert page.evaluate("window.getSelection().toString() || document.activeElement.value") .startswith("http")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_chosen_file_is_kept_after_a_mistake(new_context, server, tmp_path, javascript):
+    page = new_context(java_script_enabled=javascript, viewport=PHONE).new_page()
+    _login_form(page, server, "lid@example.org")
+    chosen = tmp_path / f"Notitie {javascript}.txt"
+    chosen.write_text(f"Notitie over de wachtkamer, met JavaScript: {javascript}.", encoding="utf-8")
+    page.goto(server.url + "/documenten/nieuw")
+    page.set_input_files("input[name=file]", str(chosen))
+    page.select_option("select[name=category]", "verslag")
+    page.check("input[name=visibility][value=members]")
+    page.get_by_role("button", name="Document opslaan").click()  # no title
+    expect(page.locator(".error-summary")).to_contain_text("Vul een titel in.")
+    expect(page.locator(".kept-file")).to_have_text(f"Gekozen bestand: {chosen.name} (1 kB)")
+    expect(page.get_by_label("Een ander bestand kiezen (niet verplicht)")).to_have_value("")
+    if javascript:  # axe runs in the page
+        assert_accessible(page)
+    page.fill("input[name=title]", f"Notitie wachtkamer {javascript}")
+    page.get_by_role("button", name="Document opslaan").click()
+    expect(page.locator("h1")).to_have_text(f"Notitie wachtkamer {javascript}")
+    expect(page.get_by_role("link", name=chosen.name)).to_be_visible()  # the download of the kept file
