@@ -9,13 +9,16 @@ the rate limiter, the CSRF check and the second-factor check (none of which a gu
 public page needs); the headers, the session cookie and the log line after it as for any answer.
 
 Only for a guest whose session holds nothing but a token and a language (no login, no half-finished
-login, no message to show), a plain GET without a query string, and an answer of 200. A change to
-what guests see (a body renamed) reaches them within GUEST_PAGE_SECONDS; 0 switches keeping off.
+login, no message to show), a plain GET without a query string, and an answer of 200. That is
+decided when the request starts, before the view takes a message from the session to show it (and
+checked again after it): a page with "U bent uitgelogd." is never kept for the next guest. A
+change to what guests see (a body renamed) reaches them within GUEST_PAGE_SECONDS; 0 switches
+keeping off.
 """
 import time
 from functools import wraps
 
-from flask import current_app, make_response, request, session
+from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -32,7 +35,8 @@ def kept_for_guests(view):
     def render_and_keep(*args, **kwargs):
         response = make_response(view(*args, **kwargs))
         seconds = current_app.config["GUEST_PAGE_SECONDS"]
-        if seconds and _keepable() and response.status_code == 200 and response.mimetype == "text/html":
+        if (seconds and g.get("guest_page_keepable") and _keepable() and response.status_code == 200
+                and response.mimetype == "text/html"):
             # The token the page was rendered with: Flask-WTF makes one per request.
             body = response.get_data(as_text=True).replace(generate_csrf(), TOKEN)
             _kept()[_key()] = (time.monotonic() + seconds, body, set(response.vary))
@@ -57,7 +61,10 @@ def _key() -> tuple:
 
 def _answer_kept():
     view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "kept_for_guests", False) or not current_app.config["GUEST_PAGE_SECONDS"] or not _keepable():
+    if not getattr(view, "kept_for_guests", False) or not current_app.config["GUEST_PAGE_SECONDS"]:
+        return None
+    g.guest_page_keepable = _keepable()  # now, before the view takes a message from the session
+    if not g.guest_page_keepable:
         return None
     kept = _kept().get(_key())
     if kept is None or kept[0] <= time.monotonic():

@@ -81,6 +81,21 @@ def test_members_messages_and_query_strings_are_never_served_from_it(app, keepin
     assert count_queries(guest, "/?bron=poster") > 0
 
 
+def test_a_message_is_never_kept_even_when_the_view_has_taken_it(app, keeping, make_user, monkeypatch):
+    """Whether a page may be kept is decided when the request starts: the view takes the message
+    from the session, and nothing else (such as Flask-Login's own keys) must be what stops it."""
+    monkeypatch.setitem(app.config, "SESSION_PROTECTION", None)
+    member = make_user()
+    leaving = app.test_client()
+    page = leaving.get("/inloggen").text
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    assert leaving.post("/inloggen", data={"email": member.email, "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 303
+    leaving.post("/uitloggen", data={"csrf_token": token_of(leaving.get("/").text)})
+    assert "U bent uitgelogd." in leaving.get("/").text
+    assert "U bent uitgelogd." not in app.test_client().get("/").text
+
+
 def test_off_when_the_setting_is_0(app, make_body):
     make_body()
     assert app.config["GUEST_PAGE_SECONDS"] == 0  # the tests' setting: each sees its own change
