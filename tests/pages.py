@@ -3,9 +3,28 @@
 A feature adds its pages to the plain lists below. Paths refer to the demo data
 (cpweb/demo.py): member 1 is the beheerder, body 1 is the Klankbordgroep Werkplein.
 An entry may also be a function that returns the path, called inside the app context with the
-demo data loaded (for links with a signed token). tests/test_html_pages.py fails when a GET
-route is reached by none of the entries, so a new page cannot be forgotten.
+demo data loaded: for links with a signed token, and for a meeting, activity, dossier or proposal
+in a given state, which is found by that state (the demo is built around the day it is loaded, so
+which row is in which state is no fixed id). tests/test_html_pages.py fails when a GET route is
+reached by none of the entries, so a new page cannot be forgotten.
 """
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from cpweb.activities import rules as activity_rules
+from cpweb.activities.models import Activity, Signup
+from cpweb.advice import rules as advice_rules
+from cpweb.advice.models import Advice
+from cpweb.auth import tokens
+from cpweb.auth.models import User
+from cpweb.database import utcnow
+from cpweb.extensions import db
+from cpweb.i18n import local_today
+from cpweb.mail.preferences import unsubscribe_url
+from cpweb.meetings import rules as meeting_rules
+from cpweb.meetings.models import AgendaItem, Meeting, Minutes
+from cpweb.proposals import rules as proposal_rules
+from cpweb.proposals.models import Proposal
 
 # role -> demo account; "guest" is not logged in. The demo's beheerder and secretaris log in with
 # the second factor (the site's default); HALFWAY typed only the password of a member with one
@@ -31,30 +50,153 @@ MEMBERS_DOWNLOAD = "/documenten/3/download"
 BODY_DOCUMENT = "/documenten/4"
 HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
 BROKEN_UNSUBSCRIBE_LINK = "/e-mail/afmelden/half-overgenomen"
-# Demo proposals (cpweb/proposals/demo.py) of the klankbordgroep: 1 asks consent on a concept advice
-# (the demo lid has not answered), 2 is a date poll, 3 is closed with an outcome, 4 is closed and
-# anonymous, its outcome not written yet.
-MEMBERS_PROPOSAL = "/voorstellen/1"
-# Taking a stuk off asks first on the same page as the other confirmations; the demo has no
-# stukken, so this reaches the route with a stuk that is not there: the 404 page.
-DETACH_NO_STUK = "/vergaderingen/8/agendapunten/1/stukken/3/weghalen"
+
+
+# A meeting, activity, dossier or proposal in a given state, found by that state: its path.
+
+def _found(prefix: str, select, what: str) -> str:
+    found = db.session.scalar(select.limit(1))
+    assert found is not None, f"the demo has no {what}"
+    return f"{prefix}/{found}"
+
+
+def coming_meeting() -> str:
+    """The klankbordgroep's next meeting (public, planned): the secretary's tools."""
+    return _found("/vergaderingen", db.select(Meeting.id).filter(
+        Meeting.status == meeting_rules.PLANNED, Meeting.visibility == meeting_rules.PUBLIC,
+        Meeting.starts_at > utcnow()).order_by(Meeting.starts_at), "public meeting ahead")
+
+
+def held_meeting() -> str:
+    """The klankbordgroep's latest public meeting held whose minutes were approved."""
+    return _found("/vergaderingen", db.select(Meeting.id).join(Minutes).filter(
+        Meeting.status == meeting_rules.HELD, Meeting.visibility == meeting_rules.PUBLIC,
+        Minutes.status == meeting_rules.APPROVED).order_by(Meeting.starts_at.desc()), "meeting with approved minutes")
+
+
+def _first_item(meeting: str) -> str:
+    """The first item on the agenda of the meeting at this path."""
+    meeting_id = int(meeting.rsplit("/", 1)[1])
+    return _found(f"{meeting}/agendapunten", db.select(AgendaItem.id).filter_by(meeting_id=meeting_id)
+                  .order_by(AgendaItem.position), "agenda item")
+
+
+def held_meeting_item() -> str:
+    return _first_item(held_meeting())
+
+
+def remove_item_page() -> str:
+    """The confirmation before an agenda item of the coming meeting is removed."""
+    return _first_item(coming_meeting()) + "/verwijderen"
+
+
+def detach_no_stuk() -> str:
+    """Taking a stuk off asks first on the same page as the other confirmations; the demo has no
+    stukken, so this reaches the route with a stuk that is not there: the 404 page."""
+    return _first_item(coming_meeting()) + "/stukken/3/weghalen"
+
+
+def approve_minutes_page() -> str:
+    """The confirmation before the shared minutes of the klankbordgroep's latest meeting are approved."""
+    return _found("/vergaderingen", db.select(Minutes.meeting_id).join(Meeting).filter(
+        Minutes.status == meeting_rules.SHARED, Meeting.visibility == meeting_rules.PUBLIC),
+        "shared minutes") + "/verslag/verder"
+
+
+def _activity(what: str, *where, latest: bool = False) -> str:
+    return _found("/activiteiten", db.select(Activity.id).filter(*where).order_by(
+        Activity.starts_at.desc() if latest else Activity.starts_at), what)
+
+
+def members_activity() -> str:
+    """The first coming activity for members only, with a limit on places."""
+    return _activity("members' activity ahead", Activity.audience == activity_rules.MEMBERS,
+                     Activity.capacity.is_not(None), Activity.starts_at > utcnow())
+
+
+def open_activity() -> str:
+    """A coming activity open to everyone, with a limit on places: a guest signs up with name and e-mail."""
+    return _activity("activity ahead open to everyone", Activity.audience == activity_rules.EVERYONE,
+                     Activity.capacity.is_not(None), Activity.starts_at > utcnow())
+
+
+def full_activity() -> str:
+    """A coming activity whose places are taken, with someone waiting."""
+    waiting = db.select(Signup.activity_id).filter(Signup.status == activity_rules.WAITING)
+    return _activity("full activity ahead", Activity.starts_at > utcnow(), Activity.id.in_(waiting))
+
+
+def past_activity() -> str:
+    """An activity that took place, with its report."""
+    return _activity("past activity with a report", Activity.starts_at < utcnow(), Activity.report != "", latest=True)
+
+
+def _dossier(status: str) -> str:
+    return _found("/advies", db.select(Advice.id).filter_by(status=status).order_by(Advice.id), f"{status} dossier")
+
+
+def done_dossier() -> str:
+    """Done: the whole timeline."""
+    return _dossier(advice_rules.DONE)
+
+
+def sent_dossier() -> str:
+    """Sent, waiting for a response; the demo member drafts it."""
+    return _dossier(advice_rules.SENT)
+
+
+def dossier_in_preparation() -> str:
+    return _dossier(advice_rules.PREPARING)
+
+
+def _proposal(what: str, *where) -> str:
+    return _found("/voorstellen", db.select(Proposal.id).filter(*where).order_by(Proposal.id), what)
+
+
+def consent_proposal() -> str:
+    """Open, asks consent on a concept advice; the demo member has not answered."""
+    return _proposal("open consent proposal", Proposal.kind == proposal_rules.CONSENT,
+                     Proposal.status == proposal_rules.OPEN)
+
+
+def date_poll() -> str:
+    """Open: the best date so far, and a link to plan the meeting."""
+    return _proposal("open date poll", Proposal.kind == proposal_rules.DATE, Proposal.status == proposal_rules.OPEN)
+
+
+def decided_proposal() -> str:
+    """Closed, with its outcome and who answered what."""
+    return _proposal("proposal with an outcome", Proposal.status == proposal_rules.CLOSED,
+                     Proposal.outcome.is_not(None))
+
+
+def proposal_waiting_for_outcome() -> str:
+    """Closed and anonymous: counts and remarks without names; for the secretary, the outcome form."""
+    return _proposal("closed anonymous proposal without an outcome", Proposal.status == proposal_rules.CLOSED,
+                     Proposal.anonymous.is_(True), Proposal.outcome.is_(None))
+
+
+def at(find: Callable[[], str], suffix: str = "") -> Callable[[], str]:
+    """An entry: the page `suffix` of the row that `find` finds."""
+    def path() -> str:
+        return find() + suffix
+
+    path.__name__ = find.__name__ + suffix
+    return path
+
+
+# The demo member has not answered it: a guest gets the 404 page.
+MEMBERS_PROPOSAL = at(consent_proposal)
 
 
 def invitation_link() -> str:
     """The page where an invited member chooses a password."""
-    from cpweb.auth import tokens
-    from cpweb.auth.models import User
-    from cpweb.extensions import db
-
     user = db.session.scalar(db.select(User).filter_by(email="ria@example.org"))
     return f"/wachtwoord/{tokens.INVITATION}/{tokens.make_token(user, tokens.INVITATION)}"
 
 
 def guest_signup_link(suffix: str = "") -> str:
-    """The page a guest reaches from the link in their e-mail (demo activity 3 has a guest)."""
-    from cpweb.activities.models import Signup
-    from cpweb.extensions import db
-
+    """The page a guest reaches from the link in their e-mail (a demo activity open to everyone has a guest)."""
     signup = db.session.scalar(db.select(Signup).filter(Signup.guest_email.is_not(None)))
     return f"/activiteiten/aanmelding/{signup.token}{suffix}"
 
@@ -65,47 +207,17 @@ def guest_withdraw_link() -> str:
 
 def unsubscribe_link() -> str:
     """The page behind "Meld u af" in a reminder to the demo member."""
-    from urllib.parse import urlsplit
-
-    from cpweb.auth.models import User
-    from cpweb.extensions import db
-    from cpweb.mail.preferences import unsubscribe_url
-
     user = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))
     return urlsplit(unsubscribe_url(user, user.email, "reminders")).path
 
 
-def remove_item_page() -> str:
-    """The confirmation before an agenda item of meeting 8 is removed."""
-    from cpweb.extensions import db
-    from cpweb.meetings.models import AgendaItem
-
-    item = db.session.scalar(db.select(AgendaItem).filter_by(meeting_id=8).order_by(AgendaItem.position))
-    return f"/vergaderingen/8/agendapunten/{item.id}/verwijderen"
-
-
-def approve_minutes_page() -> str:
-    """The confirmation before the shared minutes of the latest meeting held are approved."""
-    from cpweb.extensions import db
-    from cpweb.meetings import rules
-    from cpweb.meetings.models import Minutes
-
-    minutes = db.session.scalar(db.select(Minutes).filter_by(status=rules.SHARED))
-    return f"/vergaderingen/{minutes.meeting_id}/verslag/verder"
-
-
 def published_advice_page() -> str:
     """The public page of the demo's advice that is on the website."""
-    from cpweb.advice.models import Advice
-    from cpweb.extensions import db
-
     advice = db.session.scalar(db.select(Advice).filter(Advice.published_at.is_not(None)))
     return f"/onze-adviezen/{advice.id}"
 
 
 def last_years_report() -> str:
-    from cpweb.i18n import local_today
-
     return f"/jaarverslag/{local_today().year - 1}"
 
 
@@ -122,12 +234,12 @@ GUEST = [
     "/signaal/ontvangen",  # without a sent signal: says so
     "/signaal/poster",
     "/vergaderingen/",
-    "/vergaderingen/1",  # a public meeting of the klankbordgroep
+    held_meeting,  # a public meeting of the klankbordgroep
     "/agenda",
     "/agenda?weergave=lijst&maand=2026-03",
     "/activiteiten/",
     "/activiteiten/?archief=1",
-    "/activiteiten/3",  # open to everyone: a guest signs up with name and e-mail
+    open_activity,  # open to everyone: a guest signs up with name and e-mail
     guest_signup_link,
     guest_withdraw_link,
     "/onze-adviezen",
@@ -161,24 +273,24 @@ LID = [
     "/signalen",  # the demo member is in the body that handles signals
     "/signalen/1",  # reads the text and history; the contact details are for secretaries
     "/vergaderingen/",
-    "/vergaderingen/1",
-    "/vergaderingen/1/verslag",
+    held_meeting,
+    at(held_meeting, "/verslag"),
     "/vergaderingen/actiepunten",
     "/agenda",
     "/agenda/koppelen",
     "/activiteiten/",
-    "/activiteiten/2",  # full: the demo member is on the waiting list or can join it
-    "/activiteiten/6",  # past, with a report
+    full_activity,  # full: the demo member is on the waiting list or can join it
+    past_activity,
     "/activiteiten/nieuw",  # a member proposes
     "/advies/",
     "/advies/?status=&jaar=2026&q=brief",
-    "/advies/2",  # sent, waiting for a response; the demo member drafts it
+    sent_dossier,
     "/advies/nieuw",
     "/advies/overzicht",
     "/voorstellen/",
     MEMBERS_PROPOSAL,  # waits for the demo member's answer
-    "/voorstellen/3",  # closed, with its outcome and who answered what
-    "/voorstellen/4",  # anonymous: counts and remarks without names
+    decided_proposal,
+    proposal_waiting_for_outcome,
     last_years_report,
     "/documenten",
     "/documenten?q=werk&kind=md",
@@ -207,34 +319,34 @@ SECRETARIS = [
     "/signalen/onderwerpen/nieuw",
     "/signalen/onderwerpen/1",
     "/vergaderingen/nieuw",
-    "/vergaderingen/8",  # the last of the klankbordgroep's year: the secretary's tools
-    "/vergaderingen/1/bewerken",
-    "/vergaderingen/1/verslag",
-    "/vergaderingen/8/verslag",  # a draft: the secretary writes it
-    "/vergaderingen/8/afgelasten",  # the confirmations: who gets a mail, a personal message
-    "/vergaderingen/8/uitnodigen",
-    "/vergaderingen/8/stukken-compleet",
-    "/vergaderingen/8/gaat-toch-door",
+    coming_meeting,
+    at(held_meeting, "/bewerken"),
+    at(held_meeting, "/verslag"),
+    at(coming_meeting, "/verslag"),  # a draft: the secretary writes it
+    at(coming_meeting, "/afgelasten"),  # the confirmations: who gets a mail, a personal message
+    at(coming_meeting, "/uitnodigen"),
+    at(coming_meeting, "/stukken-compleet"),
+    at(coming_meeting, "/gaat-toch-door"),
     approve_minutes_page,
     remove_item_page,
-    DETACH_NO_STUK,
-    "/activiteiten/1/afgelasten",
-    "/vergaderingen/1/presentie",
-    "/vergaderingen/1/agendapunten/1",
+    detach_no_stuk,
+    at(members_activity, "/afgelasten"),
+    at(held_meeting, "/presentie"),
+    held_meeting_item,
     "/vergaderingen/instellingen/1",
     "/vergaderingen/actiepunten?klaar=1",
     "/agenda?maand=2026-03&orgaan=1",
-    "/activiteiten/1",
-    "/activiteiten/1/bewerken",
-    "/activiteiten/6/verslag",
+    members_activity,
+    at(members_activity, "/bewerken"),
+    at(past_activity, "/verslag"),
     ACTIVITY_FILTER_ERROR,
-    "/advies/1",  # done: the whole timeline
-    "/advies/3/bewerken",
+    done_dossier,
+    at(dossier_in_preparation, "/bewerken"),
     "/advies/overzicht?jaar=2025",
     "/voorstellen/nieuw",
-    "/voorstellen/2",  # a date poll: the best date, and a link to plan the meeting
-    "/voorstellen/4",  # closed: the outcome form
-    "/voorstellen/1/sluiten",
+    date_poll,
+    proposal_waiting_for_outcome,
+    at(consent_proposal, "/sluiten"),
     "/organen/klankbordgroep-werkplein/stemrecht",
     "/documenten",
     "/documenten/1/bewerken",
@@ -292,14 +404,14 @@ FORM_ERRORS = [
     ("guest", "/signaal", {"description": "kort"}),
     ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
     ("secretaris", "/vergaderingen/nieuw", {"title": "", "repeat": "list", "dates": "1-13-2026"}),
-    ("secretaris", "/vergaderingen/1/bewerken", {"title": "", "start": "20:00", "end": "19:00"}),
+    ("secretaris", at(held_meeting, "/bewerken"), {"title": "", "start": "20:00", "end": "19:00"}),
     ("secretaris", "/vergaderingen/instellingen/1", {"documents_days": "99"}),
-    ("guest", "/activiteiten/3", {"name": "", "email": "geen-adres"}),
+    ("guest", open_activity, {"name": "", "email": "geen-adres"}),
     ("secretaris", "/activiteiten/nieuw", {"title": "", "capacity": "-1", "end": "08:00"}),
     ("lid", "/advies/nieuw", {"title": "", "deadline": "morgen"}),
-    ("secretaris", "/advies/2", {"response_on": "", "response_summary": "x"}),
+    ("secretaris", sent_dossier, {"response_on": "", "response_summary": "x"}),
     ("secretaris", "/voorstellen/nieuw", {"title": "", "closes_on": "2020-01-01"}),
-    ("secretaris", "/voorstellen/4", {"text": ""}),  # the outcome; the answer form's errors: tests/browser
+    ("secretaris", proposal_waiting_for_outcome, {"text": ""}),  # the outcome; the answer form's errors: tests/browser
     ("secretaris", "/documenten/1/bewerken", {"title": ""}),
     ("secretaris", "/documenten/soorten/nieuw", {"label": ""}),
     ("secretaris", "/handboek/nieuw", {"title": "", "slug": "Geen goed adres!"}),
@@ -315,15 +427,15 @@ NOT_HTML = {"calendar.public_feed", "calendar.private_feed", "meetings.ics", "ac
             "ops.healthz", "ops.favicon"}
 NOT_HTML |= {"feeds.atom", "meetings.stukken_zip"}
 
-# Pages that answer with another status than 200 on purpose: by path, or by (role, path).
+# Pages that answer with another status than 200 on purpose: by entry, or by (role, entry).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
           ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
           ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404, ("guest", MEMBERS_PROPOSAL): 404,
-          BROKEN_UNSUBSCRIBE_LINK: 404, DETACH_NO_STUK: 404}
+          BROKEN_UNSUBSCRIBE_LINK: 404, detach_no_stuk: 404}
 
 
-def expected_status(role: str, path: str) -> int:
-    return STATUS.get((role, path), STATUS.get(path, 200))
+def expected_status(role: str, entry) -> int:
+    return STATUS.get((role, entry), STATUS.get(entry, 200))
 
 
 def resolve(path) -> str:

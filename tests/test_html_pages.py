@@ -86,12 +86,14 @@ def form_for(client, path: str, field: str) -> tuple[str, str]:
     raise AssertionError(f"no form with field {field} on {path}")
 
 
-def visit(client, demo, role, path, data=None):
+def visit(client, demo, role, entry, data=None):
+    """The page of an entry in tests/pages.py, as that role; with data, its form sent with them."""
     if ACCOUNTS[role]:
         log_in(client, role, demo)
+    path = resolve(entry)
     if data is None:
         response = client.get(path)
-        expected = (expected_status(role, path),)
+        expected = (expected_status(role, entry),)
     else:
         action, token = form_for(client, path, next(iter(data)))
         response = client.post(action, data={**data, "csrf_token": token})
@@ -143,7 +145,7 @@ def _other_host(value: str) -> bool:
 
 @pytest.mark.parametrize("role, path", with_known_problems(all_pages()))
 def test_page_is_valid_html_with_unique_ids_and_no_other_hosts(client, demo, role, path):
-    html = visit(client, demo, role, resolve(path))
+    html = visit(client, demo, role, path)
     assert html.startswith("<!doctype html>")
     assert problems(html) == []
 

@@ -146,9 +146,11 @@ def test_downloads_with_personal_data_are_not_stored(app, client, demo_admin):
     from cpweb.auth.models import User
     from cpweb.extensions import db
     from cpweb.i18n import local_today
+    from tests.pages import members_activity
 
     year = local_today().year
-    for path in ["/activiteiten/1/deelnemers.csv", f"/signalen/overzicht?start={year}-01-01&end={year}-12-31&formaat=csv",
+    for path in [members_activity() + "/deelnemers.csv",
+                 f"/signalen/overzicht?start={year}-01-01&end={year}-12-31&formaat=csv",
                  f"/jaarverslag/{year}.docx", f"/jaarverslag/{year}.md", "/documenten/3/download"]:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -135,6 +135,15 @@ def start_live_server(instance: Path, **config) -> LiveServer:
                       _server=server)
 
 
+def demo_url(server: LiveServer, entry) -> str:
+    """The address on this server of an entry of tests/pages.py (a path, or a function that finds
+    a demo row by its state)."""
+    from tests.pages import resolve
+
+    with server.app.app_context():
+        return server.url + resolve(entry)
+
+
 def next_meeting(server: LiveServer, **filters) -> tuple[int, list[str]]:
     """(id, agenda item titles) of the first planned meeting ahead in the server's data whose columns
     match `filters` (e.g. visibility="public"): tests find demo meetings by their state, since the

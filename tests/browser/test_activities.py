@@ -4,10 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import _login_form, start_live_server
+from tests.browser.conftest import _login_form, demo_url, start_live_server
+from tests.pages import full_activity
 
 pytestmark = pytest.mark.browser
-FULL = "/activiteiten/2"  # demo: two places, both taken, one member already waiting
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +23,19 @@ def watch_this_server(watcher, server):
     watcher.origin = server.url
 
 
-def withdraw_as(new_context, server, email):
+def withdraw_as(new_context, server, email, url):
     page = new_context().new_page()
     _login_form(page, server, email)
-    page.goto(server.url + FULL)
+    page.goto(url)
     page.get_by_role("button", name="Afmelden").click()
     expect(page.locator("#signup .flash")).to_contain_text("U bent afgemeld.")
 
 
 def test_member_joins_the_waiting_list_and_moves_up(page, new_context, server):
     """Three members log in, each in a browser of their own, with axe on the way: a few seconds."""
+    full = demo_url(server, full_activity)  # the demo's: two places, both taken, one member already waiting
     _login_form(page, server, "lid@example.org")
-    page.goto(server.url + FULL)
+    page.goto(full)
     assert_accessible(page)
     page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Op de wachtlijst").click()
@@ -42,9 +43,9 @@ def test_member_joins_the_waiting_list_and_moves_up(page, new_context, server):
     assert page.evaluate("window.notReloaded === true")  # htmx swapped the sign-up block
     assert_accessible(page)
 
-    withdraw_as(new_context, server, "secretaris@example.org")  # the member waiting longer moves up
+    withdraw_as(new_context, server, "secretaris@example.org", full)  # the member waiting longer moves up
     page.reload()
     expect(page.locator("#signup")).to_contain_text("Op de wachtlijst")
-    withdraw_as(new_context, server, "beheerder@example.org")  # now it is this member's turn
+    withdraw_as(new_context, server, "beheerder@example.org", full)  # now it is this member's turn
     page.reload()
     expect(page.locator("#signup")).to_contain_text("Uw aanmelding: Aangemeld")

@@ -41,9 +41,9 @@ def test_page_is_accessible_and_fits_a_phone(role_page, live_server, role, path)
     page = role_page(role)
     page.set_viewport_size(PHONE)
     with live_server.app.app_context():
-        path = resolve(path)
-    response = page.goto(live_server.url + path)
-    assert response.status == expected_status(role, path), f"{path}: {response.status}"
+        url = live_server.url + resolve(path)
+    response = page.goto(url)
+    assert response.status == expected_status(role, path), f"{url}: {response.status}"
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("h1").count() == 1
     assert_no_sideways_scrolling(page)
@@ -54,7 +54,9 @@ def test_page_is_accessible_and_fits_a_phone(role_page, live_server, role, path)
 def test_page_with_form_errors_is_accessible_and_fits_a_phone(role_page, live_server, role, path, data):
     page = role_page(role)
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + path)
+    with live_server.app.app_context():
+        url = live_server.url + resolve(path)
+    page.goto(url)
     submit_form(page, data)
     assert page.title().startswith("Fout:")
     assert page.locator(".error-summary").is_visible()

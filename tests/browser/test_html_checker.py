@@ -79,7 +79,9 @@ def checked(request, tmp_path_factory):
             url = resolve(path)
         pages[page_id(role, path)] = clients[role].get(url).text
     for role, path, data in FORM_ERRORS:
-        action, token = form_for(clients[role], path, next(iter(data)))
+        with live_server.app.app_context():
+            url = resolve(path)
+        action, token = form_for(clients[role], url, next(iter(data)))
         pages[with_errors(role, path)] = clients[role].post(action, data={**data, "csrf_token": token}).text
     pages["sample"] = SAMPLE
 

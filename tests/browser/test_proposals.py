@@ -4,8 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import _login_form, start_live_server
+from tests.browser.conftest import _login_form, demo_url, start_live_server
 from tests.browser.test_meetings import settled
+from tests.pages import date_poll, proposal_waiting_for_outcome
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +62,7 @@ def test_a_member_answers_and_changes_the_answer_in_place(new_context, server):
 def test_a_member_answers_a_date_poll_without_javascript(new_context, server):
     page = new_context(java_script_enabled=False).new_page()
     _login_form(page, server, "lid@example.org")
-    page.goto(server.url + "/voorstellen/2")
+    page.goto(demo_url(server, date_poll))
     fieldsets = page.locator("#answers fieldset")
     expect(fieldsets).to_have_count(3)
     for n in range(3):
@@ -81,7 +82,7 @@ def test_a_member_answers_a_date_poll_without_javascript(new_context, server):
 
 def test_the_secretary_reads_the_outcome_back_before_it_goes_out(page, server):
     _login_form(page, server, "secretaris@example.org")
-    page.goto(server.url + "/voorstellen/4")
+    page.goto(demo_url(server, proposal_waiting_for_outcome))
     expect(page.locator("#answers")).to_contain_text("Dit voorstel is anoniem")
     page.get_by_label("Besloten").check()
     page.get_by_label("De uitkomst in een paar zinnen").fill("De themavergadering gaat over schuldhulp.")
