@@ -25,7 +25,7 @@ def answer(app, block, htmx=True):
 
 def test_a_fragment_says_what_was_flashed_inside_its_region_once(app, page_template):
     body, _ = answer(app, "panel")
-    said = '<p class="flash flash-success" role="status">Opgeslagen &lt;b&gt;echt&lt;/b&gt;.</p>'
+    said = '<p class="flash flash-success" hx-disable role="status">Opgeslagen &lt;b&gt;echt&lt;/b&gt;.</p>'
     assert body.strip() == f'<section class="card" id="panel">{said}<h2>Panel</h2></section>'
 
 
@@ -37,4 +37,4 @@ def test_a_block_without_a_region_leaves_the_messages_for_the_next_page(app, pag
 def test_a_full_page_says_it_once_in_its_message_area(app, page_template):
     body, _ = answer(app, "panel", htmx=False)
     assert body.count("Opgeslagen &lt;b&gt;echt&lt;/b&gt;.") == 1
-    assert '<div id="flash" role="alert"><p class="flash flash-success">Opgeslagen' in body
+    assert '<div id="flash" role="alert"><p class="flash flash-success" hx-disable>Opgeslagen' in body
