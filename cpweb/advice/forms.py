@@ -84,7 +84,7 @@ class PublishForm(FlaskForm):
                        "Noem geen namen van cliënten."),
         validators=[DataRequired(_l("Schrijf een korte tekst voor de website.")),
                     Length(max=rules.MAX_PUBLIC_SUMMARY,
-                           message=_l("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_PUBLIC_SUMMARY))])
+                           message=_lm("Gebruik hoogstens %(n)s tekens.", n=rules.MAX_PUBLIC_SUMMARY))])
 
 
 class PublicFilterForm(FlaskForm):
