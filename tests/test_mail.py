@@ -179,6 +179,7 @@ def test_a_refused_address_is_marked_and_the_others_arrive(app, client, auth, sm
     assert sorted(a for a in smtp.addresses() if a != admin.email) == invited
     notice = next(m for m in smtp.received if m["To"].addresses[0].addr_spec == admin.email)
     assert notice["Subject"] == "E-mails niet verstuurd" and people[2].email in notice.get_body().get_content()
+    assert "De mailserver weigerde deze e-mail. Kijk of het e-mailadres klopt." in notice.get_body().get_content()
 
 
 def test_a_slow_server_does_not_hold_up_the_request(app, client, auth, smtp, meeting_with_members):

@@ -126,7 +126,8 @@ def _tell_admins(mails: list[OutboxMail]) -> None:
     mails = [mail for mail in mails if mail.kind != FAILURE_NOTICE]
     if not mails:
         return
-    lines = "\n".join(f"- {mail.to_address}: {mail.subject}\n  {mail.last_error}" for mail in mails)
+    lines = "\n".join(f"- {mail.to_address}: {mail.subject}\n  {failure_text(mail)} ({mail.last_error})"
+                      for mail in mails)
     admins = db.session.scalars(db.select(User).filter(User.role == ADMIN, User.is_active_member))
     for admin in admins:
         send_mail(admin.email, _("E-mails niet verstuurd"),
