@@ -194,7 +194,7 @@ def test_every_page_shows_typed_text_as_text(hostile, role):
     for entry in PAGES[role]:
         path = resolve(entry)
         response = client.get(path)
-        if response.status_code != expected_status(role, path):
+        if response.status_code != expected_status(role, entry):
             problems.append(f"{path}: status {response.status_code}")
         problems += [f"{path}: {found}" for found in markup_found(response.text) + not_quiet(response.text)]
         with_text += shown(response.text)
