@@ -3,7 +3,7 @@
 A secretary sees the mails of their own bodies; the error is told in plain words.
 
 Revision ID: e5a7c31b9d20
-Revises: c3e1f0a9d2b4
+Revises: e4b7c2d91f30
 Create Date: 2026-12-07 18:55:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a7c31b9d20'
-down_revision = 'c3e1f0a9d2b4'
+down_revision = 'e4b7c2d91f30'
 branch_labels = None
 depends_on = None
 
