@@ -9,7 +9,7 @@ from cpweb.activities import logic, rules
 from cpweb.activities.models import Activity, Signup
 from cpweb.database import utcnow
 from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.i18n import local_today, month_name
 from cpweb.retention import run_purge
 from tests.conftest import count_queries
 
@@ -83,8 +83,21 @@ def test_filters_and_archive(client, auth, make_activity):
     assert "Training geweest" in client.get("/activiteiten/?archief=1").text
     assert "Training straks" not in client.get("/activiteiten/?soort=overleg").text
     response = client.get("/activiteiten/?maand=mei", headers={"HX-Request": "true"})
-    assert response.status_code == 422 and "Vul een maand in zoals 2026-05." in response.text
+    assert response.status_code == 422 and "Kies een van de mogelijkheden in de lijst." in response.text
     assert "<html" not in response.text
+
+
+def test_month_filter_names_the_months(client, make_activity):
+    """People read "mei 2026", not 2026-05; a month from an older link stays on the list."""
+    day = local_today() + timedelta(days=40)
+    make_activity(title="Over een maand", days_ahead=40, audience=rules.EVERYONE)
+    html = client.get("/activiteiten/").text
+    with client.application.test_request_context():
+        assert f'<option value="{day:%Y-%m}">{month_name(day)}</option>' in html
+    assert "Over een maand" in client.get(f"/activiteiten/?maand={day:%Y-%m}").text
+    assert "Over een maand" not in client.get(f"/activiteiten/?maand={day + timedelta(days=62):%Y-%m}").text
+    old = client.get("/activiteiten/?maand=2001-03&archief=1")
+    assert old.status_code == 200 and '<option selected value="2001-03">maart 2001</option>' in old.text
 
 
 def test_list_runs_a_constant_number_of_queries(client, auth, make_activity, make_user):

@@ -1,5 +1,5 @@
 """Every page in tests/pages.py, without a browser: valid HTML, unique ids, headings that skip no
-level, nothing from other hosts, and a light home page. The browser suite runs axe and the Nu Html
+level, nothing from other hosts, no date written as 2026-05 for a person to read, and a light home page. The browser suite runs axe and the Nu Html
 Checker on the same pages."""
 import gzip
 import re
@@ -20,6 +20,12 @@ HOME_BUDGET = 50 * 1024  # bytes, gzipped: the home page with its CSS and JS
 # Attributes that load or send something; <a href> is a link a person chooses, so it may leave.
 RESOURCE_ATTRIBUTES = ("src", "srcset", "href", "action", "formaction", "poster", "data",
                        "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
+
+# A date or month as a machine writes it. People read "mei 2026"; the machine's form belongs in
+# attributes (value=, datetime=, href=), which are not text on the page.
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+# Text that is not shown, or shown as the person typed it.
+UNSHOWN = {"head", "script", "style", "template", "textarea"}
 
 
 # Known app problems, reported to the lead; strict: the test fails once they are fixed, so remove them.
@@ -136,7 +142,22 @@ def problems(html: str) -> list[str]:
                 continue
             if _other_host(value):
                 found.append(f'<{element.tag} {name}="{value}"> comes from another host')
+    found += [f"a date for a machine in the text: {date}" for date in iso_dates(tree)]
     return found
+
+
+def iso_dates(tree) -> list[str]:
+    """The dates written as 2026-05 or 2026-05-12 in the page's text (not its attributes), each with
+    the words around it."""
+    def texts(element):
+        if isinstance(element.tag, str) and element.tag not in UNSHOWN:
+            yield element.text or ""
+            for child in element:
+                yield from texts(child)
+                yield child.tail or ""
+
+    text = " ".join(" ".join(texts(tree)).split())
+    return [f"{match.group()} in ‘{text[max(0, match.start() - 40):match.end() + 20]}’" for match in ISO_DATE.finditer(text)]
 
 
 def _other_host(value: str) -> bool:
@@ -167,10 +188,14 @@ def test_checker_finds_what_it_should():
             '<script src="https://cdn.example/x.js"></script></head>'
             '<body><h1>t</h1><h2>a</h2><h4>b</h4><h2>c</h2>'
             '<p id="a">1</p><p id="a"><a href="https://example.org/">ok</a></p>'
-            '<form method="post" action="/x"><button>x</button></form></body></html>')
+            '<form method="post" action="/x"><button>x</button></form>'
+            '<p>Maand: <time datetime="2026-05">2026-05</time>, <input name="d" value="2026-05-12"></p>'
+            '<textarea name="t">typed 2026-05-13</textarea><p>Kenmerk S-2026-0043</p></body></html>')
     assert sorted(problems(page)) == ['<form action="/x"> posts without a hidden CSRF token',
                                       '<h4> after <h2>: b',
                                       '<script src="https://cdn.example/x.js"> comes from another host',
+                                      'a date for a machine in the text: 2026-05 in ‘t a b c 1 ok x Maand: 2026-05 , '
+                                      'Kenmerk S-2026-00’',
                                       'duplicate id="a"']
     assert problems("<!doctype html><html><body><p></div></body></html>")[0].startswith("invalid HTML")
 

@@ -5,8 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
+from ..calendar.logic import Month
 from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, email_field, name_field, strip
-from ..i18n import lazy_gettext_markup as _lm
+from ..i18n import lazy_gettext_markup as _lm, month_name
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")
@@ -26,7 +27,7 @@ class ActivityForm(FlaskForm):
     title = StringField(_l("Titel"), filters=[strip], validators=[DataRequired(_l("Vul een titel in.")),
                                                                    _length(rules.MAX_TITLE)])
     description = TextAreaField(_l("Beschrijving"), filters=[strip], render_kw={"rows": 6},
-                                description=_l("U kunt Markdown gebruiken: **vet**, *schuin*, een lijst met - ."),
+                                description=_l("Vet: zet ** voor en achter de woorden. Schuin: zet * ervoor en erachter. Een lijst: begin elke regel met - ."),
                                 validators=[Length(max=10_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="10.000"))])
     kind = ChoiceField(_l("Soort activiteit"), choices=choice_list(rules.KINDS),
                        validators=[InputRequired(_l("Kies de soort activiteit."))])
@@ -95,6 +96,9 @@ class ReportForm(FlaskForm):
                            validators=[Length(max=20_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="20.000"))])
 
 
+MONTHS_AROUND = 12  # the month filter's list
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -105,16 +109,18 @@ class FilterForm(FlaskForm):
                          validators=[Optional()])
     organisator = ChoiceField(_l("Organisator"), choices=choice_list([("", _l("Alle"))] + list(rules.ORGANISERS.items())),
                               validators=[Optional()])
-    maand = StringField(_l("Maand"), filters=[strip], description=_l("Bijvoorbeeld 2026-05."),
-                        validators=[Optional(), Length(max=7)], render_kw={"inputmode": "numeric"})
+    maand = ChoiceField(_l("Maand"), choices=[], validators=[Optional()])
 
-    def validate_maand(self, field):
-        if field.data and self.month() is None:
-            raise ValidationError(_l("Vul een maand in zoals 2026-05."))
+    def __init__(self, *args, today: date, **kwargs):
+        """The months by name ("mei 2026"), a year back and a year ahead; a month outside that, from
+        an older link, is added to the list."""
+        super().__init__(*args, **kwargs)
+        this = Month(today.year, today.month)
+        months = [this.shifted(n) for n in range(-MONTHS_AROUND, MONTHS_AROUND + 1)]
+        chosen = Month.parse(self.maand.data, today) if self.maand.data else None
+        if chosen is not None and chosen not in months:
+            months = sorted([*months, chosen], key=lambda month: month.key)
+        self.maand.choices = choice_list([("", _l("Alle maanden"))] + [(m.key, month_name(m.first)) for m in months])
 
     def month(self) -> date | None:
-        try:
-            year, month = (int(part) for part in (self.maand.data or "").split("-"))
-            return date(year, month, 1)
-        except ValueError:
-            return None
+        return Month.parse(self.maand.data, date.min).first if self.maand.data else None

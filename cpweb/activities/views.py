@@ -11,7 +11,7 @@ from ..documents import attaching
 from ..extensions import db, limiter
 from ..forms import choice_list
 from ..guards import Refused
-from ..i18n import as_local, datetime_long
+from ..i18n import as_local, datetime_long, local_today
 from ..rendering import done, redirect_to, refused, render
 from ..spreadsheet import csv_response
 from . import logic, papers, rules
@@ -40,7 +40,7 @@ def guest_signup_or_404(token: str) -> Signup:
 @bp.route("/")
 def index():
     """Upcoming activities (or the archive), with filters; guests see those open to everyone."""
-    filters = FilterForm(formdata=request.args)
+    filters = FilterForm(formdata=request.args, today=local_today())
     archive = request.args.get("archief") == "1"
     if not filters.validate():
         return render("activities/index.html", block="activity_list", filters=filters, page=None, archive=archive,

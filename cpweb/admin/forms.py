@@ -23,7 +23,7 @@ class BodyForm(FlaskForm):
         Length(max=160, message=_l("Gebruik hoogstens 160 tekens."))])
     kind = ChoiceField(_l("Soort"), choices=choice_list(BODY_KINDS))
     description = TextAreaField(_l("Over dit orgaan"), filters=[strip],
-                                description=_l("Wat doet dit orgaan? Voor wie? U kunt Markdown gebruiken."),
+                                description=_l("Wat doet dit orgaan? Voor wie? Vet: zet ** voor en achter de woorden. Een lijst: begin elke regel met - ."),
                                 validators=[Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))])
     receives_signals = BooleanField(_l("Dit orgaan behandelt de signalen"),
                                     description=_l("De leden van dit orgaan lezen en behandelen de signalen van "

@@ -32,7 +32,7 @@ class AdviceForm(FlaskForm):
     addressee_text = StringField(_l("Of schrijf op aan wie (niet verplicht)"), filters=[strip],
                                  validators=[Length(max=200, message=_lm("Gebruik hoogstens %(n)s tekens.", n=200))])
     summary = _text(_l("Waar gaat het om? (niet verplicht)"), rows=5)
-    requested_on = _date(_l("Gevraagd op, of idee van (niet verplicht)"))
+    requested_on = _date(_l("Datum van de vraag of van het idee (niet verplicht)"))
     deadline = _date(_l("Uiterlijk klaar op (niet verplicht)"))
     drafters = CheckboxesField(_l("Wie schrijven mee?"), choices=[], coerce=int)
     version = HiddenField()

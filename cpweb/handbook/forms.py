@@ -30,7 +30,7 @@ class PageForm(FlaskForm):
     parent = ChoiceField(_l("Onder welke pagina staat deze pagina?"), choices=[], validators=[Optional()],
                          description=_l("Kies niets als deze pagina een nieuw hoofdstuk is."))
     text = TextAreaField(_l("Tekst"), filters=[strip], render_kw={"rows": 18},
-                         description=_l("U kunt Markdown gebruiken: ## voor een kopje, **vet**, een lijst met - ."),
+                         description=_l("Een kopje: begin de regel met ## . Vet: zet ** voor en achter de woorden. Een lijst: begin elke regel met - ."),
                          validators=[_length(rules.MAX_TEXT, "50.000")])
     note = StringField(_l("Wat heeft u veranderd? (niet verplicht)"), filters=[strip],
                        description=_l("Dit staat bij de versie, zodat anderen het teruglezen."),

@@ -136,7 +136,7 @@ class NewMeetingForm(DraftMeetingForm):
 class AgendaItemForm(FlaskForm):
     title = title_field(_l("Onderwerp"))
     description = TextAreaField(_l("Toelichting (niet verplicht)"), filters=[strip], render_kw={"rows": 4},
-                                description=_l("U kunt Markdown gebruiken: **vet**, *schuin*, een lijst met - ."),
+                                description=_l("Vet: zet ** voor en achter de woorden. Schuin: zet * ervoor en erachter. Een lijst: begin elke regel met - ."),
                                 validators=[Length(max=5000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="5.000"))])
     presenter = StringField(_l("Wie leidt dit punt in? (niet verplicht)"), filters=[strip],
                             validators=[Length(max=120, message=_lm("Gebruik hoogstens %(n)s tekens.", n=120))])
@@ -172,7 +172,7 @@ def agenda_item_field(field_id: str):
 
 class MinutesForm(FlaskForm):
     text = TextAreaField(_l("Verslag"), filters=[strip], render_kw={"rows": 16},
-                         description=_l("U kunt Markdown gebruiken: ## voor een kopje, - voor een lijst."),
+                         description=_l("Een kopje: begin de regel met ## . Een lijst: begin elke regel met - ."),
                          validators=[Length(max=100_000, message=_lm("Gebruik hoogstens %(n)s tekens.", n="100.000"))])
     version = HiddenField()
 

@@ -23,7 +23,7 @@ class ProposalForm(FlaskForm):
     title = StringField(_l("Titel"), filters=[strip], description=_l("Bijvoorbeeld: Concept-advies over het ketenjaarplan."),
                         validators=[DataRequired(_l("Vul een titel in.")), _max(rules.MAX_TITLE)])
     text = TextAreaField(_l("Het voorstel"), filters=[strip], render_kw={"rows": 6},
-                         description=_l("Wat stelt u voor, en waarom? U kunt Markdown gebruiken."),
+                         description=_l("Wat stelt u voor, en waarom? Vet: zet ** voor en achter de woorden. Een lijst: begin elke regel met - ."),
                          validators=[DataRequired(_l("Schrijf op wat u voorstelt.")), _max(rules.MAX_TEXT)])
     kind = RadioChoiceField(_l("Wat vraagt u aan de leden?"), choices=choice_list(rules.KIND_CHOICES),
                             validators=[InputRequired(_l("Kies wat u aan de leden vraagt."))])

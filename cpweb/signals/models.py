@@ -79,6 +79,14 @@ class Signal(db.Model):
         return bool(self.contact_name or self.contact_email or self.contact_phone)
 
     @property
+    def consent_text_month(self) -> date | None:
+        """The month of the consent text the visitor agreed to (its version, "2026-11"), for people to read."""
+        try:
+            return date.fromisoformat(f"{self.consent_version}-01")
+        except ValueError:
+            return None
+
+    @property
     def category_label(self):
         return self.category_entry.label if self.category_entry else self.category
 
