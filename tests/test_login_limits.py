@@ -28,6 +28,15 @@ def wrong(client, email, address="127.0.0.1"):
                        environ_base={"REMOTE_ADDR": address})
 
 
+def right(client, user, address="127.0.0.1"):
+    return client.post("/inloggen", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": address})
+
+
+def wait_from(app, email, address="127.0.0.1") -> int:
+    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        return throttle.seconds_to_wait(email)
+
+
 # --- the storage ----------------------------------------------------------------------------------
 
 def test_database_storage_counts_expires_and_clears(app, monkeypatch):
@@ -82,7 +91,7 @@ def test_the_wait_grows_then_locks_and_the_owner_is_mailed_once(app, client, mak
     waits = []
     for _ in range(11):
         assert wrong(client, user.email).status_code == 422
-        waits.append(throttle.seconds_to_wait(user.email))
+        waits.append(wait_from(app, user.email))
         if waits[-1]:
             refused = wrong(client, user.email)
             assert refused.status_code == 429 and int(refused.headers["Retry-After"]) == waits[-1]
@@ -90,6 +99,51 @@ def test_the_wait_grows_then_locks_and_the_owner_is_mailed_once(app, client, mak
     assert waits == [0, 0, 0, 0, 15, 30, 60, 120, 240, 900, 900]
     assert [mail.subject for mail in mails] == ["Uw account staat even op slot"]
     assert mails[0].to == user.email and "15 minuten" in mails[0].body
+
+
+def test_wrong_passwords_from_one_address_never_lock_out_the_owner_elsewhere(app, make_user, mails):
+    """N5 of issue 33: the wait is per account and address. 20 wrong passwords from A; from B the
+    right one gets in at once; A still waits (locked after 10) and the owner got the mail."""
+    user = make_user()
+    attacker, owner = app.test_client(), app.test_client()
+    statuses = [wrong(attacker, user.email, "192.0.2.1").status_code for _ in range(20)]
+    assert statuses[:5] == [422] * 5 and set(statuses[5:]) == {429}, "refused without being checked"
+    assert [mail.subject for mail in mails] == [], "only 6 were checked: 5 free, then the wait"
+    response = right(owner, user, "198.51.100.7")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert "Mijn profiel" in owner.get("/", environ_base={"REMOTE_ADDR": "198.51.100.7"}).text
+    assert right(attacker, user, "192.0.2.1").status_code == 429, "A waits as before, also with the right one"
+    assert wait_from(app, user.email, "192.0.2.1") > 0 and wait_from(app, user.email, "198.51.100.7") == 0
+
+
+def test_the_lock_after_10_failures_holds_for_each_address_that_failed_and_mails_the_owner(app, make_user, mails):
+    """Guessing from many addresses: after 10 failures in all, each address that fails waits the
+    lock's 15 minutes; one that never failed (the owner's) is let in."""
+    user = make_user()
+    guesser = app.test_client()
+    for n in range(10):
+        assert wrong(guesser, user.email, f"192.0.2.{n + 1}").status_code == 422
+    assert [mail.subject for mail in mails] == ["Uw account staat even op slot"] and mails[0].to == user.email
+    assert wait_from(app, user.email, "192.0.2.10") == 900, "the address of the 10th failure"
+    assert wrong(guesser, user.email, "192.0.2.11").status_code == 422, "a new address: its first try is checked"
+    assert wait_from(app, user.email, "192.0.2.11") == 900
+    assert right(guesser, user, "192.0.2.11").status_code == 429
+    assert right(app.test_client(), user, "198.51.100.7").status_code == 303
+    assert len(mails) == 1, "one mail per lock"
+
+
+def test_the_second_step_is_not_locked_by_others(app, make_user):
+    """Wrong codes count as for the password: per account and address."""
+    from tests.test_twofactor import code, with_app
+
+    user = with_app(make_user)
+    attacker, owner = app.test_client(), app.test_client()
+    for _ in range(20):
+        wrong(attacker, user.email, "192.0.2.1")
+    assert right(owner, user, "198.51.100.7").headers["Location"] == "/inloggen/code"
+    response = owner.post("/inloggen/code", data={"code": code(user.totp_secret)},
+                          environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
 def test_a_login_clears_the_count(client, make_user):
