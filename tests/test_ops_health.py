@@ -15,10 +15,28 @@ def test_healthz_answers_200_with_each_check(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json["status"] == "ok"
-    assert set(response.json["checks"]) == {"database", "instance_writable", "disk", "mail"}
+    assert set(response.json["checks"]) == {"database", "instance_writable", "disk", "mail", "proxy"}
     assert all(check["ok"] for check in response.json["checks"].values())
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_and_the_log_say_when_a_proxy_forwards_without_trusted_proxies(app, client, caplog, monkeypatch):
+    """Without TRUSTED_PROXIES every visitor behind Caddy or nginx has the proxy's address: the
+    limit on wrong passwords per address would hold for all of them at once (N5 of issue 33)."""
+    assert not app.config.get("TRUSTED_PROXIES")
+    assert client.get("/healthz").json["checks"]["proxy"] == {"ok": True, "trusted_proxies": 0}
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            response = client.get("/healthz", headers={"X-Forwarded-For": "192.0.2.1"})
+            client.get("/", headers={"X-Forwarded-For": "192.0.2.1"})
+    assert response.status_code == 503 and "TRUSTED_PROXIES" in response.json["checks"]["proxy"]["error"]
+    assert [r.getMessage() for r in caplog.records if "TRUSTED_PROXIES" in r.getMessage()] == [
+        "requests arrive through a proxy (X-Forwarded-For) but TRUSTED_PROXIES is not set: every visitor counts "
+        "as the proxy's address; set TRUSTED_PROXIES = 1"], "once per worker"
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    response = client.get("/healthz", headers={"X-Forwarded-For": "192.0.2.1"})
+    assert response.status_code == 200 and response.json["checks"]["proxy"] == {"ok": True, "trusted_proxies": 1}
 
 
 def test_healthz_leaves_no_probe_file_behind(app, client):

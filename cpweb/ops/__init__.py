@@ -11,6 +11,7 @@ def init_app(app) -> None:
 
     hook = hooks(app)
     app.register_blueprint(views.bp)
+    app.before_request(views.warn_about_an_untrusted_proxy)
     hook.command(commands.backup_command)
     hook.command(commands.restore_command)
     hook.command(commands.migrate_to_postgres_command)

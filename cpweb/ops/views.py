@@ -5,7 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import current_app, jsonify, send_from_directory
+from flask import current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
@@ -46,7 +46,29 @@ def _mail() -> dict:
             "failing_for_s": retrying, "max_failing_s": max_retrying}
 
 
-CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk, "mail": _mail}
+def forwarded_without_trusted_proxies() -> bool:
+    """Behind Caddy or nginx the visitor's address comes in X-Forwarded-For, which the site reads
+    only with TRUSTED_PROXIES set. Without it every visitor has the proxy's address, and the limit
+    on wrong passwords per address (LOGIN_RATE_LIMIT) holds for all of them at once."""
+    return "X-Forwarded-For" in request.headers and not current_app.config.get("TRUSTED_PROXIES")
+
+
+def _proxy() -> dict:
+    if forwarded_without_trusted_proxies():
+        return {"ok": False, "error": "X-Forwarded-For without TRUSTED_PROXIES: set TRUSTED_PROXIES = 1 behind a proxy"}
+    return {"ok": True, "trusted_proxies": int(current_app.config.get("TRUSTED_PROXIES") or 0)}
+
+
+def warn_about_an_untrusted_proxy() -> None:
+    """Once per worker, in the log: requests come through a proxy the site was not told about."""
+    if forwarded_without_trusted_proxies() and not current_app.extensions.get("cpweb_proxy_warned"):
+        current_app.extensions["cpweb_proxy_warned"] = True
+        current_app.logger.warning("requests arrive through a proxy (X-Forwarded-For) but TRUSTED_PROXIES is not "
+                                   "set: every visitor counts as the proxy's address; set TRUSTED_PROXIES = 1")
+
+
+CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk, "mail": _mail,
+          "proxy": _proxy}
 
 
 @bp.get("/healthz")
