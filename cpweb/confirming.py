@@ -40,6 +40,7 @@ class Confirmation:
     final: bool = False  # it cannot be undone: said plainly, and the button is red
     undo: str | None = None  # how it can be undone, when it can
     subject: str = ""  # what the confirmation is about, under the heading
+    asks_note: bool = False  # the note is what is confirmed (a message): asked also when nobody is mailed
 
 
 def confirm_page(confirmation: Confirmation, form: ConfirmForm | None = None):

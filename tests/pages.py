@@ -187,6 +187,9 @@ def at(find: Callable[[], str], suffix: str = "") -> Callable[[], str]:
 
 # The demo member has not answered it: a guest gets the 404 page.
 MEMBERS_PROPOSAL = at(consent_proposal)
+# A visitor's link to follow a signal that is not (or no longer) there; the page behind a working
+# one is checked in tests/test_signal_follow.py (its token exists only in the visitor's hands).
+BROKEN_FOLLOW_LINK = "/signaal/volgen/" + "half-overgenomen" * 3
 
 
 def invitation_link() -> str:
@@ -233,6 +236,8 @@ GUEST = [
     "/signaal",
     "/signaal/ontvangen",  # without a sent signal: says so
     "/signaal/poster",
+    BROKEN_FOLLOW_LINK,
+    "/contact",
     "/vergaderingen/",
     held_meeting,  # a public meeting of the klankbordgroep
     "/agenda",
@@ -313,6 +318,7 @@ SECRETARIS = [
     "/signalen?status=alle&category=communicatie",
     "/signalen?status=spam",
     "/signalen/1",
+    "/signalen/1/bericht",  # a message for the visitor: nobody is mailed (the demo visitor left a phone number)
     "/signalen/overzicht",
     REPORT_WITH_ERRORS,
     "/signalen/onderwerpen",
@@ -402,6 +408,7 @@ FORM_ERRORS = [
     ("beheerder", "/beheer/organen/nieuw", {"name": ""}),
     ("beheerder", "/beheer/organisaties/nieuw", {"name": ""}),
     ("guest", "/signaal", {"description": "kort"}),
+    ("guest", "/contact", {"email": "geen-adres"}),
     ("secretaris", "/signalen/onderwerpen/nieuw", {"label": ""}),
     ("secretaris", "/vergaderingen/nieuw", {"title": "", "repeat": "list", "dates": "1-13-2026"}),
     ("secretaris", at(held_meeting, "/bewerken"), {"title": "", "start": "20:00", "end": "19:00"}),
@@ -431,7 +438,7 @@ NOT_HTML |= {"feeds.atom", "meetings.stukken_zip"}
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
           ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
           ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404, ("guest", MEMBERS_PROPOSAL): 404,
-          BROKEN_UNSUBSCRIBE_LINK: 404, detach_no_stuk: 404}
+          BROKEN_UNSUBSCRIBE_LINK: 404, detach_no_stuk: 404, BROKEN_FOLLOW_LINK: 404}
 
 
 def expected_status(role: str, entry) -> int:

@@ -653,7 +653,8 @@ def test_purge_erases_contact_after_closing_and_deletes_old_spam(app, runner, ma
     keep = make_signal(created_at=long_ago)
 
     dry = runner.invoke(args=["cpweb", "purge", "--dry-run"])
-    assert "signal contact details: 1 zou verwijderen" in dry.output
+    # The closed one's contact details, and the link of the one cancelled long ago.
+    assert "signal contact details: 2 zou verwijderen" in dry.output
     assert "spam and cancelled signals: 2 zou verwijderen" in dry.output
     result = runner.invoke(args=["cpweb", "purge"])
     assert "spam and cancelled signals: 2 verwijderd" in result.output

@@ -1,7 +1,9 @@
-"""Pages for everyone: home, privacy statement, accessibility statement, language choice."""
+"""Pages for everyone: home, privacy statement, accessibility statement, contact form, language choice."""
+from ..hooks import hooks
 
 
 def init_app(app) -> None:
-    from . import views
+    from . import contact, views
 
     app.register_blueprint(views.bp)
+    hooks(app).processing(contact.PROCESSING)

@@ -1,15 +1,19 @@
 from flask import Blueprint, current_app, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
 from ..auth.profile import choose_language, hide_first_steps
 from ..bodies.logic import bodies_of, body_links
 from ..database import utcnow
+from ..extensions import limiter
 from ..guest_pages import kept_for_guests
 from ..handbook.logic import welcome_page
 from ..home import sections_for
-from ..rendering import redirect_to, render
+from ..rendering import done, redirect_to, render
 from ..security import safe_next
+from . import contact as contact_logic
+from .forms import ContactForm
 
 bp = Blueprint("pages", __name__)
 
@@ -46,6 +50,18 @@ def privacy():
 def accessibility():
     """The accessibility statement, for everyone."""
     return render("pages/accessibility.html")
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNAL_RATE_LIMIT"], methods=["POST"])
+def contact():
+    """A question that is not a signal, for everyone; it goes to the secretariat by mail."""
+    form = ContactForm()
+    if form.validate_on_submit():
+        contact_logic.ask(form.data)
+        return done(_("Dank u wel. Uw vraag staat klaar om naar het secretariaat te gaan. U krijgt antwoord per "
+                      "e-mail."), url_for("pages.home"))
+    return render("pages/contact.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.route("/taal", methods=["POST"])

@@ -42,6 +42,7 @@ def demo_signals(region: DemoRegion) -> None:
         if n == 0:  # one visitor asked to be called back
             signal.contact_name, signal.contact_phone = "Fatima Yilmaz", "06 12345678"
             signal.consent_at, signal.consent_version = created, rules.CONSENT_VERSION
+        logic.new_follow_token(signal)  # each came through the form; the links went to the visitors
         db.session.add(signal)
         if n % 3 == 0:
             logic.set_status(signal, secretary, rules.IN_PROGRESS)

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..confirming import ConfirmForm
 from ..database import utcnow
 from ..categories import category_form
 from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
@@ -110,6 +111,17 @@ class NoteForm(FlaskForm):
                                         "e-mailadres of telefoonnummer in."), validators=[
         DataRequired(_l("Schrijf een notitie.")), Length(max=5000, message=_l("Gebruik hoogstens 5.000 tekens."))],
         render_kw={"rows": 3})
+
+
+class MessageForm(ConfirmForm):
+    """The council's message for the visitor, asked on the confirmation page that names who gets it."""
+
+    note = TextAreaField(_l("Bericht voor de indiener"), filters=[strip],
+                         description=_l("De indiener leest dit op de pagina waarmee hij of zij het signaal volgt. "
+                                        "Schrijf in gewone woorden. Noem geen namen van leden of medewerkers."),
+                         validators=[DataRequired(_l("Schrijf het bericht.")),
+                                     Length(max=2000, message=_l("Gebruik hoogstens 2.000 tekens."))],
+                         render_kw={"rows": 5})
 
 
 class AssignForm(FlaskForm):

@@ -1,6 +1,9 @@
 """Storing, triaging and counting signals."""
 import calendar
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, url_for
@@ -102,6 +105,7 @@ def store_signal(fields: dict, submission_key: str | None = None, notify: bool =
     for _attempt in range(5):
         signal = Signal(reference=_next_reference(utcnow().astimezone(AMSTERDAM).year),
                         submission_key=submission_key, **fields)
+        signal.follow_token = new_follow_token(signal)
         db.session.add(signal)
         try:
             db.session.flush()
@@ -200,8 +204,76 @@ def confirm_to_visitor(signal: Signal) -> None:
     if signal.contact_email:
         send_mail(signal.contact_email, _("Wij hebben uw signaal ontvangen (%(reference)s)", reference=signal.reference),
                   _("Dank u wel voor uw signaal. Het kenmerk is %(reference)s.\n\nWij lezen elk signaal. "
-                    "U vroeg ons om contact met u op te nemen. Dat doen wij binnen twee weken.",
-                    reference=signal.reference))
+                    "U vroeg ons om contact met u op te nemen. Dat doen wij binnen twee weken.\n\n"
+                    "Wat wij met uw signaal doen, ziet u op deze pagina:\n%(link)s\n\n"
+                    "Deze link is alleen voor u. Geef hem niet aan anderen.",
+                    reference=signal.reference, link=follow_url(signal.follow_token)))
+
+
+# --- following a signal: the visitor's private link ---------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_follow_token(signal: Signal) -> str:
+    """A long random token for the visitor's link; the signal keeps only its hash, so the link
+    cannot be made again from the database (nor from the reference)."""
+    token = secrets.token_urlsafe(32)
+    signal.follow_token_hash = _token_hash(token)
+    return token
+
+
+def follow_url(token: str) -> str:
+    return site_url("signals.follow", token=token)
+
+
+def find_by_follow_token(token: str) -> Signal | None:
+    """The signal this link belongs to, while it has one; the hashes are compared in constant time."""
+    if not 20 <= len(token) <= 100:
+        return None
+    hashed = _token_hash(token)
+    signal = db.session.scalar(db.select(Signal).filter_by(follow_token_hash=hashed))
+    if signal is None or not hmac.compare_digest(signal.follow_token_hash, hashed):
+        return None
+    return signal
+
+
+def messages_for_visitor(signal_id: int) -> list[SignalEvent]:
+    """What the council wrote for the visitor, oldest first."""
+    return list(db.session.scalars(db.select(SignalEvent).filter_by(signal_id=signal_id, kind="message")
+                                   .order_by(SignalEvent.at, SignalEvent.id)))
+
+
+def discussed_on(signal: Signal) -> date | None:
+    """The day of the meeting where the signal was discussed: only the date, never the meeting's
+    title (a meeting that is not public stays unnamed)."""
+    if not any(event.to_status == rules.DISCUSSED for event in signal.events):
+        return None
+    starts = db.session.scalars(db.select(Meeting.starts_at).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                                .join(SignalAgendaItem, SignalAgendaItem.agenda_item_id == AgendaItem.id)
+                                .filter(SignalAgendaItem.signal_id == signal.id, Meeting.starts_at <= utcnow())
+                                .order_by(Meeting.starts_at.desc()).limit(1)).first()
+    return starts.astimezone(AMSTERDAM).date() if starts else None
+
+
+def can_reach_visitor(signal: Signal) -> bool:
+    """A message for the visitor arrives somewhere: on their page, while the link works, or by mail."""
+    return signal.follow_token_hash is not None or bool(signal.contact_email)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The visitor as a confirmation page names them."""
+
+    name: str
+
+
+def message_recipients(signal: Signal) -> list[Visitor]:
+    """Who gets the council's message by mail: the visitor, when they left an address."""
+    if not signal.contact_email:
+        return []
+    return [Visitor(signal.contact_name or signal.contact_email)]
 
 
 # --- triage ---------------------------------------------------------------------------------
@@ -241,6 +313,7 @@ def set_status(signal: Signal, actor, to_status: str, reason: str = "", passed_t
 
 def _erase_contact(signal: Signal, actor=None) -> None:
     signal.contact_name = signal.contact_email = signal.contact_phone = None
+    signal.follow_token_hash = None  # the link lives as long as the contact details
     signal.contact_erased_at = utcnow()
     _event(signal, actor, "contact_erased")
 
@@ -437,6 +510,22 @@ def add_note(signal_id: int, actor, text: str) -> None:
     db.session.commit()
 
 
+def write_to_visitor(signal_id: int, actor, text: str) -> bool:
+    """A message for the visitor: shown on their follow page, and mailed when they left an address.
+    Returns whether a mail waits to be sent."""
+    signal = db.session.get(Signal, signal_id)
+    _event(signal, actor, "message", text)
+    mailed = False
+    if signal.contact_email:
+        mailed = send_mail(signal.contact_email, _("Bericht over uw signaal %(reference)s", reference=signal.reference),
+                           _("U gaf ons een signaal door, met het kenmerk %(reference)s. "
+                             "Wij hebben een bericht voor u:\n\n%(text)s\n\n"
+                             "U ziet dit bericht ook op de pagina uit onze eerste e-mail.",
+                             reference=signal.reference, text=text))
+    db.session.commit()
+    return mailed
+
+
 def assign(signal_id: int, actor, assignee_id: int | None) -> None:
     """Give the signal to a member who reads signals (the form offers only those), or to no one."""
     signal = db.session.get(Signal, signal_id)
@@ -589,26 +678,31 @@ PROCESSING = Processing(
                "Contact opnemen als iemand daarom vraagt."),
     people=_l("Cliënten van de gemeenten, UWV en het Werkplein"),
     data=_l("Wat er gebeurde, onderwerp, gemeente. Alleen met toestemming: naam, e-mailadres, telefoonnummer. "
-            "Geen IP-adres."),
+            "Geen IP-adres. Van de geheime link waarmee iemand zijn signaal volgt, alleen een onleesbare vorm."),
     recipients=_l("Naam, e-mailadres, telefoonnummer en toestemming: alleen de secretarissen, de beheerders en het lid "
                   "dat het signaal oppakt. Elke keer dat iemand ze ziet, staat in het logboek. De andere leden van het "
                   "orgaan dat signalen krijgt, lezen de tekst en de geschiedenis. Het management ziet alleen aantallen."),
-    retention=lambda config: _lm("Contactgegevens: %(months)s maanden na afhandeling. Spam en geannuleerde "
-                                 "signalen: %(days)s dagen. De tekst zonder contactgegevens blijft bewaard.",
+    retention=lambda config: _lm("Contactgegevens en de link om het signaal te volgen: %(months)s maanden na "
+                                 "afhandeling. Spam en geannuleerde signalen: %(days)s dagen. De tekst zonder "
+                                 "contactgegevens blijft bewaard.",
                                  months=config["SIGNAL_CONTACT_RETENTION_MONTHS"],
                                  days=config["SIGNAL_CANCELLED_RETENTION_DAYS"]),
 )
 
 
 def purge_contact_details(now: datetime, dry_run: bool) -> int:
-    """Contact details are erased a while after the signal is closed; the text stays."""
+    """Contact details are erased a while after the signal is closed, and the visitor's link with
+    them (also of a signal without contact details); the text stays."""
     cutoff = now - timedelta(days=30 * current_app.config["SIGNAL_CONTACT_RETENTION_MONTHS"])
     due = db.session.scalars(db.select(Signal).filter(
         Signal.closed_at < cutoff, or_(Signal.contact_email.is_not(None), Signal.contact_phone.is_not(None),
-                                       Signal.contact_name.is_not(None)))).all()
+                                       Signal.contact_name.is_not(None), Signal.follow_token_hash.is_not(None)))).all()
     if not dry_run:
         for signal in due:
-            _erase_contact(signal)
+            if signal.has_contact_details:
+                _erase_contact(signal)
+            else:
+                signal.follow_token_hash = None
     return len(due)
 
 

@@ -59,6 +59,9 @@ class Signal(db.Model):
     spam_reason: Mapped[str | None] = mapped_column(String(40))
     # One per rendered form, so a double click stores the signal once.
     submission_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The visitor's private link to follow the signal holds a random token; only its hash is kept,
+    # and it goes with the contact details (or, without them, at their retention's end).
+    follow_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     # A signal cancelled as a duplicate points at the one that stays.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
 
@@ -107,6 +110,10 @@ class Signal(db.Model):
         return rules.SPAM_REASONS.get(self.spam_reason, self.spam_reason or "")
 
     @property
+    def public_status_label(self):
+        return rules.PUBLIC_STATUSES[rules.public_status(self.status)]
+
+    @property
     def source_label(self):
         return rules.SOURCES.get(self.source, self.source)
 
@@ -120,7 +127,8 @@ class SignalEvent(db.Model):
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # status, note, assigned, contact_erased
+    # status, note, assigned, contact_erased, restored; message: for the visitor, on their follow page
+    kind: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")

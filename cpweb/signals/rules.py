@@ -44,6 +44,12 @@ SPAM_REASONS = {
     # Signals from before a missing form token counted as "opened just now".
     "no_token": _l("Het formulier kwam niet van deze website."),
 }
+# What the visitor reads on their follow page: fewer, plainer steps than the council's own.
+RECEIVED, BUSY, FINISHED = "ontvangen", "in_behandeling", "afgerond"
+PUBLIC_STATUSES = {RECEIVED: _l("Ontvangen"), BUSY: _l("In behandeling"), DISCUSSED: _l("Besproken"),
+                   FINISHED: _l("Afgerond")}
+_PUBLIC = {NEW: RECEIVED, IN_PROGRESS: BUSY, ON_AGENDA: BUSY, DISCUSSED: DISCUSSED, PASSED_ON: BUSY, DONE: FINISHED,
+           CANCELLED: FINISHED, REOPENED: BUSY}
 CANCEL_REASONS = {"spam": _l("Spam"), "dubbel": _l("Dubbel: hetzelfde signaal staat er al"),
                   "buiten_werkterrein": _l("Buiten ons werkterrein")}
 PASSED_TO = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein")}
@@ -59,6 +65,10 @@ def next_statuses(status: str) -> tuple[str, ...]:
 
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in next_statuses(from_status)
+
+
+def public_status(status: str) -> str:
+    return _PUBLIC.get(status, BUSY)
 
 
 def format_reference(year: int, number: int) -> str:

@@ -11,14 +11,17 @@ from ..database import paginate, utcnow
 from ..extensions import csrf, db, limiter
 from ..forms import choice_list
 from ..categories import CategoryPages
+from ..confirming import Confirmation, confirm_page
 from ..errors import error_page
 from ..i18n import date_long, number
 from ..qr import qr_svg
-from ..rendering import redirect_to, render
+from ..rendering import done, redirect_to, refused, render
+from ..security import no_store
 from ..spreadsheet import csv_response
 from ..urls import site_url
 from . import logic, rules
-from .forms import AssignForm, CategoryForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm, SignalForm, StatusForm
+from .forms import (AssignForm, CategoryForm, MessageForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm,
+                    SignalForm, StatusForm)
 from .models import Signal, SignalCategory, SignalEvent
 
 bp = Blueprint("signals", __name__)
@@ -79,15 +82,38 @@ def new():
 
 def _save(form):
     signal = logic.receive(form.data, recorder=current_user if current_user.is_authenticated else None)
-    session[RECEIPT_KEY] = {"reference": signal.reference, "contact": signal.has_contact}
+    token = getattr(signal, "follow_token", None)
+    if token is None:  # the same form sent twice: the link went to the first answer's receipt
+        previous = session.get(RECEIPT_KEY) or {}
+        follow = previous.get("follow") if previous.get("reference") == signal.reference else None
+    else:
+        follow = url_for("signals.follow", token=token)
+    session[RECEIPT_KEY] = {"reference": signal.reference, "contact": signal.has_contact, "follow": follow}
     return redirect_to(url_for("signals.receipt"))
 
 
 @bp.route("/signaal/ontvangen")
 def receipt():
-    """The receipt with the reference, only in the session that sent the signal (nothing to guess)."""
-    details = session.get(RECEIPT_KEY) or {"reference": None, "contact": False}
-    return render("signals/receipt.html", **details)
+    """The receipt with the reference and the private link to follow the signal, only in the
+    session that sent it (nothing to guess)."""
+    details = {"reference": None, "contact": False, "follow": None, **(session.get(RECEIPT_KEY) or {})}
+    return no_store(render("signals/receipt.html", **details))
+
+
+@bp.route("/signaal/volgen/<token>")
+def follow(token: str):
+    """The visitor's page for their signal: its status as the council tells it and the council's
+    messages, never a name or a note. Only with the private link; the reference alone shows nothing."""
+    signal = logic.find_by_follow_token(token)
+    if signal is None:
+        return error_page(404, _("Deze link werkt niet, of niet meer. Kijk of u de hele link uit de e-mail heeft "
+                                 "overgenomen. Is uw signaal al een tijd afgerond? Dan hebben wij de link gewist, "
+                                 "samen met uw contactgegevens. Heeft u een vraag? Stuur ons een bericht via het "
+                                 "contactformulier en noem uw kenmerk."))
+    response = render("signals/follow.html", signal=signal, public_status=rules.public_status(signal.status),
+                      discussed_on=logic.discussed_on(signal), messages=logic.messages_for_visitor(signal.id))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return no_store(response)
 
 
 @bp.route("/signaal/poster")
@@ -198,6 +224,31 @@ def add_note(signal_id: int):
         logic.add_note(signal.id, current_user, form.text.data)
         return _after_change(signal, _("De notitie is opgeslagen."))
     return _show(signal, status=422, note_form=form)
+
+
+@bp.route("/signalen/<int:signal_id>/bericht", methods=["GET", "POST"])
+@triage_required
+def write_message(signal_id: int):
+    """Ask first, naming who gets a mail, then leave a message for the visitor on their page
+    (mailed when they left an address); for secretaries, admins and the assignee."""
+    signal = _get_signal_to_handle(signal_id)
+    back = url_for("signals.show", signal_id=signal.id)
+    if not logic.can_reach_visitor(signal):
+        return refused(_("De indiener kan dit signaal niet meer volgen en gaf geen e-mailadres. "
+                         "Een bericht komt nergens aan."), back)
+    form = MessageForm()
+    if form.validate_on_submit():
+        mailed = logic.write_to_visitor(signal.id, current_user, form.note.data)
+        return done(_("Het bericht staat op de pagina van de indiener. De e-mail wacht om verstuurd te worden.")
+                    if mailed else _("Het bericht staat op de pagina van de indiener."), back)
+    recipients = logic.message_recipients(signal)
+    happens = [_("De indiener leest het bericht op de pagina waarmee hij of zij het signaal volgt.")]
+    if signal.follow_token_hash is None:
+        happens = [_("De indiener kan het signaal niet meer volgen. Het bericht gaat alleen per e-mail.")]
+    return confirm_page(Confirmation(
+        title=_("Bericht aan de indiener sturen?"), subject=_("Signaal %(reference)s", reference=signal.reference),
+        happens=happens, recipients=recipients, asks_note=True,
+        button=_("Bericht versturen") if recipients else _("Bericht opslaan"), back=back), form)
 
 
 @bp.route("/signalen/<int:signal_id>/toewijzen", methods=["POST"])
