@@ -220,6 +220,12 @@ def published_advice_page() -> str:
     return f"/onze-adviezen/{advice.id}"
 
 
+def plan_meeting_page() -> str:
+    """The confirmation before the demo's open date poll becomes a meeting on its first date."""
+    poll = db.session.get(Proposal, int(date_poll().rsplit("/", 1)[1]))
+    return f"/voorstellen/{poll.id}/plannen/{poll.options[0].id}"
+
+
 def last_years_report() -> str:
     return f"/jaarverslag/{local_today().year - 1}"
 
@@ -353,6 +359,7 @@ SECRETARIS = [
     date_poll,
     proposal_waiting_for_outcome,
     at(consent_proposal, "/sluiten"),
+    plan_meeting_page,
     "/organen/klankbordgroep-werkplein/stemrecht",
     "/documenten",
     "/documenten/1/bewerken",

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cpweb.advice import logic as advice_logic
 from cpweb.advice.models import AdviceEvent
@@ -17,7 +18,7 @@ from cpweb.i18n import local_today
 from cpweb.mail import choose_kinds, chosen_kinds
 from cpweb.meetings import logic as meetings_logic
 from cpweb.meetings import rules as meeting_rules
-from cpweb.meetings.models import Decision
+from cpweb.meetings.models import Decision, Meeting
 from cpweb.proposals import logic, rules
 from cpweb.proposals.models import Proposal, ProposalAnswer
 from cpweb.retention import run_purge
@@ -81,15 +82,6 @@ def test_closing_and_reminder_times():
     assert not rules.reminder_due(now, now + timedelta(hours=30), now - timedelta(days=3), day)
     assert rules.is_closed(rules.OPEN, now, now) and not rules.is_closed(rules.OPEN, closes, now)
 
-
-def test_the_new_meeting_form_reads_a_prefill_link_and_ignores_what_it_cannot_read():
-    assert meeting_rules.prefill({"orgaan": "3", "titel": "Extra", "datum": "2030-05-14", "van": "19:30",
-                                  "tot": "21:00"}) == {"body": "3", "title": "Extra", "day": SOON.date(),
-                                                       "start": time(19, 30), "end": time(21)}
-    assert meeting_rules.prefill({"datum": "morgen", "van": "25:00"}) == {}
-
-
-# --- fixtures -------------------------------------------------------------------------------------
 
 @pytest.fixture
 def body(make_body):
@@ -291,8 +283,7 @@ def test_choice_up_to_n_options(client, auth, make_proposal, people):
     assert "Groen: 1" in client.get(f"/voorstellen/{proposal.id}").text
 
 
-def test_date_poll_every_date_answered_and_the_best_date_becomes_a_meeting_form(client, auth, make_proposal, people, body):
-    proposal = make_proposal(kind=rules.DATE)
+def _best_date_answered(client, auth, proposal, people):
     first, second = (o.id for o in proposal.options)
     auth.login(people.anna)
     response = client.post(f"/voorstellen/{proposal.id}/antwoord", data={f"option_{first}": rules.YES})
@@ -300,13 +291,82 @@ def test_date_poll_every_date_answered_and_the_best_date_becomes_a_meeting_form(
     assert client.post(f"/voorstellen/{proposal.id}/antwoord",
                        data={f"option_{first}": rules.NO, f"option_{second}": rules.YES}).status_code == 303
     auth.logout()
+    return second
+
+
+def _meetings() -> list[Meeting]:
+    return list(db.session.scalars(db.select(Meeting)))
+
+
+def test_a_date_poll_becomes_one_meeting_titled_by_body_and_date_closed_and_linked_both_ways(
+        client, auth, make_proposal, people, body):
+    proposal = make_proposal(kind=rules.DATE, title="Wanneer vergaderen we extra?")
+    second = _best_date_answered(client, auth, proposal, people)
     auth.login(people.secretary)
     page = client.get(f"/voorstellen/{proposal.id}").text
     assert "Beste datum: woensdag 15 mei 2030" in page
-    link = re.search(r'href="(/vergaderingen/nieuw\?[^"]+)"', page)[1].replace("&amp;", "&")
-    form = client.get(link).text
-    assert 'value="2030-05-15"' in form and 'value="19:30"' in form and 'value="21:30"' in form
-    assert 'value="Folder meelezen"' in form and re.search(rf'<option selected value="{body.id}"', form)
+    plan = f"/voorstellen/{proposal.id}/plannen/{second}"
+    assert f'href="{plan}"' in page
+    ask = client.get(plan)
+    assert ask.status_code == 200 and "Vergadering plannen?" in ask.text and "woensdag 15 mei 2030" in ask.text
+    assert _meetings() == []  # asking plans nothing
+    response = client.post(plan)
+    [meeting] = _meetings()
+    assert response.status_code == 303 and response.location.endswith(f"/vergaderingen/{meeting.id}")
+    assert meeting.title == "Klankbordgroep Voorstellen, woensdag 15 mei 2030" and meeting.body_id == body.id
+    assert meeting.is_published(utcnow()) and [i.title for i in meeting.items] == meeting_rules.STANDARD_ITEMS
+    assert proposal.status == rules.CLOSED and proposal.planned_meeting_id == meeting.id
+    page = client.get(f"/voorstellen/{proposal.id}").text
+    assert "Gepland met dit voorstel: Klankbordgroep Voorstellen, woensdag 15 mei 2030" in page
+    assert f'href="/vergaderingen/{meeting.id}"' in page and "/plannen/" not in page
+    meeting_page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert f'href="/voorstellen/{proposal.id}">Wanneer vergaderen we extra?</a>' in meeting_page
+    # The same form posted again (a double click, a second tab): one meeting, and a clear message.
+    again = client.post(plan, follow_redirects=True)
+    assert "Met dit voorstel is al een vergadering gepland. Er komt geen tweede." in again.text
+    assert len(_meetings()) == 1
+
+
+def test_two_plans_at_once_leave_one_meeting(app, make_proposal, people):
+    proposal = make_proposal(kind=rules.DATE)
+    option = proposal.options[0].id
+    logic.plan_meeting(proposal, option)
+    # The second request read the poll before the first one committed.
+    set_committed_value(proposal, "planned_meeting_id", None)
+    with pytest.raises(logic.Refused, match="al een vergadering gepland"):
+        logic.plan_meeting(proposal, option)
+    assert len(_meetings()) == 1
+
+
+def test_only_the_secretary_plans_and_only_on_a_date_of_the_poll(client, auth, make_proposal, people):
+    poll, vote = make_proposal(kind=rules.DATE), make_proposal(kind=rules.VOTE)
+    option = poll.options[0].id
+    auth.login(people.anna)
+    assert client.get(f"/voorstellen/{poll.id}/plannen/{option}").status_code == 403
+    assert client.post(f"/voorstellen/{poll.id}/plannen/{option}").status_code == 403
+    auth.logout()
+    auth.login(people.secretary)
+    other = make_proposal(kind=rules.DATE).options[0].id
+    assert client.post(f"/voorstellen/{poll.id}/plannen/{other}").status_code == 404
+    assert client.post(f"/voorstellen/{vote.id}/plannen/{option}").status_code == 404
+    assert _meetings() == [] and poll.status == rules.OPEN
+
+
+def test_the_outcome_of_a_planned_date_poll_names_the_meeting_with_its_link(client, auth, make_proposal, people, mails):
+    proposal = make_proposal(kind=rules.DATE)
+    second = _best_date_answered(client, auth, proposal, people)
+    auth.login(people.secretary)
+    client.post(f"/voorstellen/{proposal.id}/plannen/{second}")
+    [meeting] = _meetings()
+    page = client.get(f"/voorstellen/{proposal.id}").text
+    text = re.search(r'<textarea[^>]*name="text"[^>]*>\s*([^<]*)</textarea>', page)[1].strip()
+    assert text == "De vergadering is op woensdag 15 mei 2030, 19:30."
+    client.post(f"/voorstellen/{proposal.id}/uitkomst", data={"outcome": rules.DECIDED, "text": text, "confirmed": "1"})
+    mail = mails[-1]
+    assert mail.subject == "Uitkomst: Folder meelezen"
+    assert "Beste datum" not in mail.body
+    assert (f"De vergadering: Klankbordgroep Voorstellen, woensdag 15 mei 2030, woensdag 15 mei 2030, 19:30\n"
+            f"http://localhost/vergaderingen/{meeting.id}") in mail.body
 
 
 def test_answering_after_closing_is_refused_and_nothing_stored(client, auth, make_proposal, people):

@@ -13,7 +13,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
 from ..database import Page, first_rows, utcnow
 from ..extensions import db
-from ..i18n import as_local, date_long, from_local, lazy_gettext_markup as _lm
+from ..i18n import date_long, from_local, lazy_gettext_markup as _lm
 from ..privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
@@ -105,13 +105,6 @@ def next_meeting_of(body_id: int, after: datetime) -> Meeting | None:
     return db.session.scalar(db.select(Meeting).filter(Meeting.body_id == body_id, Meeting.starts_at > after,
                                                        Meeting.status == rules.PLANNED)
                              .order_by(Meeting.starts_at).limit(1))
-
-
-def new_meeting_url(body_id: int, title: str, starts_at: datetime, ends_at: datetime) -> str:
-    """The new-meeting form, filled in (for secretaries: a date another feature found)."""
-    start, end = as_local(starts_at), as_local(ends_at)
-    return url_for("meetings.new", orgaan=body_id, titel=title, datum=start.date().isoformat(),
-                   van=f"{start:%H:%M}", tot=f"{end:%H:%M}")
 
 
 def next_meetings(user, limit: int = 3) -> list[Meeting]:

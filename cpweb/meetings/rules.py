@@ -85,27 +85,6 @@ def parse_date_list(text: str) -> tuple[list[date], list[str]]:
     return sorted(dates), unreadable
 
 
-# The query parameters of a link to a prefilled new-meeting form (logic.new_meeting_url).
-PREFILL = {"orgaan": "body", "titel": "title", "datum": "day", "van": "start", "tot": "end"}
-
-
-def prefill(args) -> dict:
-    """The new-meeting form's starting values from such a link; what cannot be read is left out."""
-    values = {}
-    for param, name in PREFILL.items():
-        text = (args.get(param) or "").strip()
-        try:
-            if name == "day":
-                values[name] = date.fromisoformat(text)
-            elif name in ("start", "end"):
-                values[name] = time.fromisoformat(text)
-            elif text:
-                values[name] = text[:MAX_TITLE]
-        except ValueError:
-            pass
-    return values
-
-
 def meeting_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     return from_local(day, start), from_local(day, end)
 

@@ -73,7 +73,7 @@ def index():
 def new():
     """Plan a meeting or a series, for secretaries and admins."""
     bodies = logic.managed_bodies(current_user)
-    form = NewMeetingForm(**rules.prefill(request.args))  # e.g. the best date of a date poll
+    form = NewMeetingForm()
     form.body.choices = choice_list([(str(b.id), b.name) for b in bodies])
     if form.validate_on_submit():
         days = form.days()

@@ -9,6 +9,7 @@ from ..database import utcnow
 from ..documents import attaching, bundle
 from ..forms import choice_list
 from ..guards import Refused
+from ..proposals.logic import planned_from
 from ..rendering import done, redirect_to, refused, render
 from ..security import no_store
 from ..signals.logic import on_agenda
@@ -49,6 +50,7 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         action_items=logic.open_action_items(meeting.body_id) if member else None,
         decisions=logic.decisions_of(meeting) if member else [],
         previous_minutes=logic.previous_minutes_links(current_user, meeting),
+        poll=planned_from(meeting.id, current_user),
         minutes=minutes if member else None, refusals=_refusals(meeting, minutes), **forms)
 
 

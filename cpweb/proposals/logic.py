@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,10 +20,12 @@ from ..bodies.models import Membership
 from ..calendar.sources import CalendarEvent
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import date_long, datetime_long, from_local, lazy_gettext_markup as _lm
+from ..i18n import as_local, date_long, datetime_long, from_local, lazy_gettext_markup as _lm
 from ..mail import send_mail
 from ..meetings import logic as meetings_logic
+from ..meetings import rules as meetings_rules
 from ..meetings.rules import MAX_TEXT as MAX_DECISION
+from ..meetings.rules import MAX_TITLE as MAX_MEETING_TITLE
 from ..privacy import Processing
 from ..urls import site_url
 from . import rules
@@ -216,12 +219,17 @@ def links_of(proposal: Proposal, user) -> list[tuple[str, str]]:
         if advice is not None and advice_logic.can_see(user, advice):
             links.append((_("Adviesdossier: %(title)s", title=advice.title),
                           url_for("advice.show", advice_id=advice.id)))
-    for meeting_id in {proposal.meeting_id, proposal.placed_meeting_id} - {None}:
-        meeting = meetings_logic.meetings_by_id([meeting_id]).get(meeting_id)
+    ids = [proposal.meeting_id, proposal.planned_meeting_id, proposal.placed_meeting_id]
+    meetings = meetings_logic.meetings_by_id([i for i in ids if i])
+    for meeting_id in dict.fromkeys(i for i in ids if i):
+        meeting = meetings.get(meeting_id)
         if meeting is not None and meetings_logic.can_see(user, meeting):
-            label = (_("Op de agenda van: %(title)s, %(date)s", title=meeting.title, date=date_long(meeting.starts_at))
-                     if meeting_id == proposal.placed_meeting_id else
-                     _("Vergadering: %(title)s, %(date)s", title=meeting.title, date=date_long(meeting.starts_at)))
+            if meeting_id == proposal.planned_meeting_id:
+                label = _("Gepland met dit voorstel: %(title)s", title=meeting.title)
+            elif meeting_id == proposal.placed_meeting_id:
+                label = _("Op de agenda van: %(title)s, %(date)s", title=meeting.title, date=date_long(meeting.starts_at))
+            else:
+                label = _("Vergadering: %(title)s, %(date)s", title=meeting.title, date=date_long(meeting.starts_at))
             links.append((label, url_for("meetings.show", meeting_id=meeting.id)))
     return links
 
@@ -387,12 +395,53 @@ def summary_of(proposal: Proposal, answers: list[ProposalAnswer] | None = None) 
     return rules.summary(proposal.kind, counts_of(proposal, answers_of(proposal) if answers is None else answers))
 
 
-def best_meeting_url(proposal: Proposal, best: rules.Count | None) -> str | None:
-    """The new-meeting form filled in with the best date of a date poll."""
-    option = next((o for o in proposal.options if best is not None and o.id == best.key), None)
-    if proposal.kind != rules.DATE or option is None:
+# --- a date poll becomes a meeting ---------------------------------------------------------------
+
+def best_option(proposal: Proposal, best: rules.Count | None) -> ProposalOption | None:
+    """The date to plan a meeting on: the best of a date poll that has not become a meeting yet."""
+    if proposal.kind != rules.DATE or proposal.planned_meeting_id or best is None:
         return None
-    return meetings_logic.new_meeting_url(proposal.body_id, proposal.title, option.starts_at, option.ends_at)
+    return next((o for o in proposal.options if o.id == best.key), None)
+
+
+def plan_meeting(proposal: Proposal, option_id: int, now: datetime | None = None):
+    """The date poll becomes a meeting on one of its dates, shown to the members at once: titled by
+    the body and the date, with the body's standard agenda; the poll closes and each links to the
+    other. Once: a second plan (another tab, a second click) is refused and plans nothing."""
+    now = now or utcnow()
+    option = next((o for o in proposal.options if o.id == option_id), None)
+    if proposal.kind != rules.DATE or option is None:
+        raise Refused(_("Kies een datum uit dit voorstel."))
+    if proposal.planned_meeting_id:
+        raise Refused(_("Met dit voorstel is al een vergadering gepland. Er komt geen tweede."))
+    start, end = as_local(option.starts_at), as_local(max(option.ends_at, option.starts_at))
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the title is data, in the site's language
+        title = f"{proposal.body.name}, {date_long(start)}"
+    [meeting] = meetings_logic.create_meetings(proposal.body_id, [start.date()], {
+        "title": title[:MAX_MEETING_TITLE], "kind": meetings_rules.REGULAR, "location": "", "online_url": "",
+        "visibility": meetings_rules.MEMBERS, "start": start.time(), "end": end.time()}, publish_at=now)
+    # Claimed in the database, so of two requests at once only the first plans (the other waits for its commit).
+    claimed = db.session.execute(update(Proposal).where(Proposal.id == proposal.id,
+                                                        Proposal.planned_meeting_id.is_(None))
+                                 .values(planned_meeting_id=meeting.id)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise Refused(_("Met dit voorstel is al een vergadering gepland. Er komt geen tweede."))
+    _close(proposal, now)
+    db.session.commit()
+    return meeting
+
+
+def _planned_meeting(proposal: Proposal):
+    if not proposal.planned_meeting_id:
+        return None
+    return meetings_logic.meetings_by_id([proposal.planned_meeting_id]).get(proposal.planned_meeting_id)
+
+
+def planned_from(meeting_id: int, user) -> Proposal | None:
+    """The date poll this meeting was planned with, for who may see it."""
+    proposal = db.session.scalar(db.select(Proposal).filter_by(planned_meeting_id=meeting_id))
+    return proposal if proposal is not None and can_see(user, proposal) else None
 
 
 # --- closing and the outcome ----------------------------------------------------------------------
@@ -443,12 +492,25 @@ def write_outcome(proposal: Proposal, outcome: str, text: str, actor, now: datet
     _close(proposal, now)  # its closing time passed before the cron job came by
     proposal.outcome, proposal.outcome_text, proposal.outcome_at, proposal.outcome_by_id = outcome, text, now, actor.id
     summary = land_outcome(proposal, actor, now)
+    planned = _planned_meeting(proposal)
+    # A date poll that became a meeting names it: its best date is that meeting's.
+    result = (_("De vergadering: %(title)s, %(when)s\n%(url)s", title=planned.title,
+                when=datetime_long(planned.starts_at), url=site_url("meetings.show", meeting_id=planned.id))
+              if planned is not None else _("De antwoorden: %(summary)s", summary=summary))
     for membership in memberships_of(proposal.body_id):
         send_mail(membership.user, _("Uitkomst: %(title)s", title=proposal.title),
-                  _("De uitkomst van het voorstel ‘%(title)s’: %(outcome)s.\n\n%(text)s\n\nDe antwoorden: %(summary)s"
-                    "\n\n%(url)s", title=proposal.title, outcome=proposal.outcome_label, text=text, summary=summary,
+                  _("De uitkomst van het voorstel ‘%(title)s’: %(outcome)s.\n\n%(text)s\n\n%(result)s\n\n%(url)s",
+                    title=proposal.title, outcome=proposal.outcome_label, text=text, result=result,
                     url=_url(proposal)), kind="proposals", body_id=proposal.body_id)
     db.session.commit()
+
+
+def outcome_text_for(proposal: Proposal, answers: list[ProposalAnswer]) -> str:
+    """What the outcome form starts with: the meeting a date poll became, else the counts."""
+    planned = _planned_meeting(proposal)
+    if planned is not None:
+        return _("De vergadering is op %(when)s.", when=datetime_long(planned.starts_at))
+    return summary_of(proposal, answers)
 
 
 def land_outcome(proposal: Proposal, actor, now: datetime) -> str:

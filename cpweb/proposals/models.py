@@ -38,6 +38,8 @@ class Proposal(db.Model):
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The meeting whose agenda and minutes list the outcome: the body's next one after it was written.
     placed_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    # The meeting a date poll became (planned on one of its dates); at most one.
+    planned_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
     # When the answers lost their names: at closing for an anonymous proposal, after the retention period for others.
     names_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

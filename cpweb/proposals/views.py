@@ -4,12 +4,13 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import memberships_of
+from ..confirming import Confirmation, ConfirmForm, confirm_page
 from ..database import paginate, row_id, utcnow
 from ..documents import attaching
 from ..extensions import db
 from ..forms import choice_list
-from ..i18n import date_short
-from ..rendering import redirect_to, render, saved
+from ..i18n import date_short, datetime_long
+from ..rendering import done, redirect_to, render, saved
 from ..spreadsheet import csv_response
 from . import logic, papers, rules
 from .forms import OutcomeForm, ProposalForm, answer_form, answer_values, check_answer
@@ -98,7 +99,7 @@ def _show(proposal: Proposal, status: int = 200, block: str | None = None, probl
         forms["answer_form"] = answer_form(proposal, mine, formdata=None)
     if "outcome_form" not in forms and manage and closed and not proposal.outcome:
         forms["outcome_form"] = OutcomeForm(formdata=None, outcome=rules.suggested_outcome(
-            proposal.kind, logic.counts_of(proposal, answers)), text=logic.summary_of(proposal, answers))
+            proposal.kind, logic.counts_of(proposal, answers)), text=logic.outcome_text_for(proposal, answers))
     forms.setdefault("outcome_form", None)
     editable = logic.can_add_papers(current_user, proposal)
     own_papers = papers.papers_of(proposal, current_user)
@@ -110,7 +111,7 @@ def _show(proposal: Proposal, status: int = 200, block: str | None = None, probl
                   links=logic.links_of(proposal, current_user), papers=own_papers, dossier=dossier,
                   dossier_papers=dossier_papers,
                   attach_form=attaching.form_for(papers.place_of(proposal), current_user) if editable else None,
-                  meeting_url=logic.best_meeting_url(proposal, results.best) if manage else None, **forms)
+                  plan_option=logic.best_option(proposal, results.best) if manage else None, **forms)
 
 
 @bp.route("/<int:proposal_id>")
@@ -170,6 +171,31 @@ def outcome(proposal_id: int):
         return redirect_to(url_for("proposals.show", proposal_id=proposal_id))
     return saved(_("De uitkomst is vastgelegd. De leden krijgen een e-mail."),
                  url_for("proposals.show", proposal_id=proposal.id, _anchor="uitkomst"))
+
+
+@bp.route("/<int:proposal_id>/plannen/<int:option_id>", methods=["GET", "POST"])
+def plan_meeting(proposal_id: int, option_id: int):
+    """Ask first, then plan the meeting on a date of a date poll; the poll closes. For the body's secretaries."""
+    proposal = get_managed_proposal_or_404(proposal_id)
+    option = next((o for o in proposal.options if o.id == option_id), None)
+    if proposal.kind != rules.DATE or option is None:
+        abort(404)
+    back = url_for("proposals.show", proposal_id=proposal.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            meeting = logic.plan_meeting(proposal, option.id)
+        except logic.Refused as refused:
+            flash(str(refused), "error")
+            return redirect_to(back)
+        return done(_("De vergadering op %(when)s is gepland. Het voorstel is gesloten. Vul nog de plaats in.",
+                      when=datetime_long(meeting.starts_at)), url_for("meetings.show", meeting_id=meeting.id))
+    return confirm_page(Confirmation(
+        title=_("Vergadering plannen?"), subject=f"{proposal.body.name}, {option.text}",
+        happens=[_("De vergadering komt in de agenda, met de vaste agendapunten. De leden zien haar meteen."),
+                 _("Het voorstel sluit. Antwoorden kan dan niet meer."),
+                 _("Plaats en tijd kunt u daarna nog veranderen. De uitnodiging verstuurt u zelf.")],
+        button=_("Ja, vergadering plannen"), back=back), form)
 
 
 @bp.route("/<int:proposal_id>/stukken", methods=["POST"])
