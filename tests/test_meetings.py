@@ -309,14 +309,37 @@ def test_add_an_item_with_markdown_made_safe(client, auth, secretary, make_meeti
     assert response.status_code == 303
     html = client.get(f"/vergaderingen/{meeting.id}").text
     assert "<strong>vet</strong>" in html and "<script>alert" not in html and "javascript:alert" not in html
-    assert meeting.items[-1].title == "Brieven" and not meeting.items[-1].added_late
+    brieven = next(item for item in meeting.items if item.title == "Brieven")
+    assert not brieven.added_late
+
+
+def test_a_new_item_goes_before_the_closing_items(client, auth, secretary, make_meeting):
+    meeting = make_meeting()  # the standard agenda ends with "Rondvraag", "Sluiting"
+    auth.login(secretary)
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "Brieven"})
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "Folder"})
+    assert [item.title for item in meeting.items][-4:] == ["Brieven", "Folder", "Rondvraag", "Sluiting"]
+    assert [item.position for item in meeting.items] == list(range(len(meeting.items)))
+
+
+@pytest.mark.parametrize("titles, position", [
+    (["Opening", "Rondvraag", "Sluiting"], 1),
+    (["Opening", "Rondvraag en sluiting"], 1),
+    (["Opening", "SLUITING."], 1),
+    (["Opening", "Rondvraag"], 1),
+    (["Opening", "Sluiting", "Nagekomen brief"], 3),  # a closing item in the middle is no closing block
+    (["Opening"], 1),
+    ([], 0),
+])
+def test_the_place_of_a_new_item_is_before_the_closing_block(titles, position):
+    assert rules.new_item_position(titles) == position
 
 
 def test_an_item_added_after_the_deadline_is_marked_late(client, auth, secretary, make_meeting):
     meeting = make_meeting(days_ahead=2)  # the stukken were due five days ago
     auth.login(secretary)
     client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={"title": "Laat punt"})
-    assert meeting.items[-1].added_late
+    assert next(item for item in meeting.items if item.title == "Laat punt").added_late
     assert "later toegevoegd" in client.get(f"/vergaderingen/{meeting.id}").text
 
 

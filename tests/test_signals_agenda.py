@@ -63,14 +63,15 @@ def test_geagendeerd_asks_for_an_agenda_item_of_a_coming_meeting(app, council):
     assert f'/vergaderingen/{meeting.id}#item-{item.id}' in page and "naar de vergadering" in page
 
 
-def test_geagendeerd_can_add_a_new_item_at_the_end_of_the_meeting(app, council):
+def test_geagendeerd_can_add_a_new_item_before_the_closing_items_of_the_meeting(app, council):
     signal, meeting = council["signal"], council["meeting"]
     client = browser(app, council["secretary"])
     count = len(meeting.items)
     assert put_on_agenda(client, signal, f"nieuw-{meeting.id}").status_code == 303
     db.session.refresh(meeting)
     assert len(meeting.items) == count + 1
-    assert meeting.items[-1].title == f"Signaal {signal.reference}: Bejegening: hoe u behandeld werd"
+    assert [item.title for item in meeting.items][-3:] == [
+        f"Signaal {signal.reference}: Bejegening: hoe u behandeld werd", "Rondvraag", "Sluiting"]
     put_on_agenda(client, signal, "")  # no longer allowed: the status moved on
     assert db.session.scalar(db.select(db.func.count()).select_from(SignalAgendaItem)) == 1
 

@@ -125,7 +125,7 @@ def mark_documents_complete(meeting_id: int, note: str = "") -> int:
 # --- agenda ------------------------------------------------------------------------------------
 
 def add_item(meeting_id: int, fields: dict, now=None) -> AgendaItem:
-    """An item at the end of the agenda; marked late once the stukken deadline of a published meeting passed."""
+    """An item at the end of the agenda, before the closing items; marked late once the stukken deadline of a published meeting passed."""
     item = logic.append_item(_meeting(meeting_id), fields, now)
     db.session.commit()
     return item

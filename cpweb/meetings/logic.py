@@ -180,12 +180,13 @@ def create_meetings(body_id: int, days: list[date], fields: dict, publish_at: da
 
 
 def append_item(meeting: Meeting, fields: dict, now: datetime | None = None) -> AgendaItem:
-    """An item at the end of the agenda, not yet committed; marked late once the stukken deadline of a
-    published meeting passed."""
+    """An item at the end of the agenda, before "Rondvraag" and "Sluiting" (`rules.new_item_position`),
+    not yet committed; marked late once the stukken deadline of a published meeting passed."""
     late = rules.is_late(now or utcnow(), documents_deadline(meeting)) and meeting.published_at is not None
-    position = max((item.position for item in meeting.items), default=-1) + 1
-    item = AgendaItem(position=position, added_late=late, **fields)
-    meeting.items.append(item)
+    item = AgendaItem(added_late=late, **fields)
+    meeting.items.insert(rules.new_item_position([i.title for i in meeting.items]), item)
+    for position, other in enumerate(meeting.items):
+        other.position = position
     meeting.sequence += 1
     return item
 

@@ -45,6 +45,19 @@ def refers_to_previous_minutes(title: str) -> bool:
     return re.search(r"\b(verslag|notulen)\b", title, re.IGNORECASE) is not None
 
 
+# An agenda ends with these: "Rondvraag", "Sluiting", "Rondvraag en sluiting", "Sluiting van de vergadering".
+CLOSING_ITEM = re.compile(r"^\s*(rondvraag|sluiting)\b", re.IGNORECASE)
+
+
+def new_item_position(titles: list[str]) -> int:
+    """Where a new item goes: before the items that close the agenda (the last ones whose title
+    begins with "Rondvraag" or "Sluiting"), else at the end."""
+    position = len(titles)
+    while position and CLOSING_ITEM.match(titles[position - 1]):
+        position -= 1
+    return position
+
+
 def guest_names(text: str) -> list[str]:
     """Names typed one per line: blank lines and repeats left out, the order kept."""
     return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))

@@ -98,7 +98,7 @@ def _after_agenda_change(meeting: Meeting, message: str):
 @bp.route("/<int:meeting_id>/agendapunten", methods=["POST"])
 @login_required
 def add_item(meeting_id: int):
-    """Add an agenda item at the end."""
+    """Add an agenda item at the end, before "Rondvraag" and "Sluiting"."""
     meeting = get_managed_meeting_or_404(meeting_id)
     form = AgendaItemForm()
     if form.validate():

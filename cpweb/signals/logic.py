@@ -388,7 +388,7 @@ def _meeting_label(meeting: Meeting) -> str:
 
 def agenda_choices(user) -> list[tuple[str, str]]:
     """Where this person may put a signal: an item of a coming meeting they run (of the receiving
-    body, when there is one), or a new item at the end of such a meeting."""
+    body, when there is one), or a new item on such a meeting's agenda."""
     choices = []
     for meeting in meetings.coming_managed_meetings(user, signal_receiving_body_ids()):
         label = _meeting_label(meeting)
@@ -398,7 +398,7 @@ def agenda_choices(user) -> list[tuple[str, str]]:
 
 
 def _agenda_item(signal: Signal, choice: str, title: str) -> AgendaItem:
-    """The chosen item, or a new one at the end of the chosen meeting (the form offered only these)."""
+    """The chosen item, or a new one on the chosen meeting's agenda (the form offered only these)."""
     if choice.startswith(NEW_ITEM):
         meeting = db.session.get(Meeting, int(choice.removeprefix(NEW_ITEM)))
         return meetings.append_item(meeting, {"title": title or _("Signaal %(reference)s: %(category)s",
