@@ -119,9 +119,11 @@ def test_a_logged_in_member_whose_role_now_needs_it_is_led_to_setup(client, auth
 def test_setup_page_has_a_local_qr_code_the_key_as_text_and_a_one_time_code_field(client, make_user):
     password_step(client, make_user(role="beheerder"))
     page = client.get("/profiel/tweede-stap/app").text
-    assert '<svg role="img"' in page and "otpauth" not in page.split("<svg", 1)[0]
+    assert '<svg role="img"' in page
+    link = re.search(r'<a class="button button-secondary" href="(otpauth://totp/[^"]+)">Open de app op deze telefoon</a>',
+                     page).group(1)
     key = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', page).group(1)
-    assert len(key.replace(" ", "")) == 32
+    assert len(key.replace(" ", "")) == 32 and f"secret={key.replace(' ', '')}" in link  # the same key as the QR code
     field = re.search(r'<input[^>]*name="code"[^>]*>', page).group(0)
     assert 'autocomplete="one-time-code"' in field and 'inputmode="numeric"' in field
     assert "<script>" not in page and "style=" not in page
@@ -267,6 +269,68 @@ def test_new_recovery_codes_replace_the_old_ones(client, make_user, mails):
     password_step(client, user)
     assert client.post("/inloggen/herstelcode", data={"code": old[0]}).status_code == 422
     assert client.post("/inloggen/herstelcode", data={"code": new[0]}).status_code == 303
+
+
+def handoff_form(page: str) -> dict:
+    """What the codes page sends to the file and the print page."""
+    return {"handoff": re.search(r'name="handoff" value="([^"]+)"', page).group(1),
+            "code": list(dict.fromkeys(re.findall(r'name="code" value="([a-z2-9-]{14})"', page)))}  # two forms
+
+
+def test_new_recovery_codes_as_a_file_and_a_page_to_print_right_after(client, make_user):
+    user = make_user(email="codes@example.org")
+    password_step(client, user)
+    _key, response = set_up_app(client)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    codes = re.findall(r"<code>([a-z2-9-]{14})</code>", response.text)
+    form = handoff_form(response.text)
+    assert form["code"] == codes
+    download = client.post("/profiel/tweede-stap/herstelcodes/bestand", data=form)
+    assert download.status_code == 200 and download.mimetype == "text/plain"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="herstelcodes.txt"'
+    assert download.headers["Cache-Control"] == "private, no-store"
+    text = download.get_data(as_text=True)
+    assert "Account: codes@example.org\r\n" in text and all(f". {c}\r\n" in text for c in codes)
+    printed = client.post("/profiel/tweede-stap/herstelcodes/afdrukken", data=form)
+    assert printed.status_code == 200 and printed.headers["Cache-Control"] == "private, no-store"
+    assert re.findall(r"<code>([a-z2-9-]{14})</code>", printed.text) == codes and "js/print.js" in printed.text
+
+
+def test_recovery_codes_are_handed_back_only_as_made_to_their_owner_and_in_time(app, client, make_user, monkeypatch):
+    away_from_a_step_change()
+    user = make_user()
+    password_step(client, user)
+    _key, response = set_up_app(client)
+    form = handoff_form(response.text)
+    file_url = "/profiel/tweede-stap/herstelcodes/bestand"
+    for changed in ({"code": form["code"][:9]}, {"code": form["code"][:9] + ["abcd-efgh-jkmn"]},
+                    {"handoff": form["handoff"][:-2] + "xx"}, {"handoff": ""}):
+        assert client.post(file_url, data={**form, **changed}).status_code == 404
+    other = app.test_client()
+    password_step(other, make_user())
+    assert other.post(file_url, data=form).status_code == 404  # someone else's codes and note
+    client.post("/uitloggen")
+    assert client.post(file_url, data=form).status_code in (302, 303)  # logged out: to the login page
+    password_step(client, user)
+    assert client.post("/inloggen/code", data={"code": code(user.totp_secret, 1)}).status_code == 303
+    assert client.post(file_url, data=form).status_code == 200
+    later = time.time() + 16 * 60
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    assert client.post(file_url, data=form).status_code == 404  # a quarter of an hour on
+
+
+def test_used_or_replaced_codes_are_not_handed_back(client, make_user):
+    user = make_user()
+    password_step(client, user)
+    _key, first = set_up_app(client)
+    form = handoff_form(first.text)
+    renewed = client.post("/profiel/tweede-stap/herstelcodes")
+    assert client.post("/profiel/tweede-stap/herstelcodes/afdrukken", data=form).status_code == 404
+    new = handoff_form(renewed.text)
+    client.post("/uitloggen")
+    password_step(client, user)
+    assert client.post("/inloggen/herstelcode", data={"code": new["code"][0]}).status_code == 303
+    assert client.post("/profiel/tweede-stap/herstelcodes/afdrukken", data=new).status_code == 404
 
 
 # --- the member's own changes -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pyotp
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,6 +26,8 @@ RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: easy to copy from paper. 12 of these 31 are about 59 bits, plenty for a hash.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_GROUPS, RECOVERY_GROUP_LENGTH = 3, 4
+# How long after they were made the new recovery codes can still be saved as a file or printed.
+HANDOFF_SECONDS = 15 * 60
 
 
 # --- the app ------------------------------------------------------------------------------------
@@ -120,6 +123,39 @@ def use_recovery_code(user: User, code: str, now: datetime) -> bool:
         "U bent ingelogd met een herstelcode. Die code werkt nu niet meer. U heeft nog %(n)s herstelcodes.", n=left)
         + " " + _("Is uw telefoon kwijt? Stel dan de app opnieuw in op een nieuwe telefoon, via Mijn profiel."), now)
     return True
+
+
+# --- saving new recovery codes: nothing kept on the server ----------------------------------------
+# The page that shows new codes signs which codes they are, for whom and when; the file and the
+# print page get the codes back from that page and check them against the signature and the
+# member's unused codes, so they can only return what the member was just shown.
+
+def _handoff_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cpweb-recovery-codes")
+
+
+def _codes_digest(user_id: int, codes: list[str]) -> str:
+    return hashlib.sha256("\n".join([str(user_id), *map(_normalised, codes)]).encode()).hexdigest()
+
+
+def handoff_token(user: User, codes: list[str]) -> str:
+    return _handoff_serializer().dumps([user.id, _codes_digest(user.id, codes)])
+
+
+def handed_off_codes(user: User, codes: list[str], token: str) -> tuple[list[str], datetime] | None:
+    """The codes, and when they were made, if they are the member's new codes from the page signed
+    less than HANDOFF_SECONDS ago and none is used yet; None otherwise."""
+    try:
+        (user_id, digest), made = _handoff_serializer().loads(token, max_age=HANDOFF_SECONDS, return_timestamp=True)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if user_id != user.id or len(codes) != RECOVERY_CODE_COUNT or not hmac.compare_digest(
+            str(digest), _codes_digest(user.id, codes)):
+        return None
+    unused = set(db.session.scalars(db.select(RecoveryCode.code_hash).filter_by(user_id=user.id, used_at=None)))
+    if {_code_hash(user.id, code) for code in codes} != unused:
+        return None  # replaced by newer codes, or one used already
+    return codes, made
 
 
 # --- what a member does: one call each, committed once -------------------------------------------

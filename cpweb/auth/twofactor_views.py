@@ -3,14 +3,15 @@ import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, jsonify, request, session, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..database import utcnow
 from ..qr import qr_svg
 from ..rendering import redirect_to, render
-from ..security import safe_next
+from ..security import no_store, safe_next
 from . import login, passkeys, throttle, twofactor
 from .access import login_required, password_guesses
 from .forms import CodeForm, ConfirmPasswordForm, PasskeyForm, RecoveryCodeForm
@@ -204,12 +205,12 @@ def setup():
         if codes is not None:
             session.pop(SETUP_SECRET_KEY, None)
             next_url = pending.next_url if pending else url_for("twofactor.overview")
-            return render("auth/recovery_codes.html", codes=codes, next_url=next_url, first_time=True)
+            return _codes_page(user, codes, next_url, first_time=True)
         form.code.errors.append(_("Deze code klopt niet. Kijk of de app de sleutel van deze pagina heeft, en typ "
                                   "de nieuwste code."))
     uri = twofactor.app_uri(secret, user.email)
     return render("auth/setup_app.html", form=form, required=login.second_factor_required(user),
-                  during_login=pending is not None, key=twofactor.readable_secret(secret),
+                  during_login=pending is not None, key=twofactor.readable_secret(secret), uri=uri,
                   qr=qr_svg(uri, _("QR-code voor de app")), status=422 if form.errors else 200)
 
 
@@ -240,8 +241,44 @@ def password_confirmed(needs_app: bool = False):
 @password_confirmed(needs_app=True)
 def new_recovery_codes():
     """Ten new recovery codes, shown once; the old ones stop working."""
-    codes = twofactor.renew_recovery_codes(current_user._get_current_object(), utcnow())
-    return render("auth/recovery_codes.html", codes=codes, next_url=url_for("twofactor.overview"), first_time=False)
+    user = current_user._get_current_object()
+    return _codes_page(user, twofactor.renew_recovery_codes(user, utcnow()), url_for("twofactor.overview"),
+                       first_time=False)
+
+
+def _codes_page(user, codes: list[str], next_url: str, first_time: bool):
+    """The new recovery codes, shown once, with a signed note of them for the file and the print page."""
+    return no_store(render("auth/recovery_codes.html", codes=codes, next_url=next_url, first_time=first_time,
+                           handoff=twofactor.handoff_token(user, codes)))
+
+
+def _handed_off():
+    """The codes sent back from their page, if they are the member's new ones; else a 404."""
+    found = twofactor.handed_off_codes(current_user._get_current_object(), request.form.getlist("code"),
+                                       request.form.get("handoff", ""))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/profiel/tweede-stap/herstelcodes/bestand", methods=["POST"])
+@login_required
+def recovery_codes_file():
+    """The new recovery codes as a text file, right after they were made; for the member themselves."""
+    codes, made = _handed_off()
+    text = render_template("auth/recovery_codes.txt", codes=codes, made=made, email=current_user.email)
+    response = make_response(text.replace("\n", "\r\n"))  # \r\n: also for Notepad
+    response.mimetype = "text/plain"
+    response.headers["Content-Disposition"] = 'attachment; filename="herstelcodes.txt"'
+    return no_store(response)
+
+
+@bp.route("/profiel/tweede-stap/herstelcodes/afdrukken", methods=["POST"])
+@login_required
+def recovery_codes_print():
+    """The new recovery codes on a page made for paper, right after they were made; for the member themselves."""
+    codes, made = _handed_off()
+    return no_store(render("auth/recovery_codes_print.html", codes=codes, made=made))
 
 
 @bp.route("/profiel/tweede-stap/uitzetten", methods=["POST"])
