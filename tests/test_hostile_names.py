@@ -312,6 +312,7 @@ def _send_every_kind_of_mail(now) -> None:
 
     signal = db.session.scalar(db.select(Signal).order_by(Signal.id))
     signal.contact_email = "melder@example.org"
+    signal.follow_token = signals.new_follow_token(signal)  # the visitor's link, made as the signal is sent
     signals.notify_secretaries(signal)
     signals.confirm_to_visitor(signal)
     signals_digest(as_local(signal.created_at).date())
