@@ -231,3 +231,48 @@ def test_the_follow_page_and_the_contact_form_are_valid_html(client, council):
     logic.write_to_visitor(signal.id, council["secretary"], "Wij bespreken het in december.")
     for path in (link, "/contact"):
         assert problems(client.get(path).text) == [], path
+
+
+# --- triage in one step each -------------------------------------------------------------------------
+
+def test_a_new_signal_goes_on_an_agenda_in_one_save(app, council):
+    signal, _link = anonymous_signal()
+    client = browser(app, council["secretary"])
+    item = council["meeting"].items[0]
+    response = client.post(f"/signalen/{signal.id}/status", data={"status": "geagendeerd", "agenda": str(item.id)})
+    assert response.status_code == 303 and signal.status == rules.ON_AGENDA
+
+
+def test_the_assignee_hears_of_it_unless_they_switched_it_off(app, council, mails):
+    from cpweb.mail.preferences import chosen_kinds, choose_kinds
+
+    signal, reader = council["signal"], council["reader"]
+    client = browser(app, council["secretary"])
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(reader.id)})
+    assert [m.to for m in mails] == [reader.email] and signal.reference in mails[0].subject
+    assert "anna@example.org" not in mails[0].body and f"/signalen/{signal.id}" in mails[0].body
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(reader.id)})  # no change: no mail
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": ""})
+    assert len(mails) == 1
+    choose_kinds(reader, chosen_kinds(reader) - {"signals_assigned"})
+    db.session.commit()
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(reader.id)})
+    assert len(mails) == 1
+    # Taking it oneself mails nobody.
+    client.post(f"/signalen/{signal.id}/toewijzen", data={"assignee": str(council["secretary"].id)})
+    assert len(mails) == 1
+
+
+def test_the_signal_page_links_the_contact_and_names_each_thing_once(app, council, municipality):
+    signal = council["signal"]  # at the municipality, with Anna's address and phone
+    signal.municipality = municipality
+    db.session.commit()
+    page = browser(app, council["secretary"]).get(f"/signalen/{signal.id}").text
+    assert 'href="mailto:anna@example.org"' in page and 'href="tel:0612345678"' in page
+    assert page.count("Wie pakt dit op?") == 1 and page.count("Notitie (alleen voor leden)") == 1
+    facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert "<dd>Gemeente Dongen</dd>" in facts and "<dd>Gemeente</dd>" not in facts and "Woont in" not in facts
+    signal.organisation_kind = "uwv"
+    db.session.commit()
+    facts = browser(app, council["secretary"]).get(f"/signalen/{signal.id}").text.split('<dl class="facts">')[1]
+    assert "<dd>UWV</dd>" in facts and "Woont in</dt><dd>Gemeente Dongen</dd>" in facts

@@ -23,6 +23,7 @@ OPTIONAL_MAIL_KINDS: dict[str, object] = {
     "digest": _l("Wekelijks overzicht van wat aandacht nodig heeft"),
     "signals": _l("Een e-mail bij elk nieuw signaal (voor secretarissen)"),
     "signals_digest": _l("Elke ochtend een overzicht van de nieuwe signalen (voor secretarissen)"),
+    "signals_assigned": _l("Bericht als u een signaal krijgt om op te pakken"),
     "corrections": _l("Bericht als een lid een correctie op een verslag voorstelt (voor secretarissen)"),
     "activity_proposals": _l("Bericht als een lid een activiteit voorstelt (voor secretarissen)"),
     "action_items": _l("Bericht over uw actiepunten: als u er een krijgt, en als de datum voorbij is"),

@@ -527,10 +527,19 @@ def write_to_visitor(signal_id: int, actor, text: str) -> bool:
 
 
 def assign(signal_id: int, actor, assignee_id: int | None) -> None:
-    """Give the signal to a member who reads signals (the form offers only those), or to no one."""
+    """Give the signal to a member who reads signals (the form offers only those), or to no one;
+    the new assignee hears of it, unless they chose themselves."""
     signal = db.session.get(Signal, signal_id)
+    before = signal.assignee_id
     signal.assignee = db.session.get(User, assignee_id) if assignee_id else None
     _event(signal, actor, "assigned", signal.assignee.name if signal.assignee else "")
+    if signal.assignee is not None and signal.assignee_id != before and signal.assignee_id != actor.id:
+        send_mail(signal.assignee, _("U pakt signaal %(reference)s op", reference=signal.reference),
+                  _("%(name)s vraagt u om signaal %(reference)s op te pakken: %(category)s (%(sentiment)s).\n\n"
+                    "Bekijk het hier: %(link)s", name=actor.name, reference=signal.reference,
+                    category=signal.category_label, sentiment=signal.sentiment_label,
+                    link=site_url("signals.show", signal_id=signal.id)),
+                  kind="signals_assigned")
     db.session.commit()
 
 

@@ -106,6 +106,13 @@ class Signal(db.Model):
         return rules.ORGANISATIONS.get(self.organisation_kind, self.organisation_kind)
 
     @property
+    def organisation_name(self):
+        """Where it happened, once: "Gemeente Tilburg" rather than the kind and the municipality apart."""
+        if self.organisation_kind == "gemeente" and self.municipality is not None:
+            return self.municipality.name
+        return self.organisation_label
+
+    @property
     def spam_reason_label(self):
         return rules.SPAM_REASONS.get(self.spam_reason, self.spam_reason or "")
 

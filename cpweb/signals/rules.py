@@ -27,7 +27,7 @@ STATUSES = {
 }
 # Every allowed status change, in one place.
 TRANSITIONS = {
-    NEW: (IN_PROGRESS, CANCELLED),
+    NEW: (IN_PROGRESS, ON_AGENDA, CANCELLED),  # on an agenda at once: one save
     IN_PROGRESS: (ON_AGENDA, PASSED_ON, DONE, CANCELLED),
     ON_AGENDA: (DISCUSSED, CANCELLED),
     DISCUSSED: (PASSED_ON, DONE),
