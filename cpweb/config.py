@@ -74,6 +74,9 @@ MAIL_GIVE_UP_HOURS = 48
 # (with the same Message-ID). Keep it well above MAIL_TIMEOUT_SECONDS.
 MAIL_CLAIM_TIMEOUT_MINUTES = 10
 MAIL_RETENTION_DAYS = 7  # sent and given-up mails (addresses and texts) are purged after this
+# Exact "host:port" pairs that a followed source may be on although the address is not public (a
+# test's server on 127.0.0.1); a JSON list. Nothing else skips the checks of cpweb.following.fetch.
+FEDERATION_ALLOW_HOSTS: list[str] = []
 HEALTH_MAX_MAIL_AGE_MINUTES = 60  # /healthz fails when a mail has waited longer
 HEALTH_MAX_MAIL_RETRY_MINUTES = 20  # /healthz fails when a mail has been failing this long (after its first try)
 

@@ -37,6 +37,7 @@ class Hooks:
         self.body_sections: list[Callable] = []  # fn(body, user) -> (template, context) | None
         self.annual_sections: list[tuple[int, Callable]] = []  # (order, fn(year, reader, longest) -> AnnualSection | None)
         self.calendar_sources: list[Callable] = []  # fn(user, start, end, body_id, first) -> [CalendarEvent]
+        self.followed_calendar_sources: list[Callable] = []  # the same, of other sites: the agenda's choice, never a feed
         self.digest_sections: list[Callable] = []  # fn(user, today) -> [str]: lines for the weekly overview
         self.processing_register: list = []  # privacy.Processing: what the site keeps, and why
         self.place_kinds: dict[str, object] = {}  # kind -> documents.places.PlaceKind
@@ -74,8 +75,10 @@ class Hooks:
     def annual_section(self, order: int, fn: Callable) -> None:
         _add_in_order(self.annual_sections, order, fn)
 
-    def calendar_source(self, fn: Callable) -> None:
-        self.calendar_sources.append(fn)
+    def calendar_source(self, fn: Callable, followed: bool = False) -> None:
+        """`followed`: events of other sites, shown only when the agenda asks for them and never in
+        this site's own feeds (no loops between sites that follow each other)."""
+        (self.followed_calendar_sources if followed else self.calendar_sources).append(fn)
 
     def digest_section(self, fn: Callable) -> None:
         """Lines for a member's weekly overview (the mail kind "digest"); none when nothing needs them."""

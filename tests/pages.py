@@ -255,6 +255,8 @@ GUEST = [
     guest_withdraw_link,
     "/onze-adviezen",
     published_advice_page,
+    "/van-andere-raden",
+    "/agenda?weergave=komend&andere=1",
     "/documenten",
     "/documenten?q=clientenraad",
     "/documenten/1",
@@ -384,6 +386,7 @@ BEHEERDER = [
     "/",
     "/beheer/",
     "/beheer/?q=jan",
+    "/beheer/bronnen",  # no source followed in the demo: the form to add one
     "/beheer/leden/uitnodigen",
     "/beheer/leden/1",
     "/beheer/organen",

@@ -32,6 +32,7 @@ def registers(feature) -> str:
     parts += ["body section"] * len(hook.body_sections)
     parts += [f"annual section {order}" for order, _fn in hook.annual_sections]
     parts += ["calendar source"] * len(hook.calendar_sources)
+    parts += ["followed calendar source"] * len(hook.followed_calendar_sources)
     parts += ["digest section"] * len(hook.digest_sections)
     parts += _named("place kind", hook.place_kinds)
     parts += _named("feed", hook.feeds)

@@ -7,7 +7,7 @@ import pytest
 
 CPWEB = Path(__file__).resolve().parent.parent / "cpweb"
 FEATURES = ["meetings", "activities", "calendar", "bodies", "signals", "advice", "documents", "handbook",
-            "admin", "auth", "annual_report", "ops", "pages", "mail", "proposals", "feeds"]
+            "admin", "auth", "annual_report", "ops", "pages", "mail", "proposals", "feeds", "following"]
 VIEW_ONLY = {"abort", "flash", "request", "current_user"}
 # Modules that are part of answering a request, shared by several views: they may read it.
 VIEW_SIDE = {

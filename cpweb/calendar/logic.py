@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..extensions import db
+from ..hooks import hooks
 from ..i18n import AMSTERDAM, from_local
 from .models import CalendarFeed, new_feed_token
 from .sources import CalendarEvent, events_between
@@ -60,11 +61,12 @@ def local_days(event: CalendarEvent) -> list[date]:
     return [first + timedelta(days=n) for n in range(max(0, (last - first).days) + 1)]
 
 
-def month_view(user, month: Month, body_id: int | None) -> tuple[list[list[date]], dict[date, list[CalendarEvent]]]:
+def month_view(user, month: Month, body_id: int | None,
+               followed: bool = False) -> tuple[list[list[date]], dict[date, list[CalendarEvent]]]:
     days = month.grid_days()
     start, end = from_local(days[0], time()), from_local(days[-1] + timedelta(days=1), time())
     by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
-    for event in events_between(user, start, end, body_id):
+    for event in events_between(user, start, end, body_id, followed=followed):
         for day in local_days(event):
             if days[0] <= day <= days[-1]:
                 by_day[day].append(event)
@@ -72,16 +74,22 @@ def month_view(user, month: Month, body_id: int | None) -> tuple[list[list[date]
     return weeks, by_day
 
 
-def coming_days(user, today: date, body_id: int | None) -> list[tuple[date, list[CalendarEvent]]]:
+def coming_days(user, today: date, body_id: int | None, followed: bool = False) -> list[tuple[date, list[CalendarEvent]]]:
     """The days from today on that have something, across month boundaries: what a phone shows first
     (the first COMING_EVENTS events)."""
     last = today + timedelta(days=COMING_DAYS)
     by_day: dict[date, list[CalendarEvent]] = defaultdict(list)
-    for event in events_between(user, from_local(today, time()), from_local(last, time()), body_id, COMING_EVENTS):
+    for event in events_between(user, from_local(today, time()), from_local(last, time()), body_id, COMING_EVENTS,
+                                followed):
         for day in local_days(event):
             if today <= day < last:
                 by_day[day].append(event)
     return sorted(by_day.items())
+
+
+def follows_others() -> bool:
+    """Whether the agenda may offer the events of other councils (a feature that follows them is here)."""
+    return bool(hooks().followed_calendar_sources)
 
 
 def feed_events(user, now: datetime) -> list[CalendarEvent]:

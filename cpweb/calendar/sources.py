@@ -30,8 +30,11 @@ Source = Callable[[object, datetime, datetime, int | None, int | None], list[Cal
 
 
 def events_between(user, start: datetime, end: datetime, body_id: int | None = None,
-                   first: int | None = None) -> list[CalendarEvent]:
+                   first: int | None = None, followed: bool = False) -> list[CalendarEvent]:
     """Everything with a date in [start, end) that this member (or a guest, None) may see, by start
-    time; with `first`, only the first that many (each source reads no more than that)."""
-    events = [event for source in hooks().calendar_sources for event in source(user, start, end, body_id, first)]
+    time; with `first`, only the first that many (each source reads no more than that). With
+    `followed`, also the events of the other councils this site follows."""
+    registered = hooks()
+    sources = registered.calendar_sources + (registered.followed_calendar_sources if followed else [])
+    events = [event for source in sources for event in source(user, start, end, body_id, first)]
     return sorted(events, key=lambda event: (event.starts_at, event.title))[:first]

@@ -41,13 +41,17 @@ def index():
     view = request.args.get("weergave") or ("maand" if month_text else "")
     if month is None or view not in VIEWS:
         abort(404)
+    followed = request.args.get("andere", "")
+    if followed not in ("", "1"):
+        abort(404)
+    followed = followed == "1"
     bodies = active_bodies()
     body_id = _body_id(bodies)
-    weeks, by_day = logic.month_view(current_user, month, body_id) if view != "komend" else ([], {})
-    coming = logic.coming_days(current_user, today, body_id) if view in ("", "komend") else []
+    weeks, by_day = logic.month_view(current_user, month, body_id, followed) if view != "komend" else ([], {})
+    coming = logic.coming_days(current_user, today, body_id, followed) if view in ("", "komend") else []
     return render("calendar/index.html", block="calendar", month=month, month_chosen=bool(month_text), view=view,
                   weeks=weeks, by_day=by_day, coming=coming, bodies=bodies, body_id=body_id, today=today,
-                  day_shows=logic.DAY_SHOWS)
+                  day_shows=logic.DAY_SHOWS, followed=followed, can_follow=logic.follows_others())
 
 
 def _ics_response(content: bytes, filename: str):
