@@ -74,6 +74,10 @@ FORMS_SENT = [
 ]
 
 
+# Searches that find the payloads: the pieces of text shown around what was found.
+SEARCHES = ["/documenten?q=onerror", "/documenten?q=svg+onload", "/handboek/zoeken?q=onerror"]
+
+
 def _hostile(value: str | None, length: int | None) -> str | None:
     """The text with as many payloads after it as its column holds (all of them, where it can)."""
     if value is None:
@@ -102,7 +106,22 @@ def poison() -> int:
                 key = {column.name: row[column.name] for column in table.primary_key.columns}
                 db.session.execute(db.update(table).filter_by(**key).values(**values))
                 changed += len(values)
+    _index_again()
     return changed
+
+
+def _index_again() -> None:
+    """Search shows pieces of the indexed texts: index the hostile ones, the files' texts too."""
+    from cpweb.documents import search
+    from cpweb.documents.models import Document
+    from cpweb.handbook.logic import index_page
+    from cpweb.handbook.models import HandbookPage
+
+    db.session.expire_all()
+    for document in db.session.scalars(db.select(Document)):
+        search.index(document, f"{search.indexed_text(document.id)} {HOSTILE}")
+    for page in db.session.scalars(db.select(HandbookPage)):
+        index_page(page)
 
 
 def markup_found(html: str) -> list[str]:
@@ -192,7 +211,8 @@ def test_every_page_shows_typed_text_as_text(hostile, role):
     if ACCOUNTS[role]:
         log_in(client, role, password)
     own = [resolve(entry) for entry in PAGES[role]]
-    others = sorted({resolve(entry) for name, entries in PAGES.items() if name != role for entry in entries} - set(own))
+    others = sorted({resolve(entry) for name, entries in PAGES.items() if name != role for entry in entries}
+                    .union(SEARCHES) - set(own))
     problems, with_text = [], 0
     for entry, path in [*zip(PAGES[role], own), *((None, path) for path in others)]:
         response = client.get(path)
