@@ -52,6 +52,8 @@ LOGIN_FAILURE_WINDOW = timedelta(hours=24)
 TWO_FACTOR_ROLES = ["beheerder", "secretaris"]
 # How long a typed password counts for changing the second factor without typing it again.
 REAUTHENTICATION_MAX_AGE = timedelta(minutes=15)
+# How long the key shown while setting up the app waits for its first right code; then a new one.
+TWO_FACTOR_SETUP_TIME = timedelta(minutes=15)
 
 # Mail: "console" writes to the log, "smtp" sends, "memory" keeps mails for tests.
 MAIL_BACKEND = "console"

@@ -131,6 +131,67 @@ def test_setup_page_has_a_local_qr_code_the_key_as_text_and_a_one_time_code_fiel
     assert key in client.get("/profiel/tweede-stap/app").text
 
 
+def session_cookie(app, client) -> str:
+    """The browser's session as the browser holds it: signed, so readable by anyone who has it."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return json.dumps(app.session_interface.get_signing_serializer(app).loads(cookie.value)) if cookie else ""
+
+
+def test_the_key_being_set_up_stays_on_the_server_and_never_in_the_cookie(app, client, make_user):
+    """N4 of issue 33: the cookie is signed, not encrypted; once confirmed the key is the account's
+    second factor for good. Kept with the member until the first right code, then moved."""
+    user = make_user(role="beheerder")
+    password_step(client, user)
+    key = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>',
+                    client.get("/profiel/tweede-stap/app").text).group(1).replace(" ", "")
+    assert user.totp_pending_secret == key and user.totp_secret is None
+    assert client.post("/profiel/tweede-stap/app", data={"code": "000000"}).status_code == 422
+    assert key not in session_cookie(app, client) and "pending_login" in session_cookie(app, client)
+    response = client.post("/profiel/tweede-stap/app", data={"code": code(key)})
+    assert response.status_code == 200 and logged_in(client)
+    assert user.totp_secret == key and user.totp_pending_secret is None and user.totp_pending_until is None
+    assert key not in session_cookie(app, client)
+
+
+def test_an_expired_key_starts_the_setup_again_with_a_message(app, client, make_user, monkeypatch):
+    """After TWO_FACTOR_SETUP_TIME a code for the old key is not tried: a new key, and why."""
+    import cpweb.auth.twofactor_views
+    from cpweb.database import utcnow
+
+    user = make_user(role="beheerder")
+    password_step(client, user)
+    old = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>',
+                    client.get("/profiel/tweede-stap/app").text).group(1).replace(" ", "")
+    later = utcnow() + app.config["TWO_FACTOR_SETUP_TIME"]
+    monkeypatch.setattr(cpweb.auth.twofactor_views, "utcnow", lambda: later)
+    response = client.post("/profiel/tweede-stap/app", data={"code": code(old)})
+    assert response.status_code == 422 and "De sleutel werkt maar 15 minuten" in response.text
+    assert user.totp_secret is None and user.totp_pending_secret not in (None, old)
+    assert user.totp_pending_secret.replace(" ", "") in response.text.replace(" ", "")
+    # Missing altogether (set up in another window meanwhile, or wiped): the same.
+    user.totp_pending_secret = None
+    db.session.commit()
+    assert "De sleutel werkt maar 15 minuten" in client.post("/profiel/tweede-stap/app", data={"code": "123456"}).text
+    # Opening the page again after the time: a new key, and the same words.
+    later += app.config["TWO_FACTOR_SETUP_TIME"]
+    page = client.get("/profiel/tweede-stap/app")
+    assert page.status_code == 200 and "De sleutel werkt maar 15 minuten" in page.text
+
+
+def test_the_daily_purge_clears_keys_that_expired_unused(app, make_user):
+    from cpweb.auth import twofactor
+    from cpweb.database import utcnow
+
+    now = utcnow()
+    fresh, stale = make_user(), make_user()
+    twofactor.key_being_set_up(fresh, now)
+    twofactor.key_being_set_up(stale, now - app.config["TWO_FACTOR_SETUP_TIME"])
+    assert twofactor.purge_unused_setup_keys(now, dry_run=True) == 1
+    assert twofactor.purge_unused_setup_keys(now, dry_run=False) == 1
+    db.session.commit()
+    assert stale.totp_pending_secret is None and fresh.totp_pending_secret is not None
+
+
 def test_setup_with_the_right_code_shows_ten_recovery_codes_once_and_logs_in(client, make_user, mails):
     user = make_user(role="secretaris")
     password_step(client, user, next="/signalen")

@@ -11,3 +11,4 @@ def init_app(app) -> None:
     hook.processing(sessions.PROCESSING)
     hook.processing(twofactor.PROCESSING)
     hook.purger("logins", sessions.purge_logins)
+    hook.purger("unused app keys", twofactor.purge_unused_setup_keys)

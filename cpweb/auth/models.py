@@ -42,6 +42,10 @@ class User(UserMixin, db.Model):
     # whose code was used, so that a code is accepted once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The key the app is being given, until its first right code moves it to totp_secret, and till
+    # when that may take: kept here, never in the browser's session cookie (signed, not secret).
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

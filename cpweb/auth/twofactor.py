@@ -8,6 +8,7 @@ are for when the phone is gone: ten, shown once, kept as hashes, each usable onc
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
@@ -18,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import record
 from ..extensions import db
+from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 from . import login, notices, sessions, throttle
 from .models import Passkey, RecoveryCode, User
@@ -34,6 +36,28 @@ HANDOFF_SECONDS = 15 * 60
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+@dataclass(frozen=True)
+class SetupKey:
+    """The key being set up, and whether it was made just now (there was none, or it expired)."""
+
+    secret: str
+    made_now: bool = False
+    expired: bool = False  # an earlier one was there but is too old
+
+
+def key_being_set_up(user: User, now: datetime) -> SetupKey:
+    """The key the app is being given: the same one after a reload or a wrong code while it is
+    fresh (the app has scanned it), otherwise a new one. Kept with the member on the server, never
+    in the browser's cookie; commits when it makes one."""
+    if user.totp_pending_secret is not None and user.totp_pending_until > now:
+        return SetupKey(user.totp_pending_secret)
+    expired = user.totp_pending_secret is not None
+    user.totp_pending_secret = new_secret()
+    user.totp_pending_until = now + current_app.config["TWO_FACTOR_SETUP_TIME"]
+    db.session.commit()
+    return SetupKey(user.totp_pending_secret, made_now=True, expired=expired)
 
 
 def app_uri(secret: str, email: str) -> str:
@@ -175,17 +199,21 @@ def log_in_with_code(pending: "login.Pending", code: str, now: datetime, recover
 
 # --- changes ------------------------------------------------------------------------------------
 
-def enable_app(user: User, secret: str, code: str, now: datetime, pending: "login.Pending | None" = None) -> list[str] | None:
-    """Switch the app on with the key it was given, once it shows a right code.
+def enable_app(user: User, code: str, now: datetime, pending: "login.Pending | None" = None) -> list[str] | None:
+    """Switch the app on with the key being set up (key_being_set_up), once it shows a right code.
 
-    Returns the new recovery codes (to show once), or None for a wrong code (nothing saved).
-    Other browsers logged in with only the password are logged out. For a member in the middle of
-    logging in (pending), this browser is logged in. Commits.
+    Returns the new recovery codes (to show once), or None for a wrong code or no fresh key
+    (nothing saved). Other browsers logged in with only the password are logged out. For a member
+    in the middle of logging in (pending), this browser is logged in. Commits.
     """
+    secret = user.totp_pending_secret
+    if secret is None or user.totp_pending_until <= now:
+        return None
     step = matching_step(secret, code, now)
     if step is None:
         return None
     user.totp_secret, user.totp_last_step = secret, step
+    user.totp_pending_secret = user.totp_pending_until = None
     codes = _new_recovery_codes(user)
     record("two_factor_on", subject=user, actor=user)
     notices.second_factor_changed(user, _("Er is een app voor de tweede stap ingesteld voor uw account."), now)
@@ -206,7 +234,7 @@ def renew_recovery_codes(user: User, now: datetime) -> list[str]:
 
 
 def _remove_all(user: User) -> None:
-    user.totp_secret = user.totp_last_step = None
+    user.totp_secret = user.totp_last_step = user.totp_pending_secret = user.totp_pending_until = None
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(db.delete(Passkey).where(Passkey.user_id == user.id))
 
@@ -237,13 +265,25 @@ def reset_by_admin(admin: User, user: User, now: datetime) -> None:
     db.session.commit()
 
 
+def purge_unused_setup_keys(now: datetime, dry_run: bool) -> int:
+    """Keys shown for setting up the app that never got their right code: of no use once expired."""
+    expired = User.totp_pending_until <= now
+    if dry_run:
+        return db.session.scalar(db.select(db.func.count(User.id)).where(expired))
+    return db.session.execute(db.update(User).where(expired).values(totp_pending_secret=None, totp_pending_until=None)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
 PROCESSING = Processing(
     name=_l("Tweede stap bij inloggen"),
     purpose=_l("Zeker weten dat wie inlogt echt het lid is, ook als iemand anders het wachtwoord kent."),
     people=_l("Leden die de tweede stap gebruiken (verplicht voor de rollen die persoonsgegevens zien)"),
-    data=_l("De sleutel van de app, de laatste gebruikte code, herstelcodes (alleen versleuteld), en per passkey: "
+    data=_l("De sleutel van de app (en een sleutel die nog wordt ingesteld), de laatste gebruikte code, "
+            "herstelcodes (alleen versleuteld), en per passkey: "
             "de naam die het lid koos, de openbare sleutel en wanneer hij is gemaakt en het laatst gebruikt."),
     recipients=_l("Niemand: alleen de website zelf gebruikt dit"),
-    retention=lambda config: _l("Tot het lid de tweede stap uitzet, de beheerder hem wist of het account wordt "
-                                "verwijderd."),
+    retention=lambda config: _lm("Tot het lid de tweede stap uitzet, de beheerder hem wist of het account wordt "
+                                 "verwijderd. Een sleutel die nog wordt ingesteld: %(minutes)s minuten, en dan tot de "
+                                 "dagelijkse opruiming.",
+                                 minutes=int(config["TWO_FACTOR_SETUP_TIME"].total_seconds() // 60)),
 )

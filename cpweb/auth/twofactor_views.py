@@ -18,7 +18,6 @@ from .forms import CodeForm, ConfirmPasswordForm, PasskeyForm, RecoveryCodeForm
 
 bp = Blueprint("twofactor", __name__)
 
-SETUP_SECRET_KEY = "totp_setup"
 CHALLENGE_KEY = "passkey_challenge"
 # What a member who must still set up a second factor may open: the setup itself, logging out,
 # and what every page needs (static files, the health check, the icon).
@@ -193,25 +192,31 @@ def setup():
     user, pending, elsewhere = _setup_user()
     if elsewhere:
         return elsewhere
-    kept = session.get(SETUP_SECRET_KEY)
-    if isinstance(kept, dict) and kept.get("user") == user.id:
-        secret = kept["secret"]  # the same key after a reload, or a wrong code: the app has scanned it
-    else:
-        secret = twofactor.new_secret()
-        session[SETUP_SECRET_KEY] = {"user": user.id, "secret": secret}
+    now = utcnow()
+    key = twofactor.key_being_set_up(user, now)
     form = CodeForm()
     if form.validate_on_submit():
-        codes = twofactor.enable_app(user, secret, form.code.data, utcnow(), pending=pending)
-        if codes is not None:
-            session.pop(SETUP_SECRET_KEY, None)
-            next_url = pending.next_url if pending else url_for("twofactor.overview")
-            return _codes_page(user, codes, next_url, first_time=True)
-        form.code.errors.append(_("Deze code klopt niet. Kijk of de app de sleutel van deze pagina heeft, en typ "
-                                  "de nieuwste code."))
-    uri = twofactor.app_uri(secret, user.email)
+        if key.made_now:  # the code was for a key that expired meanwhile (or was used in another window)
+            form.code.errors.append(_restart_message())
+        else:
+            codes = twofactor.enable_app(user, form.code.data, now, pending=pending)
+            if codes is not None:
+                next_url = pending.next_url if pending else url_for("twofactor.overview")
+                return _codes_page(user, codes, next_url, first_time=True)
+            form.code.errors.append(_("Deze code klopt niet. Kijk of de app de sleutel van deze pagina heeft, en "
+                                      "typ de nieuwste code."))
+    elif key.expired:
+        flash(_restart_message(), "info")
+    uri = twofactor.app_uri(key.secret, user.email)
     return render("auth/setup_app.html", form=form, required=login.second_factor_required(user),
-                  during_login=pending is not None, key=twofactor.readable_secret(secret), uri=uri,
+                  during_login=pending is not None, key=twofactor.readable_secret(key.secret), uri=uri,
                   qr=qr_svg(uri, _("QR-code voor de app")), status=422 if form.errors else 200)
+
+
+def _restart_message() -> str:
+    minutes = int(current_app.config["TWO_FACTOR_SETUP_TIME"].total_seconds() // 60)
+    return _("De sleutel werkt maar %(minutes)s minuten. Daarom staat hieronder een nieuwe sleutel. Haal de oude "
+             "uit de app als die er al in staat. Scan dan de nieuwe QR-code en typ de code.", minutes=minutes)
 
 
 def password_confirmed(needs_app: bool = False):
