@@ -16,8 +16,9 @@ committing thread itself: a test sees the mails as soon as the request returns.
 import atexit
 import threading
 import weakref
+from contextvars import ContextVar
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app
 from sqlalchemy import event
 from werkzeug.wsgi import ClosingIterator
 
@@ -25,7 +26,8 @@ from ..extensions import db
 from .models import NEW_MAILS, OutboxMail
 from .sending import send_waiting
 
-AFTER_RESPONSE = "cpweb.mails_after_response"  # in a request's WSGI environ: ids for the sending thread
+# While a request runs (SendAfterResponse): the ids of its committed mails, for the sending thread.
+_after_response: ContextVar[set[int] | None] = ContextVar("cpweb_mails_after_response", default=None)
 
 
 @event.listens_for(db.session, "after_flush")
@@ -47,8 +49,8 @@ def _send_new_mails(session):
         app = current_app._get_current_object()
         if app.config["MAIL_BACKEND"] != "smtp":
             _send(app, ids)
-        elif has_request_context() and AFTER_RESPONSE in request.environ:
-            request.environ[AFTER_RESPONSE].update(ids)
+        elif (waiting := _after_response.get()) is not None:
+            waiting.update(ids)
         else:
             _sender(app).add(ids)
 
@@ -61,8 +63,13 @@ class SendAfterResponse:
         self.app, self.wsgi_app = app, app.wsgi_app
 
     def __call__(self, environ, start_response):
-        ids = environ[AFTER_RESPONSE] = set()
-        return ClosingIterator(self.wsgi_app(environ, start_response), lambda: self._hand_over(ids))
+        ids: set[int] = set()
+        request_running = _after_response.set(ids)
+        try:
+            answer = self.wsgi_app(environ, start_response)
+        finally:
+            _after_response.reset(request_running)
+        return ClosingIterator(answer, lambda: self._hand_over(ids))
 
     def _hand_over(self, ids: set[int]) -> None:
         if ids:
