@@ -4,7 +4,7 @@ Kept with the member until its first right code, for TWO_FACTOR_SETUP_TIME; it u
 the session cookie, which is signed but not encrypted.
 
 Revision ID: f1c2d3e4a5b6
-Revises: e4b7a2c91d05
+Revises: f1a6d3c8b254
 Create Date: 2026-12-07 19:25:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1c2d3e4a5b6'
-down_revision = 'e4b7a2c91d05'
+down_revision = 'f1a6d3c8b254'
 branch_labels = None
 depends_on = None
 
