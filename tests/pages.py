@@ -22,7 +22,7 @@ from cpweb.extensions import db
 from cpweb.i18n import local_today
 from cpweb.mail.preferences import unsubscribe_url
 from cpweb.meetings import rules as meeting_rules
-from cpweb.meetings.models import AgendaItem, Meeting, Minutes
+from cpweb.meetings.models import ActionItem, AgendaItem, Meeting, Minutes
 from cpweb.proposals import rules as proposal_rules
 from cpweb.proposals.models import Proposal
 
@@ -94,6 +94,12 @@ def detach_no_stuk() -> str:
     """Taking a stuk off asks first on the same page as the other confirmations; the demo has no
     stukken, so this reaches the route with a stuk that is not there: the 404 page."""
     return _first_item(coming_meeting()) + "/stukken/3/weghalen"
+
+
+def edit_action_item_page() -> str:
+    """Changing an open action item of the klankbordgroep (body 1)."""
+    return _found("/vergaderingen/actiepunten", db.select(ActionItem.id).filter(
+        ActionItem.body_id == 1, ActionItem.done_at.is_(None)).order_by(ActionItem.id), "open action item") + "/bewerken"
 
 
 def approve_minutes_page() -> str:
@@ -349,6 +355,7 @@ SECRETARIS = [
     held_meeting_item,
     "/vergaderingen/instellingen/1",
     "/vergaderingen/actiepunten?klaar=1",
+    edit_action_item_page,
     "/agenda?maand=2026-03&orgaan=1",
     members_activity,
     at(members_activity, "/bewerken"),

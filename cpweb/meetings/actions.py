@@ -343,6 +343,22 @@ def add_action_item(meeting_id: int, description: str, owner_id: int | None, due
     return item
 
 
+def edit_action_item(item_id: int, description: str, owner_id: int | None, due_on: date | None) -> ActionItem:
+    """Another text, owner or date. A new owner hears of the item; an owner who keeps it hears of a
+    new date."""
+    item = db.session.get(ActionItem, item_id)
+    new_owner, new_date = owner_id != item.owner_id, due_on != item.due_on
+    item.description, item.owner_id, item.due_on = description, owner_id, due_on
+    db.session.flush()
+    db.session.refresh(item, ["owner"])
+    if new_owner:
+        notices.send_action_item_assigned(item)
+    elif new_date:
+        notices.send_action_item_new_date(item)
+    db.session.commit()
+    return item
+
+
 def tick_action_item(item_id: int, done: bool) -> ActionItem:
     """Done, or open again."""
     item = db.session.get(ActionItem, item_id)

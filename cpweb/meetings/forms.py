@@ -190,10 +190,15 @@ class DecisionForm(FlaskForm):
                                     description=_l("Het signaal krijgt de status ‘Afgerond’, met dit besluit erbij."))
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemEditForm(FlaskForm):
+    """What, who and by when: changed later by whoever may add action items."""
+
     description = text_field(_l("Wat moet er gebeuren?"), _l("Schrijf op wat er moet gebeuren."), rows=2)
     owner = ChoiceField(_l("Wie doet het?"), choices=[], validators=[Optional()])
     due_on = DateField(_l("Klaar op (niet verplicht)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+
+
+class ActionItemForm(ActionItemEditForm):
     agenda_item = agenda_item_field("action_agenda_item")
 
 

@@ -122,6 +122,14 @@ def send_action_item_assigned(item: ActionItem) -> int:
     return send_mail(item.owner, _("Een actiepunt voor u"), body, kind="action_items", body_id=item.body_id)
 
 
+def send_action_item_new_date(item: ActionItem) -> int:
+    if item.owner is None:
+        return 0
+    body = _("Uw actiepunt voor %(body)s heeft een nieuwe datum:\n\n%(what)s\n\n%(due)s\n\nUw actiepunten: %(url)s",
+             body=item.body.name, what=item.description, due=_due(item), url=site_url("meetings.action_items"))
+    return send_mail(item.owner, _("Nieuwe datum voor uw actiepunt"), body, kind="action_items")
+
+
 def send_action_item_overdue(item: ActionItem) -> int:
     body = _("De datum van dit actiepunt voor %(body)s is voorbij:\n\n%(what)s\n\n%(due)s\n\n"
              "Is het klaar? Zet het dan op klaar. Lukt het niet? Laat het de secretaris weten.\n\n"

@@ -1,4 +1,5 @@
-"""Action items: added with the minutes, open across meetings until their owner or a secretary ticks them."""
+"""Action items: added with the minutes, open across meetings until their owner or a secretary ticks them;
+changed (text, owner, date) by whoever may add them."""
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +13,7 @@ from ..i18n import local_today
 from ..rendering import done, render
 from ..security import safe_next
 from . import actions, logic
-from .forms import ActionItemForm
+from .forms import ActionItemEditForm, ActionItemForm
 from .models import ActionItem
 from .views import bp, body_filter, get_managed_meeting_or_404
 from .views_minutes import chosen_item, minutes_page, with_agenda_items
@@ -50,7 +51,24 @@ def action_items():
     show_done = request.args.get("klaar") == "1"
     page = paginate(logic.action_items_query(body_ids, show_done))
     return render("meetings/action_items.html", page=page, filters=filters, show_done=show_done,
-                  today=local_today(), can_tick=lambda item: logic.can_tick(current_user, item))
+                  today=local_today(), can_tick=lambda item: logic.can_tick(current_user, item),
+                  can_edit=lambda item: logic.can_manage(current_user, item.body_id))
+
+
+@bp.route("/actiepunten/<int:item_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit_action_item(item_id: int):
+    """Change an action item's text, owner or date: the secretaries of its body and admins."""
+    item = get_action_item_or_404(item_id)
+    if not logic.can_manage(current_user, item.body_id):
+        abort(403)
+    form = ActionItemEditForm(obj=item, owner=str(item.owner_id or ""))
+    form.owner.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.members_of(item.body_id)])
+    if form.validate_on_submit():
+        actions.edit_action_item(item.id, form.description.data, int(form.owner.data) if form.owner.data else None,
+                                 form.due_on.data)
+        return done(_("Het actiepunt is opgeslagen."), url_for("meetings.action_items"))
+    return render("meetings/action_item_edit.html", item=item, form=form, status=422 if form.errors else 200)
 
 
 @bp.route("/actiepunten/<int:item_id>/klaar", methods=["POST"])
