@@ -70,3 +70,27 @@ def test_uploading_a_members_file_again_does_not_make_them_admin(browser, browse
     expect(admin.locator("#upload-form .error-summary")).to_contain_text(
         f"Dit bestand staat al in de bibliotheek: ‘{title}’.")
     admin.context.close()
+
+
+def test_htmx_does_not_act_inside_a_region_that_shows_typed_text(page, live_server):
+    """Defence in depth: should markup ever slip through, htmx leaves the regions that show typed
+    text alone (hx-disable), while the same element elsewhere on the page does send its request."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_server.url + "/privacy")
+    with page.expect_request("**/toegankelijkheid?buiten"):
+        page.evaluate("""() => {
+            for (const [where, query] of [['.prose', 'binnen'], ['main', 'buiten']]) {
+                const injected = document.createElement('i');
+                injected.setAttribute('hx-get', '/toegankelijkheid?' + query);
+                injected.setAttribute('hx-trigger', 'load');
+                injected.setAttribute('hx-swap', 'none');
+                document.querySelector(where).append(injected);
+            }
+            htmx.process(document.body);
+        }""")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if url.endswith("?binnen")]
+    # The vendored htmx read its settings: no attribute value run as script, no request elsewhere.
+    assert page.evaluate("[htmx.config.allowEval, htmx.config.allowScriptTags, htmx.config.selfRequestsOnly]") == [
+        False, False, True]
