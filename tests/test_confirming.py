@@ -40,6 +40,7 @@ def test_the_confirmation_names_who_gets_the_mail_and_the_mail_has_the_message(
         client, auth, secretary, member, quiet, make_meeting, mails, action, subject):  # noqa: F811
     meeting = make_meeting()
     auth.login(secretary)
+    _stuk_on(client, meeting, meeting.items[0])  # "De stukken zijn compleet" asks for stukken
     page = client.get(f"/vergaderingen/{meeting.id}/{action}")
     assert page.status_code == 200 and 'tabindex="-1" autofocus' in page.text
     assert named(page.text) == ["Lid Lisa", "Sec Retaris"] and count_said(page.text) == 2
@@ -65,6 +66,7 @@ def test_the_htmx_confirmation_is_only_the_block(client, auth, secretary, make_m
 def test_the_meeting_page_asks_first_instead_of_acting(client, auth, secretary, make_meeting):  # noqa: F811
     meeting = make_meeting()
     auth.login(secretary)
+    _stuk_on(client, meeting, meeting.items[0])
     page = client.get(f"/vergaderingen/{meeting.id}").text
     for path in ("afgelasten", "uitnodigen", "stukken-compleet"):
         assert f'<a href="/vergaderingen/{meeting.id}/{path}"' in page

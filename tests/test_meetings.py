@@ -290,12 +290,55 @@ def test_a_member_who_switched_invitations_off_gets_none(client, auth, secretary
     assert [m.to for m in mails] == [secretary.email]
 
 
-def test_documents_complete_tells_the_members(client, auth, secretary, member, make_meeting, mails):
+def add_stuk(client, meeting) -> None:
+    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[1].id}/stukken", data=upload(),
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+
+
+def completed_mails(mails) -> list:
+    return [m for m in mails if "stukken zijn compleet" in m.subject]
+
+
+def test_documents_complete_tells_the_members_once(client, auth, secretary, member, make_meeting, mails):
     meeting = make_meeting()
     auth.login(secretary)
+    add_stuk(client, meeting)
     client.post(f"/vergaderingen/{meeting.id}/stukken-compleet")
     assert meeting.documents_complete_at is not None
-    assert any(m.to == member.email and "stukken zijn compleet" in m.subject for m in mails)
+    assert sorted(m.to for m in completed_mails(mails)) == sorted([member.email, secretary.email])
+    # The same form posted again (a double click): nobody gets a second mail, and the page says why.
+    again = client.post(f"/vergaderingen/{meeting.id}/stukken-compleet", follow_redirects=True)
+    assert "De leden weten al dat de stukken compleet zijn" in again.text and len(completed_mails(mails)) == 2
+
+
+def test_stukken_complete_is_offered_only_when_there_are_stukken(client, auth, secretary, make_meeting, mails):
+    meeting = make_meeting()
+    auth.login(secretary)
+    assert "/stukken-compleet" not in client.get(f"/vergaderingen/{meeting.id}").text
+    response = client.post(f"/vergaderingen/{meeting.id}/stukken-compleet", follow_redirects=True)
+    assert "Er zijn nog geen stukken." in response.text
+    assert meeting.documents_complete_at is None and not completed_mails(mails)
+    add_stuk(client, meeting)
+    assert f'href="/vergaderingen/{meeting.id}/stukken-compleet"' in client.get(f"/vergaderingen/{meeting.id}").text
+
+
+def test_stukken_complete_from_a_form_left_open_until_the_meeting_was_held(client, auth, secretary, make_meeting, mails):
+    meeting = make_meeting(days_ahead=0)
+    meeting.starts_at = utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    auth.login(secretary)
+    add_stuk(client, meeting)
+    assert client.get(f"/vergaderingen/{meeting.id}/stukken-compleet").status_code == 200  # the secretary opens it
+    meeting.starts_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    actions.mark_held(meeting.id)
+    assert "/stukken-compleet" not in client.get(f"/vergaderingen/{meeting.id}").text
+    response = client.post(f"/vergaderingen/{meeting.id}/stukken-compleet", follow_redirects=True)
+    assert "Laten weten dat de stukken compleet zijn, kan niet meer. De vergadering is gehouden." in response.text
+    assert meeting.documents_complete_at is None and not completed_mails(mails)
+    refused = client.get(f"/vergaderingen/{meeting.id}/stukken-compleet", follow_redirects=True)
+    assert "kan niet meer" in refused.text and "Ja, leden laten weten" not in refused.text
 
 
 # --- agenda -------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ from werkzeug.datastructures import FileStorage
 
 from ..database import utcnow
 from ..demo import DemoRegion
-from . import logic
+from ..meetings import logic as meetings_logic
+from ..meetings import stukken
+from . import logic, places
 from .models import BODY, MEMBERS, PUBLIC
 
 # (title, category, tags, body slug or None, visibility, file name, text)
@@ -76,3 +78,15 @@ def demo_documents(region: DemoRegion) -> None:
                                       body=region.bodies[slug] if slug else None, visibility=visibility,
                                       category_key=category, tags=tags)
         document.created_at = document.updated_at = now - timedelta(days=3 * (len(DOCUMENTS) - n))
+        if title == STUK:
+            _on_next_agenda(region, secretary, document)
+
+
+# The klankbordgroep's next meeting has this stuk on its agenda, so its secretary can say the stukken are complete.
+STUK = "Ketenjaarplan 2027: concept"
+
+
+def _on_next_agenda(region: DemoRegion, secretary, document) -> None:
+    meeting = meetings_logic.next_meeting_of(region.bodies["klankbordgroep-werkplein"].id, utcnow())
+    item = next(item for item in meeting.items if item.presenter)  # the meeting's own topic, not a standard item
+    places.attach(stukken.place_of(item), secretary, document_id=document.id, reuse="keep")

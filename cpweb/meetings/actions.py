@@ -6,6 +6,8 @@ see what, lists, settings), notices (the mails' texts), stukken (files on agenda
 """
 from datetime import date
 
+from sqlalchemy import update
+
 from ..database import StaleEdit, utcnow
 from ..documents import places
 from ..extensions import db
@@ -113,13 +115,28 @@ def invite(meeting_id: int, note: str = "") -> int:
     return sent
 
 
-def mark_documents_complete(meeting_id: int, note: str = "") -> int:
-    """Tell the members the stukken are complete, with the secretary's `note`. Returns the mails queued."""
+def mark_documents_complete(meeting_id: int, user, note: str = "") -> int:
+    """Tell the members the stukken are complete, with the secretary's `note`. Returns the mails queued.
+    Once, before the meeting, and only when there are stukken (see `guards`); of two requests at
+    once (a double click) only the first sends."""
     meeting = _meeting(meeting_id)
-    meeting.documents_complete_at = utcnow()
+    now = utcnow()
+    check(documents_complete_refusal(meeting, user, now))
+    claimed = db.session.execute(update(Meeting).where(Meeting.id == meeting.id, Meeting.documents_complete_at.is_(None))
+                                 .values(documents_complete_at=now)).rowcount
+    if not claimed:  # the other request's commit came in between
+        db.session.rollback()
+        check(documents_complete_refusal(_meeting(meeting_id), user, now))
+    db.session.refresh(meeting)
     sent = notices.send_documents_complete(meeting, note)
     db.session.commit()
     return sent
+
+
+def documents_complete_refusal(meeting: Meeting, user, now):
+    """Why "De stukken zijn compleet" cannot be sent for this meeting now (None when it can)."""
+    return guards.why_no_documents_complete(meeting.status, _minutes_status(meeting), meeting.starts_at, now,
+                                            any(stukken.stukken_of(meeting, user).values()), meeting.documents_complete_at)
 
 
 # --- agenda ------------------------------------------------------------------------------------

@@ -68,6 +68,22 @@ def why_no_answer(status: str, starts_at: datetime, now: datetime):
     return None
 
 
+def why_no_documents_complete(status: str, minutes_status: str, starts_at: datetime, now: datetime,
+                              has_stukken: bool, complete_at: datetime | None):
+    """"De stukken zijn compleet" is news before the meeting, once, and only when there are stukken."""
+    closed = _closed(status, minutes_status)
+    if closed:
+        return _lm("Laten weten dat de stukken compleet zijn, kan niet meer. %(why)s", why=closed)
+    if now >= starts_at:
+        return _l("Laten weten dat de stukken compleet zijn, kan niet meer. De vergadering is al begonnen.")
+    if complete_at is not None:
+        return _lm("De leden weten al dat de stukken compleet zijn. Dat bericht ging weg op %(when)s.",
+                   when=datetime_long(complete_at))
+    if not has_stukken:
+        return _l("Er zijn nog geen stukken. Voeg eerst de stukken toe bij de agendapunten.")
+    return None
+
+
 def why_no_sharing(minutes_status: str, text: str):
     if minutes_status != rules.DRAFT:
         return _l("Het verslag is al gedeeld.")
@@ -77,9 +93,10 @@ def why_no_sharing(minutes_status: str, text: str):
 
 
 def refusals(status: str, minutes_status: str, minutes_text: str, starts_at: datetime, ends_at: datetime,
-             now: datetime) -> dict:
+             now: datetime, has_stukken: bool, complete_at: datetime | None) -> dict:
     """Every guard of the meeting page at once: the reason per action, None where it is offered."""
     return {"invite": why_no_invitation(status, minutes_status, ends_at, now),
+            "documents": why_no_documents_complete(status, minutes_status, starts_at, now, has_stukken, complete_at),
             "cancel": why_no_cancelling(status, minutes_status),
             "reorder": why_no_reordering(status, minutes_status),
             "presence": why_no_presence(status, starts_at, now),

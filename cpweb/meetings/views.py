@@ -222,9 +222,17 @@ def mark_held(meeting_id: int):
 def documents_complete(meeting_id: int):
     """Ask first, then tell the members that the stukken are complete."""
     meeting = get_managed_meeting_or_404(meeting_id)
+    back = url_for("meetings.show", meeting_id=meeting.id)
+    # The same rule refuses the POST in `actions.mark_documents_complete`; here it also keeps the question away.
+    reason = actions.documents_complete_refusal(meeting, current_user, utcnow())
+    if reason and request.method == "GET":
+        return refused(str(reason), back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        sent = actions.mark_documents_complete(meeting.id, note_of(form))
+        try:
+            sent = actions.mark_documents_complete(meeting.id, current_user, note_of(form))
+        except Refused as refusal:
+            return refused(refusal.reason, back)
         return done(_("Het bericht dat de stukken compleet zijn, staat klaar om te verzenden (%(n)s e-mails).", n=sent),
                     url_for("meetings.show", meeting_id=meeting.id))
     return confirm_page(Confirmation(

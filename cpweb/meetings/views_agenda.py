@@ -51,12 +51,13 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
         decisions=logic.decisions_of(meeting) if member else [],
         previous_minutes=logic.previous_minutes_links(current_user, meeting),
         poll=planned_from(meeting.id, current_user),
-        minutes=minutes if member else None, refusals=_refusals(meeting, minutes), **forms)
+        minutes=minutes if member else None, refusals=_refusals(meeting, minutes, any(attached.values())), **forms)
 
 
-def _refusals(meeting: Meeting, minutes) -> dict:
+def _refusals(meeting: Meeting, minutes, has_stukken: bool) -> dict:
     """Why the page does not offer an action, per action (None where it does)."""
-    return guards.refusals(meeting.status, minutes.status, minutes.text, meeting.starts_at, meeting.ends_at, utcnow())
+    return guards.refusals(meeting.status, minutes.status, minutes.text, meeting.starts_at, meeting.ends_at, utcnow(),
+                           has_stukken, meeting.documents_complete_at)
 
 
 @bp.route("/<int:meeting_id>")
