@@ -143,6 +143,32 @@ def test_a_date_in_the_past_is_saved_with_a_warning(client, auth, body, secretar
     assert "is al geweest" in client.get(response.location).text
 
 
+def test_a_meeting_after_its_own_stukken_deadline_is_saved_with_a_warning(client, auth, body, secretary):
+    auth.login(secretary)
+    day = local_today() + timedelta(days=2)  # the stukken were due a week before: five days ago
+    response = client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), day=day.isoformat()))
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    deadline = date_long(day - timedelta(days=logic.settings_for(body.id).documents_days))
+    assert f"Let op: de stukken hadden er al op {deadline} moeten zijn." in page and "De vergadering is gepland." in page
+    meeting = db.session.scalar(db.select(Meeting))
+    later = (local_today() + timedelta(days=30)).isoformat()
+    response = client.post(f"/vergaderingen/{meeting.id}/bewerken", data={
+        **new_meeting_data(day=later), "sequence": str(meeting.sequence)})
+    assert response.status_code == 303 and "Let op" not in client.get(response.location).text
+    response = client.post(f"/vergaderingen/{meeting.id}/bewerken", data={
+        **new_meeting_data(day=day.isoformat()), "sequence": str(meeting.sequence)})
+    assert "hadden er al op" in client.get(response.location).text
+
+
+@pytest.mark.parametrize("days_ahead, warned", [(-1, "is al geweest"), (0, "hadden er al op"), (6, "hadden er al op"),
+                                                (7, None), (30, None)])
+def test_the_planning_warning(days_ahead, warned):
+    today = date(2026, 12, 31)
+    warning = rules.planning_warning(today + timedelta(days=days_ahead), today, 7)
+    assert (warned in str(warning)) if warned else warning is None
+
+
 def test_a_member_cannot_plan_and_a_secretary_not_for_another_body(client, auth, body, member, make_body, make_user):
     auth.login(member)
     assert client.get("/vergaderingen/nieuw").status_code == 403

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import AMSTERDAM, from_local
+from ..i18n import AMSTERDAM, date_long, from_local, lazy_gettext_markup as _lm
 
 MAX_TITLE = 200
 MAX_TEXT = 2000
@@ -66,6 +66,19 @@ def guest_names(text: str) -> list[str]:
 def documents_deadline(starts_at: datetime, days: int) -> date:
     """The last day the stukken should be out: that many Amsterdam days before the meeting day."""
     return starts_at.astimezone(AMSTERDAM).date() - timedelta(days=days)
+
+
+def planning_warning(day: date, today: date, documents_days: int):
+    """What a secretary should know about a meeting just saved on this day, or None: the day has
+    passed, or the stukken deadline before it has. Saved all the same (minutes of a meeting
+    held are entered afterwards, and a meeting called at short notice is real)."""
+    if day < today:
+        return _lm("Let op: de datum %(day)s is al geweest. De vergadering is wel opgeslagen.", day=date_long(day))
+    deadline = day - timedelta(days=documents_days)
+    if deadline < today:
+        return _lm("Let op: de stukken hadden er al op %(deadline)s moeten zijn. De vergadering is wel opgeslagen. "
+                   "Stuur de stukken zo snel mogelijk.", deadline=date_long(deadline))
+    return None
 
 
 def is_late(now: datetime, deadline: date) -> bool:

@@ -78,17 +78,17 @@ def new():
     if form.validate_on_submit():
         days = form.days()
         meetings = actions.plan_meetings(int(form.body.data), days, form.meeting_fields(), form.publish_at())
-        _warn_if_past(days[0])
+        _warn_if_late(int(form.body.data), days[0])
         flash(_("%(n)s vergaderingen gepland.", n=len(meetings)) if len(meetings) > 1
               else _("De vergadering is gepland."), "success")
         return redirect_to(url_for("meetings.show", meeting_id=meetings[0].id))
     return render("meetings/new.html", form=form, status=422 if form.errors else 200)
 
 
-def _warn_if_past(day) -> None:
-    if day < local_today():
-        flash(_("Let op: de datum %(day)s is al geweest. De vergadering is wel opgeslagen.",
-                day=day.strftime("%d-%m-%Y")), "warning")
+def _warn_if_late(body_id: int, day) -> None:
+    warning = rules.planning_warning(day, local_today(), logic.settings_for(body_id).documents_days)
+    if warning:
+        flash(warning, "warning")
 
 
 def _edit_form(meeting: Meeting) -> MeetingForm:
@@ -119,7 +119,7 @@ def edit(meeting_id: int):
             stale = True
             form.sequence.data = meeting.sequence  # a second save is a deliberate choice
         else:
-            _warn_if_past(form.day.data)
+            _warn_if_late(meeting.body_id, form.day.data)
             return done(_("De vergadering is opgeslagen."), url_for("meetings.show", meeting_id=meeting.id))
     message = _("Iemand anders heeft deze vergadering veranderd nadat u dit formulier opende. Uw tekst staat er nog. "
                 "Kijk de vergadering na in een ander tabblad en klik dan nog een keer op ‘Opslaan’.") if stale else None
