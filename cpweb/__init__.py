@@ -16,7 +16,7 @@ from .markdown import render_markdown
 from .database import init_migrations, with_driver
 from .extensions import babel, csrf, db, htmx, login_manager
 from .hooks import Hooks, hooks
-from .security import SessionInterface, set_security_headers
+from .security import FixedScriptName, SessionInterface, set_security_headers
 from .urls import site_url, trusted_hosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
+    app.wsgi_app = FixedScriptName(app.wsgi_app, app.config["SCRIPT_NAME"] or "")
     if app.config.get("TRUSTED_PROXIES"):
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -52,6 +52,10 @@ LOGIN_FAILURE_WINDOW = timedelta(hours=24)
 TWO_FACTOR_ROLES = ["beheerder", "secretaris"]
 # How long a typed password counts for changing the second factor without typing it again.
 REAUTHENTICATION_MAX_AGE = timedelta(minutes=15)
+# The path the site lives under when it is not the domain's root (e.g. "/raad"; the proxy then
+# passes requests on without it). Only this setting counts: a SCRIPT_NAME from a request's header
+# or the server is ignored (cpweb.security.FixedScriptName).
+SCRIPT_NAME = ""
 # How long the key shown while setting up the app waits for its first right code; then a new one.
 TWO_FACTOR_SETUP_TIME = timedelta(minutes=15)
 

@@ -41,6 +41,19 @@ def no_store(response):
     return response
 
 
+class FixedScriptName:
+    """WSGI middleware: the site's place (the SCRIPT_NAME setting, by default the domain's root),
+    whatever the request or the server says. Links are built on SCRIPT_NAME, and gunicorn takes it
+    from a header of a trusted proxy, which passed on a visitor's own: their links led to /evil/..."""
+
+    def __init__(self, wsgi_app, script_name: str):
+        self.wsgi_app, self.script_name = wsgi_app, script_name.rstrip("/")
+
+    def __call__(self, environ, start_response):
+        environ["SCRIPT_NAME"] = self.script_name
+        return self.wsgi_app(environ, start_response)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Marks the cookie Secure whenever the request came over https (also behind a proxy), and
     keeps its signing serializer: Flask builds a new one to read and another to write each cookie."""

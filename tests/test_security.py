@@ -200,3 +200,70 @@ def test_a_signal_over_64_kb_gets_a_dutch_413_and_nothing_is_kept(app, client):
                                          ("", None), (None, None)])
 def test_an_id_sent_in_a_form_or_address_is_a_number_a_row_can_have_or_none(sent, read):
     assert row_id(sent) == read
+
+
+# --- SCRIPT_NAME: the site's place is its own setting (N7 of issue 33) -----------------------------
+
+def test_a_script_name_from_the_request_or_the_server_is_ignored(client):
+    """gunicorn took SCRIPT_NAME from a header the proxy passed on: the sender's links led to /evil/."""
+    for sent in ({"environ_overrides": {"SCRIPT_NAME": "/evil"}}, {"headers": {"SCRIPT_NAME": "/evil"}}):
+        page = client.get("/inloggen", **sent)
+        assert page.status_code == 200 and 'href="/static/' in page.text and "/evil" not in page.text
+        assert client.get("/uitloggen", **sent).status_code == 200
+
+
+def test_a_script_name_is_used_only_when_configured(tmp_path, monkeypatch):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, monkeypatch, SCRIPT_NAME="/raad/")
+    with app.app_context():
+        page = app.test_client().get("/inloggen", environ_overrides={"SCRIPT_NAME": "/evil"})
+    assert page.status_code == 200 and 'href="/raad/static/' in page.text and "/evil" not in page.text
+
+
+def test_the_deploy_examples_strip_script_name_and_gunicorn_takes_none():
+    """Caddy passes headers with an underscore on; gunicorn took SCRIPT_NAME and PATH_INFO from a
+    trusted proxy (forwarder_headers) and answered 500 'Configuration problem' for other paths."""
+    import re
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    caddy = (root / "deploy" / "Caddyfile").read_text()
+    nginx = (root / "deploy" / "nginx.conf").read_text()
+    for header in ("SCRIPT_NAME", "PATH_INFO"):
+        assert re.search(rf"^\s*header_up -{header}$", caddy, re.M)
+        assert re.search(rf'^\s*proxy_set_header {header} "";$', nginx, re.M)
+    assert runpy.run_path(str(root / "gunicorn.conf.py"))["forwarder_headers"] == ""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "killpg"), reason="needs process groups")
+def test_gunicorn_drops_a_script_name_header_from_the_proxy(tmp_path):
+    """Through real gunicorn, from 127.0.0.1 (a trusted proxy): the header changes nothing."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import database_url
+    from tests.test_ops_kill import ROOT, free_port, start
+
+    env = {**os.environ, "CPWEB_INSTANCE": str(tmp_path), "CPWEB_DATABASE_URL": database_url(tmp_path)}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cpweb", "init"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        server = start(env, port, log)
+        try:
+            answers = {}
+            for path in ("/inloggen", "/evil/inloggen"):
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nSCRIPT_NAME: /evil\r\n"
+                                 "Connection: close\r\n\r\n".encode())
+                    answers[path] = b"".join(iter(lambda: sock.recv(65536), b"")).decode(errors="replace")
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    assert answers["/inloggen"].startswith("HTTP/1.1 200") and "/evil" not in answers["/inloggen"]
+    assert answers["/evil/inloggen"].startswith("HTTP/1.1 404"), "not a 500 'Configuration problem'"
