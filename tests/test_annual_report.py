@@ -62,6 +62,9 @@ def generated(app, make_body, make_user):
         for user in users:
             db.session.add(Signup(activity_id=activity.id, user_id=user.id,
                                   status=rng.choice([activity_rules.CONFIRMED, activity_rules.WAITING])))
+        for guest in range(rng.randint(0, 3)):
+            db.session.add(Signup(activity_id=activity.id, guest_name=f"Gast {guest}", guest_email=f"gast{guest}@example.org",
+                                  status=rng.choice([activity_rules.CONFIRMED, activity_rules.WAITING])))
     db.session.commit()
     return bodies
 
@@ -107,9 +110,10 @@ def test_activity_numbers_agree_with_the_records(generated):
             assert label not in table
             continue
         ids = {a.id for a in mine}
-        places = sum(1 for s in db.session.scalars(db.select(Signup))
-                     if s.activity_id in ids and s.status == activity_rules.CONFIRMED)
-        assert table[label] == [len(mine), places]
+        confirmed = [s for s in db.session.scalars(db.select(Signup))
+                     if s.activity_id in ids and s.status == activity_rules.CONFIRMED]
+        assert table[label] == [len(mine), sum(1 for s in confirmed if s.user_id is not None),
+                                sum(1 for s in confirmed if s.user_id is None)]
 
 
 def tables_of(section) -> list:
@@ -240,3 +244,17 @@ def test_libreoffice_prints_the_word_file_on_a4_without_breaking_a_word(client, 
     words = {word for table in Document(source).tables for row in table.rows for cell in row.cells
              for word in cell.text.split() if any(c.isalnum() for c in word)}
     assert words and words <= set(printed)  # a word broken over lines prints as pieces
+
+
+def test_the_held_activities_count_guests_apart_from_members(generated):
+    from cpweb.activities.annual import activities_section
+
+    from cpweb.auth.models import User
+
+    reader = db.session.scalars(db.select(User)).first()
+    section = activities_section(YEAR, reader, None)
+    numbers, held = section.tables
+    assert numbers.header[2:] == ["Aanmeldingen van leden", "Aanmeldingen van gasten"]
+    assert held.header[3:] == ["Leden", "Gasten"]
+    guests = sum(row[3] for row in activity_numbers(YEAR))
+    assert guests > 0 and sum(row[4] for row in held.rows) <= guests

@@ -656,6 +656,24 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
     return list(per_category.values()), municipalities
 
 
+def organisation_counts(start: date, end: date) -> list[dict]:
+    """Per organisation (gemeente, UWV, Werkplein, other): went well, could be better, total, each a
+    number or None for a small group (fewer than SMALL_GROUP). Where one of the two parts is hidden,
+    so is the other, or the total would give it away."""
+    counted = {kind: {"goed": 0, "beter": 0} for kind in rules.ORGANISATIONS}
+    for kind, sentiment, number in _counted(*period_bounds(start, end), Signal.organisation_kind, Signal.sentiment):
+        counted.setdefault(kind, {"goed": 0, "beter": 0})[sentiment] = number
+    rows = []
+    for kind, numbers in counted.items():
+        total = numbers["goed"] + numbers["beter"]
+        parts = [numbers["goed"], numbers["beter"]]
+        hidden = any(0 < n < rules.SMALL_GROUP for n in parts)
+        rows.append({"kind": kind, "label": rules.ORGANISATIONS.get(kind, kind),
+                     "goed": None if hidden else parts[0], "beter": None if hidden else parts[1],
+                     "total": None if 0 < total < rules.SMALL_GROUP else total})
+    return rows
+
+
 def year_category_counts(year: int) -> list[dict]:
     """Per category: went well, could be better, total, over a whole Amsterdam year (the annual
     report), from the counts the database keeps (tally)."""

@@ -54,6 +54,10 @@ CANCEL_REASONS = {"spam": _l("Spam"), "dubbel": _l("Dubbel: hetzelfde signaal st
                   "buiten_werkterrein": _l("Buiten ons werkterrein")}
 PASSED_TO = {"gemeente": _l("Gemeente"), "uwv": _l("UWV"), "werkplein": _l("Werkplein")}
 
+# The report per organisation names no number below this: a handful of signals at one place could
+# point at the people behind them. Such a count reads "minder dan 5".
+SMALL_GROUP = 5
+
 # The consent text the visitor saw; stored with the consent so we can show what they agreed to.
 CONSENT_VERSION = "2026-11"
 MIN_TEXT, MAX_TEXT = 10, 5000

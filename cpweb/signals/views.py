@@ -292,18 +292,28 @@ def report():
     start, end = logic.default_period(today)
     context = {"form": form, "periods": logic.named_periods(today)}
     if request.args and not form.validate():
-        return render("signals/report.html", rows=[], municipalities=[], start=start, end=end, status=422, **context)
+        return render("signals/report.html", rows=[], municipalities=[], organisations=[], start=start, end=end,
+                      status=422, **context)
     start, end = form.start.data or start, form.end.data or end
     rows, municipalities = logic.report(start, end)
+    organisations = logic.organisation_counts(start, end)
     if request.args.get("formaat") == "csv":
-        return _report_csv(rows, municipalities, start, end)
+        return _report_csv(rows, municipalities, organisations, start, end)
     return render("signals/report.html", rows=rows, start=start, end=end, previous=logic.previous_period(start, end),
-                  municipalities=municipalities, largest=max([r["total"] for r in rows] + [1]), **context)
+                  municipalities=municipalities, organisations=organisations, small_group=rules.SMALL_GROUP,
+                  largest=max([r["total"] for r in rows] + [1]), **context)
 
 
-def _report_csv(rows: list[dict], municipalities: list[tuple[str, int]], start, end):
-    """The page's facts in one sheet: which period, the subjects with their totals, the municipalities."""
+def _small(number: int | None) -> int | str:
+    return _("minder dan %(n)s", n=rules.SMALL_GROUP) if number is None else number
+
+
+def _report_csv(rows: list[dict], municipalities: list[tuple[str, int]], organisations: list[dict], start, end):
+    """The page's facts in one sheet: which period, the subjects with their totals, the organisations,
+    the municipalities."""
     previous = logic.previous_period(start, end)
+    per_organisation = [[row["label"], _small(row["goed"]), _small(row["beter"]), _small(row["total"])]
+                        for row in organisations]
     numbers = [[row["label"], row["goed"], row["beter"], row["total"], row["previous"]] for row in rows]
     totals = [_("Totaal"), *(sum(row[i] for row in numbers) for i in range(1, 5))]
     return csv_response(
@@ -312,6 +322,7 @@ def _report_csv(rows: list[dict], municipalities: list[tuple[str, int]], start, 
         [[_("Vorige periode"), _("Van %(start)s tot en met %(end)s", start=date_long(previous[0]),
                                  end=date_long(previous[1]))], [],
          [_("Onderwerp"), _("Het ging goed"), _("Het kan beter"), _("Totaal"), _("Vorige periode")], *numbers, totals, [],
+         [_("Organisatie"), _("Het ging goed"), _("Het kan beter"), _("Totaal")], *per_organisation, [],
          [_("Gemeente"), _("Aantal")], *municipalities, [_("Totaal"), sum(n for _name, n in municipalities)]])
 
 
