@@ -2,6 +2,8 @@
 
 These tests add documents, so they run on a server of their own (see live_server's docstring).
 """
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -84,6 +86,26 @@ def test_upload_error_is_shown_in_place_and_keeps_the_fields(page, own_server, w
     assert page.locator("input[name=title]").input_value() == "Mijn titel"
     assert page.locator("textarea[name=description]").input_value() == "Mijn beschrijving"
     assert_accessible(page)
+
+
+def test_after_saving_with_javascript_the_address_is_the_documents(page, own_server, watcher, tmp_path):
+    """A mistake first (shown in place by htmx), then the save: the address bar names the new document."""
+    watcher.origin = own_server.url
+    _login_form(page, own_server, "lid@example.org")
+    file = tmp_path / "adres.md"
+    file.write_text("# Adres\n\nMet JavaScript opgestuurd.", encoding="utf-8")
+    page.goto(own_server.url + "/documenten/nieuw")
+    page.set_input_files("input[name=file]", str(file))
+    page.select_option("select[name=category]", "overig")
+    page.check("input[name=visibility][value=members]")
+    page.get_by_role("button", name="Document opslaan").click()  # no title yet
+    expect(page.locator(".error-summary")).to_be_focused()
+    page.fill("input[name=title]", "Document met een eigen adres")
+    page.get_by_role("button", name="Document opslaan").click()
+    expect(page.locator("h1")).to_have_text("Document met een eigen adres")
+    assert re.fullmatch(rf"{re.escape(own_server.url)}/documenten/\d+", page.url), page.url
+    page.reload()  # the address is the document's own: a reload shows it again, not an empty form
+    expect(page.locator("h1")).to_have_text("Document met een eigen adres")
 
 
 def test_upload_works_without_javascript(new_context, own_server, watcher, tmp_path):
