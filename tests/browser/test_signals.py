@@ -1,8 +1,11 @@
 """Signals in a real browser: the public form by keyboard only, then triage through htmx."""
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import _login_form
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +116,44 @@ def test_a_mistake_then_sending_again_at_once_is_not_spam(new_context, live_serv
     with live_server.app.app_context():
         signal = db.session.scalars(db.select(Signal).filter_by(reference=reference)).one()
         assert not signal.suspected_spam, signal.spam_reason
+
+
+CHART_TEXTS = """() => {
+    const chart = document.querySelector('.chart');
+    const box = chart.getBoundingClientRect();
+    const leaves = [...chart.querySelectorAll('*')].filter(e => !e.children.length && e.textContent.trim());
+    return leaves.map(e => {
+        const r = e.getBoundingClientRect();
+        const scale = e.ownerSVGElement ? e.ownerSVGElement.getScreenCTM().a : 1;  // an SVG shrinks its text
+        return {text: e.textContent.trim(), size: parseFloat(getComputedStyle(e).fontSize) * scale,
+                left: r.left - box.left, right: r.right - box.left, top: r.top, bottom: r.bottom, width: box.width};
+    });
+}"""
+BARS = "() => [...document.querySelectorAll('.chart rect')].map(e => e.getBoundingClientRect().toJSON())"
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5 and a["top"] < b["bottom"] - 0.5 \
+        and b["top"] < a["bottom"] - 0.5
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_report_chart_shows_whole_labels_in_readable_text(new_context, live_server, width):
+    context = new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _login_form(page, live_server, "secretaris@example.org")
+    today = date.today()
+    page.goto(f"{live_server.url}/signalen/overzicht?start={today.year - 1}-01-01&end={today.isoformat()}")
+    labels = [label.strip() for label in page.locator(".chart + table tbody th[scope=row]").all_inner_texts()]
+    assert labels, "the demo has signals in this period"
+    texts = page.evaluate(CHART_TEXTS)
+    assert [t["text"] for t in texts if not t["text"].isdigit()] == labels  # whole, none cut with "…"
+    for text in texts:
+        assert text["size"] >= 12, text
+        assert -0.5 <= text["left"] and text["right"] <= text["width"] + 0.5, text  # inside the chart
+    chart_left = page.evaluate("document.querySelector('.chart').getBoundingClientRect().left")
+    bars = [bar for bar in page.evaluate(BARS) if bar["width"]]
+    for text in texts:  # no label runs into a bar
+        box = {**text, "left": text["left"] + chart_left, "right": text["right"] + chart_left}
+        assert not any(overlap(box, bar) for bar in bars), text
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
