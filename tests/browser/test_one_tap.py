@@ -76,3 +76,37 @@ def test_the_chosen_file_is_kept_after_a_mistake(new_context, server, tmp_path, 
     page.get_by_role("button", name="Document opslaan").click()
     expect(page.locator("h1")).to_have_text(f"Notitie wachtkamer {javascript}")
     expect(page.get_by_role("link", name=chosen.name)).to_be_visible()  # the download of the kept file
+
+
+def test_the_app_opens_from_the_setup_and_new_codes_are_saved_and_printed(page, server):
+    """On a phone: the otpauth:// link next to the QR code, then the codes as a file and on paper."""
+    import pyotp
+
+    page.set_viewport_size(PHONE)
+    _login_form(page, server, "wim@example.org")  # a member without a second factor
+    page.goto(server.url + "/profiel/tweede-stap/app")
+    link = page.get_by_role("link", name="Open de app op deze telefoon")
+    key = page.locator("code.secret-key").inner_text().replace(" ", "")
+    assert link.get_attribute("href").startswith("otpauth://totp/") and f"secret={key}" in link.get_attribute("href")
+    page.fill("input[name=code]", pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Tweede stap aanzetten").click()
+    codes = page.locator("ul.recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Codes opslaan als bestand").click()
+    assert info.value.suggested_filename == "herstelcodes.txt"
+    saved = info.value.path().read_text(encoding="utf-8")
+    assert all(code in saved for code in codes)
+
+    page.get_by_role("button", name="Codes afdrukken").click()
+    expect(page.locator("h1")).to_contain_text("Herstelcodes voor")
+    assert page.locator("ol.recovery-codes code").all_inner_texts() == codes
+    page.evaluate("window.print = function () { window.printed = true; }")
+    page.get_by_role("button", name="Afdrukken").click()  # shown by print.js
+    assert page.evaluate("window.printed === true")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_hidden()
+    assert_accessible(page)
