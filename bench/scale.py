@@ -2,7 +2,8 @@
 
 Two sites in this process: the demo, and the demo plus the large data sets of the meetings,
 activities, advice and signals benchmarks (their `fill` builders: 1,000 meetings, 5,000
-activities with 50,000 sign-ups, 2,000 dossiers, 100,000 signals). Every page of tests/pages.py
+activities with 50,000 sign-ups, 2,000 dossiers, 100,000 signals) and of 50 followed councils
+(100,000 events). Every page of tests/pages.py
 that a member (lid) or a secretary visits is requested as that demo account on both sites, taking
 turns so a busy machine slows both alike (logging out is left out: it would end the session).
 Server time is measured in-process (Flask's test client), so the client's own time does not count.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 import activities
 import advice
+import following
 import meetings
 import signals
 from pages import fill_database, load, logged_in_app, p95
@@ -123,7 +125,7 @@ def main() -> int:
     args = parser.parse_args()
     print("Building the demo site and the large site …", file=sys.stderr)
     small = build("demo")
-    large = build("large", meetings.fill, activities.fill, advice.fill, signals.fill)
+    large = build("large", meetings.fill, activities.fill, advice.fill, signals.fill, following.fill)
     try:
         return run(small, large, args)
     finally:  # the large site's database is some 100 MB
@@ -135,7 +137,8 @@ def run(small: Site, large: Site, args) -> int:
     pages = [(role, path) for role, path in visited_pages(small.app) if args.only in path]
     print(f"large: demo + {meetings.BODIES * meetings.MEETINGS_PER_BODY:,} meetings, "
           f"{activities.ACTIVITIES:,} activities with {activities.SIGNUPS:,} sign-ups, "
-          f"{advice.DOSSIERS:,} advice dossiers, {signals.REPORT_ROWS:,} signals")
+          f"{advice.DOSSIERS:,} advice dossiers, {signals.REPORT_ROWS:,} signals, "
+          f"{following.SOURCES * following.EVENTS:,} events of {following.SOURCES} followed councils")
     print(f"{len(pages)} pages, {args.requests} requests per page and site, alternating; server time in-process")
     print(f"{load()} (before)")
     print(f"{'role':10} {'page':46} {'p95 ms':>7} {'large':>7} {'ratio':>5} {'max':>4} {'KB':>6} {'SQL':>4} "

@@ -296,6 +296,7 @@ LID = [
     at(held_meeting, "/verslag"),
     "/vergaderingen/actiepunten",
     "/agenda",
+    "/agenda?weergave=komend&andere=1",  # with the events of the councils the site follows
     "/agenda/koppelen",
     "/activiteiten/",
     full_activity,  # full: the demo member is on the waiting list or can join it

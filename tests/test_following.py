@@ -386,3 +386,11 @@ def test_two_councils_on_their_own_databases_one_follows_the_other(app, client, 
         server.server_close()
         with council_b.app_context():
             db.engine.dispose()
+
+
+def test_a_source_claimed_by_another_cron_run_is_left_alone(app, base):
+    Hostile.routes["/agenda.ics"] = (200, {}, ics(vevent()))
+    source = follow(base, "/agenda.ics")
+    now = utcnow()
+    assert logic._claim(source.id, now) and not logic._claim(source.id, now)
+    assert logic.refresh_due(now) == {"ok": 0, "failed": 0} and Hostile.seen == []

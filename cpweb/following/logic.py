@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 DEFAULT_REFRESH = timedelta(hours=6)
 SHORTEST_REFRESH, LONGEST_REFRESH = timedelta(hours=1), timedelta(days=7)
 FIRST_RETRY = timedelta(minutes=30)  # after a failure; it doubles with each next one
+# A source being refreshed is claimed for this long, so a second cron run (another server, or one
+# started while a slow run goes on) leaves it alone.
+CLAIM = timedelta(minutes=15)
 STOP_AFTER = 10  # failures in a row
 
 ERRORS = {
@@ -106,8 +109,16 @@ def refresh_due(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     outcome = {"ok": 0, "failed": 0}
     for source_id in due_source_ids(now):
-        outcome["ok" if refresh(source_id, now) else "failed"] += 1
+        if _claim(source_id, now):
+            outcome["ok" if refresh(source_id, now) else "failed"] += 1
     return outcome
+
+
+def _claim(source_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(db.update(Source).where(Source.id == source_id, Source.next_check_at <= now)
+                                 .values(next_check_at=now + CLAIM)).rowcount == 1
+    db.session.commit()
+    return claimed
 
 
 def refresh(source_id: int, now: datetime | None = None) -> bool:
