@@ -16,6 +16,7 @@ from .bodies.models import Body, Organisation
 from .database import run_seeders
 from .extensions import db
 from .hooks import hooks
+from .urls import site_url
 
 MUNICIPALITIES = ["Dongen", "Gilze en Rijen", "Goirle", "Hilvarenbeek", "Loon op Zand",
                   "Oisterwijk", "Tilburg", "Waalwijk"]
@@ -120,7 +121,7 @@ def _login_text() -> str:
     except FileNotFoundError:
         return "Deze site heeft al gegevens; demo-accounts zijn niet aangemaakt."
     text = (
-        "Demo-gegevens staan klaar. Ga naar http://127.0.0.1:5000/inloggen\n"
+        f"Demo-gegevens staan klaar. Ga naar {site_url('auth.login')}\n"
         f"  beheerder:  beheerder@example.org  wachtwoord: {password}\n"
         f"  secretaris: secretaris@example.org wachtwoord: {password}\n"
         f"  lid:        lid@example.org        wachtwoord: {password}"

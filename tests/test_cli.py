@@ -28,6 +28,7 @@ def test_demo_fills_a_region_once_and_prints_the_login(app, runner):
     first = runner.invoke(args=["cpweb", "demo"])
     assert first.exit_code == 0, first.output
     assert "beheerder@example.org" in first.output and "wachtwoord: demo-" in first.output
+    assert "Ga naar http://localhost/inloggen" in first.output  # SITE_URL's, whatever it is
     counts = (db.session.scalar(db.select(db.func.count()).select_from(Body)),
               db.session.scalar(db.select(db.func.count()).select_from(User)))
     second = runner.invoke(args=["cpweb", "demo"])
