@@ -19,9 +19,11 @@ import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, event, select, text, update
 from sqlalchemy.engine import make_url
@@ -33,6 +35,7 @@ from cpweb.auth.models import LoginSession, User
 from cpweb.bodies.models import Body, Membership
 from cpweb.database import run_seeders
 from cpweb.extensions import db, limiter
+from cpweb.i18n import AMSTERDAM
 from cpweb.mail import outbox
 
 PASSWORD = "lang-genoeg-wachtwoord"
@@ -160,6 +163,23 @@ def _drop_test_databases():
     _drop_databases([name for name in names if _left_by_a_killed_run(name, base)])
     yield
     _drop_databases(_made)
+
+
+# CPWEB_TEST_TODAY=2026-12-31: the run as on that day, from 10:00 in Amsterdam with the clock going
+# on; the app, the demo and the browser tests' live servers run in this process, so they all see
+# it (Chromium keeps its own clock). CI runs the date-sensitive tests once more this way.
+TEST_TODAY = os.environ.get("CPWEB_TEST_TODAY", "")
+
+
+def pytest_configure(config):
+    if TEST_TODAY:
+        traveller = time_machine.travel(datetime.combine(date.fromisoformat(TEST_TODAY), time(10), AMSTERDAM))
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    return f"the clock: {TEST_TODAY} 10:00 in Amsterdam (CPWEB_TEST_TODAY)" if TEST_TODAY else None
 
 
 def pytest_collection_modifyitems(items):

@@ -7,7 +7,7 @@ from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import _login_form, demo_url, start_live_server
 from tests.pages import full_activity
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dates]
 
 
 @pytest.fixture(scope="module")

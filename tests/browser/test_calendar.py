@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import start_live_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dates]
 PHONE = {"width": 375, "height": 800}
 NEXT_MEETING = "Vergadering op 2 december"
 BUSY_DAY = date(2026, 11, 10)  # four public meetings: the grid shows three and "Nog 1 meer"

@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import _login_form, start_live_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dates]
 
 PHONE = {"width": 375, "height": 740}
 MAIN_TOP = 120  # px: the header with the folded menu, and no more

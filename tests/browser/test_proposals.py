@@ -8,7 +8,7 @@ from tests.browser.conftest import _login_form, demo_url, start_live_server
 from tests.browser.test_meetings import settled
 from tests.pages import date_poll, proposal_waiting_for_outcome
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dates]
 
 
 @pytest.fixture(scope="module")

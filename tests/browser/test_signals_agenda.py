@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import _login_form, start_live_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dates]
 
 
 @pytest.fixture(scope="module")
