@@ -6,12 +6,14 @@ from werkzeug.datastructures import FileStorage
 
 from ..database import utcnow
 from ..demo import DemoRegion
+from ..i18n import local_today
 from ..meetings import logic as meetings_logic
 from ..meetings import stukken
 from . import logic, places
 from .models import BODY, MEMBERS, PUBLIC
 
-# (title, category, tags, body slug or None, visibility, file name, text)
+# (title, category, tags, body slug or None, visibility, file name, text); {last_year} and
+# {next_year} in them are filled in around the year the demo is loaded.
 DOCUMENTS = [
     ("Werkboek arbeidsmarktbeleid voor cliëntenraden", "werkboek", "arbeidsmarkt, re-integratie", None, PUBLIC,
      "werkboek-arbeidsmarktbeleid.md",
@@ -32,9 +34,9 @@ DOCUMENTS = [
      "# Verslag overleg management\n\nAanwezig: de ambassadeurs en de manager dienstverlening.\n\n"
      "Besproken: de wachttijden aan de balie, de nieuwe folder over de bijstand en de signalen van het "
      "afgelopen kwartaal."),
-    ("Ketenjaarplan 2027: concept", "jaarplan", "jaarplan, keten", "klankbordgroep-werkplein", BODY,
-     "ketenjaarplan-2027-concept.md",
-     "# Ketenjaarplan 2027 (concept)\n\nDe gemeenten en UWV willen in 2027 meer mensen met een "
+    ("Ketenjaarplan {next_year}: concept", "jaarplan", "jaarplan, keten", "klankbordgroep-werkplein", BODY,
+     "ketenjaarplan-{next_year}-concept.md",
+     "# Ketenjaarplan {next_year} (concept)\n\nDe gemeenten en UWV willen in {next_year} meer mensen met een "
      "arbeidsbeperking aan werk helpen. De klankbordgroep geeft advies over dit plan."),
     ("Uitkomsten klanttevredenheidsonderzoek", "onderzoek", "tevredenheid, onderzoek", None, PUBLIC,
      "klanttevredenheid-uitkomsten.csv",
@@ -61,9 +63,9 @@ DOCUMENTS = [
      "checklist-bijeenkomst.md",
      "# Checklist toegankelijke bijeenkomst\n\n- Is de zaal te bereiken met een rolstoel?\n- Is er een "
      "ringleiding?\n- Staan de stukken op tijd online?"),
-    ("Jaarverslag klankbordgroep 2025", "verslag", "jaarverslag", "klankbordgroep-werkplein", PUBLIC,
-     "jaarverslag-2025.md",
-     "# Jaarverslag 2025\n\nDe klankbordgroep vergaderde acht keer. We gaven drie gevraagde en twee "
+    ("Jaarverslag klankbordgroep {last_year}", "verslag", "jaarverslag", "klankbordgroep-werkplein", PUBLIC,
+     "jaarverslag-{last_year}.md",
+     "# Jaarverslag {last_year}\n\nDe klankbordgroep vergaderde acht keer. We gaven drie gevraagde en twee "
      "ongevraagde adviezen. We ontvingen 140 signalen van cliënten."),
 ]
 
@@ -72,9 +74,10 @@ def demo_documents(region: DemoRegion) -> None:
     """Twelve documents of several kinds; five of them public."""
     secretary = region.users["secretaris@example.org"]
     now = utcnow()
+    years = {"last_year": local_today().year - 1, "next_year": local_today().year + 1}
     for n, (title, category, tags, slug, visibility, filename, text) in enumerate(DOCUMENTS):
-        upload = FileStorage(io.BytesIO(text.encode()), filename=filename)
-        document = logic.store_upload(upload, title=title, uploaded_by=secretary,
+        upload = FileStorage(io.BytesIO(text.format(**years).encode()), filename=filename.format(**years))
+        document = logic.store_upload(upload, title=title.format(**years), uploaded_by=secretary,
                                       body=region.bodies[slug] if slug else None, visibility=visibility,
                                       category_key=category, tags=tags)
         document.created_at = document.updated_at = now - timedelta(days=3 * (len(DOCUMENTS) - n))
@@ -83,7 +86,7 @@ def demo_documents(region: DemoRegion) -> None:
 
 
 # The klankbordgroep's next meeting has this stuk on its agenda, so its secretary can say the stukken are complete.
-STUK = "Ketenjaarplan 2027: concept"
+STUK = "Ketenjaarplan {next_year}: concept"
 
 
 def _on_next_agenda(region: DemoRegion, secretary, document) -> None:
