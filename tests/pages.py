@@ -91,8 +91,8 @@ def remove_item_page() -> str:
 
 
 def detach_no_stuk() -> str:
-    """Taking a stuk off asks first on the same page as the other confirmations; the demo has no
-    stukken, so this reaches the route with a stuk that is not there: the 404 page."""
+    """Taking a stuk off asks first on the same page as the other confirmations; the first item has
+    no stukken, so this reaches the route with a stuk that is not there: the 404 page."""
     return _first_item(coming_meeting()) + "/stukken/3/weghalen"
 
 
