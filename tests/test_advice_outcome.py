@@ -59,3 +59,14 @@ def test_an_outcome_sent_with_a_step_that_does_not_ask_for_it_is_ignored(client,
                                                     "sent_on": local_today().isoformat()})
     db.session.expire_all()
     assert advice.status == rules.PREPARING and advice.outcome is None and advice.sent_on is None
+
+
+def test_a_step_posted_twice_is_taken_once_and_says_so(client, auth, body, make_advice):
+    advice = make_advice(status_steps=[(rules.PREPARING, {})])
+    auth.login(role="secretaris", bodies=[body])
+    data = {"target": "sent", "sent_on": local_today().isoformat()}
+    assert client.post(f"/advies/{advice.id}/stap", data=data).status_code == 303
+    again = client.post(f"/advies/{advice.id}/stap", data=data)
+    assert again.status_code == 422 and "Deze stap is al opgeslagen: Uitgebracht." in again.text
+    db.session.expire_all()
+    assert advice.status == rules.SENT

@@ -109,10 +109,12 @@ def test_secretary_plans_a_meeting_with_the_standard_items(client, auth, body, s
 
 def test_a_series_every_four_weeks_or_on_given_dates(client, auth, body, secretary):
     auth.login(secretary)
+    later = local_today() + timedelta(days=400)  # after the series
     client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), repeat="weeks", every_weeks="4", count="8"))
     assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 8
     client.post("/vergaderingen/nieuw", data=new_meeting_data(body=str(body.id), repeat="list",
-                                                              dates="01-12-2027\n15-12-2027"))
+                                                              day=(local_today() + timedelta(days=21)).isoformat(),
+                                                              dates=f"{later:%d-%m-%Y}\n{later + timedelta(days=14):%d-%m-%Y}"))
     assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 11
 
 
@@ -167,6 +169,19 @@ def test_the_planning_warning(days_ahead, warned):
     today = date(2026, 12, 31)
     warning = rules.planning_warning(today + timedelta(days=days_ahead), today, 7)
     assert (warned in str(warning)) if warned else warning is None
+
+
+def test_a_meeting_planned_twice_is_planned_once(client, auth, body, secretary):
+    auth.login(secretary)
+    data = new_meeting_data(body=str(body.id), title="Vergadering juni")
+    assert client.post("/vergaderingen/nieuw", data=data).status_code == 303
+    again = client.post("/vergaderingen/nieuw", data=data)  # a double click, or the form sent again after Back
+    assert again.status_code == 409 and "staat al een vergadering van dit orgaan" in again.text
+    assert 'value="Vergadering juni"' in again.text  # what was typed stays
+    assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 1
+    # Cancelled, the time is free again.
+    actions.cancel_meeting(db.session.scalar(db.select(Meeting)).id)
+    assert client.post("/vergaderingen/nieuw", data=data).status_code == 303
 
 
 def test_a_member_cannot_plan_and_a_secretary_not_for_another_body(client, auth, body, member, make_body, make_user):
@@ -402,6 +417,22 @@ def test_a_new_item_goes_before_the_closing_items(client, auth, secretary, make_
 ])
 def test_the_place_of_a_new_item_is_before_the_closing_block(titles, position):
     assert rules.new_item_position(titles) == position
+
+
+def test_an_item_posted_twice_is_added_once(client, auth, secretary, make_meeting):
+    meeting = make_meeting()
+    auth.login(secretary)
+    page = client.get(f"/vergaderingen/{meeting.id}").text
+    seen = re.search(r'name="sequence" value="(\d+)"', page)[1]
+    data = {"title": "Brieven", "description": "Twee brieven", "sequence": seen}
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten", data=data)
+    again = client.post(f"/vergaderingen/{meeting.id}/agendapunten", data=data, headers={"HX-Request": "true"})
+    assert "‘Brieven’ staat al op de agenda." in again.text and 'id="agenda"' in again.text
+    assert [item.title for item in meeting.items].count("Brieven") == 1
+    # From the page as it is now, the same title is a choice: a second item of that name.
+    seen = re.search(r'name="sequence" value="(\d+)"', client.get(f"/vergaderingen/{meeting.id}").text)[1]
+    client.post(f"/vergaderingen/{meeting.id}/agendapunten", data={**data, "sequence": seen})
+    assert [item.title for item in meeting.items].count("Brieven") == 2
 
 
 def test_an_item_added_after_the_deadline_is_marked_late(client, auth, secretary, make_meeting):

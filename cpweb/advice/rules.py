@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import lazy_gettext_markup as _lm
+
 MAX_TITLE = 200
 
 KINDS = {"gevraagd": _l("Gevraagd advies"), "ongevraagd": _l("Ongevraagd advies")}
@@ -68,6 +70,8 @@ def step_problem(status: str, target: str, fields: dict, sent_on: date | None, r
                  stored_outcome: str | None = None):
     """A Dutch instruction when a step cannot be taken with these details; None when it can. At the
     end an outcome chosen at an earlier step counts."""
+    if target == status:
+        return _lm("Deze stap is al opgeslagen: %(status)s.", status=STATUSES[status])
     if target not in next_statuses(status):
         return _l("Deze stap kan nu niet.")
     if target == SENT and not fields.get("sent_on"):

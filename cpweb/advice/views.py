@@ -128,7 +128,8 @@ def step(advice_id: int):
     """Take the next step (sent, response, follow-up, done) with its details."""
     advice = _get_editable_advice_or_404(advice_id)
     form = StepForm()
-    form.target.choices = choice_list((s, rules.STATUSES[s]) for s in rules.next_statuses(advice.status))
+    # The current status too: a step sent twice (a double click) hears that it is already taken.
+    form.target.choices = choice_list((s, rules.STATUSES[s]) for s in [advice.status, *rules.next_statuses(advice.status)])
     if not form.validate():
         return _show(advice, status=422, step_form=form)
     problem = logic.advance(advice.id, form.data, current_user)

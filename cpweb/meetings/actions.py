@@ -6,13 +6,15 @@ see what, lists, settings), notices (the mails' texts), stukken (files on agenda
 """
 from datetime import date
 
+from flask_babel import gettext as _
+
 from sqlalchemy import update
 
 from ..database import StaleEdit, utcnow
 from ..documents import places
 from ..extensions import db
-from ..guards import check
-from ..i18n import AMSTERDAM
+from ..guards import Refused, check
+from ..i18n import AMSTERDAM, datetime_long
 from ..signals.logic import close_with_decision
 from . import guards, logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection
@@ -38,7 +40,14 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
 # --- planning ----------------------------------------------------------------------------------
 
 def plan_meetings(body_id: int, days: list[date], fields: dict, publish_at) -> list[Meeting]:
-    """A meeting on each day (one, or a series), each with the body's standard agenda items."""
+    """A meeting on each day (one, or a series), each with the body's standard agenda items.
+    Refused where the body already meets at that time (the same form sent twice, a double click)."""
+    starts = [rules.meeting_times(day, fields["start"], fields["end"])[0] for day in days]
+    taken = db.session.scalar(db.select(Meeting).filter(Meeting.body_id == body_id, Meeting.starts_at.in_(starts),
+                                                        Meeting.status != rules.CANCELLED).order_by(Meeting.starts_at))
+    if taken is not None:
+        raise Refused(_("Op %(when)s staat al een vergadering van dit orgaan: ‘%(title)s’. Er is niets nieuws gepland.",
+                        when=datetime_long(taken.starts_at), title=taken.title))
     meetings = logic.create_meetings(body_id, days, {k: v for k, v in fields.items() if k != "day"}, publish_at)
     db.session.commit()
     return meetings
@@ -141,9 +150,17 @@ def documents_complete_refusal(meeting: Meeting, user, now):
 
 # --- agenda ------------------------------------------------------------------------------------
 
-def add_item(meeting_id: int, fields: dict, now=None) -> AgendaItem:
-    """An item at the end of the agenda, before the closing items; marked late once the stukken deadline of a published meeting passed."""
-    item = logic.append_item(_meeting(meeting_id), fields, now)
+def add_item(meeting_id: int, fields: dict, now=None, seen_sequence: int | None = None) -> AgendaItem:
+    """An item at the end of the agenda, before the closing items; marked late once the stukken
+    deadline of a published meeting passed. Refused when the agenda changed since the form was
+    opened (`seen_sequence`) by this very item: the same form posted twice."""
+    meeting = _meeting(meeting_id)
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        same = next((i for i in meeting.items if (i.title, i.description) == (fields["title"], fields["description"])),
+                    None)
+        if same is not None:
+            raise Refused(_("‘%(title)s’ staat al op de agenda.", title=same.title))
+    item = logic.append_item(meeting, fields, now)
     db.session.commit()
     return item
 

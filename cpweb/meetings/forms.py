@@ -142,6 +142,8 @@ class AgendaItemForm(FlaskForm):
                             validators=[Length(max=120, message=_lm("Gebruik hoogstens %(n)s tekens.", n=120))])
     duration_minutes = IntegerField(_l("Minuten (niet verplicht)"), validators=[Optional(), NumberRange(
         min=1, max=480, message=_l("Kies een getal van 1 tot en met 480."))])
+    # The agenda as the secretary saw it: a second click on "Toevoegen" comes with the same one.
+    sequence = HiddenField()
 
     def item_fields(self) -> dict:
         return {"title": self.title.data, "description": self.description.data or "",

@@ -77,12 +77,15 @@ def new():
     form.body.choices = choice_list([(str(b.id), b.name) for b in bodies])
     if form.validate_on_submit():
         days = form.days()
-        meetings = actions.plan_meetings(int(form.body.data), days, form.meeting_fields(), form.publish_at())
+        try:
+            meetings = actions.plan_meetings(int(form.body.data), days, form.meeting_fields(), form.publish_at())
+        except Refused as refusal:
+            return render("meetings/new.html", form=form, error=refusal.reason, status=409)
         _warn_if_late(int(form.body.data), days[0])
         flash(_("%(n)s vergaderingen gepland.", n=len(meetings)) if len(meetings) > 1
               else _("De vergadering is gepland."), "success")
         return redirect_to(url_for("meetings.show", meeting_id=meetings[0].id))
-    return render("meetings/new.html", form=form, status=422 if form.errors else 200)
+    return render("meetings/new.html", form=form, error=None, status=422 if form.errors else 200)
 
 
 def _warn_if_late(body_id: int, day) -> None:

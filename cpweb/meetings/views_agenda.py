@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..confirming import Confirmation, ConfirmForm, confirm_page, flash_undo, read_undo_token, undo_token
-from ..database import utcnow
+from ..database import row_id, utcnow
 from ..documents import attaching, bundle
 from ..forms import choice_list
 from ..guards import Refused
@@ -89,8 +89,8 @@ def stukken_zip(meeting_id: int):
     return no_store(response)  # stukken that only members may see
 
 
-def _after_agenda_change(meeting: Meeting, message: str):
-    flash(message, "success")
+def _after_agenda_change(meeting: Meeting, message: str, category: str = "success"):
+    flash(message, category)
     if request.htmx:
         return _show(meeting, block="agenda")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
@@ -103,7 +103,10 @@ def add_item(meeting_id: int):
     meeting = get_managed_meeting_or_404(meeting_id)
     form = AgendaItemForm()
     if form.validate():
-        actions.add_item(meeting.id, form.item_fields())
+        try:
+            actions.add_item(meeting.id, form.item_fields(), seen_sequence=row_id(form.sequence.data))
+        except Refused as refusal:
+            return _after_agenda_change(meeting, refusal.reason, "error")
         return _after_agenda_change(meeting, _("Het agendapunt is toegevoegd."))
     return _show(meeting, status=422, block="agenda", item_form=form)
 
