@@ -63,7 +63,7 @@ def edit_action_item(item_id: int):
     if not logic.can_manage(current_user, item.body_id):
         abort(403)
     form = ActionItemEditForm(obj=item, owner=str(item.owner_id or ""))
-    form.owner.choices = choice_list([("", "")] + [(str(u.id), u.name) for u in logic.members_of(item.body_id)])
+    form.owner.choices = choice_list([("", _("Niemand"))] + [(str(u.id), u.name) for u in logic.members_of(item.body_id)])
     if form.validate_on_submit():
         actions.edit_action_item(item.id, form.description.data, int(form.owner.data) if form.owner.data else None,
                                  form.due_on.data)
