@@ -191,52 +191,60 @@ def test_the_reset_form_answers_the_same_and_does_the_same_work(client, make_use
     assert [mail.to for mail in mails] == [user.email]
 
 
-def median_times(client, emails: tuple[str, str], url: str, pairs: int = 30, warm_up: int = 5) -> list[float]:
-    """The median time, in ms, of a POST of each address to url, over pairs taken in turn (and in
-    turn first), after a warm-up: on a busy machine a slow moment then hits both alike."""
-    gc.disable()  # a collection in the middle of one of them, not the other: switched off while timing
-    try:
-        return _timed_pairs(client, emails, url, pairs, warm_up)
-    finally:
-        gc.enable()
-
-
-def _timed_pairs(client, emails, url, pairs, warm_up):
-    from statistics import median
-
+def timed_pairs(client, emails: tuple[str, str], url: str, pairs: int = 30, warm_up: int = 5) -> tuple[list, list]:
+    """The times of a POST of each address to url, in ms, as (wall clock, this thread's CPU) for
+    each, in pairs taken in turn (and in turn first), after a warm-up: on a busy machine a slow
+    moment then hits both alike."""
     from cpweb.mail import wait_for_sending
 
     times = ([], [])
-    for n in range(warm_up + pairs):
-        for which in ((0, 1) if n % 2 else (1, 0)):
-            start = time.perf_counter()
-            response = client.post(url, data={"email": emails[which]}, buffered=False)
-            took = time.perf_counter() - start  # the answer is there: a server writes it now, then closes it
-            assert response.status_code == 303
-            # Outside the timing: the mail going out after the answer, and the limit of 5 an hour.
-            response.close()
-            wait_for_sending(client.application)
-            limiter.reset()
-            if n >= warm_up:
-                times[which].append(took * 1000)
-    return [median(t) for t in times]
+    gc.disable()  # a collection in the middle of one of them, not the other: switched off while timing
+    try:
+        for n in range(warm_up + pairs):
+            for which in ((0, 1) if n % 2 else (1, 0)):
+                start, cpu = time.perf_counter(), time.thread_time()
+                response = client.post(url, data={"email": emails[which]}, buffered=False)
+                # The answer is there: a server writes it now, then closes it.
+                took = ((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000)
+                assert response.status_code == 303
+                # Outside the timing: the mail going out after the answer, and the limit of 5 an hour.
+                response.close()
+                wait_for_sending(client.application)
+                limiter.reset()
+                if n >= warm_up:
+                    times[which].append(took)
+    finally:
+        gc.enable()
+    return times
 
 
 def test_the_reset_form_takes_as_long_for_an_unknown_address(app, client, make_user, smtp):
-    """Timed as an outsider would (N3 of issue 33: known 12.5 ms, unknown 6.8 ms): with the mail
-    sent as in production, by a background thread to a real mail server. A busy moment on a shared
-    machine may skew one round, so up to three rounds; a real difference shows in every one."""
+    """Timed as an outsider would (N3 of issue 33: known 12.5 ms, unknown 6.8 ms), with the mail sent
+    as in production, by a background thread to a real mail server: the medians of 30 interleaved
+    pairs within 10 %. On a busy shared machine 30 pairs may not be enough to tell noise from a
+    difference, so up to four more rounds of 30 join them. Where a request spends most of its time
+    waiting for a CPU (the wall clock more than twice the CPU time), the wall clock measures the
+    neighbours rather than the site, and the CPU time the request took is compared instead."""
+    from statistics import median
+
     smtp.start()
     user = make_user()
-    rounds = []
-    for _round in range(3):
-        known, unknown = median_times(client, (user.email, "niemand@example.org"), "/wachtwoord-vergeten")
-        rounds.append((round(known, 2), round(unknown, 2)))
-        if abs(known - unknown) <= 0.1 * min(known, unknown):
+    known, unknown, rounds = [], [], []
+    for _round in range(5):
+        more = timed_pairs(client, (user.email, "niemand@example.org"), "/wachtwoord-vergeten")
+        known += more[0]
+        unknown += more[1]
+        wall = [median(t[0] for t in known), median(t[0] for t in unknown)]
+        cpu = [median(t[1] for t in known), median(t[1] for t in unknown)]
+        judged = "cpu" if min(wall) > 2 * max(cpu) else "wall"
+        medians = cpu if judged == "cpu" else wall
+        rounds.append(f"{len(known)} pairs: known {wall[0]:.2f} / unknown {wall[1]:.2f} ms wall, "
+                      f"{cpu[0]:.2f} / {cpu[1]:.2f} ms CPU, judged by {judged}")
+        if abs(medians[0] - medians[1]) <= 0.1 * min(medians):
             break
     else:
-        pytest.fail(f"medians (known, unknown) in ms differ by more than 10 %: {rounds}")
-    print(f"reset form medians (known, unknown) in ms: {rounds}")
+        pytest.fail("medians differ by more than 10 %: " + "; ".join(rounds))
+    print("reset form medians: " + "; ".join(rounds))
     assert set(db.session.scalars(db.select(OutboxMail.to_address))) == {user.email}
 
 

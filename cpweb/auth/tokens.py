@@ -78,7 +78,8 @@ def request_password_reset(email: str) -> None:
     The same work either way, so the answer takes as long for an unknown address as for a known
     one: when nobody has the address, the link and the mail (with the same lines as a member's: a
     name and a password) are made for a stand-in and written to the outbox, then deleted again in
-    the same transaction. So the commit writes as much, and nobody else ever sees that row.
+    the same transaction. So the commit writes as much, and nobody else ever sees that row. (Not a
+    savepoint: its release counts as a commit for the mail's sending, before the real one.)
     """
     user = find_member(email)
     known = user is not None and user.is_active
