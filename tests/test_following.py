@@ -154,10 +154,15 @@ def test_an_endless_body_and_a_gzip_bomb_stop_at_the_cap(server, base):
         for _ in range(50 * 16):  # 50 MB in 64 KB chunks
             out.write(b"x" * 65536)
 
+    def chunked(out):
+        for _ in range(50 * 16):
+            out.write(b"10000\r\n" + b"x" * 65536 + b"\r\n")
+
     Hostile.routes["/groot"] = (200, {}, endless)
+    Hostile.routes["/in-stukjes"] = (200, {"Transfer-Encoding": "chunked"}, chunked)
     Hostile.routes["/bom"] = (200, {"Content-Encoding": "gzip"}, gzip.compress(b"\0" * 50_000_000))
     allow = frozenset({base.removeprefix("http://")})
-    for path in ("/groot", "/bom"):
+    for path in ("/groot", "/in-stukjes", "/bom"):
         started = time.monotonic()
         with pytest.raises(fetch.FetchError) as refused:
             fetch.fetch(base + path, allow=allow)
@@ -218,7 +223,7 @@ def test_recurrences_expand_inside_the_window_only_and_fast_ones_are_refused():
 def test_an_entity_bomb_html_and_nonsense_are_not_feeds():
     bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
             b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol2;</title></feed>')
-    for body, code in ((bomb, "xml"), (b"<!doctype html><html><body>Welkom</body></html>", "xml"),
+    for body, code in ((bomb, "xml"), (b"<!doctype html><html><body>Welkom</body></html>", "not_a_feed"),
                        (b"<html><body>Welkom</body></html>", "not_a_feed"), (b"{\"json\": true}", "not_a_feed")):
         with pytest.raises(parse.ParseError) as refused:
             parse.parse(body, local_today())
@@ -394,3 +399,26 @@ def test_a_source_claimed_by_another_cron_run_is_left_alone(app, base):
     now = utcnow()
     assert logic._claim(source.id, now) and not logic._claim(source.id, now)
     assert logic.refresh_due(now) == {"ok": 0, "failed": 0} and Hostile.seen == []
+
+
+HOSTILE_ANSWERS = {
+    "too_large": (200, {"Content-Encoding": "gzip"}, gzip.compress(b"\0" * 20_000_000)),
+    "port": (302, {"Location": "http://127.0.0.1:5000/beheer"}, b""),
+    "private_address": (302, {"Location": "http://169.254.169.254/latest/"}, b""),
+    "xml": (200, {}, b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><feed>&a;</feed>'),
+    "not_a_feed": (200, {}, b"<!-- --><html><body>Onderhoud</body></html>"),
+    "status": (500, {}, b"Internal Server Error"),
+    "gone": (410, {}, b""),
+}
+
+
+@pytest.mark.parametrize("code", list(HOSTILE_ANSWERS))
+def test_a_hostile_answer_keeps_the_last_good_data_and_the_admin_reads_why_in_dutch(app, client, auth, base, code):
+    Hostile.routes["/agenda.ics"] = (200, {}, ics(vevent(title="Goede afspraak")))
+    source = refreshed(follow(base, "/agenda.ics"))
+    Hostile.routes["/agenda.ics"] = HOSTILE_ANSWERS[code]
+    source = refreshed(source)
+    assert source.last_error == code
+    assert db.session.scalars(db.select(RemoteEvent.title)).all() == ["Goede afspraak"]
+    auth.login(role="beheerder")
+    assert str(logic.ERRORS[code]) in client.get("/beheer/bronnen").text

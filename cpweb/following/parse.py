@@ -76,6 +76,8 @@ def parse(body: bytes, today: date) -> ParsedFeed:
     start = body.lstrip()[:200].upper()
     if start.startswith(b"BEGIN:VCALENDAR"):
         return parse_calendar(body, today)
+    if start.startswith((b"<!DOCTYPE HTML", b"<HTML")):
+        raise ParseError("not_a_feed")  # a web page, often where a feed used to be
     if start.startswith(b"<"):
         return parse_entries(body)
     raise ParseError("not_a_feed")
