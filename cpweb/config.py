@@ -118,6 +118,20 @@ ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, 
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DOCUMENT_EXTRACT_SECONDS = 10
 
+# Where uploaded files are kept (cpweb.filestore): "" is the instance folder (instance/uploads);
+# "s3://bucket/prefix" an S3-compatible object store, so that more than one app server can serve
+# the site. S3_ENDPOINT_URL names the store (empty: Amazon's own); the key may also come the ways
+# boto3 looks for one (AWS_* variables, a role) when these are empty. `cpweb storage migrate`
+# copies an existing site's files there.
+STORAGE_URL = ""
+S3_ENDPOINT_URL = ""
+S3_REGION = ""
+S3_ACCESS_KEY_ID = ""
+S3_SECRET_ACCESS_KEY = ""
+# Downloads as a link to the store itself, valid for a minute (the check of who may see the file
+# comes first), instead of through the app; the store must then be reachable from the browsers.
+S3_PRESIGNED_DOWNLOADS = False
+
 # Running it: logs are JSON lines on stdout; /healthz fails below this much free disk space.
 LOG_LEVEL = "INFO"
 HEALTH_MIN_FREE_MB = 200

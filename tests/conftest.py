@@ -11,12 +11,22 @@ The suite runs on SQLite. With CPWEB_DATABASE_URL naming a PostgreSQL database w
 "test", it runs there instead: each test app gets a database of its own beside that one
 (as each gets its own SQLite file), and they are all dropped at the end.
 
+With CPWEB_TEST_STORAGE=s3, every test app keeps its files in an S3 store (a bucket on the
+`s3_server` below: CPWEB_TEST_S3_URL, or moto's standalone server started as a process of its own
+and reached over HTTP), under a prefix of its own; `.ci/run` runs the document tests that way.
+
 Tests that only read may share one app per module (shared_test_app(), e.g. the page audits on the
 demo data): it checks at the end that its data did not change.
 """
+import importlib.util
 import itertools
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -63,6 +73,9 @@ ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
 # Where tests make PostgreSQL databases: the suite's own, or in a SQLite run the one `make test`
 # gives, for the tests that need PostgreSQL whatever the run (a copy to PostgreSQL).
 POSTGRES_BASE = POSTGRES_URL if ON_POSTGRES else os.environ.get("CPWEB_TEST_POSTGRES_URL", "")
+ON_S3 = os.environ.get("CPWEB_TEST_STORAGE", "") == "s3"
+S3_BUCKET = "cpweb-test"
+_s3_endpoint: list[str] = []  # set by the s3_storage fixture in a run on S3
 _numbers_of_databases = itertools.count(1)
 _made: list[str] = []  # PostgreSQL databases made here, oldest first
 _apps = []
@@ -213,8 +226,14 @@ def make_test_app(instance: Path, monkeypatch, **overrides):
     return app
 
 
+def s3_config(endpoint: str, prefix: str | None = None) -> dict:
+    """The settings of a site whose files are in the test S3 server, under a prefix of its own."""
+    return {"STORAGE_URL": f"s3://{S3_BUCKET}/{prefix or uuid.uuid4().hex}", "S3_ENDPOINT_URL": endpoint,
+            "S3_REGION": "us-east-1", "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test"}
+
+
 def _create_test_app(instance: Path, overrides: dict):
-    config = {**TEST_CONFIG, **overrides}
+    config = {**(s3_config(_s3_endpoint[0]) if _s3_endpoint else {}), **TEST_CONFIG, **overrides}
     if "SQLALCHEMY_DATABASE_URI" not in config:
         config["SQLALCHEMY_DATABASE_URI"] = database_url(instance)
     app = create_app(config)
@@ -228,6 +247,64 @@ def _app_outside_a_test(instance: Path, **overrides):
         monkeypatch.setenv("CPWEB_INSTANCE", str(instance))
         monkeypatch.delenv("CPWEB_DATABASE_URL", raising=False)
         return _create_test_app(instance, overrides)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    host, port = url.split("//", 1)[1].split(":")
+    try:
+        socket.create_connection((host, int(port.rstrip("/"))), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """The endpoint of an S3 server with the test bucket: CPWEB_TEST_S3_URL, or moto's standalone
+    server started here on a free port (a process of its own, spoken to over HTTP by boto3, as the
+    site speaks to a real store) and stopped at the end. Skips when moto is not installed."""
+    endpoint, process = os.environ.get("CPWEB_TEST_S3_URL", "").rstrip("/"), None
+    if not endpoint:
+        if importlib.util.find_spec("moto") is None:
+            pytest.skip("moto is not installed: no S3 server to test against (pip install 'moto[server]')")
+        endpoint = f"http://127.0.0.1:{_free_port()}"
+        log = (tmp_path_factory.mktemp("s3") / "moto.log").open("wb")
+        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
+                                    endpoint.rsplit(":", 1)[1]], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while not _answers(endpoint):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"moto's S3 server did not start; see {log.name}")
+            time.sleep(0.1)
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test")
+    try:
+        client.create_bucket(Bucket=S3_BUCKET)
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    yield endpoint
+    client.close()
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session", autouse=ON_S3)
+def s3_storage(request):
+    """In a run with CPWEB_TEST_STORAGE=s3: every app of the run keeps its files in the S3 server."""
+    _s3_endpoint.append(request.getfixturevalue("s3_server"))
+    yield
+    _s3_endpoint.clear()
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,8 @@ def test_the_same_file_again_names_the_document_in_the_library_as_text(hostile):
 
     version = db.session.scalar(db.select(DocumentVersion).join(Document).filter(Document.visibility == MEMBERS)
                                 .order_by(DocumentVersion.id))
-    content = storage.path_of(version.stored_name).read_bytes()
+    with storage.open_stored(version.stored_name) as stored:
+        content = stored.read()
     client = hostile.test_client()
     log_in(client, "beheerder", (Path(hostile.instance_path) / "demo-login.txt").read_text().strip())
     action, token = form_for(client, "/documenten/nieuw", "title")

@@ -1,17 +1,19 @@
 """Several files as one zip, written while it is sent: zipfile writes to a stream that cannot seek
 (each file's sizes and checksum follow its data), so at most one chunk of one file is in memory,
 however large the package. The caller decides what goes in and under which name, before the
-first byte goes out: the generator itself reads only files, no database and no request.
+first byte goes out: the generator itself reads only files from the store, no database and no
+request.
 """
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
-from . import filetypes
-from .storage import CHUNK, path_of
+from ..filestore import CHUNK
+from . import filetypes, storage
 
 MAX_STEM = 120  # characters of a name before its extension: long titles stay readable in any zip tool
 # Names Windows will not make, whatever the extension.
@@ -20,10 +22,10 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Entry:
-    """One file in the zip: from disk (`path`) or a text made for it (`text`)."""
+    """One file in the zip: from the store (`open`, a stream) or a text made for it (`text`)."""
 
     name: str
-    path: Path | None = None
+    open: Callable[[], BinaryIO] | None = None
     size: int = 0
     text: str | None = None
 
@@ -47,15 +49,14 @@ def extension_of(original_name: str, kind: str) -> str:
 
 def entry_for(document, name: str) -> Entry | None:
     """The newest file of a document under `name` (its extension added, once); None when the file
-    is not on disk (a restore without the uploads folder): the zip leaves it out rather than break."""
+    is not in the store (a restore without the uploads folder): the zip leaves it out rather than break."""
     version = document.current
     extension = extension_of(version.original_name, version.kind)
     if extension and name.lower().endswith(extension):
         name = name[:-len(extension)]
-    path = path_of(version.stored_name)
-    if not path.is_file():
+    if not storage.is_stored(version.stored_name):
         return None
-    return Entry(safe_name(name, "stuk") + extension, path=path, size=version.size)
+    return Entry(safe_name(name, "stuk") + extension, open=storage.opener(version.stored_name), size=version.size)
 
 
 def numbered(entries: Iterable[Entry]) -> list[Entry]:
@@ -104,7 +105,7 @@ def stream_zip(entries: list[Entry]) -> Iterator[bytes]:
             else:
                 # Its size is known beforehand: whether it needs ZIP64 must be said before its data.
                 with archive.open(entry.name, "w", force_zip64=entry.size * 1.05 > zipfile.ZIP64_LIMIT) as out, \
-                        entry.path.open("rb") as source:
+                        entry.open() as source:
                     while chunk := source.read(CHUNK):
                         out.write(chunk)
                         if data := pipe.take():

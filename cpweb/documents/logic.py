@@ -19,6 +19,7 @@ from ..auth.roles import SECRETARY
 from ..bodies.models import Body
 from ..database import utcnow
 from ..extensions import db
+from ..filestore import Unavailable
 from ..i18n import lazy_gettext_markup as _lm
 from ..privacy import Processing
 from . import access, filetypes, search, storage
@@ -149,6 +150,11 @@ def _receive_version(file_storage, uploaded_by, duplicate_user) -> tuple[Documen
                                   existing)
         content = extract_text(temporary, kind, timeout=current_app.config["DOCUMENT_EXTRACT_SECONDS"])
         stored_name = storage.keep(temporary, db.session)
+    except Unavailable:
+        current_app.logger.exception("upload refused: the store did not take the file")
+        temporary.unlink(missing_ok=True)
+        raise UploadError(_l("De server kan dit bestand nu niet opslaan. Er is niets opgeslagen. "
+                             "Probeer het later nog eens, of vraag de beheerder om hulp.")) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -382,17 +388,21 @@ def sweep_uploads(older_than: timedelta = SWEEP_AFTER) -> int:
     """Remove what a worker killed mid-upload left behind: temporary parts, and files that got their
     name just before the kill, so their row was never committed; and files held for a form that
     nobody came back to. Returns how many files went."""
-    cutoff = time.time() - older_than.total_seconds()
-    files_without_row, _rows_without_file = orphans()
-    leftovers = storage.stale_parts(older_than.total_seconds()) + storage.stale_held(older_than.total_seconds()) + [
-        path for path in map(storage.path_of, files_without_row) if path.stat().st_mtime < cutoff]
-    for path in leftovers:
+    seconds = older_than.total_seconds()
+    parts, held = storage.stale_parts(seconds), storage.stale_held(seconds)
+    stored = storage.stored_files()
+    files_without_row = [name for name in orphans(stored)[0] if stored[name] < time.time() - seconds]
+    for path in parts:
         path.unlink(missing_ok=True)
-    return len(leftovers)
+    for name in held:
+        storage.release_held(name)
+    for name in files_without_row:
+        storage.remove(name)
+    return len(parts) + len(held) + len(files_without_row)
 
 
-def orphans() -> tuple[set[str], set[str]]:
+def orphans(stored: dict[str, float] | None = None) -> tuple[set[str], set[str]]:
     """(files without a row, rows without a file): both must always be empty."""
-    on_disk = storage.stored_files()
+    in_store = set(storage.stored_files() if stored is None else stored)
     in_db = set(db.session.scalars(db.select(DocumentVersion.stored_name)))
-    return on_disk - in_db, in_db - on_disk
+    return in_store - in_db, in_db - in_store

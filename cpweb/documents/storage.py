@@ -1,23 +1,31 @@
-"""Files on disk: `<instance>/uploads/documents/<random name>`, never under static/; a file sent
-with a form that had mistakes waits in `<instance>/uploads/held/<random name>` (see `uploads`).
+"""The library's files in the site's store (`cpweb.filestore`: the instance folder or S3), under
+`documents/<random name>`, never under static/; a file sent with a form that had mistakes waits
+under `held/<random name>` (see `uploads`).
 
-A file is written to a temporary name in the same folder, then renamed, so there is never a half
-file under a real name. The disk follows the database: a file stored in a transaction that rolls
-back is removed again, and a file whose row is deleted goes only once that delete is committed.
+An upload is received into a temporary file on this server (checked, its text read), then put in
+the store under its name, so there is never a half file under a real name. The store follows the
+database: a file is in the store before the commit that refers to it, a file stored in a
+transaction that rolls back is removed again, and a file whose row is deleted goes only once that
+delete is committed.
 """
 import errno
+import functools
 import hashlib
 import os
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-CHUNK = 64 * 1024
+from ..filestore import CHUNK, Sending, store
+
+DOCUMENTS, HELD = "documents", "held"
 PART_PREFIX = ".part-"
 _NEW = "cpweb_documents_new_files"  # stored in this transaction: removed on rollback
 _GONE = "cpweb_documents_gone_files"  # rows deleted in this transaction: files removed on commit
@@ -36,13 +44,29 @@ def is_disk_full(error: OSError) -> bool:
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where uploads are received on this server: next to the files when they are kept locally."""
+    return store().folder(DOCUMENTS)
 
 
-def path_of(stored_name: str) -> Path:
-    return upload_dir() / stored_name
+def open_stored(stored_name: str) -> BinaryIO:
+    """A stored file as a stream; FileNotFoundError when it is not in the store."""
+    return store().open(f"{DOCUMENTS}/{stored_name}")
+
+
+def opener(stored_name: str) -> Callable[[], BinaryIO]:
+    """Opens the stored file when called, also after the request has gone (a zip written while it
+    is sent): the store is taken now."""
+    return functools.partial(store().open, f"{DOCUMENTS}/{stored_name}")
+
+
+def is_stored(stored_name: str) -> bool:
+    return store().exists(f"{DOCUMENTS}/{stored_name}")
+
+
+def response(stored_name: str, sending: Sending):
+    """The answer that sends a stored file (the caller checked who may have it); FileNotFoundError
+    when it is not in the store."""
+    return store().response(f"{DOCUMENTS}/{stored_name}", sending)
 
 
 def receive(stream, max_bytes: int) -> tuple[Path, int, str, bytes]:
@@ -78,9 +102,10 @@ def receive(stream, max_bytes: int) -> tuple[Path, int, str, bytes]:
 
 
 def keep(temporary: Path, session) -> str:
-    """Give a received file its random name; removed again if the transaction rolls back."""
+    """Put a received file in the store under a random name; removed again if the transaction rolls
+    back. The file is in the store before the commit that refers to it."""
     stored_name = secrets.token_hex(16)
-    os.replace(temporary, path_of(stored_name))
+    store().put(f"{DOCUMENTS}/{stored_name}", temporary)
     session.info.setdefault(_NEW, []).append(stored_name)
     return stored_name
 
@@ -89,14 +114,20 @@ def remove_after_commit(stored_name: str, session) -> None:
     session.info.setdefault(_GONE, []).append(stored_name)
 
 
+def _remove(stored_names: list[str]) -> None:
+    for stored_name in stored_names:
+        try:
+            store().delete(f"{DOCUMENTS}/{stored_name}")
+        except RuntimeError:  # no app context (cannot happen in a request)
+            pass
+        except Exception:  # the store unreachable: `cpweb storage check` lists it, sweep-uploads removes it
+            current_app.logger.exception("could not remove %s from the store", stored_name)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     session.info.pop(_NEW, None)
-    for stored_name in session.info.pop(_GONE, []):
-        try:
-            path_of(stored_name).unlink(missing_ok=True)
-        except RuntimeError:  # no app context (cannot happen in a request)
-            pass
+    _remove(session.info.pop(_GONE, []))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -104,15 +135,16 @@ def _after_rollback(session, previous_transaction):
     if previous_transaction.nested:  # a savepoint: the outer transaction decides
         return
     session.info.pop(_GONE, None)
-    for stored_name in session.info.pop(_NEW, []):
-        try:
-            path_of(stored_name).unlink(missing_ok=True)
-        except RuntimeError:
-            pass
+    _remove(session.info.pop(_NEW, []))
 
 
-def stored_files() -> set[str]:
-    return {p.name for p in upload_dir().iterdir() if p.is_file() and not p.name.startswith(PART_PREFIX)}
+def stored_files() -> dict[str, float]:
+    """The library's files in the store, with when each was written."""
+    return dict(store().list(DOCUMENTS))
+
+
+def remove(stored_name: str) -> None:
+    store().delete(f"{DOCUMENTS}/{stored_name}")
 
 
 def stale_parts(older_than_seconds: float = 24 * 3600) -> list[Path]:
@@ -121,20 +153,26 @@ def stale_parts(older_than_seconds: float = 24 * 3600) -> list[Path]:
     return [p for p in upload_dir().glob(PART_PREFIX + "*") if p.stat().st_mtime < cutoff]
 
 
-def held_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "held"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def hold(temporary: Path) -> str:
-    """Move a received file to the held files under a new random name, and return that name."""
+    """Put a received file with the held files under a new random name, and return that name."""
     name = secrets.token_urlsafe(24)
-    os.replace(temporary, held_dir() / name)
+    store().put(f"{HELD}/{name}", temporary)
     return name
 
 
-def stale_held(older_than_seconds: float) -> list[Path]:
+def is_held(name: str) -> bool:
+    return store().exists(f"{HELD}/{name}")
+
+
+def open_held(name: str) -> BinaryIO:
+    return store().open(f"{HELD}/{name}")
+
+
+def release_held(name: str) -> None:
+    store().delete(f"{HELD}/{name}")
+
+
+def stale_held(older_than_seconds: float) -> list[str]:
     """Held files nobody came back for."""
     cutoff = time.time() - older_than_seconds
-    return [p for p in held_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+    return [name for name, modified in store().list(HELD) if modified < cutoff]

@@ -5,10 +5,11 @@ import re
 import tempfile
 from dataclasses import dataclass
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..filestore import Unavailable
 from . import logic, storage
 
 HELD_KEY = "held_upload"
@@ -109,7 +110,12 @@ def hold(sent: FileStorage) -> tuple[Held | None, str | None]:
     if size == 0:
         temporary.unlink(missing_ok=True)
         return None, _("Het bestand is leeg. Kies een ander bestand.")
-    held = Held(storage.hold(temporary), logic.safe_name(sent.filename), size)
+    try:
+        token = storage.hold(temporary)
+    except Unavailable:
+        current_app.logger.exception("could not hold a file: the store did not take it")
+        return None, _("Kies het bestand nog een keer. Het is nog niet opgeslagen.")
+    held = Held(token, logic.safe_name(sent.filename), size)
     session[HELD_KEY] = {"token": held.token, "name": held.filename, "size": held.size}
     return held, None
 
@@ -119,7 +125,7 @@ def held(token: str | None) -> Held | None:
     kept = session.get(HELD_KEY)
     if not token or not isinstance(kept, dict) or kept.get("token") != token or not HELD_NAME.match(token):
         return None
-    if not (storage.held_dir() / token).is_file():  # swept after an hour
+    if not storage.is_held(token):  # swept after an hour
         session.pop(HELD_KEY, None)
         return None
     return Held(token, str(kept.get("name", "")), int(kept.get("size", 0)))
@@ -127,7 +133,7 @@ def held(token: str | None) -> Held | None:
 
 def open_held(kept: Held) -> FileStorage:
     """The held file as if it had just been sent (closed with the request's other files)."""
-    stream = (storage.held_dir() / kept.token).open("rb")
+    stream = storage.open_held(kept.token)
     g.setdefault("upload_files", []).append(stream)
     return FileStorage(stream=stream, filename=kept.filename)
 
@@ -142,4 +148,4 @@ def release() -> None:
     """Forget this session's held file and remove it: stored, refused, or another one chosen."""
     kept = session.pop(HELD_KEY, None)
     if isinstance(kept, dict) and HELD_NAME.match(str(kept.get("token", ""))):
-        (storage.held_dir() / kept["token"]).unlink(missing_ok=True)
+        storage.release_held(kept["token"])

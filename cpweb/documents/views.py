@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, request, send_file, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +10,7 @@ from ..bodies.models import Body
 from ..categories import CategoryPages
 from ..database import paginate
 from ..extensions import csrf, db
+from ..filestore import Sending
 from ..forms import choice_list
 from ..handbook.logic import search_pages
 from ..i18n import gettext_markup as _m
@@ -210,12 +211,12 @@ def new_version(document_id: int):
 
 
 def _file_response(version: DocumentVersion, as_attachment: bool):
-    path = storage.path_of(version.stored_name)
-    if not path.is_file():
+    """The file, streamed from the store (or a short-lived link to it); the caller checked access."""
+    try:
+        response = storage.response(version.stored_name, Sending(version.mime_type, version.original_name,
+                                                                 as_attachment, version.sha256))
+    except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=version.mime_type, as_attachment=as_attachment,
-                         download_name=version.original_name, conditional=True, etag=version.sha256,
-                         max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -243,8 +244,11 @@ def view(document_id: int):
         return response
     if version.kind not in filetypes.TEXT_KINDS:
         abort(404)
-    with storage.path_of(version.stored_name).open("rb") as f:
-        raw = f.read(1024 * 1024)
+    try:
+        with storage.open_stored(version.stored_name) as f:
+            raw = f.read(1024 * 1024)
+    except FileNotFoundError:
+        abort(404)
     text = raw.decode("utf-8-sig", "replace")
     content = render_markdown(text) if version.kind == "md" else None
     return render("documents/view.html", document=document, version=version, text=text, content=content)
