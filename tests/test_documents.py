@@ -631,11 +631,12 @@ def test_sweep_removes_what_a_killed_upload_left_and_nothing_young_or_kept(app, 
     young = folder / "fedcba9876543210fedcba9876543210"  # its transaction may still be open
     held = store().folder(storage.HELD)
     held_and_left, held_now = held / ("a" * 32), held / ("b" * 32)
-    for path in (named_before_the_kill, part, young, held_and_left, held_now):
+    # Ages by the process's clock, which the sweep reads (not the file system's: they differ under a
+    # moved test clock, CPWEB_TEST_TODAY or faketime).
+    now = time.time()
+    for path, age in ((named_before_the_kill, 7200), (part, 7200), (young, 0), (held_and_left, 7200), (held_now, 0)):
         path.write_bytes(b"x")
-    two_hours_ago = time.time() - 7200
-    for path in (named_before_the_kill, part, held_and_left):
-        os.utime(path, (two_hours_ago, two_hours_ago))
+        os.utime(path, (now - age, now - age))
     result = runner.invoke(args=["cpweb", "sweep-uploads"])
     assert result.exit_code == 0 and "3 achtergebleven bestanden opgeruimd" in result.output
     assert not named_before_the_kill.exists() and not part.exists() and young.exists()
