@@ -110,3 +110,13 @@ def test_the_secretary_reopens_a_finished_item(client, auth, secretary, item):
                            data={"klaar": "0", "terug": f"/vergaderingen/actiepunten/{item.id}/bewerken"})
     assert response.status_code == 303 and item.done_at is None
     assert "Weer open zetten" not in client.get(f"/vergaderingen/actiepunten/{item.id}/bewerken").text
+
+
+def test_the_minutes_link_each_open_item_to_its_change_for_the_secretary(client, auth, secretary, member, item):
+    url = f"/vergaderingen/{item.meeting_id}/verslag"
+    edit_link = f"/vergaderingen/actiepunten/{item.id}/bewerken"
+    auth.login(secretary)
+    assert edit_link in client.get(url).text
+    auth.logout()
+    auth.login(member)
+    assert edit_link not in client.get(url).text
