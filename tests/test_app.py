@@ -85,7 +85,8 @@ def test_sqlite_file_is_a_real_wal_database(app):
 
 # Loaded where they are used (the first feed, upload, report, QR code or passkey), so a worker
 # starts faster and smaller: each is 5–60 ms to import.
-LOADED_WHEN_USED = ["docx", "pypdf", "segno", "webauthn", "markdown", "nh3", "psycopg", "sqlalchemy.dialects.postgresql"]
+LOADED_WHEN_USED = ["docx", "pypdf", "segno", "webauthn", "markdown", "nh3", "psycopg", "sqlalchemy.dialects.postgresql",
+                    "icalendar", "defusedxml"]
 
 
 def test_starting_a_worker_loads_no_heavy_library(tmp_path):

@@ -16,7 +16,6 @@ from ..extensions import db
 from ..i18n import local_today
 from ..mail import send_mail
 from ..urls import site_url
-from . import fetch, parse
 from .models import ACTIVE, STOPPED, RemoteEntry, RemoteEvent, Source
 
 log = logging.getLogger(__name__)
@@ -122,6 +121,8 @@ def _claim(source_id: int, now: datetime) -> bool:
 
 
 def refresh(source_id: int, now: datetime | None = None) -> bool:
+    from . import fetch, parse  # only a refresh needs them (and nh3, icalendar): not a worker's start
+
     now = now or utcnow()
     source = db.session.get(Source, source_id)
     url, etag, last_modified = source.url, source.etag, source.last_modified
@@ -176,7 +177,7 @@ def _tell_admins(source: Source) -> None:
                     name=source.name, reason=error_text(source.last_error), url=site_url("following.admin")))
 
 
-def _store(source: Source, parsed: parse.ParsedFeed) -> None:
+def _store(source: Source, parsed) -> None:
     """Upsert what the feed holds now, by UID (and occurrence) or entry id; drop what it no longer has."""
     if parsed.kind == "calendar":
         _upsert(RemoteEvent, source.id, {(e.uid, e.recurrence): e for e in parsed.events},
