@@ -55,9 +55,10 @@ def test_a_stuk_added_with_the_defaults_stays_with_the_members(page, new_context
         item.get_by_role("button", name="Toevoegen aan dit punt").click()
     expect(page.locator("#flash")).to_contain_text(f"‘concept-advies.txt’ hoort nu bij ‘{item_title}’.")
     item = page.locator("ol.agenda > li", has=page.get_by_role("heading", name=item_title))
-    expect(item.locator("ul.stukken")).to_contain_text(f"Wie mag het zien: Alleen leden van {BODY}")
+    stuk = item.locator("ul.stukken > li", has_text="concept-advies.txt")  # the item may have others
+    expect(stuk).to_contain_text(f"Wie mag het zien: Alleen leden van {BODY}")
     assert_accessible(page)
-    download = item.locator("ul.stukken").get_by_role("link", name=re.compile("^Downloaden")).get_attribute("href")
+    download = stuk.get_by_role("link", name=re.compile("^Downloaden")).get_attribute("href")
 
     guest = new_context().new_page()
     assert guest_sees(guest, own_server, meeting_id, download) == {
@@ -68,10 +69,10 @@ def test_a_stuk_added_with_the_defaults_stays_with_the_members(page, new_context
         "on the meeting": True, "download": True, "search": True}
 
     # The secretary changes it next to the file; only then does the guest see it.
-    item.get_by_text("Veranderen").click()
-    item.get_by_role("radio", name="Openbaar: iedereen, ook mensen zonder account").check()
+    stuk.get_by_text("Veranderen").click()
+    stuk.get_by_role("radio", name="Openbaar: iedereen, ook mensen zonder account").check()
     with page.expect_navigation():
-        item.get_by_role("button", name="Opslaan").click()
+        stuk.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#flash")).to_contain_text("Wie ‘concept-advies.txt’ mag zien: Openbaar.")
     assert guest_sees(guest, own_server, meeting_id, download) == {
         "on the meeting": True, "download": True, "search": True}
