@@ -310,9 +310,11 @@ def test_followed_events_show_in_the_agenda_on_request_and_never_in_this_sites_f
 
 def test_remote_entries_are_listed_labelled_and_read_only(app, client, base):
     Hostile.routes["/adviezen.atom"] = (200, {}, ATOM.format(entries=atom_entry("a1", "&lt;i hx-get=&quot;/x&quot;&gt;Advies")).encode())
+    assert "/van-andere-raden" not in client.get("/documenten").text
     refreshed(follow(base, "/adviezen.atom", name="Raad B"))
     page = client.get("/van-andere-raden").text
     assert "Advies" in page and "Van Raad B" in page and "<i hx-get" not in page
+    assert "/van-andere-raden" in client.get("/documenten").text
     assert "https://b.example/a1" in page
 
 

@@ -12,3 +12,5 @@ def init_app(app) -> None:
     hook.command(commands.sources_command)
     hook.cron_job("refresh-sources", commands.refresh_job)
     hook.calendar_source(logic.followed_events, followed=True)
+    # The library links to what other councils published, once the site follows one.
+    app.jinja_env.globals["follows_other_councils"] = logic.has_sources
