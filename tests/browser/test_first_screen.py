@@ -21,13 +21,19 @@ def server(tmp_path_factory):
         from cpweb.auth.models import User
         from cpweb.database import utcnow
         from cpweb.extensions import db
-        from cpweb.i18n import local_today
+        from cpweb.i18n import as_local, local_today
         from cpweb.meetings import actions, rules
+        from cpweb.meetings.models import Meeting
         from cpweb.signals.logic import store_signal
 
         member = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))
+        body_id = min(member.body_ids)
+        # A day soon on which the demo has no meeting of that body: planning one at the same time is refused.
+        taken = {as_local(start).date() for start in db.session.scalars(
+            db.select(Meeting.starts_at).filter_by(body_id=body_id))}
+        day = next(day for day in (local_today() + timedelta(days=n) for n in range(9, 30)) if day not in taken)
         [meeting] = actions.plan_meetings(
-            min(member.body_ids), [local_today() + timedelta(days=9)],
+            body_id, [day],
             {"title": "Vergadering over de eerste schermen", "start": time(19, 30), "end": time(21),
              "location": "Werkplein, zaal 2", "visibility": rules.PUBLIC}, utcnow())
         actions.invite(meeting.id)
