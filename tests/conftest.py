@@ -25,12 +25,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
 import time_machine
@@ -277,12 +277,12 @@ def s3_server(tmp_path_factory):
         log = (tmp_path_factory.mktemp("s3") / "moto.log").open("wb")
         process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                                     endpoint.rsplit(":", 1)[1]], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = monotonic() + 60
         while not _answers(endpoint):
-            if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is not None or monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"moto's S3 server did not start; see {log.name}")
-            time.sleep(0.1)
+            sleep(0.1)
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",

@@ -16,6 +16,7 @@ def init_app(app) -> None:
     hook = hooks(app)
     app.register_blueprint(views.bp)
     hook.command(commands.sweep_uploads_command)
+    hook.command(commands.storage_command)
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
     hook.home_section(40, views.newest_documents_section)
     hook.fulltext_index(search.INDEX)

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -399,6 +400,36 @@ def sweep_uploads(older_than: timedelta = SWEEP_AFTER) -> int:
     for name in files_without_row:
         storage.remove(name)
     return len(parts) + len(held) + len(files_without_row)
+
+
+def copy_files(target) -> tuple[int, list[tuple[str, str]]]:
+    """Copy each version's file from this site's store to `target` (a `filestore` store), unless it
+    is there already, and read it back there to check it against the sha256 in its row. Returns how
+    many are there and right, and (stored name, what went wrong) for the others. Files held for a
+    form are not copied: they are gone within the hour."""
+    copied, problems = 0, []
+    for stored_name, sha256 in db.session.execute(db.select(DocumentVersion.stored_name, DocumentVersion.sha256)
+                                                  .order_by(DocumentVersion.id)):
+        key = f"{storage.DOCUMENTS}/{stored_name}"
+        try:
+            if not (target.exists(key) and storage.sha256_of(target.open(key)) == sha256):
+                temporary, found = storage.copy_to_temporary(storage.open_stored(stored_name))
+                if found != sha256:
+                    temporary.unlink()
+                    problems.append((stored_name, _("het bestand is niet wat zijn rij zegt (andere sha256); niet gekopieerd")))
+                    continue
+                target.put(key, temporary)
+                if storage.sha256_of(target.open(key)) != sha256:
+                    problems.append((stored_name, _("na het kopiëren anders (sha256)")))
+                    continue
+        except FileNotFoundError:
+            problems.append((stored_name, _("ontbreekt in de opslag van deze website")))
+            continue
+        except Unavailable as error:
+            problems.append((stored_name, _("de nieuwe opslag nam het niet aan: %(error)s", error=error)))
+            continue
+        copied += 1
+    return copied, problems
 
 
 def orphans(stored: dict[str, float] | None = None) -> tuple[set[str], set[str]]:

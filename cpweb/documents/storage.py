@@ -101,6 +101,30 @@ def receive(stream, max_bytes: int) -> tuple[Path, int, str, bytes]:
     return path, size, digest.hexdigest(), head
 
 
+def sha256_of(stream: BinaryIO) -> str:
+    """The sha256 of what a stream holds, read in chunks; the stream is closed."""
+    digest = hashlib.sha256()
+    with stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_to_temporary(stream: BinaryIO) -> tuple[Path, str]:
+    """A stored file as a temporary file on this server, and its sha256 (for copying it elsewhere)."""
+    fd, name = tempfile.mkstemp(prefix=PART_PREFIX, dir=upload_dir())
+    digest = hashlib.sha256()
+    try:
+        with stream, os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name), digest.hexdigest()
+
+
 def keep(temporary: Path, session) -> str:
     """Put a received file in the store under a random name; removed again if the transaction rolls
     back. The file is in the store before the commit that refers to it."""
