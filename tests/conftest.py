@@ -269,20 +269,29 @@ def s3_server(tmp_path_factory):
     """The endpoint of an S3 server with the test bucket: CPWEB_TEST_S3_URL, or moto's standalone
     server started here on a free port (a process of its own, spoken to over HTTP by boto3, as the
     site speaks to a real store) and stopped at the end. Skips when moto is not installed."""
-    endpoint, process = os.environ.get("CPWEB_TEST_S3_URL", "").rstrip("/"), None
-    if not endpoint:
-        if importlib.util.find_spec("moto") is None:
-            pytest.skip("moto is not installed: no S3 server to test against (pip install 'moto[server]')")
-        endpoint = f"http://127.0.0.1:{_free_port()}"
-        log = (tmp_path_factory.mktemp("s3") / "moto.log").open("wb")
+    endpoint = os.environ.get("CPWEB_TEST_S3_URL", "").rstrip("/")
+    if endpoint:
+        yield _with_test_bucket(endpoint)
+        return
+    if importlib.util.find_spec("moto") is None:
+        pytest.skip("moto is not installed: no S3 server to test against (pip install 'moto[server]')")
+    endpoint = f"http://127.0.0.1:{_free_port()}"
+    with (tmp_path_factory.mktemp("s3") / "moto.log").open("wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                                     endpoint.rsplit(":", 1)[1]], stdout=log, stderr=subprocess.STDOUT)
-        deadline = monotonic() + 60
-        while not _answers(endpoint):
-            if process.poll() is not None or monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"moto's S3 server did not start; see {log.name}")
-            sleep(0.1)
+        try:
+            deadline = monotonic() + 60
+            while not _answers(endpoint):
+                if process.poll() is not None or monotonic() > deadline:
+                    pytest.fail(f"moto's S3 server did not start; see {log.name}")
+                sleep(0.1)
+            yield _with_test_bucket(endpoint)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _with_test_bucket(endpoint: str) -> str:
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
@@ -291,12 +300,8 @@ def s3_server(tmp_path_factory):
         client.create_bucket(Bucket=S3_BUCKET)
     except client.exceptions.BucketAlreadyOwnedByYou:
         pass
-    yield endpoint
     client.close()
-    if process is not None:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    return endpoint
 
 
 @pytest.fixture(scope="session", autouse=ON_S3)
