@@ -423,6 +423,18 @@ def test_download_is_an_attachment_with_the_utf8_name_and_nosniff(client, make_d
     assert response.headers["Content-Type"].startswith("text/plain")
 
 
+def test_a_download_answers_a_range_and_a_request_for_what_the_browser_has(client, make_document):
+    """As a download manager or a PDF reader asks: a part (206), and 304 for a file it already has;
+    on either store (the local folder answers through Flask, S3 through the store)."""
+    document = make_document(visibility="public")
+    path, content = f"/documenten/{document.id}/download", TEXT.encode()
+    part = fetch(client, path, headers={"Range": "bytes=5-14"})
+    assert part.status_code == 206 and part.data == content[5:15]
+    assert part.headers["Content-Range"] == f"bytes 5-14/{len(content)}"
+    assert fetch(client, path, headers={"If-None-Match": f'"{document.current.sha256}"'}).status_code == 304
+    assert fetch(client, path, headers={"Range": f"bytes={len(content) + 1}-"}).status_code == 416
+
+
 def test_pdf_and_images_are_viewed_inline_in_a_sandbox(client, make_document):
     document = make_document(content=pdf_bytes("Hallo"), filename="brief.pdf", visibility="public")
     response = fetch(client, f"/documenten/{document.id}/bekijken")
