@@ -9,7 +9,7 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (activities, admin, advice, annual_report, audit, auth, bodies, calendar, cli, documents, feeds,
-               following, handbook, mail, meetings, ops, pages, proposals, ratelimit, signals)
+               following, handbook, mail, meetings, ops, pages, proposals, ratelimit, search, signals)
 from . import config as default_config
 from . import errors, forms, guest_pages, i18n, navigation
 from .markdown import render_markdown
@@ -28,7 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # behind every limit on tries. init_app imports the feature's views itself: importing a feature's
 # logic never loads its views. See docs/architecture.md.
 FEATURES = (cli, pages, auth, bodies, admin, audit, mail, ratelimit, signals, meetings, calendar, activities, advice,
-            proposals, annual_report, documents, feeds, following, handbook, ops)
+            proposals, annual_report, documents, feeds, following, handbook, search, ops)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

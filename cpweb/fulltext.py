@@ -9,6 +9,7 @@ transaction as its rows:
     PAGES.put(page.id, title=..., text=...)       # add or replace
     PAGES.remove([page.id])
     matches = PAGES.matching(typed).subquery()    # (id, score): join it; ORDER BY score is best first
+    PAGES.in_title(typed)                         # the ids with every word in the title (first column)
     PAGES.stored([page.id], "text")               # the text as indexed, e.g. for snippets
 
 What a person types becomes words only (letters and digits); every word must occur, as the start
@@ -189,6 +190,26 @@ class FullTextIndex:
         weights = literal_column("'{" + ", ".join(map(str, self.rank_weights)) + "}'::float4[]")
         return (select(found.c.id, (-func.ts_rank(weights, found.c.ranking, query, type_=Float)).label("score"))
                 .join_from(matched, found, found.c.id == matched.c.id))
+
+    def in_title(self, typed: str | None, bind=None):
+        """A select of the ids whose first (heaviest) column has every typed word. None without words."""
+        terms = words(typed)
+        if not terms:
+            return None
+        bind = bind if bind is not None else db.session
+        if _dialect(bind) == "sqlite":
+            expression = f"{{{self.columns[0]}}} : (" + " ".join(f'"{term}"*' for term in terms) + ")"
+            return (select(literal_column(f"{self.table}.rowid").label("id")).select_from(text(self.table))
+                    .where(text(f"{self.table} MATCH :{self.table}_title").bindparams(
+                        bindparam(f"{self.table}_title", expression))))
+        letter = self.letters[self.columns[0]]
+        query = None
+        for term in terms:
+            either = func.to_tsquery(literal_column(f"'{CONFIG}'"), f"{term}:*{letter}").op("||")(
+                func.to_tsquery(literal_column("'simple'"), f"{fold(term)}:*{letter}"))
+            query = either if query is None else query.op("&&")(either)
+        matched = getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="titled")
+        return select(matched.c.id)
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:
         """What was indexed for these rows, per id: the given columns, in that order."""

@@ -49,6 +49,7 @@ MEMBERS_DOCUMENT = "/documenten/3"
 MEMBERS_DOWNLOAD = "/documenten/3/download"
 BODY_DOCUMENT = "/documenten/4"
 HANDBOOK_SEARCH_ERROR = "/handboek/zoeken?q=" + "lang" * 51  # a search longer than 200 characters
+SEARCH_ERROR = "/zoeken?q=a"  # one letter: too short to search
 BROKEN_UNSUBSCRIBE_LINK = "/e-mail/afmelden/half-overgenomen"
 
 
@@ -239,6 +240,8 @@ def last_years_report() -> str:
 GUEST = [
     "/",
     "/inloggen",
+    "/zoeken",
+    "/zoeken?q=vergadering",
     "/privacy",
     "/toegankelijkheid",
     "/organen/",
@@ -324,6 +327,9 @@ LID = [
     "/handboek/wat-gebeurt-er-met-een-signaal/versies/2",
     "/handboek/zoeken?q=signa",
     "/handboek/zoeken?q=niets-gevonden",
+    "/zoeken?q=vergadering+werkplein",
+    "/zoeken?q=werk&soort=documenten",
+    "/zoeken?q=niets-gevonden",
 ]
 
 SECRETARIS = [
@@ -384,11 +390,15 @@ SECRETARIS = [
     "/handboek/wat-gebeurt-er-met-een-signaal/versies/1",  # an older revision: restore
     "/handboek/wat-doet-een-clientenraad/versies/1",  # the first revision of a page
     HANDBOOK_SEARCH_ERROR,
+    SEARCH_ERROR,
+    "/zoeken?q=vergadering+werkplein",
+    "/zoeken?q=signaal&pagina=2",
     "/beheer/e-mails",  # the mails of the secretary's own bodies
 ]
 
 BEHEERDER = [
     "/profiel/tweede-stap/passkey",  # first, as above
+    "/zoeken?q=advies",
     "/profiel/tweede-stap",  # the app on, recovery codes left, passkeys
     "/beheer/leden/2/tweede-stap",  # confirm wiping the demo secretary's second factor
     "/",
@@ -454,7 +464,7 @@ NOT_HTML |= {"feeds.atom", "meetings.stukken_zip"}
 
 # Pages that answer with another status than 200 on purpose: by entry, or by (role, entry).
 STATUS = {NOT_FOUND: 404, EXPIRED_LINK: 410, ("lid", "/beheer/"): 403, REPORT_WITH_ERRORS: 422,
-          ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
+          ACTIVITY_FILTER_ERROR: 422, HANDBOOK_SEARCH_ERROR: 422, SEARCH_ERROR: 422, ("guest", MEMBERS_DOCUMENT): 404,
           ("guest", MEMBERS_DOWNLOAD): 404, ("lid", BODY_DOCUMENT): 404, ("guest", MEMBERS_PROPOSAL): 404,
           BROKEN_UNSUBSCRIBE_LINK: 404, detach_no_stuk: 404, BROKEN_FOLLOW_LINK: 404}
 

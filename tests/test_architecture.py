@@ -13,9 +13,9 @@ PAGE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 EVERY = {None: "each run", timedelta(hours=1): "hourly", timedelta(days=1): "daily"}
 
 
-def _named(kind: str, names) -> list[str]:
+def _named(kind: str, names, plural: str | None = None) -> list[str]:
     names = [f"`{name}`" for name in names]
-    return [f"{kind}{'s' if len(names) > 1 else ''} {', '.join(names)}"] if names else []
+    return [f"{(plural or kind + 's') if len(names) > 1 else kind} {', '.join(names)}"] if names else []
 
 
 def registers(feature) -> str:
@@ -36,7 +36,7 @@ def registers(feature) -> str:
     parts += ["digest section"] * len(hook.digest_sections)
     parts += _named("place kind", hook.place_kinds)
     parts += _named("feed", hook.feeds)
-    parts += _named("full-text index", (index.table for index in hook.fulltext_indexes))
+    parts += _named("full-text index", (index.table for index in hook.fulltext_indexes), "full-text indexes")
     parts += _named("unmanaged table", sorted(hook.unmanaged_tables - {index.table for index in hook.fulltext_indexes}))
     if hook.processing_register:
         parts.append("processing " + ", ".join(f"“{entry.name}”" for entry in hook.processing_register))

@@ -11,6 +11,9 @@ from cpweb.documents.models import Document
 from cpweb.extensions import db
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
+from cpweb.hooks import hooks
+from cpweb.search import kinds
+from cpweb.search import logic as search_logic
 from tests.conftest import make_test_app
 
 
@@ -76,17 +79,21 @@ def both_ways(tmp_path, monkeypatch, definitions) -> list:
 
 
 def _search_table_definitions():
+    tables = [index.table for index in hooks().fulltext_indexes]
+    assert len(tables) >= 12  # the documents', the handbook's and the search's own
+    names = ", ".join(f"'{table}'" for table in tables)
+    functions = ", ".join(f"'{table}_matching'" for table in tables)
     if db.engine.dialect.name == "sqlite":
-        return db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE name IN "
-                                       "('documents_fts', 'handbook_search') ORDER BY name")).all()
+        return db.session.execute(text(f"SELECT name, sql FROM sqlite_master WHERE name IN ({names}) "
+                                       "ORDER BY name")).all()
     return db.session.execute(text(
         "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid) "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d "
-        "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE c.relname IN ('documents_fts', 'handbook_search') "
+        f"ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE c.relname IN ({names}) "
         "AND a.attnum > 0 UNION ALL SELECT tablename, indexname, indexdef, '' FROM pg_indexes "
-        "WHERE tablename IN ('documents_fts', 'handbook_search') UNION ALL SELECT proname, prosrc, "
+        f"WHERE tablename IN ({names}) UNION ALL SELECT proname, prosrc, "
         "array_to_string(proconfig, ','), pg_get_function_arguments(oid) FROM pg_proc "
-        "WHERE proname IN ('documents_fts_matching', 'handbook_search_matching') ORDER BY 1, 2")).all()
+        f"WHERE proname IN ({functions}) ORDER BY 1, 2")).all()
 
 
 def test_create_all_and_the_migrations_make_the_same_signal_counts_and_triggers(tmp_path, monkeypatch):
@@ -126,3 +133,35 @@ def test_the_signal_counts_migration_counts_the_signals_already_there(tmp_path, 
         rows = db.session.execute(text("SELECT year, category, sentiment, number FROM signal_year_counts "
                                        "ORDER BY year")).all()
         assert [tuple(row) for row in rows] == [(2025, "werk", "goed", 1), (2026, "werk", "goed", 1)]
+
+
+def test_the_search_migration_indexes_the_rows_already_there(tmp_path, monkeypatch):
+    """Raw rows before the migration (the app would index them itself), found after it."""
+    app = make_test_app(tmp_path, monkeypatch)
+    init_migrations(app)
+    with app.app_context():
+        upgrade(revision="a7d3e9f2b4c1")  # the one before the search indexes
+        for statement in (
+                "INSERT INTO bodies (slug, name, kind, is_active, description, receives_signals, members_propose, "
+                "created_at) VALUES ('noord', 'Noord', 'clientenraad', true, '', false, false, '2026-01-01')",
+                "INSERT INTO advices (body_id, title, kind, topic, summary, response_summary, follow_up_notes, status, "
+                "public_summary, version, created_at, updated_at, addressee_text) VALUES (1, 'Brieven', 'ongevraagd', "
+                "'communicatie', 'Eenvoudige taal', '', 'Nagesprek gehad', 'idee', '', 0, '2026-01-01', '2026-01-01', '')",
+                "INSERT INTO advice_events (advice_id, at, text) VALUES (1, '2026-01-01', 'Eerste stap'), "
+                "(1, '2026-01-02', 'Tweede zonnepaneel')",
+                "INSERT INTO meetings (body_id, title, kind, starts_at, ends_at, location, online_url, status, visibility, "
+                "sequence, guests, created_at, updated_at) VALUES (1, 'Overleg', 'regular', '2026-01-05 18:00:00', "
+                "'2026-01-05 20:00:00', 'Werkplein', '', 'planned', 'members', 0, '', '2026-01-01', '2026-01-01'), "
+                "(1, 'Zonder verslag', 'regular', '2026-01-06 18:00:00', '2026-01-06 20:00:00', '', '', 'planned', "
+                "'members', 0, '', '2026-01-01', '2026-01-01')",
+                "INSERT INTO decisions (meeting_id, text, created_at) VALUES (1, 'Brief sturen', '2026-01-05')"):
+            db.session.execute(text(statement))
+        db.session.commit()
+        upgrade()
+        assert kinds.ADVICE.stored([1], "summary", "steps") == {1: ("Eenvoudige taal", "Nagesprek gehad\nEerste stap\nTweede zonnepaneel")}
+        assert kinds.MEETINGS.stored([1, 2], "location") == {1: ("Werkplein",), 2: ("",)}
+        assert kinds.MINUTES.stored([1, 2], "decisions") == {1: ("Brief sturen",)}
+        found = db.session.scalars(kinds.ADVICE.matching("zonnepaneel tweede")).all()
+        assert found == [1]
+        assert search_logic.reindex()["advice_search"] == 1
+        assert kinds.ADVICE.stored([1], "steps") == {1: ("Nagesprek gehad\nEerste stap\nTweede zonnepaneel",)}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 CPWEB = Path(__file__).resolve().parent.parent / "cpweb"
-FEATURES = ["meetings", "activities", "calendar", "bodies", "signals", "advice", "documents", "handbook",
+FEATURES = ["meetings", "activities", "calendar", "bodies", "signals", "advice", "documents", "handbook", "search",
             "admin", "auth", "annual_report", "ops", "pages", "mail", "proposals", "feeds", "following"]
 VIEW_ONLY = {"abort", "flash", "request", "current_user"}
 # Modules that are part of answering a request, shared by several views: they may read it.

@@ -315,9 +315,14 @@ def unpublish(advice_id: int, actor) -> None:
     db.session.commit()
 
 
+def published_filter():
+    """The advice on the public page ('Onze adviezen'), for anyone, as a WHERE clause."""
+    return Advice.published_at.is_not(None)
+
+
 def published_query(year: int | None = None, topic: str | None = None):
     """The advice on the public page, most recently sent first."""
-    query = (db.select(Advice).filter(Advice.published_at.is_not(None))
+    query = (db.select(Advice).filter(published_filter())
              .options(selectinload(Advice.addressee)).order_by(Advice.sent_on.desc(), Advice.id.desc()))
     if year:
         query = query.filter(Advice.sent_on >= date(year, 1, 1), Advice.sent_on <= date(year, 12, 31))

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, false, func, or_, true
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -55,6 +55,30 @@ def visible_filter(user, now: datetime):
     managed = body_ids if user.role == SECRETARY else []
     return or_(Meeting.body_id.in_(managed),
                and_(published, or_(Meeting.visibility == rules.PUBLIC, Meeting.body_id.in_(body_ids))))
+
+
+def member_clause(user, body_id):
+    """`member_of_body` as a WHERE clause on a body id column."""
+    if not user.is_authenticated:
+        return false()
+    return true() if user.is_admin else body_id.in_(list(user.body_ids))
+
+
+def minutes_filter(user, now: datetime):
+    """The meetings whose minutes (and decisions) this person reads, as the minutes page decides:
+    members of the body once the minutes are shared, and those who run it also the draft."""
+    shared = and_(Minutes.status.is_not(None), Minutes.status != rules.DRAFT)
+    return and_(visible_filter(user, now), member_clause(user, Meeting.body_id),
+                or_(shared, _managed_clause(user)))
+
+
+def _managed_clause(user):
+    """`can_manage` as a WHERE clause on Meeting."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    return Meeting.body_id.in_(list(user.body_ids) if user.role == SECRETARY else [])
 
 
 def managed_bodies(user) -> list[Body]:

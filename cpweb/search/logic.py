@@ -1,0 +1,189 @@
+"""One search over everything a person may open: counts per kind, then one page of results, best
+first (a match in the title above one in the text, newer above older), each with a snippet.
+
+Whatever the data's size, a search is a fixed number of statements: the counts (one statement),
+the page (one), and per kind on the page its rows and their snippets.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import case, func, literal, select, text, union_all
+from sqlalchemy.orm import Session
+
+from ..database import COUNT_LIMIT
+from ..documents import search as document_search
+from ..documents.models import Document
+from ..extensions import db
+from ..fulltext import opening, snippet, words
+from ..handbook import logic as handbook
+from ..handbook.models import HandbookPage
+from . import kinds as kinds_
+from .kinds import KINDS, OWN, Hit, Kind
+
+MIN_CHARS = 2  # a word of one letter would match a large part of every index
+MAX_CHARS = 200
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: Kind
+    hit: Hit
+    title: Markup  # the hit's title, escaped, with the words marked
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of results, shaped for the pagination macro."""
+    counts: list[tuple[Kind, int]]  # the kinds with results, each counted up to COUNT_LIMIT + 1
+    results: list[Result]
+    page: int
+    per_page: int
+    listed: int  # the results of the kinds listed (all, or the one chosen)
+    has_next: bool
+
+    @property
+    def more(self) -> bool:
+        return any(n > COUNT_LIMIT for _kind, n in self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(min(n, COUNT_LIMIT) for _kind, n in self.counts)
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.more else max(1, -(-self.listed // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_from(value: str | None) -> int | None:
+    """The page number asked for; None for anything else (text, zero, a number past any search)."""
+    value = value or "1"
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_PAGE)) or not 1 <= int(value) <= MAX_PAGE:
+        return None
+    return int(value)
+
+
+def searched_words(typed: str) -> str:
+    """The words that are searched: those of two letters or more."""
+    return " ".join(word for word in words(typed) if len(word) >= MIN_CHARS)
+
+
+def problem_with(typed: str) -> str | None:
+    """Why this cannot be searched, in a sentence; None when it can (or when nothing was typed)."""
+    if len(typed) > MAX_CHARS:
+        return _("Gebruik hoogstens %(n)s tekens.", n=MAX_CHARS)
+    if typed and not searched_words(typed):
+        return _("Typ een woord van minstens 2 letters of cijfers.")
+    return None
+
+
+def _hits(kind: Kind, typed: str, user, now: datetime):
+    """A select of (kind, id, at, titled) of what this person may open and matches."""
+    found = kind.found(user, now)
+    row_id, at = found.selected_columns
+    matches = kind.index.matching(typed).subquery(f"{kind.index.table}_matches")
+    titled = case((row_id.in_(kind.index.in_title(typed)), 1), else_=0)
+    return (found.join(matches, matches.c.id == row_id)
+            .with_only_columns(literal(kind.key).label("kind"), row_id.label("id"), at.label("at"),
+                               titled.label("titled"), maintain_column_froms=True))
+
+
+def search(user, typed: str, kind_key: str | None, page: int, per_page: int, now: datetime) -> Found:
+    """One page of what this person may open that has every word typed; typed has no problem_with."""
+    typed = searched_words(typed)
+    counted = union_all(*(select(literal(kind.key), func.count())
+                          .select_from(_hits(kind, typed, user, now).limit(COUNT_LIMIT + 1).subquery())
+                          for kind in KINDS))
+    numbers = dict(db.session.execute(counted).all())
+    counts = [(kind, numbers[kind.key]) for kind in KINDS if numbers.get(kind.key)]
+    shown = [kind for kind in KINDS if kind.key == kind_key and numbers.get(kind.key)] or (
+        [] if kind_key in kinds_.BY_KEY else [kind for kind, _n in counts])
+    listed = sum(numbers[kind.key] for kind in shown)
+    if not shown:
+        return Found(counts, [], page, per_page, 0, False)
+    hits = union_all(*(_hits(kind, typed, user, now) for kind in shown)).subquery("hits")
+    rows = db.session.execute(select(hits).order_by(hits.c.titled.desc(), hits.c.at.desc(), hits.c.kind,
+                                                    hits.c.id.desc())
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    ids = defaultdict(list)
+    for row in rows[:per_page]:
+        ids[row.kind].append(row.id)
+    shown_rows, snippets = {}, {}
+    for key, kind_ids in ids.items():
+        kind = kinds_.BY_KEY[key]
+        shown_rows[key] = kind.show(kind_ids)
+        for row_id, parts in kind.index.stored(kind_ids, *kind.texts).items():
+            content = " … ".join(part for part in parts if part)
+            snippets[key, row_id] = snippet(content, typed) or opening(content)
+    results = []
+    for row in rows[:per_page]:
+        if (hit := shown_rows[row.kind].get(row.id)) is not None:
+            results.append(Result(kinds_.BY_KEY[row.kind], hit, snippet(hit.title, typed) or escape(hit.title),
+                                  snippets.get((row.kind, row.id), Markup())))
+    return Found(counts, results, page, per_page, listed, len(rows) > per_page)
+
+
+# --- keeping the indexes ----------------------------------------------------------------------------
+
+def keep_indexes(session: Session, _flush_context) -> None:
+    """After each flush: index again what the flushed rows change, on the flush's own connection,
+    so the indexes and the rows are committed (or rolled back) together."""
+    dirty = session.dirty
+    changed = defaultdict(set)
+    for row in chain(session.new, dirty, session.deleted):
+        for kind in OWN:
+            pick = kind.watches.get(type(row))
+            if pick is not None and (row not in dirty or session.is_modified(row, include_collections=False)):
+                if (row_id := pick(row)) is not None:
+                    changed[kind.key].add(row_id)
+    if changed:
+        connection = session.connection()
+        for key, ids in changed.items():
+            refresh(kinds_.BY_KEY[key], connection, sorted(ids))
+
+
+def refresh(kind: Kind, connection, ids: list[int]) -> None:
+    rows = kind.rows(connection, ids)
+    kind.index.remove(set(ids) - {row["id"] for row in rows}, connection)
+    kind.index.put_many(rows, connection)
+
+
+def reindex(batch: int = 500) -> dict[str, int]:
+    """Build this feature's indexes again from the rows; the number indexed per index."""
+    numbers = {}
+    connection = db.session.connection()
+    for kind in OWN:
+        model = next(iter(kind.watches))
+        connection.execute(text(f"DELETE FROM {kind.index.table}"))
+        ids = db.session.scalars(select(model.id).order_by(model.id)).all()
+        for start in range(0, len(ids), batch):
+            kind.index.put_many(kind.rows(connection, ids[start:start + batch]), connection)
+        numbers[kind.index.table] = len(ids)
+    # The handbook's and the documents' are kept by their features; their files' text is only in the index.
+    pages = db.session.scalars(select(HandbookPage)).all()
+    for page in pages:
+        handbook.index_page(page)
+    numbers[handbook.SEARCH.table] = len(pages)
+    documents = db.session.scalars(select(Document)).all()
+    for document in documents:
+        document_search.index(document)
+    numbers[document_search.INDEX.table] = len(documents)
+    db.session.commit()
+    return numbers
