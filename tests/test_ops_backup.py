@@ -260,3 +260,11 @@ def test_a_failing_pg_dump_says_why(app, runner, tmp_path, monkeypatch):
     result = runner.invoke(args=["cpweb", "backup", str(tmp_path / "b.tar.gz")])
     assert result.exit_code == 1 and "pg_dump is mislukt" in result.output and "cpweb_bestaat_niet" in result.output
     assert not list(tmp_path.glob("b.tar.gz*"))
+
+
+def test_a_backup_says_that_files_in_an_object_store_are_not_in_it(app, runner, tmp_path):
+    assert "niet in deze back-up" not in runner.invoke(args=["cpweb", "backup", str(tmp_path / "a.tar.gz")]).output
+    app.config["STORAGE_URL"] = "s3://cpweb-files/raad"  # the backup itself never asks the store
+    result = runner.invoke(args=["cpweb", "backup", str(tmp_path / "b.tar.gz")])
+    assert result.exit_code == 0
+    assert "De bestanden in s3://cpweb-files/raad zitten niet in deze back-up" in result.output

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
@@ -34,6 +35,9 @@ def backup_command(path, keep):
                  path=target, kb=target.stat().st_size // 1024, rows=rows, files=uploads))
     for name in manifest["skipped"]:
         click.echo(_("Overgeslagen (verdwenen tijdens de back-up): %(name)s", name=name))
+    if current_app.config.get("STORAGE_URL"):
+        click.echo(_("De bestanden in %(url)s zitten niet in deze back-up: bewaar ze met de opslag zelf "
+                     "(versies of replicatie).", url=current_app.config["STORAGE_URL"]))
     if folder is not None and keep:
         for old in prune(folder, keep):
             click.echo(_("Oude back-up verwijderd: %(name)s", name=old.name))
