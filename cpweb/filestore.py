@@ -88,6 +88,10 @@ class LocalStore:
                 if path.is_file() and not path.name.startswith("."):
                     yield path.name, path.stat().st_mtime
 
+    def check(self) -> dict:
+        """For /healthz: the folder itself is checked there with the instance folder."""
+        return {"ok": True, "kind": "local"}
+
     def response(self, key: str, sending: Sending):
         """The file with ranges and conditional requests answered by Flask (a 206, a 304)."""
         path = self.path(key)
@@ -198,6 +202,11 @@ class S3Store:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
             for item in page.get("Contents", []):
                 yield item["Key"][len(start):], item["LastModified"].timestamp()
+
+    def check(self) -> dict:
+        """For /healthz: the bucket answers to this key (a HEAD, no data)."""
+        self.client.head_bucket(Bucket=self.bucket)
+        return {"ok": True, "kind": "s3"}
 
     def response(self, key: str, sending: Sending):
         """A short-lived link to the store itself (S3_PRESIGNED_DOWNLOADS), or the object passed on

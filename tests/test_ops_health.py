@@ -15,7 +15,8 @@ def test_healthz_answers_200_with_each_check(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json["status"] == "ok"
-    assert set(response.json["checks"]) == {"database", "instance_writable", "disk", "mail", "proxy"}
+    assert set(response.json["checks"]) == {"database", "instance_writable", "disk", "mail", "proxy",
+                                                "storage"}
     assert all(check["ok"] for check in response.json["checks"].values())
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers

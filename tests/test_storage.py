@@ -143,6 +143,14 @@ def test_a_store_that_cannot_be_reached_refuses_the_upload_in_dutch(app, client,
     assert db.session.scalar(db.select(db.func.count()).select_from(DocumentVersion)) == 0
 
 
+def test_healthz_says_whether_this_server_reaches_the_bucket(app, client):
+    assert client.get("/healthz").json["checks"]["storage"] == {"ok": True, "kind": "s3"}
+    app.config["S3_ENDPOINT_URL"] = "http://127.0.0.1:9"
+    app.extensions.pop("cpweb_filestore", None)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["checks"]["storage"]["ok"] is False
+
+
 def test_storage_check_lists_files_without_rows_and_rows_without_files(app, runner, document, tmp_path):
     result = runner.invoke(args=["cpweb", "storage", "check"])
     assert result.exit_code == 0 and "0 bestanden zonder rij, 0 rijen zonder bestand" in result.output

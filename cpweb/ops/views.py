@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db, limiter
+from ..filestore import store
 from ..mail import longest_retrying, oldest_waiting
 from . import bp
 
@@ -67,8 +68,13 @@ def warn_about_an_untrusted_proxy() -> None:
                                    "set: every visitor counts as the proxy's address; set TRUSTED_PROXIES = 1")
 
 
+def _storage() -> dict:
+    """Where uploads live: with an object store, that this server reaches its bucket."""
+    return store().check()
+
+
 CHECKS = {"database": _database, "instance_writable": _instance_writable, "disk": _disk, "mail": _mail,
-          "proxy": _proxy}
+          "proxy": _proxy, "storage": _storage}
 
 
 @bp.get("/healthz")
