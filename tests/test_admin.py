@@ -206,7 +206,7 @@ def test_processing_register_shows_retention_from_the_settings(app, client, auth
     app.config["SIGNAL_CONTACT_RETENTION_MONTHS"] = 5
     auth.login(role="beheerder")
     html = client.get("/beheer/verwerkingsregister").text
-    assert "Signalen van cliënten" in html and "Contactgegevens: 5 maanden na afhandeling" in html
+    assert "Signalen van cliënten" in html and "Contactgegevens en de link om het signaal te volgen: 5 maanden na" in html
     assert "Leden en hun accounts" in html and "Logboek van leden en rollen" in html
 
 
