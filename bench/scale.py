@@ -67,6 +67,11 @@ def build(label: str, *builders) -> Site:
     secretary.post("/inloggen", data={"email": ROLES["secretaris"], "password": password})
     if builders:
         fill_database(app, *builders)
+        # The builders insert rows as a table; the search's indexes are made from them as a site would.
+        from cpweb.search.logic import reindex
+
+        with app.app_context():
+            reindex()
     site = Site(instance, app, {"lid": lid, "secretaris": secretary})
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *args: site.statements.append(1))

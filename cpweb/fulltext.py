@@ -217,10 +217,15 @@ class FullTextIndex:
         ids = list(row_ids)
         if not ids:
             return {}
-        wanted = [literal_column(_quoted(name)) for name in names]
-        rows = bind.execute(select(self._id(bind), *wanted).select_from(text(self.table))
-                            .where(self._id(bind).in_(ids)))
+        rows = bind.execute(self.stored_select(ids, *names, bind=bind))
         return {row[0]: tuple(value or "" for value in row[1:]) for row in rows}
+
+    def stored_select(self, row_ids: list[int], *names: str, bind=None):
+        """A select of (id, the given columns) of these rows: to read several indexes in one statement."""
+        bind = bind if bind is not None else db.session
+        wanted = [literal_column(f"{self.table}.{_quoted(name)}") for name in names]
+        return select(self._id(bind).label("id"), *wanted).select_from(text(self.table)).where(
+            self._id(bind).in_(row_ids))
 
     def dump(self, bind, batch: int = 500) -> Iterator[list[dict]]:
         """Every row, in batches of dicts (id and columns), for copying to another database."""

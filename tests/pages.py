@@ -392,7 +392,7 @@ SECRETARIS = [
     HANDBOOK_SEARCH_ERROR,
     SEARCH_ERROR,
     "/zoeken?q=vergadering+werkplein",
-    "/zoeken?q=signaal&pagina=2",
+    "/zoeken?q=signaal",
     "/beheer/e-mails",  # the mails of the secretary's own bodies
 ]
 

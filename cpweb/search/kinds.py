@@ -14,8 +14,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, not_, select, true
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import String, cast, false, func, literal, not_, select, true
 
 from ..activities import logic as activities
 from ..activities.models import Activity
@@ -24,7 +23,7 @@ from ..advice.models import Advice, AdviceEvent
 from ..documents import access as documents
 from ..documents import search as document_search
 from ..documents.models import Document
-from ..extensions import db
+from ..bodies.models import Body
 from ..following.models import RemoteEntry, Source
 from ..fulltext import FullTextIndex
 from ..handbook import logic as handbook
@@ -35,7 +34,7 @@ from ..meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from ..proposals import logic as proposals
 from ..proposals.models import Proposal, ProposalOption
 from ..signals import logic as signals
-from ..signals.models import Signal
+from ..signals.models import Signal, SignalCategory
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,12 @@ class Kind:
     label: object  # the kind's name, plural, for the counts and the filter
     one: object  # on each result
     index: FullTextIndex
-    found: Callable  # found(user, now) -> select of (id, at): what this person may open, newest first
-    show: Callable  # show(ids) -> {id: Hit}
-    texts: tuple[str, ...]  # the index's columns a snippet comes from
+    found: Callable  # found(user, now) -> select of (id, at): what this person may open
+    # shown(select of found) -> (the select with what it needs joined, title, place, ref): the columns
+    # a result shows, so the page's one query brings them; hit(row) makes the Hit of such a row.
+    shown: Callable
+    hit: Callable
+    texts: tuple[str, ...]  # the index's columns a snippet comes from (one or two)
     # What to index per id (connection, ids) -> [dict]; None when the feature keeps the index itself.
     rows: Callable | None = None
     # The models whose change changes what is indexed, each with the indexed row's id.
@@ -106,30 +108,68 @@ def _as(**renamed):
     return lambda connection, ids: [{keys.get(k, k): v for k, v in row.items()} for row in plain(connection, ids)]
 
 
-# --- meetings ---------------------------------------------------------------------------------------
+# --- how a result shows: its columns, joined in the page's one query --------------------------------
 
-def _meeting_place(meeting: Meeting) -> str:
-    return meeting.body.name
-
-
-def _show_meetings(ids):
-    found = db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.body)))
-    return {m.id: Hit(m.title, url_for("meetings.show", meeting_id=m.id), m.starts_at, _meeting_place(m))
-            for m in found}
+def _text(value):
+    return cast(value, String)
 
 
-def _show_agenda_items(ids):
-    found = db.session.execute(select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                               .where(AgendaItem.id.in_(ids)).options(selectinload(Meeting.body)))
-    return {item.id: Hit(item.title, url_for("meetings.show", meeting_id=m.id, _anchor=f"item-{item.id}"),
-                         m.starts_at, f"{m.body.name} · {m.title}") for item, m in found}
+def _meeting_shown(query, title=Meeting.title, place=None):
+    query = query.join(Body, Body.id == Meeting.body_id)
+    return query, title, place if place is not None else Body.name, _text(Meeting.id)
 
 
-def _show_minutes(ids):
-    found = db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.body)))
-    return {m.id: Hit(m.title, url_for("meetings.minutes", meeting_id=m.id), m.starts_at, _meeting_place(m))
-            for m in found}
+def _agenda_item_shown(query):
+    return _meeting_shown(query, AgendaItem.title, Body.name + " · " + Meeting.title)
 
+
+def _action_item_shown(query):
+    query = query.join(Body, Body.id == ActionItem.body_id)
+    return query, ActionItem.description, Body.name, _text(ActionItem.body_id)
+
+
+def _own(title, ref, body_id=None):
+    """Shown by its own title, with its body's name when it has one."""
+    def shown(query):
+        if body_id is None:
+            return query, title, _text(literal("")), _text(ref)
+        return query.join(Body, Body.id == body_id), title, Body.name, _text(ref)
+    return shown
+
+
+def _signal_shown(query):
+    query = query.outerjoin(SignalCategory, SignalCategory.key == Signal.category)
+    return query, Signal.reference, func.coalesce(SignalCategory.label, Signal.category), _text(Signal.id)
+
+
+def _remote_shown(query):
+    query = query.join(Source, Source.id == RemoteEntry.source_id)
+    return query, RemoteEntry.title, Source.name, RemoteEntry.url
+
+
+def _link(endpoint: str, argument: str):
+    return lambda row: Hit(row.title, url_for(endpoint, **{argument: row.ref}), row.at, row.place)
+
+
+def _agenda_item_hit(row):
+    return Hit(row.title, url_for("meetings.show", meeting_id=row.ref, _anchor=f"item-{row.id}"), row.at, row.place)
+
+
+def _action_item_hit(row):
+    # The list of the body's action items, the finished ones too.
+    return Hit(row.title, url_for("meetings.action_items", orgaan=row.ref, klaar="1"), row.at, row.place)
+
+
+def _signal_hit(row):
+    return Hit(_("Signaal %(reference)s: %(category)s", reference=row.title, category=row.place),
+               url_for("signals.show", signal_id=row.ref), row.at)
+
+
+def _remote_hit(row):
+    return Hit(row.title, row.ref or url_for("following.entries"), row.at, _("Van %(source)s", source=row.place))
+
+
+# --- what is indexed --------------------------------------------------------------------------------
 
 def _minutes_rows(connection, ids):
     titles = dict(connection.execute(select(Meeting.id, Meeting.title).where(Meeting.id.in_(ids))).all())
@@ -142,34 +182,6 @@ def _minutes_rows(connection, ids):
             if texts.get(meeting_id) or decisions.get(meeting_id)]
 
 
-def _show_action_items(ids):
-    found = db.session.execute(select(ActionItem, Meeting).outerjoin(Meeting, Meeting.id == ActionItem.meeting_id)
-                               .where(ActionItem.id.in_(ids)).options(selectinload(ActionItem.body)))
-    return {item.id: Hit(item.description, url_for("meetings.action_items", orgaan=item.body_id,
-                                                   klaar="1" if item.done_at else None),
-                         item.created_at, f"{item.body.name} · {m.title}" if m else item.body.name)
-            for item, m in found}
-
-
-# --- the others -------------------------------------------------------------------------------------
-
-def _show_documents(ids):
-    found = db.session.scalars(select(Document).where(Document.id.in_(ids))
-                               .options(load_only(Document.id, Document.title, Document.updated_at)))
-    return {d.id: Hit(d.title, url_for("documents.show", document_id=d.id), d.updated_at) for d in found}
-
-
-def _show_handbook(ids):
-    found = db.session.scalars(select(HandbookPage).where(HandbookPage.id.in_(ids)).options(
-        load_only(HandbookPage.id, HandbookPage.title, HandbookPage.slug, HandbookPage.updated_at)))
-    return {p.id: Hit(p.title, url_for("handbook.show", slug=p.slug), p.updated_at) for p in found}
-
-
-def _show_advice(ids):
-    found = db.session.scalars(select(Advice).where(Advice.id.in_(ids)).options(selectinload(Advice.body)))
-    return {a.id: Hit(a.title, url_for("advice.show", advice_id=a.id), a.updated_at, a.body.name) for a in found}
-
-
 def _advice_rows(connection, ids):
     steps = _joined(connection, select(AdviceEvent.advice_id, AdviceEvent.text)
                     .where(AdviceEvent.advice_id.in_(ids)).order_by(AdviceEvent.id))
@@ -179,25 +191,9 @@ def _advice_rows(connection, ids):
                                                  Advice.follow_up_notes).where(Advice.id.in_(ids)))]
 
 
-def _show_public_advice(ids):
-    found = db.session.scalars(select(Advice).where(Advice.id.in_(ids)))
-    return {a.id: Hit(a.title, url_for("advice_public.show", advice_id=a.id), a.published_at) for a in found}
-
-
 def _public_advice_found(user, now):
     # Members who open the dossier itself find that; the public page is for everyone else.
     return select(Advice.id, Advice.published_at).where(advice.published_filter(), not_(advice.visible_filter(user)))
-
-
-def _show_activities(ids):
-    found = db.session.scalars(select(Activity).where(Activity.id.in_(ids)))
-    return {a.id: Hit(a.title, url_for("activities.show", activity_id=a.id), a.starts_at) for a in found}
-
-
-def _show_proposals(ids):
-    found = db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)).options(selectinload(Proposal.body)))
-    return {p.id: Hit(p.title, url_for("proposals.show", proposal_id=p.id), p.created_at, p.body.name)
-            for p in found}
 
 
 def _proposal_rows(connection, ids):
@@ -209,71 +205,60 @@ def _proposal_rows(connection, ids):
                                           .where(Proposal.id.in_(ids)))]
 
 
-def _show_signals(ids):
-    found = db.session.scalars(select(Signal).where(Signal.id.in_(ids))
-                               .options(load_only(Signal.id, Signal.reference, Signal.category, Signal.created_at),
-                                        selectinload(Signal.category_entry)))
-    return {s.id: Hit(_("Signaal %(reference)s: %(category)s", reference=s.reference, category=s.category_label),
-                      url_for("signals.show", signal_id=s.id), s.created_at) for s in found}
-
-
-def _show_remote(ids):
-    found = db.session.execute(select(RemoteEntry, Source.name).join(Source, Source.id == RemoteEntry.source_id)
-                               .where(RemoteEntry.id.in_(ids)))
-    return {e.id: Hit(e.title, e.url or url_for("following.entries"), e.updated,
-                      _("Van %(source)s", source=name)) for e, name in found}
-
-
 KINDS = (
     Kind("vergaderingen", _l("Vergaderingen"), _l("Vergadering"), MEETINGS,
          lambda user, now: select(Meeting.id, Meeting.starts_at).where(meetings.visible_filter(user, now)),
-         _show_meetings, ("location",), _plain(Meeting.id, Meeting.title, Meeting.location),
+         _meeting_shown, _link("meetings.show", "meeting_id"), ("location",), _plain(Meeting.id, Meeting.title, Meeting.location),
          {Meeting: lambda m: m.id}),
     Kind("agendapunten", _l("Agendapunten"), _l("Agendapunt"), AGENDA_ITEMS,
          lambda user, now: select(AgendaItem.id, Meeting.starts_at).join(Meeting, Meeting.id == AgendaItem.meeting_id)
          .where(meetings.visible_filter(user, now)),
-         _show_agenda_items, ("description",), _plain(AgendaItem.id, AgendaItem.title, AgendaItem.description),
+         _agenda_item_shown, _agenda_item_hit, ("description",), _plain(AgendaItem.id, AgendaItem.title, AgendaItem.description),
          {AgendaItem: lambda item: item.id}),
     Kind("verslagen", _l("Verslagen en besluiten"), _l("Verslag"), MINUTES,
          lambda user, now: select(Meeting.id, Meeting.starts_at).outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
          .where(meetings.minutes_filter(user, now)),
-         _show_minutes, ("decisions", "text"), _minutes_rows,
+         _meeting_shown, _link("meetings.minutes", "meeting_id"), ("decisions", "text"), _minutes_rows,
          {Meeting: lambda m: m.id, Minutes: lambda m: m.meeting_id, Decision: lambda d: d.meeting_id}),
     Kind("actiepunten", _l("Actiepunten"), _l("Actiepunt"), ACTION_ITEMS,
          lambda user, now: select(ActionItem.id, ActionItem.created_at)
          .where(meetings.member_clause(user, ActionItem.body_id)),
-         _show_action_items, ("description",), _plain(ActionItem.id, ActionItem.description),
+         _action_item_shown, _action_item_hit, ("description",), _plain(ActionItem.id, ActionItem.description),
          {ActionItem: lambda item: item.id}),
     Kind("documenten", _l("Documenten"), _l("Document"), document_search.INDEX,
          lambda user, now: select(Document.id, Document.updated_at).where(documents.visible_clause(user)),
-         _show_documents, ("description", "content")),
+         _own(Document.title, Document.id), _link("documents.show", "document_id"),
+         ("description", "content")),
     Kind("handboek", _l("Handboek"), _l("Handboek"), HANDBOOK_INDEX,
          lambda user, now: select(HandbookPage.id, HandbookPage.updated_at)
          .where(true() if handbook.can_read(user) else false()),
-         _show_handbook, ("text",)),
+         _own(HandbookPage.title, HandbookPage.slug), _link("handbook.show", "slug"), ("text",)),
     Kind("adviezen", _l("Adviezen"), _l("Advies"), ADVICE,
          lambda user, now: select(Advice.id, Advice.updated_at).where(advice.visible_filter(user)),
-         _show_advice, ("summary", "steps"), _advice_rows,
+         _own(Advice.title, Advice.id, Advice.body_id), _link("advice.show", "advice_id"),
+         ("summary", "steps"), _advice_rows,
          {Advice: lambda a: a.id, AdviceEvent: lambda event: event.advice_id}),
     Kind("onze-adviezen", _l("Onze adviezen"), _l("Onze adviezen"), PUBLIC_ADVICE, _public_advice_found,
-         _show_public_advice, ("summary",), _as(id=Advice.id, title=Advice.title, summary=Advice.public_summary),
+         _own(Advice.title, Advice.id), _link("advice_public.show", "advice_id"), ("summary",), _as(id=Advice.id, title=Advice.title, summary=Advice.public_summary),
          {Advice: lambda a: a.id}),
     Kind("activiteiten", _l("Activiteiten"), _l("Activiteit"), ACTIVITIES,
          lambda user, now: select(Activity.id, Activity.starts_at).where(activities.visible_filter(user)),
-         _show_activities, ("description", "report"),
+         _own(Activity.title, Activity.id), _link("activities.show", "activity_id"),
+         ("description", "report"),
          _plain(Activity.id, Activity.title, Activity.description, Activity.report), {Activity: lambda a: a.id}),
     Kind("voorstellen", _l("Voorstellen"), _l("Voorstel"), PROPOSALS,
          lambda user, now: select(Proposal.id, Proposal.created_at).where(proposals.visible_filter(user)),
-         _show_proposals, ("options", "text"), _proposal_rows,
+         _own(Proposal.title, Proposal.id, Proposal.body_id), _link("proposals.show", "proposal_id"),
+         ("options", "text"), _proposal_rows,
          {Proposal: lambda p: p.id, ProposalOption: lambda option: option.proposal_id}),
     Kind("signalen", _l("Signalen"), _l("Signaal"), SIGNALS,
          lambda user, now: select(Signal.id, Signal.created_at)
          .where(true() if signals.can_triage(user) else false()),
-         _show_signals, ("description",), _plain(Signal.id, Signal.reference, Signal.description),
+         _signal_shown, _signal_hit, ("description",), _plain(Signal.id, Signal.reference, Signal.description),
          {Signal: lambda s: s.id}),
     Kind("andere-raden", _l("Van andere raden"), _l("Van andere raden"), REMOTE,
          lambda user, now: select(RemoteEntry.id, RemoteEntry.updated),
-         _show_remote, ("summary",), _plain(RemoteEntry.id, RemoteEntry.title, RemoteEntry.summary),
+         _remote_shown, _remote_hit, ("summary",), _plain(RemoteEntry.id, RemoteEntry.title, RemoteEntry.summary),
          {RemoteEntry: lambda e: e.id}),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}

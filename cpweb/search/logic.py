@@ -11,7 +11,7 @@ from itertools import chain
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import case, func, literal, select, text, union_all
+from sqlalchemy import String, case, cast, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from ..database import COUNT_LIMIT
@@ -94,19 +94,24 @@ def problem_with(typed: str) -> str | None:
     return None
 
 
-def _hits(kind: Kind, typed: str, user, now: datetime):
-    """A select of (kind, id, at, titled) of what this person may open and matches."""
+def _hits(kind: Kind, typed: str, user, now: datetime, shown: bool = False):
+    """A select of (kind, id, at, titled) of what this person may open and matches; shown, also the
+    columns a result shows (title, place, ref)."""
     found = kind.found(user, now)
     row_id, at = found.selected_columns
     matches = kind.index.matching(typed).subquery(f"{kind.index.table}_matches")
     titled = case((row_id.in_(kind.index.in_title(typed)), 1), else_=0)
-    return (found.join(matches, matches.c.id == row_id)
-            .with_only_columns(literal(kind.key).label("kind"), row_id.label("id"), at.label("at"),
-                               titled.label("titled"), maintain_column_froms=True))
+    query = found.join(matches, matches.c.id == row_id)
+    columns = [literal(kind.key).label("kind"), row_id.label("id"), at.label("at"), titled.label("titled")]
+    if shown:
+        query, title, place, ref = kind.shown(query)
+        columns += [title.label("title"), place.label("place"), ref.label("ref")]
+    return query.with_only_columns(*columns, maintain_column_froms=True)
 
 
 def search(user, typed: str, kind_key: str | None, page: int, per_page: int, now: datetime) -> Found:
-    """One page of what this person may open that has every word typed; typed has no problem_with."""
+    """One page of what this person may open that has every word typed; typed has no problem_with.
+    Three statements: the counts, the page's rows with what they show, and their snippets."""
     typed = searched_words(typed)
     counted = union_all(*(select(literal(kind.key), func.count())
                           .select_from(_hits(kind, typed, user, now).limit(COUNT_LIMIT + 1).subquery())
@@ -118,26 +123,40 @@ def search(user, typed: str, kind_key: str | None, page: int, per_page: int, now
     listed = sum(numbers[kind.key] for kind in shown)
     if not shown:
         return Found(counts, [], page, per_page, 0, False)
-    hits = union_all(*(_hits(kind, typed, user, now) for kind in shown)).subquery("hits")
+    hits = union_all(*(_hits(kind, typed, user, now, shown=True) for kind in shown)).subquery("hits")
     rows = db.session.execute(select(hits).order_by(hits.c.titled.desc(), hits.c.at.desc(), hits.c.kind,
                                                     hits.c.id.desc())
                               .limit(per_page + 1).offset((page - 1) * per_page)).all()
-    ids = defaultdict(list)
-    for row in rows[:per_page]:
-        ids[row.kind].append(row.id)
-    shown_rows, snippets = {}, {}
-    for key, kind_ids in ids.items():
-        kind = kinds_.BY_KEY[key]
-        shown_rows[key] = kind.show(kind_ids)
-        for row_id, parts in kind.index.stored(kind_ids, *kind.texts).items():
-            content = " … ".join(part for part in parts if part)
-            snippets[key, row_id] = snippet(content, typed) or opening(content)
+    snippets = _snippets(rows[:per_page], typed)
     results = []
     for row in rows[:per_page]:
-        if (hit := shown_rows[row.kind].get(row.id)) is not None:
-            results.append(Result(kinds_.BY_KEY[row.kind], hit, snippet(hit.title, typed) or escape(hit.title),
-                                  snippets.get((row.kind, row.id), Markup())))
+        kind = kinds_.BY_KEY[row.kind]
+        hit = kind.hit(row)
+        results.append(Result(kind, hit, snippet(hit.title, typed) or escape(hit.title),
+                              snippets.get((row.kind, row.id), Markup())))
     return Found(counts, results, page, per_page, listed, len(rows) > per_page)
+
+
+def _snippets(rows, typed: str) -> dict[tuple[str, int], Markup]:
+    """Per (kind, id) a piece of its text with the words marked: read from every index in one statement."""
+    ids = defaultdict(list)
+    for row in rows:
+        ids[row.kind].append(row.id)
+    if not ids:
+        return {}
+    parts = []
+    for key, kind_ids in ids.items():
+        kind = kinds_.BY_KEY[key]
+        stored = kind.index.stored_select(kind_ids, *kind.texts)
+        texts = list(stored.selected_columns)[1:] + [literal("")] * (2 - len(kind.texts))
+        parts.append(stored.with_only_columns(literal(key).label("kind"), stored.selected_columns[0],
+                                              *(cast(column, String).label(f"text_{n}")
+                                                for n, column in enumerate(texts))))
+    found = {}
+    for key, row_id, *texts in db.session.execute(union_all(*parts)):
+        content = " … ".join(part for part in texts if part)
+        found[key, row_id] = snippet(content, typed) or opening(content)
+    return found
 
 
 # --- keeping the indexes ----------------------------------------------------------------------------
