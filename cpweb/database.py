@@ -85,12 +85,20 @@ def row_id(text: str | None) -> int | None:
     return int(text)
 
 
+def page_from(value: str, last: int = MAX_PAGE) -> int | None:
+    """The page number this text asks for; None for anything else (words, signs, digits of other
+    scripts, zero, a number past `last`)."""
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(last)) or not 1 <= int(value) <= last:
+        return None
+    return int(value)
+
+
 def page_number() -> int:
     """The ?pagina= number of the current request; nonsense or a number past any list gives 404, not a crash."""
-    value = request.args.get("pagina", "1")
-    if not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_PAGE)) or not 1 <= int(value) <= MAX_PAGE:
+    number = page_from(request.args.get("pagina", "1"))
+    if number is None:
         abort(404)
-    return int(value)
+    return number
 
 
 # A list counts its rows up to here and says "more than" beyond: a count costs a step per row, so an

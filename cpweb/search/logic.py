@@ -72,14 +72,6 @@ class Found:
         return self.page + 1
 
 
-def page_from(value: str | None) -> int | None:
-    """The page number asked for; None for anything else (text, zero, a number past any search)."""
-    value = value or "1"
-    if not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_PAGE)) or not 1 <= int(value) <= MAX_PAGE:
-        return None
-    return int(value)
-
-
 def searched_words(typed: str) -> str:
     """The words that are searched: those of two letters or more."""
     return " ".join(word for word in words(typed) if len(word) >= MIN_CHARS)

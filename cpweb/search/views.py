@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from ..database import utcnow
+from ..database import page_from, utcnow
 from ..rendering import render
 from . import logic
 from .forms import SearchForm
@@ -17,7 +17,7 @@ def index():
     valid = form.validate()
     typed = form.q.data or ""
     kind_key = form.soort.data if form.soort.data in BY_KEY else None
-    page = logic.page_from(request.args.get("pagina"))
+    page = page_from(request.args.get("pagina") or "1", logic.MAX_PAGE)
     found = None
     if valid and typed:
         found = logic.search(current_user, typed, kind_key, page or 1, current_app.config["PER_PAGE"], utcnow())
