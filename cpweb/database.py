@@ -106,8 +106,26 @@ def page_number() -> int:
 COUNT_LIMIT = 1000
 
 
+class Paging:
+    """What the pagination macro asks of a page besides its own numbers: the pages either side."""
+
+    page: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 @dataclass
-class Page:
+class Page(Paging):
     """One page of a list: its rows, and the list's length (exact up to COUNT_LIMIT; `more` beyond)."""
 
     items: list
@@ -121,18 +139,6 @@ class Page:
     def pages(self) -> int | None:
         """How many pages there are, when the list was counted to its end."""
         return None if self.more else max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def paginate(select) -> Page:

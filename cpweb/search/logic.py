@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import String, case, cast, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
-from ..database import COUNT_LIMIT
+from ..database import COUNT_LIMIT, Paging
 from ..documents import search as document_search
 from ..documents.models import Document
 from ..extensions import db
@@ -38,7 +38,7 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Found:
+class Found(Paging):
     """One page of results, shaped for the pagination macro."""
     counts: list[tuple[Kind, int]]  # the kinds with results, each counted up to COUNT_LIMIT + 1
     results: list[Result]
@@ -58,18 +58,6 @@ class Found:
     @property
     def pages(self) -> int | None:
         return None if self.more else max(1, -(-self.listed // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def searched_words(typed: str) -> str:
