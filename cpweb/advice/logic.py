@@ -38,7 +38,7 @@ def visible_filter(user):
 def place_filter(user):
     """Who may open a dossier's papers: its members, and, once the advice is on the public page,
     whoever each paper's own audience lets in (a guest: the public papers only)."""
-    return or_(visible_filter(user), Advice.published_at.is_not(None))
+    return or_(visible_filter(user), published_filter())
 
 
 def can_edit(user, advice: Advice) -> bool:
@@ -332,7 +332,7 @@ def published_query(year: int | None = None, topic: str | None = None):
 
 
 def published_years() -> list[int]:
-    sent = db.session.scalars(db.select(extract("year", Advice.sent_on)).filter(Advice.published_at.is_not(None))
+    sent = db.session.scalars(db.select(extract("year", Advice.sent_on)).filter(published_filter())
                               .distinct())
     return sorted({int(year) for year in sent if year}, reverse=True)
 
