@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 
 from ..auth.access import role_required
@@ -11,13 +11,6 @@ from .forms import SourceForm
 from .models import Source
 
 bp = Blueprint("following", __name__)
-
-
-def _source_or_404(source_id: int) -> Source:
-    source = db.session.get(Source, source_id)
-    if source is None:
-        abort(404)
-    return source
 
 
 def _admin_page(form: SourceForm, status: int = 200, problem: str | None = None):
@@ -41,7 +34,7 @@ def admin():
 @bp.route("/beheer/bronnen/<int:source_id>/verversen", methods=["POST"])
 @role_required(ADMIN)
 def refresh(source_id: int):
-    source = _source_or_404(source_id)
+    source = db.get_or_404(Source, source_id)
     ok = logic.refresh(source.id)
     return done(_("De bron is opgehaald.") if ok else _("Ophalen lukte niet. Hieronder staat waarom."),
                 url_for("following.admin", _anchor=f"bron-{source_id}"))
@@ -50,14 +43,14 @@ def refresh(source_id: int):
 @bp.route("/beheer/bronnen/<int:source_id>/aanzetten", methods=["POST"])
 @role_required(ADMIN)
 def restart(source_id: int):
-    logic.restart_source(_source_or_404(source_id).id)
+    logic.restart_source(db.get_or_404(Source, source_id).id)
     return done(_("De bron staat weer aan. Wij halen haar binnen vijf minuten op."), url_for("following.admin"))
 
 
 @bp.route("/beheer/bronnen/<int:source_id>/weghalen", methods=["POST"])
 @role_required(ADMIN)
 def remove(source_id: int):
-    logic.remove_source(_source_or_404(source_id).id)
+    logic.remove_source(db.get_or_404(Source, source_id).id)
     return done(_("De bron is weggehaald, met alles wat wij ervan hadden."), url_for("following.admin"))
 
 
