@@ -75,17 +75,18 @@ def problem_with(typed: str) -> str | None:
 
 
 def _hits(kind: Kind, typed: str, user, now: datetime, shown: bool = False):
-    """A select of (kind, id, at, titled) of what this person may open and matches; shown, also the
-    columns a result shows (title, place, ref)."""
+    """A select of the ids of what this person may open and matches; shown, (kind, id, at, titled)
+    and the columns a result shows (title, place, ref)."""
     found = kind.found(user, now)
     row_id, at = found.selected_columns
     matches = kind.index.matching(typed).subquery(f"{kind.index.table}_matches")
-    titled = case((row_id.in_(kind.index.in_title(typed)), 1), else_=0)
     query = found.join(matches, matches.c.id == row_id)
+    if not shown:  # for counting: no second search in the titles
+        return query.with_only_columns(row_id, maintain_column_froms=True)
+    titled = case((row_id.in_(kind.index.in_title(typed)), 1), else_=0)
     columns = [literal(kind.key).label("kind"), row_id.label("id"), at.label("at"), titled.label("titled")]
-    if shown:
-        query, title, place, ref = kind.shown(query)
-        columns += [title.label("title"), place.label("place"), ref.label("ref")]
+    query, title, place, ref = kind.shown(query)
+    columns += [title.label("title"), place.label("place"), ref.label("ref")]
     return query.with_only_columns(*columns, maintain_column_froms=True)
 
 
