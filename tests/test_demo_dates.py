@@ -19,6 +19,8 @@ from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.annual import year_numbers
 from cpweb.meetings.models import ActionItem, Decision, Meeting, Minutes
 from cpweb.proposals.logic import open_proposals
+from cpweb.proposals.models import ProposalAnswer
+from cpweb.signals.models import Signal
 
 # Wall-clock times in Amsterdam. Late on 31 December and just after midnight on 1 January the
 # date in UTC differs from the local one; the DST days are at the hour that is skipped or doubled.
@@ -47,7 +49,7 @@ def test_the_demo_loaded_then_has_what_a_newcomer_relies_on(app, moment):
         assert local_today() == moment.date()
         now = utcnow()
         problems = [*_public_meetings(now), *_meetings_of_each_body(now), *_for_a_member(now),
-                    *_last_years_report(local_today().year - 1)]
+                    *_last_years_report(local_today().year - 1), *_nothing_after(now)]
     assert problems == []
 
 
@@ -88,6 +90,13 @@ def _for_a_member(now: datetime) -> list[str]:
     return (["no open proposal for the demo member"] * (not open_proposals(member, now))
             + [f"{len(activities)} activities in the coming 60 days"] * (len(activities) < 3)
             + ["no activity open to everyone in the coming 60 days"] * (not any(e.public for e in activities)))
+
+
+def _nothing_after(now: datetime) -> list[str]:
+    """What the demo says has happened happened before the clock: "U heeft geantwoord op ... 23:16" at
+    21:25 tells a newcomer the site cannot count."""
+    return [f"a {column.class_.__name__}.{column.key} after now" for column in (ProposalAnswer.answered_at, Signal.created_at)
+            if db.session.scalar(db.select(db.func.count()).filter(column > now))]
 
 
 def _last_years_report(year: int) -> list[str]:

@@ -16,11 +16,13 @@ def demo_proposals(region: DemoRegion) -> None:
     users = region.users
     secretary = users["secretaris@example.org"]
     today, now = local_today(), utcnow()
+    # The open ones were put out yesterday: their answers (two hours later) are behind us, whatever the hour.
+    yesterday = now - timedelta(days=1)
     # An adviser in the group: she takes part, but does not vote.
     next(m for m in users["sandra@example.org"].memberships if m.body_id == body.id).votes = False
     dossiers = {advice.title: advice for advice in db.session.scalars(advice_query([body.id]))}
 
-    concept = _proposal(body, secretary, "Concept-advies over het ketenjaarplan", rules.CONSENT, now,
+    concept = _proposal(body, secretary, "Concept-advies over het ketenjaarplan", rules.CONSENT, yesterday,
                         closes_at=from_local(today + timedelta(days=5), time(17, 0)), voters=rules.VOTING,
                         advice_id=dossiers["Reactie op het ketenjaarplan"].id,
                         text="Het concept-advies staat in het dossier. Stemt u in? Dan sturen we het **vrijdag** "
@@ -28,7 +30,7 @@ def demo_proposals(region: DemoRegion) -> None:
     _answer(concept, secretary, rules.AGREE)
     _answer(concept, users["mohamed@example.org"], rules.AGREE, "Goed stuk. Misschien nog een voorbeeld erbij?")
 
-    poll = _proposal(body, secretary, "Datum voor een extra vergadering over het ketenjaarplan", rules.DATE, now,
+    poll = _proposal(body, secretary, "Datum voor een extra vergadering over het ketenjaarplan", rules.DATE, yesterday,
                      closes_at=from_local(today + timedelta(days=3), time(12, 0)),
                      text="UWV wil ons advies snel bespreken. Wanneer kunt u?")
     evenings = [day for day in (today + timedelta(days=n) for n in range(7, 21)) if day.weekday() in (1, 3)][:3]
