@@ -56,9 +56,10 @@ def document(feed: Feed, now: datetime | None = None) -> bytes:
                                          PublishedEntry.withdrawn_at >= now - timedelta(days=TOMBSTONE_DAYS))
         .order_by(PublishedEntry.withdrawn_at.desc(), PublishedEntry.ref))]
     config = current_app.config
+    address = site_url("feeds.atom", slug=feed.slug)  # its own address is also its id
     return atom.feed_document(
-        feed_id=site_url("feeds.atom", slug=feed.slug), title=f"{feed.title} · {config['SITE_NAME']}",
-        author=config["SITE_NAME"], self_url=site_url("feeds.atom", slug=feed.slug),
+        feed_id=address, title=f"{feed.title} · {config['SITE_NAME']}",
+        author=config["SITE_NAME"], self_url=address,
         page_url=site_url(feed.page_endpoint), domain=config["CALENDAR_UID_DOMAIN"], slug=feed.slug,
         entries=entries, withdrawn=withdrawn, complete=complete)
 
