@@ -70,3 +70,13 @@ def test_a_step_posted_twice_is_taken_once_and_says_so(client, auth, body, make_
     assert again.status_code == 422 and "Deze stap is al opgeslagen: Uitgebracht." in again.text
     db.session.expire_all()
     assert advice.status == rules.SENT
+
+
+def test_the_next_step_card_says_its_heading_once(client, auth, body, make_advice):
+    """The heading names the card; its select asks its own question (not "Volgende stap" twice)."""
+    advice = make_advice(status_steps=[(rules.PREPARING, {})])
+    auth.login(role="secretaris", bodies=[body])
+    page = client.get(f"/advies/{advice.id}").text
+    card = page.split('id="stap-kop"')[1].split("</section>")[0]
+    assert card.count("Volgende stap") == 1, card
+    assert "Wat is er gebeurd?" in card

@@ -55,7 +55,7 @@ class AdviceForm(FlaskForm):
 class StepForm(FlaskForm):
     """The next step, with the details that step needs; rules.step_problem says what is missing."""
 
-    target = ChoiceField(_l("Volgende stap"), choices=[], validators=[DataRequired(_l("Kies de volgende stap."))])
+    target = ChoiceField(_l("Wat is er gebeurd?"), choices=[], validators=[DataRequired(_l("Kies de volgende stap."))])
     sent_on = _date(_l("Verstuurd op"))
     response_on = _date(_l("Reactie ontvangen op"))
     response_summary = _text(_l("Wat staat er in de reactie?"))
