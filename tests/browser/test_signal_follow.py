@@ -95,3 +95,25 @@ def test_a_visitor_follows_their_signal_to_the_secretarys_message(new_context, s
     expect(visitor.get_by_text("Mila de Boer")).to_have_count(0)
     if javascript:  # axe runs as a script in the page
         assert_accessible(visitor)
+
+
+def test_the_reference_in_the_heading_stays_whole_on_a_phone(new_context, server):
+    """"S-2026-0043" broke after its second hyphen at 375 px: a visitor copying it down read two codes."""
+    visitor = new_context(viewport={"width": 375, "height": 740}).new_page()
+    link = send_signal(visitor, server)
+    reference = visitor.locator(".reference").inner_text()
+    visitor.goto(server.url + link)
+    expect(visitor.locator("h1")).to_have_text(f"Uw signaal {reference}")
+    # The lines the reference takes in the heading, whatever element holds it.
+    lines = visitor.evaluate("""reference => {
+        const h1 = document.querySelector('h1'), walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());) {
+            const at = node.data.indexOf(reference);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + reference.length);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        }
+        return 0;
+    }""", reference)
+    assert lines == 1
