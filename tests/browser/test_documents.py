@@ -59,7 +59,7 @@ def test_upload_with_progress_then_search_as_you_type_and_download(page, own_ser
 
     page.goto(own_server.url + "/documenten")
     page.evaluate("window.notReloaded = true")
-    page.locator("input[name=q]").press_sequentially("zeldzaam", delay=40)
+    page.locator("main input[name=q]").press_sequentially("zeldzaam", delay=40)
     expect(page.locator("#document-list")).to_contain_text("Verslag met een zeldzaam woord")
     expect(page.locator("#document-list mark").first).to_contain_text("zeldzaam")
     expect(page.locator("#document-list")).to_contain_text("1 document")

@@ -106,7 +106,7 @@ def test_member_search_swaps_only_the_list_and_back_restores_full_page(page, log
     total = page.locator("#member-list tbody tr").count()
     page.evaluate("window.noFullNavigation = true")
     with page.expect_response(lambda r: "q=Joke" in r.url) as answer:
-        page.fill("input[name=q]", "Joke")
+        page.fill("main input[name=q]", "Joke")  # the page's own field, not the header's search
     assert answer.value.request.headers.get("hx-request") == "true"
     expect(page.locator("#member-list tbody tr")).to_have_count(1)
     assert page.evaluate("window.noFullNavigation") is True  # the page was not reloaded
@@ -117,15 +117,15 @@ def test_member_search_swaps_only_the_list_and_back_restores_full_page(page, log
     page.wait_for_url(lambda url: urlsplit(url).query == "")
     expect(page.locator("#member-list tbody tr")).to_have_count(total)
     assert page.locator("h1").count() == 1 and page.locator("footer").count() == 1
-    assert page.locator("input[name=q]").count() == 1
+    assert page.locator("main input[name=q]").count() == 1
 
 
 def test_login_and_admin_work_without_javascript(new_context, live_server):
     page = new_context(java_script_enabled=False).new_page()
     _login_form(page, live_server, "beheerder@example.org")  # the password, then the code from the app
     page.goto(live_server.url + "/beheer/")
-    page.fill("input[name=q]", "Joke")
-    page.get_by_role("button", name="Zoeken").click()
+    page.fill("main input[name=q]", "Joke")
+    page.locator("main").get_by_role("button", name="Zoeken").click()
     page.wait_for_url("**/beheer/?q=Joke")
     assert page.locator("#member-list tbody tr").count() == 1
     page.get_by_role("button", name="Uitloggen").click()
