@@ -5,7 +5,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from tests.browser.conftest import _login_form, start_live_server
+from tests.browser.conftest import _login_form, next_meeting, start_live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.dates]
 
@@ -91,6 +91,19 @@ def test_the_answer_to_a_coming_meeting_is_on_the_first_screen(phone, server):
     page.goto(server.url + server.meeting_path)
     assert bottom_of(page, "#attendance button[value=yes]") <= PHONE["height"]
     assert bottom_of(page, "#attendance button[value=no]") <= PHONE["height"]
+
+
+def test_the_answer_stays_on_the_first_screen_of_a_meeting_with_stukken_and_an_answer(phone, server):
+    """The demo's next meeting has stukken (and their zip): they come after the answer, above the agenda."""
+    page = phone("lid")
+    meeting_id, _items = next_meeting(server, visibility="public")
+    page.goto(f"{server.url}/vergaderingen/{meeting_id}")
+    assert page.get_by_text("Alle stukken (zip)").count() == 1
+    page.locator("#attendance button[value=no]").click()
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/vergaderingen/{meeting_id}")
+    assert "Uw antwoord" in page.locator("#attendance").inner_text()
+    assert bottom_of(page, "#attendance button[value=yes]") <= PHONE["height"]
 
 
 def test_the_first_signal_of_the_triage_list_is_on_the_first_screen(phone, server):
