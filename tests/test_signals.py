@@ -263,6 +263,17 @@ def test_secretaries_get_a_mail_for_each_new_signal(client, form_data, make_user
     assert "/signalen/" in mails[0].body
 
 
+def test_a_signal_mail_belongs_to_a_body_of_the_secretary_so_their_outbox_shows_it(client, form_data, make_user,
+                                                                                  make_body):
+    from cpweb.mail.models import OutboxMail
+
+    body = make_body("Klankbordgroep Signalen")
+    make_user(role="secretaris", bodies=[body])
+    client.post("/signaal", data=form_data())
+    [mail] = db.session.scalars(db.select(OutboxMail).filter(OutboxMail.subject.like("Nieuw signaal%"))).all()
+    assert mail.body_id == body.id
+
+
 # --- triage ----------------------------------------------------------------------------------
 
 TRIAGE_URLS = ["/signalen", "/signalen/1", "/signalen/overzicht", "/signalen/onderwerpen",

@@ -29,7 +29,8 @@ def send_digest(day) -> int:
     sent = 0
     for user in logic.secretaries():
         sent += send_mail(user, _("Nieuwe signalen van %(day)s", day=day.strftime("%d-%m-%Y")),
-                          _("Gisteren kwamen deze signalen binnen:\n\n%(lines)s", lines=lines), kind="signals_digest")
+                          _("Gisteren kwamen deze signalen binnen:\n\n%(lines)s", lines=lines), kind="signals_digest",
+                          body_id=logic.mail_body_of(user))
     db.session.commit()
     return sent
 

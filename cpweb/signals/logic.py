@@ -186,6 +186,13 @@ def told_despite_spam(signal: Signal) -> bool:
     return signal.has_contact
 
 
+def mail_body_of(user) -> int | None:
+    """The body a signal mail to this member is about, so their outbox and its warning show it: a
+    receiving body of theirs, or (where no body receives signals) their first."""
+    theirs = sorted(user.body_ids & signal_receiving_body_ids()) or sorted(user.body_ids)
+    return theirs[0] if theirs else None
+
+
 def notify_secretaries(signal: Signal) -> None:
     link = site_url("signals.show", signal_id=signal.id)
     subject = _("Nieuw signaal %(reference)s", reference=signal.reference)
@@ -196,7 +203,8 @@ def notify_secretaries(signal: Signal) -> None:
         body += "\n\n" + _("Het staat bij ‘Mogelijk spam’: %(reason)s De afzender vraagt om contact. Lees het. "
                             "Is het echt? Zet het dan bij de gewone signalen.", reason=signal.spam_reason_label)
     for user in secretaries():
-        send_mail(user, subject, body + "\n\n" + _("Bekijk het hier: %(link)s", link=link), kind="signals")
+        send_mail(user, subject, body + "\n\n" + _("Bekijk het hier: %(link)s", link=link), kind="signals",
+                  body_id=mail_body_of(user))
 
 
 def confirm_to_visitor(signal: Signal) -> None:
@@ -535,7 +543,7 @@ def assign(signal_id: int, actor, assignee_id: int | None) -> None:
                     "Bekijk het hier: %(link)s", name=actor.name, reference=signal.reference,
                     category=signal.category_label, sentiment=signal.sentiment_label,
                     link=site_url("signals.show", signal_id=signal.id)),
-                  kind="signals_assigned")
+                  kind="signals_assigned", body_id=mail_body_of(signal.assignee))
     db.session.commit()
 
 
