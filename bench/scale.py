@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import activities
 import advice
+import documents
 import following
 import meetings
 import signals
@@ -131,6 +132,7 @@ def main() -> int:
     print("Building the demo site and the large site …", file=sys.stderr)
     small = build("demo")
     large = build("large", meetings.fill, activities.fill, advice.fill, signals.fill, following.fill)
+    documents.fill(large.instance)  # 10,000 documents with their text, in the library's own index
     try:
         return run(small, large, args)
     finally:  # the large site's database is some 100 MB
@@ -143,7 +145,8 @@ def run(small: Site, large: Site, args) -> int:
     print(f"large: demo + {meetings.BODIES * meetings.MEETINGS_PER_BODY:,} meetings, "
           f"{activities.ACTIVITIES:,} activities with {activities.SIGNUPS:,} sign-ups, "
           f"{advice.DOSSIERS:,} advice dossiers, {signals.REPORT_ROWS:,} signals, "
-          f"{following.SOURCES * following.EVENTS:,} events of {following.SOURCES} followed councils")
+          f"{following.SOURCES * following.EVENTS:,} events of {following.SOURCES} followed councils, "
+          f"{documents.DOCUMENTS:,} documents of {documents.TEXT_BYTES:,} characters")
     print(f"{len(pages)} pages, {args.requests} requests per page and site, alternating; server time in-process")
     print(f"{load()} (before)")
     print(f"{'role':10} {'page':46} {'p95 ms':>7} {'large':>7} {'ratio':>5} {'max':>4} {'KB':>6} {'SQL':>4} "
