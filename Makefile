@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-BENCHES := bench-scale bench-following bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-mail bench-login bench-postgres
+BENCHES := bench-scale bench-following bench-signals bench-meetings bench-activities bench-advice bench-documents bench-handbook bench-mail bench-login bench-postgres bench-load
 .PHONY: run test test-latest install lock lock-upgrade bench $(BENCHES) translations clean
 
 $(BIN)/python:
@@ -67,8 +67,8 @@ test-latest:
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
-# make bench-scale, bench-following, bench-signals, -meetings, -activities, -advice, -documents, -handbook, -mail, -login, -postgres: bench/<name>.py.
-# bench-postgres needs a PostgreSQL database it may empty: CPWEB_BENCH_POSTGRES_URL (see bench/README.md).
+# make bench-scale, bench-following, bench-signals, -meetings, -activities, -advice, -documents, -handbook, -mail, -login, -postgres, -load: bench/<name>.py.
+# bench-postgres needs a PostgreSQL database it may empty: CPWEB_BENCH_POSTGRES_URL (see bench/README.md); bench-load uses it when set.
 $(BENCHES): bench-%: $(VENV)/.installed-test
 	$(BIN)/python bench/$*.py
 

@@ -1,5 +1,6 @@
 """A tiny HTTP client (keep-alive, cookies) and a bounded load generator for 127.0.0.1 only."""
 import re
+import secrets
 import threading
 import time
 from http.client import HTTPConnection
@@ -10,24 +11,33 @@ from urllib.parse import urlencode
 class Client:
     """One connection with a cookie jar; reconnects by itself when the server closes (sync workers)."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, headers: dict | None = None):
         self.conn = HTTPConnection("127.0.0.1", port, timeout=10)
         self.cookies: dict[str, str] = {}
+        self.headers = headers or {}  # sent with every request (e.g. X-Forwarded-For)
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
-        headers = {}
+    def request(self, method: str, path: str, form: dict | None = None,
+                files: dict[str, tuple[str, bytes]] | None = None) -> tuple[int, bytes]:
+        """`files` (name: (file name, bytes)) sends the form as multipart/form-data."""
+        headers = dict(self.headers)
         body = None
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if form is not None:
+        if files:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+        elif form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        kept_alive = self.conn.sock is not None
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
         except (ConnectionError, OSError):
-            # The server closed a kept-alive connection between requests: try once more.
+            # The server closed a kept-alive connection between requests: try once more. On a new
+            # connection the failure is the server's answer (a worker killed mid-request), so it counts.
             self.conn.close()
+            if not kept_alive:
+                raise
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
         data = response.read()
@@ -53,6 +63,17 @@ class Client:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def multipart(form: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """(body, Content-Type) of a multipart/form-data request with these fields and files."""
+    boundary = "cpweb" + secrets.token_hex(8)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in form.items()]
+    for name, (filename, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def python_load(port: int, path: str, seconds: float, threads: int = 8,
