@@ -170,7 +170,8 @@ class Record:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=Counter)
     answers: dict[tuple[str, str], int] = field(default_factory=Counter)  # (kind, status or error) of the errors
-    windows: dict[int, int] = field(default_factory=Counter)
+    windows: dict[int, int] = field(default_factory=Counter)  # errors per window
+    window_requests: dict[int, int] = field(default_factory=Counter)
     requests: int = 0
     writes: list[Write] = field(default_factory=list)
     killed_at: float | None = None
@@ -180,6 +181,7 @@ class Record:
         with self.lock:
             self.requests += 1
             self.times[kind].append((time.perf_counter() - began) * 1000)
+            self.window_requests[int((began - self.started) // WINDOW)] += 1
             if not ok:
                 self.errors[kind] += 1
                 self.answers[(kind, answer)] += 1
@@ -298,13 +300,28 @@ def visitor(port: int, record: Record, site: Site, number: int, deadline: float)
         browser.close()
 
 
+def busy_worker(master: int, patience: float = 2.0) -> int | None:
+    """A worker that is running on a CPU now, so the kill hits a request; after `patience` seconds
+    without one, any worker."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        for pid in children(master):
+            try:
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
+                    return pid
+            except OSError:
+                pass
+        time.sleep(0.005)
+    return next(iter(children(master)), None)
+
+
 def kill_one_worker(master: int, record: Record, at: float) -> None:
     time.sleep(max(0.0, at - time.perf_counter()))
-    workers = children(master)
-    if workers:
-        os.kill(workers[0], signal.SIGKILL)
+    worker = busy_worker(master)
+    if worker:
+        os.kill(worker, signal.SIGKILL)
         record.killed_at = time.perf_counter() - record.started
-        print(f"killed worker {workers[0]} (SIGKILL) at {record.killed_at:.1f} s", flush=True)
+        print(f"killed worker {worker} (SIGKILL) at {record.killed_at:.1f} s", flush=True)
 
 
 def run_load(port: int, master: int, site: Site, seconds: float) -> Record:
@@ -437,7 +454,8 @@ def report(record: Record, seconds: float) -> None:
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
         print(f"{kind:20} {len(times):8} {statistics.median(times):8.0f} {p95:8.0f} {record.errors[kind]:7}")
     killed = int(record.killed_at // WINDOW) if record.killed_at is not None else None
-    windows = ", ".join(f"{n * WINDOW}-{(n + 1) * WINDOW} s: {record.windows[n]}" + (" (kill)" if n == killed else "")
+    windows = ", ".join(f"{n * WINDOW}-{(n + 1) * WINDOW} s: {record.windows[n]} of {record.window_requests[n]}"
+                        + (" (kill)" if n == killed else "")
                         for n in range(int(-(-seconds // WINDOW))))
     print(f"errors per {WINDOW}-s window: {windows}")
     if record.answers:
@@ -472,8 +490,8 @@ def main() -> int:
             app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})  # logging in is not what is measured
             with app.app_context():
                 site = build_site(MEMBERS)
-            print(f"{'PostgreSQL' if database_url else 'SQLite'}, {args.seconds:.0f} s of load, instance {instance}",
-                  flush=True)
+            print(f"{'PostgreSQL' if database_url else 'SQLite'}, {args.seconds:.0f} s of load, instance {instance}; "
+                  f"load average before {os.getloadavg()[0]:.1f}", flush=True)
             server, port = start_gunicorn("app:app", WORKERS, env, instance / "gunicorn.log", ROOT)
             record = run_load(port, server.pid, site, args.seconds)
         finally:
