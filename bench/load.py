@@ -178,14 +178,17 @@ class Record:
     elapsed: float = 0.0
 
     def note(self, kind: str, began: float, ok: bool, answer: str) -> None:
+        """A request's time, and its error in the window it ended in (a killed worker's at the kill)."""
+        ended = time.perf_counter()
+        window = int((ended - self.started) // WINDOW)
         with self.lock:
             self.requests += 1
-            self.times[kind].append((time.perf_counter() - began) * 1000)
-            self.window_requests[int((began - self.started) // WINDOW)] += 1
+            self.times[kind].append((ended - began) * 1000)
+            self.window_requests[window] += 1
             if not ok:
                 self.errors[kind] += 1
                 self.answers[(kind, answer)] += 1
-                self.windows[int((began - self.started) // WINDOW)] += 1
+                self.windows[window] += 1
 
 
 class Browser(Client):
@@ -445,7 +448,7 @@ def settle_outbox(claim_minutes: int, first_new_mail: int) -> str:
 
 # --- the report -----------------------------------------------------------------------------------
 
-def report(record: Record, seconds: float) -> None:
+def report(record: Record) -> None:
     print(f"\n{record.requests} requests in {record.elapsed:.1f} s = {record.requests / record.elapsed:.1f} req/s "
           f"({MEMBERS} members, {VISITORS} visitor threads, {WORKERS} workers); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -456,7 +459,7 @@ def report(record: Record, seconds: float) -> None:
     killed = int(record.killed_at // WINDOW) if record.killed_at is not None else None
     windows = ", ".join(f"{n * WINDOW}-{(n + 1) * WINDOW} s: {record.windows[n]} of {record.window_requests[n]}"
                         + (" (kill)" if n == killed else "")
-                        for n in range(int(-(-seconds // WINDOW))))
+                        for n in range(max(record.window_requests) + 1))
     print(f"errors per {WINDOW}-s window: {windows}")
     if record.answers:
         print("errors: " + ", ".join(f"{kind} {answer} x{n}" for (kind, answer), n in sorted(record.answers.items())))
@@ -502,7 +505,7 @@ def main() -> int:
             db.session.remove()
     finally:
         mail.stop()
-    report(record, args.seconds)
+    report(record)
     lines, good = ledger(record.writes, stored["found"], stored["files"], stored["outbox"], mail.arrived)
     print(f"\n{settled}\nledger:")
     print("\n".join(lines))
