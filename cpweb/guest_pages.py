@@ -24,7 +24,9 @@ from flask_wtf.csrf import generate_csrf
 
 # Stands in for the token in a kept page; a token is base64 and a dot, so never contains it.
 TOKEN = "\x00token\x00"
-GUEST_SESSION_KEYS = {"csrf_token", "language"}
+# Flask-Login's session protection writes _fresh=False into any session that has no login of its
+# own (from a guest's second request on); without a _user_id beside it, it says nothing about them.
+GUEST_SESSION_KEYS = {"csrf_token", "language", "_fresh"}
 
 
 def kept_for_guests(view):

@@ -102,3 +102,10 @@ def test_off_when_the_setting_is_0(app, make_body):
     guest = app.test_client()
     guest.get("/")
     assert count_queries(guest, "/") > 0
+
+
+def test_a_returning_guest_keeps_getting_the_kept_page(app, keeping, make_body):
+    make_body()
+    app.test_client().get("/")  # the page is kept now
+    guest = app.test_client()
+    assert [count_queries(guest, "/") for _ in range(4)] == [0, 0, 0, 0]
