@@ -565,6 +565,29 @@ def test_an_outcome_without_a_next_meeting_waits_for_one_and_a_public_agenda_nam
     assert len(db.session.scalars(db.select(Decision).filter_by(meeting_id=meeting.id)).all()) == 2
 
 
+def test_two_servers_running_cron_at_once_place_a_waiting_outcome_once(app, make_proposal, people, body,
+                                                                       monkeypatch):
+    """The second server found the outcome still waiting, but the first placed it before it got there."""
+    proposal = make_proposal()
+    close_now(proposal)
+    logic.write_outcome(proposal, rules.DECIDED, "Aangenomen.", people.secretary)
+    meeting = next_meeting(body)
+    summary_of = logic.summary_of
+
+    def the_other_server_first(waiting):
+        monkeypatch.setattr(logic, "summary_of", summary_of)
+        with app.app_context():  # a session of its own, as another process has
+            logic.close_due()
+        return summary_of(waiting)
+
+    monkeypatch.setattr(logic, "summary_of", the_other_server_first)
+    logic.close_due()
+    db.session.expire_all()
+    assert len(db.session.scalars(db.select(Decision).filter_by(meeting_id=meeting.id)).all()) == 1
+    assert [item.title for item in meeting.items].count(logic.AGENDA_TITLE) == 1
+    assert proposal.placed_meeting_id == meeting.id
+
+
 # --- reminders, calendar, home, annual report ------------------------------------------------------
 
 def test_one_reminder_before_closing_to_who_has_not_answered(app, make_proposal, people, mails):

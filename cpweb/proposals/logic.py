@@ -532,8 +532,10 @@ def _place(proposal: Proposal, now: datetime, summary: str) -> None:
     meeting = meetings_logic.next_meeting_of(proposal.body_id, now)
     if meeting is None:
         return
-    proposal.placed_meeting_id = meeting.id
-    db.session.flush()
+    # Claimed as the reminders are: cron on a second server may have found it waiting too.
+    if not db.session.execute(update(Proposal).where(Proposal.id == proposal.id, Proposal.placed_meeting_id.is_(None))
+                              .values(placed_meeting_id=meeting.id)).rowcount:
+        return
     placed = db.session.scalars(db.select(Proposal).filter_by(placed_meeting_id=meeting.id)
                                 .order_by(Proposal.outcome_at, Proposal.id)).all()
     meetings_logic.keep_item(meeting, AGENDA_TITLE, _agenda_text(placed, meeting.is_public))
