@@ -41,7 +41,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # None of the headers gunicorn would otherwise take from those proxies as the site's place
 # (SCRIPT_NAME, PATH_INFO): a visitor's own SCRIPT_NAME header, passed on by the proxy, gave a 500
 # "Configuration problem" or links to /evil/... With none named here such a header (it has an
-# underscore) is dropped. The site's place is its own setting, SCRIPT_NAME (cpweb/config.py).
+# underscore) is dropped. The site's place is its own setting, SCRIPT_NAME (cpweb/core/config.py).
 forwarder_headers = ""
 
 # No preloading: with 2 workers the memory saved is small (CPython's reference counts touch

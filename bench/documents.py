@@ -106,9 +106,10 @@ def fill(instance: Path) -> None:
 def in_process(instance: Path, password: str):
     os.environ["CPWEB_INSTANCE"] = str(instance)
     sys.path.insert(0, str(ROOT))
-    from cpweb import create_app
-    from cpweb.extensions import db
     from sqlalchemy import event
+
+    from cpweb import create_app
+    from cpweb.core.extensions import db
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()

@@ -96,7 +96,7 @@ def main() -> int:
     host = f"127.0.0.1:{server.server_port}"
     _instance, app, client = logged_in_app("cpweb-bench-following-", "lid@example.org")
     app.config["FEDERATION_ALLOW_HOSTS"] = [host]
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.following import logic
     from cpweb.following.models import RemoteEvent
 

@@ -78,7 +78,7 @@ def main() -> int:
     from sqlalchemy import event
 
     from cpweb import create_app
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()

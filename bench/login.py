@@ -83,7 +83,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from cpweb import create_app
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     app = create_app()
     with app.app_context():  # known accounts of their own, so no part meets another's per-account wait

@@ -47,9 +47,9 @@ def build_site(members: int):
     """A body with a secretary and members-1 others, and a meeting to invite them to."""
     from cpweb.auth.models import User
     from cpweb.bodies.models import Body, Membership
-    from cpweb.database import run_seeders, utcnow
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.core.database import run_seeders, utcnow
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from cpweb.meetings import logic, rules
 
     db.create_all()
@@ -91,7 +91,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="cpweb-bench-mail-") as instance:
             os.environ["CPWEB_INSTANCE"] = instance
             from cpweb import create_app
-            from cpweb.extensions import db
+            from cpweb.core.extensions import db
 
             app = create_app({
                 "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,

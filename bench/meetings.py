@@ -97,7 +97,7 @@ def main() -> int:
     from cpweb import create_app
     from cpweb.calendar.ical import calendar_file
     from cpweb.calendar.sources import events_between
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()

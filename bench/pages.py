@@ -35,7 +35,7 @@ def fill_database(app, *builders) -> None:
     """Run builders(connection, tables) in one transaction, then ANALYZE so the planner knows the sizes."""
     from sqlalchemy import text
 
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     with app.app_context(), db.engine.begin() as connection:
         for build in builders:
@@ -66,7 +66,7 @@ def query_counter(app, client):
     """count(url): how many SQL statements one GET of the page runs."""
     from sqlalchemy import event
 
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     statements = []
     with app.app_context():

@@ -27,11 +27,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
-
 import activities
 import advice
 import meetings
@@ -39,6 +34,10 @@ import signals
 from http_client import Client
 from pages import fill_database, load, logged_in_app, p95, query_counter, timed_get
 from run import ROOT, start_gunicorn, stop_all
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 DEFAULT_URL = "postgresql+psycopg://cpweb:cpweb@127.0.0.1:5432/cpweb_bench"
 REQUESTS = 200  # p95 of 100 would rest on its 5th-largest time: too jumpy to judge a ratio
@@ -92,7 +91,7 @@ def build(label: str, database_url: str | None = None) -> Site:
 
 def page_urls(app) -> dict[str, str]:
     """The pages to compare; ids are looked up, and are the same on both engines (same inserts)."""
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     with app.app_context():
         meeting = db.session.scalar(text("SELECT max(id) FROM meetings WHERE starts_at > CURRENT_TIMESTAMP"))
@@ -159,7 +158,7 @@ def main() -> int:
               f"{activities.ACTIVITIES:,} activities with {activities.SIGNUPS:,} sign-ups, "
               f"{advice.DOSSIERS:,} advice dossiers, {signals.REPORT_ROWS:,} signals; on each engine")
         with postgres.app.app_context():
-            from cpweb.extensions import db
+            from cpweb.core.extensions import db
 
             print(f"PostgreSQL: {db.session.scalar(text('SHOW server_version'))}; gunicorn, 1 sync worker per engine")
         print(f"{load()} (before); {REQUESTS} requests per page, engine and way, alternating between the engines")

@@ -182,7 +182,7 @@ app = cpweb.create_app()
 from cpweb.auth.models import User
 from cpweb.calendar.ical import calendar_file
 from cpweb.calendar.sources import events_between
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 times = []
 with app.test_request_context():
     admin = db.session.scalar(db.select(User).filter_by(role="beheerder"))

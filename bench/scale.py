@@ -61,7 +61,7 @@ def build(label: str, *builders) -> Site:
     from sqlalchemy import event
 
     instance, app, lid = logged_in_app(f"cpweb-bench-scale-{label}-", ROLES["lid"])
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     secretary = app.test_client()
     password = (instance / "demo-login.txt").read_text().strip()

@@ -8,24 +8,26 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (activities, admin, advice, annual_report, audit, auth, bodies, calendar, cli, documents, feeds,
-               following, handbook, mail, meetings, ops, pages, proposals, ratelimit, search, signals)
-from . import config as default_config
-from . import errors, forms, guest_pages, i18n, navigation
-from .markdown import render_markdown
-from .database import init_migrations, with_driver
-from .extensions import babel, csrf, db, htmx, login_manager
-from .hooks import Hooks, hooks
-from .security import FixedScriptName, SessionInterface, set_security_headers
-from .urls import site_url, trusted_hosts
+from . import (activities, admin, advice, annual_report, auth, bodies, calendar, cli, documents, feeds, following,
+               handbook, mail, meetings, ops, pages, proposals, search, signals)
+from .core import audit
+from .core import config as default_config
+from .core import i18n, ratelimit
+from .core.database import init_migrations, with_driver
+from .core.extensions import babel, csrf, db, htmx, login_manager
+from .core.hooks import Hooks, hooks
+from .web import errors, forms, guest_pages, navigation
+from .web.markdown import render_markdown
+from .web.security import FixedScriptName, SessionInterface, set_security_headers
+from .web.urls import site_url, trusted_hosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Each feature's init_app(app) registers its blueprint, commands and hooks (cpweb.hooks), in this
+# Each feature's init_app(app) registers its blueprint, commands and hooks (cpweb.core.hooks), in this
 # order; lists without an order of their own (cron jobs, purgers, the processing register, demo
 # steps) keep it. Three are modules rather than packages: `cli`, the site's own commands (init, demo,
-# create-user, purge, cron), `audit`, the log every feature writes to, and `ratelimit`, the counters
-# behind every limit on tries. init_app imports the feature's views itself: importing a feature's
+# create-user, purge, cron), and two of core with hooks of their own: `audit`, the log every feature
+# writes to, and `ratelimit`, the counters behind every limit on tries. init_app imports the feature's views itself: importing a feature's
 # logic never loads its views. See docs/architecture.md.
 FEATURES = (cli, pages, auth, bodies, admin, audit, mail, ratelimit, signals, meetings, calendar, activities, advice,
             proposals, annual_report, documents, feeds, following, handbook, search, ops)

@@ -1,4 +1,8 @@
-"""`flask --app app cpweb …`: set up, fill with demo data, add members, run jobs."""
+"""`flask --app app cpweb …`: set up, fill with demo data, add members, run jobs.
+
+Kept beside `create_app` rather than in core or web: the site's own commands reach into several
+features (members, bodies, mail, ops), as the wiring in `cpweb/__init__.py` does, which core and web
+may not."""
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -11,13 +15,13 @@ from .admin.members import MemberError, create_member
 from .auth.passwords import password_problem
 from .auth.roles import ROLES
 from .bodies.models import Body
-from .database import init_migrations, run_seeders, utcnow
+from .core.database import init_migrations, run_seeders, utcnow
+from .core.extensions import db
+from .core.hooks import hooks
+from .core.jobs import CronLocked, cron_lock, run_cron_jobs
+from .core.retention import run_purge
 from .demo import demo_app_codes, load_demo
-from .extensions import db
-from .hooks import hooks
-from .jobs import CronLocked, cron_lock, run_cron_jobs
 from .mail import last_mail_to, wait_for_sending
-from .retention import run_purge
 
 
 def init_app(app) -> None:

@@ -1,4 +1,7 @@
-"""A plausible demo region, written for cpweb: one Werkplein, eight municipalities, four bodies."""
+"""A plausible demo region, written for cpweb: one Werkplein, eight municipalities, four bodies.
+
+Kept beside `create_app` rather than in core or web: the region is made of several features' rows
+(members, bodies, the features' own demo steps), which core and web may not import."""
 import os
 import secrets
 import time
@@ -13,10 +16,10 @@ from .auth import twofactor
 from .auth.login import second_factor_required
 from .auth.models import User
 from .bodies.models import Body, Organisation
-from .database import run_seeders
-from .extensions import db
-from .hooks import hooks
-from .urls import site_url
+from .core.database import run_seeders
+from .core.extensions import db
+from .core.hooks import hooks
+from .web.urls import site_url
 
 MUNICIPALITIES = ["Dongen", "Gilze en Rijen", "Goirle", "Hilvarenbeek", "Loon op Zand",
                   "Oisterwijk", "Tilburg", "Waalwijk"]

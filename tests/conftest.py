@@ -43,9 +43,9 @@ from sqlalchemy.pool import NullPool
 from cpweb import create_app
 from cpweb.auth.models import LoginSession, User
 from cpweb.bodies.models import Body, Membership
-from cpweb.database import run_seeders
-from cpweb.extensions import db, limiter
-from cpweb.i18n import AMSTERDAM
+from cpweb.core.database import run_seeders
+from cpweb.core.extensions import db, limiter
+from cpweb.core.i18n import AMSTERDAM
 from cpweb.mail import outbox
 
 PASSWORD = "lang-genoeg-wachtwoord"

@@ -17,9 +17,9 @@ from cpweb.advice import rules as advice_rules
 from cpweb.advice.models import Advice
 from cpweb.auth import tokens
 from cpweb.auth.models import User
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.mail.preferences import unsubscribe_url
 from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.models import ActionItem, AgendaItem, Meeting, Minutes

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import date_long, local_today
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import date_long, local_today
 from cpweb.meetings import actions
 from tests.test_meetings import body, make_meeting, member, secretary  # noqa: F401 (fixtures)
 
@@ -57,7 +57,7 @@ def test_the_owner_hears_of_a_new_date(client, auth, secretary, item, member, ma
 
 
 def test_the_owner_switches_these_mails_off(client, auth, secretary, item, member, mails):
-    from cpweb.mail.preferences import chosen_kinds, choose_kinds
+    from cpweb.mail.preferences import choose_kinds, chosen_kinds
 
     choose_kinds(member, chosen_kinds(member) - {"action_items"})
     db.session.commit()

@@ -7,10 +7,10 @@ import vobject
 
 from cpweb.activities import logic, rules
 from cpweb.activities.models import Activity, Signup
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today, month_name
-from cpweb.retention import run_purge
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today, month_name
+from cpweb.core.retention import run_purge
 from tests.conftest import count_queries
 
 

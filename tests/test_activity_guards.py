@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from cpweb.activities import rules
 from cpweb.activities.models import Signup
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from tests.test_activities import make_activity  # noqa: F401 (fixture)
 
 NOW = datetime(2026, 5, 19, 12, tzinfo=UTC)

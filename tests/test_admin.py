@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from cpweb.audit import AuditEntry
 from cpweb.auth.models import User
-from cpweb.extensions import db
+from cpweb.core.audit import AuditEntry
+from cpweb.core.extensions import db
 
 ADMIN_PAGES = ["/beheer/", "/beheer/leden/uitnodigen", "/beheer/organen", "/beheer/organen/nieuw", "/beheer/logboek",
                "/beheer/verwerkingsregister", "/beheer/organisaties", "/beheer/organisaties/nieuw", "/beheer/e-mails"]
@@ -192,7 +192,7 @@ def test_body_form_errors_in_dutch(client, auth):
 
 
 def test_audit_log_is_paginated_without_n_plus_one(app, client, auth, make_user):
-    from cpweb.audit import record
+    from cpweb.core.audit import record
     from tests.conftest import count_queries
 
     admin = auth.login(role="beheerder")

@@ -7,8 +7,8 @@ from cpweb.advice import logic, rules
 from cpweb.advice.commands import send_digest
 from cpweb.advice.models import Advice, AdviceEvent
 from cpweb.bodies.models import Organisation
-from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from tests.conftest import count_queries
 
 

@@ -2,8 +2,8 @@
 import re
 
 from cpweb.advice import rules
-from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from tests.test_advice import body, make_advice, organisation  # noqa: F401 (fixtures)
 
 

@@ -16,11 +16,11 @@ from cpweb.activities.models import Activity, Signup
 from cpweb.advice import logic as advice_logic
 from cpweb.advice import rules as advice_rules
 from cpweb.advice.models import Advice
-from cpweb.annual import sections_for
 from cpweb.annual_report.word import column_widths
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import AMSTERDAM
+from cpweb.core.annual import sections_for
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import AMSTERDAM
 from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.annual import year_numbers as meeting_numbers
 from cpweb.meetings.models import Attendance, Commitment, Meeting
@@ -248,7 +248,6 @@ def test_libreoffice_prints_the_word_file_on_a4_without_breaking_a_word(client, 
 
 def test_the_held_activities_count_guests_apart_from_members(generated):
     from cpweb.activities.annual import activities_section
-
     from cpweb.auth.models import User
 
     reader = db.session.scalars(db.select(User)).first()

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from cpweb import create_app
-from cpweb.database import UTCDateTime
-from cpweb.extensions import db
+from cpweb.core.database import UTCDateTime
+from cpweb.core.extensions import db
 
 
 def test_config_layers_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):

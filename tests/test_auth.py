@@ -5,7 +5,7 @@ import pytest
 
 from cpweb.auth import tokens
 from cpweb.auth.passwords import password_problem
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from tests.conftest import PASSWORD, make_test_app
 
 
@@ -196,8 +196,8 @@ def test_a_login_unused_for_longer_than_the_limit_has_ended_and_is_purged(app, c
     from datetime import timedelta
 
     from cpweb.auth.models import LoginSession
-    from cpweb.database import utcnow
-    from cpweb.retention import run_purge
+    from cpweb.core.database import utcnow
+    from cpweb.core.retention import run_purge
 
     auth.login()
     login = db.session.scalar(db.select(LoginSession))
@@ -217,7 +217,7 @@ def test_last_use_is_written_at_most_once_an_hour(client, auth):
     from datetime import timedelta
 
     from cpweb.auth.models import LoginSession
-    from cpweb.database import utcnow
+    from cpweb.core.database import utcnow
 
     auth.login()
     login = db.session.scalar(db.select(LoginSession))
@@ -313,7 +313,7 @@ def test_password_strength_rules(password, ok):
 
 
 def test_passwords_are_stored_hashed_with_scrypt_by_default(make_user):
-    from cpweb import config
+    from cpweb.core import config
 
     user = make_user()
     assert PASSWORD not in user.password_hash and user.check_password(PASSWORD)
@@ -343,7 +343,7 @@ def test_a_new_address_needs_the_current_password(client, auth, mails, password,
 
 
 def test_a_new_address_with_the_password_is_saved_and_the_old_address_hears_of_it(client, auth, mails):
-    from cpweb.audit import AuditEntry
+    from cpweb.core.audit import AuditEntry
 
     user = auth.login()
     old_email = user.email

@@ -7,9 +7,9 @@ import vobject
 from cpweb.calendar.logic import Month, local_days
 from cpweb.calendar.models import CalendarFeed
 from cpweb.calendar.sources import CalendarEvent
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.meetings import actions, logic, rules
 
 

@@ -1,8 +1,8 @@
-"""Lists secretaries keep (cpweb.categories): keys made once, kept through renames."""
-from cpweb.categories import categories, new_key
+"""Lists secretaries keep (cpweb.web.categories): keys made once, kept through renames."""
+from cpweb.core.extensions import db
 from cpweb.documents.models import DocumentCategory
-from cpweb.extensions import db
 from cpweb.signals.models import SignalCategory
+from cpweb.web.categories import categories, new_key
 
 
 def test_a_key_comes_from_the_label_and_is_never_taken_twice(app):

@@ -5,11 +5,11 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from cpweb.audit import AuditEntry, record
 from cpweb.auth.models import User
 from cpweb.bodies.models import Body, Organisation
-from cpweb.database import utcnow
-from cpweb.extensions import db
+from cpweb.core.audit import AuditEntry, record
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
 from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from cpweb.confirming import read_undo_token, undo_token
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from cpweb.mail import choose_kinds
 from cpweb.meetings import actions, logic, rules
+from cpweb.web.confirming import read_undo_token, undo_token
 from tests.test_activities import make_activity  # noqa: F401 (a fixture)
 from tests.test_meetings import body, make_meeting, member, secretary, upload  # noqa: F401 (fixtures)
 
@@ -164,7 +164,7 @@ def test_a_forged_or_foreign_undo_token_puts_nothing_back(client, auth, secretar
 def test_an_undo_token_is_for_one_kind_and_a_while(app, monkeypatch):
     token = undo_token("stuk", [1, 2])
     assert read_undo_token(token, "stuk") == [1, 2] and read_undo_token(token, "agenda-item") is None
-    monkeypatch.setattr("cpweb.confirming.UNDO_SECONDS", -1)
+    monkeypatch.setattr("cpweb.web.confirming.UNDO_SECONDS", -1)
     assert read_undo_token(token, "stuk") is None
 
 
@@ -210,7 +210,8 @@ def test_a_removed_item_takes_its_stukken_along_and_back(client, auth, secretary
 
 def test_cancelling_an_activity_names_members_and_guests_who_get_the_mail(
         client, auth, secretary, member, quiet, make_activity, mails):  # noqa: F811
-    from cpweb.activities import logic as activities, rules as activity_rules
+    from cpweb.activities import logic as activities
+    from cpweb.activities import rules as activity_rules
     from cpweb.mail.models import MailOptOut
     from cpweb.mail.preferences import address_hash
 

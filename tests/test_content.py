@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cpweb.extensions import db
-from cpweb.i18n import date_long, datetime_long, number
+from cpweb.core.extensions import db
+from cpweb.core.i18n import date_long, datetime_long, number
 from cpweb.mail import outbox, send_mail, wait_for_sending
-from cpweb.markdown import render_markdown
+from cpweb.web.markdown import render_markdown
 
 
 @pytest.mark.parametrize("source, forbidden", [

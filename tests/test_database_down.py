@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 
 from .conftest import ON_POSTGRES
 

@@ -7,14 +7,14 @@ import pytest
 import time_machine
 from flask_login import AnonymousUserMixin
 
-from cpweb.annual import sections_for
 from cpweb.auth.models import User
 from cpweb.bodies.models import Body
 from cpweb.calendar.sources import events_between
-from cpweb.database import utcnow
+from cpweb.core.annual import sections_for
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import AMSTERDAM, local_today
 from cpweb.demo import load_demo
-from cpweb.extensions import db
-from cpweb.i18n import AMSTERDAM, local_today
 from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.annual import year_numbers
 from cpweb.meetings.models import ActionItem, Decision, Meeting, Minutes

@@ -16,11 +16,11 @@ from cpweb.activities import rules as activity_rules
 from cpweb.advice import logic as advice
 from cpweb.advice import rules as advice_rules
 from cpweb.bodies.models import Organisation
-from cpweb.database import utcnow
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.documents import access, logic, places
 from cpweb.documents.models import Document, DocumentLink
-from cpweb.extensions import db
-from cpweb.i18n import local_today
 from cpweb.meetings import actions as meeting_actions
 from cpweb.meetings import logic as meetings
 from cpweb.meetings import rules as meeting_rules

@@ -14,14 +14,14 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import EnvironBuilder
 
-from cpweb import fulltext
-from cpweb.database import utcnow
+from cpweb.core import fulltext
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.filestore import store
+from cpweb.core.hooks import hooks
+from cpweb.core.retention import run_purge
 from cpweb.documents import access, extract, filetypes, logic, places, search, storage
 from cpweb.documents.models import Document, DocumentLink, DocumentVersion
-from cpweb.extensions import db
-from cpweb.hooks import hooks
-from cpweb.retention import run_purge
-from cpweb.filestore import store
 from tests.conftest import ON_S3, PASSWORD, count_queries
 
 TEXT = "Werkboek voor de cliëntenraad over arbeidsmarktbeleid en re-integratie."

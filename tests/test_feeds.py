@@ -10,9 +10,9 @@ from werkzeug.datastructures import FileStorage
 
 from cpweb.advice import letters, logic, rules
 from cpweb.bodies.models import Organisation
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.documents import logic as documents_logic
-from cpweb.extensions import db
-from cpweb.i18n import local_today
 
 NS = {"a": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0",
       "at": "http://purl.org/atompub/tombstones/1.0"}

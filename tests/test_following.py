@@ -3,17 +3,18 @@ keeps and shows. Every hostile answer comes from a real HTTP server on 127.0.0.1
 import gzip
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from datetime import time as dt_time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.following import fetch, logic, parse
 from cpweb.following.models import STOPPED, RemoteEntry, RemoteEvent, Source
-from cpweb.i18n import local_today
 from cpweb.mail import outbox
 
 

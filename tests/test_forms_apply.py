@@ -1,6 +1,6 @@
 """Forms show only what applies, and the server ignores what a hidden field still holds."""
 
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from cpweb.meetings.models import Meeting
 from cpweb.signals.models import SignalEvent
 from tests.test_meetings import body, new_meeting_data  # noqa: F401 (fixture)

@@ -1,11 +1,11 @@
-"""cpweb.fulltext on whichever engine the suite runs (SQLite FTS5 or PostgreSQL): the same answers."""
+"""cpweb.core.fulltext on whichever engine the suite runs (SQLite FTS5 or PostgreSQL): the same answers."""
 import random
 import string
 
 import pytest
 
-from cpweb import fulltext
-from cpweb.extensions import db
+from cpweb.core import fulltext
+from cpweb.core.extensions import db
 from cpweb.handbook.models import SEARCH
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-import cpweb.guest_pages
+import cpweb.web.guest_pages
 from tests.conftest import PASSWORD, count_queries
 
 
@@ -14,7 +14,7 @@ def keeping(app, monkeypatch):
     monkeypatch.setitem(app.config, "GUEST_PAGE_SECONDS", 30)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     clock = [1000.0]
-    monkeypatch.setattr(cpweb.guest_pages.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cpweb.web.guest_pages.time, "monotonic", lambda: clock[0])
     return clock
 
 
@@ -49,7 +49,7 @@ def test_a_change_reaches_guests_after_the_time_is_up(app, keeping, make_body):
     guest = app.test_client()
     assert "Klankbordgroep" in guest.get("/").text
     body.name = "Klankbordgroep Participatiewet"
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     db.session.commit()
     assert "Klankbordgroep Participatiewet" not in guest.get("/").text
     keeping[0] += 31

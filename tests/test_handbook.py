@@ -1,11 +1,11 @@
 """The handbook: who reads and edits, revisions and their diffs, restoring, edit conflicts, moving, search."""
 import pytest
 
-from cpweb.extensions import db
+from cpweb.core.extensions import db
+from cpweb.core.privacy import register
 from cpweb.handbook import logic, rules
 from cpweb.handbook.models import HandbookPage, HandbookRevision
-from cpweb.home import sections_for
-from cpweb.privacy import register
+from cpweb.web.home import sections_for
 from tests.conftest import count_queries
 from tests.test_html_pages import problems
 

@@ -14,9 +14,9 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import Text
 
-from cpweb.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
+from cpweb.core.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
+from cpweb.core.extensions import db
 from cpweb.demo import load_demo
-from cpweb.extensions import db
 from tests.conftest import shared_app_context, shared_test_app
 from tests.pages import ACCOUNTS, PAGES, expected_status, resolve
 from tests.test_html_pages import form_for, log_in
@@ -297,8 +297,8 @@ def _send_every_kind_of_mail(now) -> None:
     from cpweb.auth import notices, tokens
     from cpweb.auth.models import User
     from cpweb.bodies.models import Body
-    from cpweb.hooks import hooks
-    from cpweb.i18n import as_local
+    from cpweb.core.hooks import hooks
+    from cpweb.core.i18n import as_local
     from cpweb.meetings import notices as meeting_mails
     from cpweb.meetings.models import ActionItem, Meeting, MinutesCorrection
     from cpweb.proposals import logic as proposals
@@ -354,7 +354,7 @@ def _send_every_kind_of_mail(now) -> None:
 
 def test_every_mail_keeps_typed_text_as_plain_text(app):
     """Mails are plain text: a payload arrives as typed, never escaped for a page (&lt; &amp;)."""
-    from cpweb.database import utcnow
+    from cpweb.core.database import utcnow
     from cpweb.mail.transport import outbox
 
     with app.test_request_context():

@@ -11,7 +11,7 @@ import pytest
 from flask import current_app, has_app_context
 from werkzeug.exceptions import NotFound
 
-from cpweb.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
+from cpweb.core.config import TWO_FACTOR_ROLES as DEFAULT_TWO_FACTOR_ROLES
 from cpweb.demo import load_demo
 from tests.conftest import make_test_app, shared_app_context, shared_test_app
 from tests.pages import ACCOUNTS, FORM_ERRORS, HALFWAY, NOT_HTML, PAGES, all_pages, expected_status, page_id, resolve

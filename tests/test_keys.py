@@ -1,5 +1,5 @@
 """Keys from typed text: one slugify and one free_key for bodies, handbook pages and categories."""
-from cpweb.keys import free_key, slugify
+from cpweb.core.keys import free_key, slugify
 
 
 def test_slugify_keeps_letters_and_digits_and_never_ends_in_a_hyphen():

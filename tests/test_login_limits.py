@@ -15,9 +15,9 @@ import urllib.request
 import pytest
 
 from cpweb.auth import throttle, tokens
-from cpweb.extensions import db, limiter
+from cpweb.core.extensions import db, limiter
+from cpweb.core.ratelimit import RateCounter
 from cpweb.mail.models import OutboxMail
-from cpweb.ratelimit import RateCounter
 from tests.conftest import PASSWORD, database_url, make_test_app
 from tests.test_mail import smtp  # noqa: F401 (a fixture)
 from tests.test_ops_kill import ROOT, csrf_token, free_port, start
@@ -45,7 +45,7 @@ def test_database_storage_counts_expires_and_clears(app, monkeypatch):
     assert storage.get("a") == 3 and storage.get("b") == 0
     assert time.time() < storage.get_expiry("a") <= time.time() + 60
     later = time.time() + 61
-    monkeypatch.setattr("cpweb.ratelimit.time.time", lambda: later)
+    monkeypatch.setattr("cpweb.core.ratelimit.time.time", lambda: later)
     assert storage.get("a") == 0
     assert storage.incr("a", 60) == 1, "a new window starts at one"
     storage.clear("a")
@@ -86,7 +86,7 @@ def test_old_counters_are_purged(app, runner):
 def test_the_wait_grows_then_locks_and_the_owner_is_mailed_once(app, client, make_user, mails, monkeypatch):
     user = make_user()
     now = [time.time()]
-    monkeypatch.setattr("cpweb.ratelimit.time.time", lambda: now[0])
+    monkeypatch.setattr("cpweb.core.ratelimit.time.time", lambda: now[0])
     monkeypatch.setattr("cpweb.auth.throttle.time.time", lambda: now[0])
     waits = []
     for _ in range(11):

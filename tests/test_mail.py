@@ -5,28 +5,29 @@ import re
 import socket
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from datetime import time as clock
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
-from cpweb.audit import AuditEntry
 from cpweb.auth.models import User
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today, time_short
-from cpweb.jobs import cron_jobs
-from cpweb.mail import chosen_kinds, outbox, send_mail, send_waiting, wait_for_sending
-from cpweb.mail import transport
+from cpweb.core.audit import AuditEntry
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today, time_short
+from cpweb.core.jobs import cron_jobs
+from cpweb.core.privacy import register
+from cpweb.core.retention import run_purge
+from cpweb.mail import chosen_kinds, outbox, send_mail, send_waiting, transport, wait_for_sending
 from cpweb.mail.models import FAILED, SENDING, SENT, WAITING, MailOptOut, OutboxMail
 from cpweb.mail.preferences import opted_out
 from cpweb.mail.sending import next_try_words, trouble
-from cpweb.meetings import logic as meetings, rules as meeting_rules
-from cpweb.privacy import register
-from cpweb.retention import run_purge
+from cpweb.meetings import logic as meetings
+from cpweb.meetings import rules as meeting_rules
 from tests.conftest import PASSWORD
 from tests.test_html_pages import problems
 

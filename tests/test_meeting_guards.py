@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from cpweb.meetings import guards, rules
 from cpweb.meetings.models import Attendance, Minutes
 from tests.test_meetings import body, make_meeting, member, secretary  # noqa: F401 (fixtures)

@@ -11,9 +11,9 @@ from email import message_from_bytes
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import date_long, from_local, local_today
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import date_long, from_local, local_today
 from cpweb.mail import wait_for_sending
 from cpweb.meetings import actions, logic, rules
 from cpweb.meetings.commands import send_reminders
@@ -766,7 +766,7 @@ def test_meeting_page_and_list_run_a_constant_number_of_queries(client, auth, bo
 
 
 def test_attendance_messages_are_purged_after_the_retention(app, member, make_meeting):
-    from cpweb.retention import run_purge
+    from cpweb.core.retention import run_purge
 
     meeting = make_meeting(days_ahead=-100)
     db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, answer=rules.NO, message="Ziek"))
@@ -895,9 +895,9 @@ def test_a_large_stuk_streams_through_a_small_amount_of_memory(app, client, auth
                                                               tmp_path):
     """A 24 MB stuk (random, so it does not compress) streams with a peak far below its size (0.6 MB
     when written). A few seconds: the file is made, compressed and checked under tracemalloc."""
+    from cpweb.core.filestore import store
     from cpweb.documents import storage
     from cpweb.documents.models import DocumentVersion
-    from cpweb.filestore import store
 
     meeting = make_meeting()
     auth.login(secretary)

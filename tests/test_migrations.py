@@ -6,12 +6,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from cpweb import init_migrations
+from cpweb.core.extensions import db
+from cpweb.core.hooks import hooks
 from cpweb.documents import search
 from cpweb.documents.models import Document
-from cpweb.extensions import db
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
-from cpweb.hooks import hooks
 from cpweb.search import kinds
 from cpweb.search import logic as search_logic
 from tests.conftest import make_test_app

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from cpweb.ops import backup as ops_backup
 from tests.conftest import ON_POSTGRES, make_test_app
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cpweb.audit import AuditEntry, record
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.hooks import hooks
-from cpweb.jobs import JobRun, cron_jobs, cron_lock, period_key, run_cron_jobs
+from cpweb.core.audit import AuditEntry, record
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.hooks import hooks
+from cpweb.core.i18n import local_today
+from cpweb.core.jobs import JobRun, cron_jobs, cron_lock, period_key, run_cron_jobs
 from cpweb.meetings import logic, rules
-from cpweb.i18n import local_today
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +91,7 @@ def test_a_failing_job_is_logged_gives_back_its_claim_and_the_others_still_run(a
 
 
 def test_jobs_mail_links_with_the_site_address(app, monkeypatch):
-    from cpweb.urls import site_url
+    from cpweb.web.urls import site_url
 
     seen = []
     monkeypatch.setitem(app.config, "SITE_URL", "https://raad.example.nl")
@@ -120,7 +120,7 @@ def test_the_lock_is_free_again_after_kill_9(tmp_path):
                               stdout=subprocess.PIPE)
     try:
         assert holder.stdout.readline() == b"x\n"
-        from cpweb.jobs import CronLocked
+        from cpweb.core.jobs import CronLocked
         with pytest.raises(CronLocked):
             with cron_lock(lock):
                 pass

@@ -63,7 +63,7 @@ def test_healthz_fails_with_503_on_low_disk(app, client, monkeypatch):
 
 
 def test_healthz_fails_with_503_when_the_database_is_unreachable(app, client, monkeypatch):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     real_execute = db.session.execute
 

@@ -1,11 +1,11 @@
 """kill -9 in the middle of requests that write: after a restart the database is intact."""
 import http.client
 import http.cookiejar
+import json
 import os
 import re
 import signal
 import socket
-import json
 import subprocess
 import sys
 import threading
@@ -114,7 +114,7 @@ import json
 from sqlalchemy import text
 from app import app
 from cpweb.documents import logic
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 with app.app_context():
     connection = db.session.connection()
     sqlite = connection.dialect.name == "sqlite"

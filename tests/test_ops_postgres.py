@@ -10,11 +10,11 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 
 from cpweb.auth.models import User
+from cpweb.core.extensions import db
+from cpweb.core.hooks import hooks
 from cpweb.demo import load_demo
 from cpweb.documents import logic, search
 from cpweb.documents.models import Document
-from cpweb.extensions import db
-from cpweb.hooks import hooks
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
 from cpweb.signals import tally

@@ -81,7 +81,7 @@ def test_gunicorn_config_fits_a_small_server(monkeypatch):
 
 def test_proxy_examples_allow_what_the_site_allows():
     """The proxies' body limit sits just above MAX_CONTENT_LENGTH, so the site's Dutch 413 page shows."""
-    from cpweb import config
+    from cpweb.core import config
     root = Path(__file__).resolve().parents[1] / "deploy"
     limit_mib = config.MAX_CONTENT_LENGTH / 2**20
     caddy = float(re.search(r"max_size (\d+)MiB", (root / "Caddyfile").read_text()).group(1))

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
 from cpweb import init_migrations
-from cpweb.extensions import db
+from cpweb.core.extensions import db
 from tests.conftest import PASSWORD, make_test_app
 
 

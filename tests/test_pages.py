@@ -46,7 +46,7 @@ def test_member_home_shows_own_bodies_and_not_others(client, auth, make_body):
 
 
 def test_a_new_member_starts_with_first_steps_until_they_hide_them(client, auth, make_body):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.handbook import logic as handbook
 
     body = make_body(name="Mijn Raad")
@@ -75,7 +75,7 @@ def test_hiding_first_steps_needs_a_login(client):
 
 
 def test_member_home_shows_sections_features_register(app, client, auth):
-    from cpweb.hooks import hooks
+    from cpweb.core.hooks import hooks
 
     hooks(app).home_sections.clear()  # this app shows only the section below
     hooks(app).home_section(5, lambda user: ("pages/privacy.html", {}) if user.role == "lid" else None)
@@ -88,7 +88,8 @@ def test_menu_shows_only_features_that_exist(client, auth):
     html = client.get("/").text
     assert "/vergaderingen" not in html or 'href="/vergaderingen' in html  # only real endpoints
     from flask import url_for
-    from cpweb.navigation import MAIN_MENU
+
+    from cpweb.web.navigation import MAIN_MENU
     with client.application.test_request_context():
         expected = [url_for(endpoint) for _label, endpoint in MAIN_MENU
                     if endpoint in client.application.view_functions and endpoint != "signals.index"]

@@ -9,19 +9,19 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from cpweb.advice import logic as advice_logic
 from cpweb.advice.models import AdviceEvent
-from cpweb.annual import sections_for
 from cpweb.bodies.models import Membership
 from cpweb.calendar.sources import events_between
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
+from cpweb.core.annual import sections_for
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
+from cpweb.core.retention import run_purge
 from cpweb.mail import choose_kinds, chosen_kinds
 from cpweb.meetings import logic as meetings_logic
 from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.models import Decision, Meeting
 from cpweb.proposals import logic, rules
 from cpweb.proposals.models import Proposal, ProposalAnswer
-from cpweb.retention import run_purge
 from tests.conftest import count_queries
 
 SOON = datetime(2030, 5, 14, 19, 30)

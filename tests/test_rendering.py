@@ -3,7 +3,7 @@ import pytest
 from flask import flash, get_flashed_messages
 from jinja2 import ChoiceLoader, DictLoader
 
-from cpweb.rendering import render
+from cpweb.web.rendering import render
 
 PAGE = """{% extends "base.html" %}{% block title %}t{% endblock %}{% block content %}
 {% block panel %}<section class="card" id="panel"><h2>Panel</h2></section>{% endblock %}

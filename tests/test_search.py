@@ -11,14 +11,14 @@ from cpweb.activities import rules as activity_rules
 from cpweb.advice import logic as advice
 from cpweb.advice.models import AdviceEvent
 from cpweb.bodies.models import Organisation
-from cpweb.database import utcnow
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
 from cpweb.documents import search as document_search
 from cpweb.documents.models import BODY, Document
-from cpweb.extensions import db
 from cpweb.following.models import RemoteEntry, Source
-from cpweb.handbook.models import HandbookPage
 from cpweb.handbook import logic as handbook
-from cpweb.i18n import local_today
+from cpweb.handbook.models import HandbookPage
 from cpweb.meetings import logic as meetings
 from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.models import ActionItem, AgendaItem, Decision, Minutes

@@ -1,8 +1,8 @@
 """Headers, cookies, CSRF and error pages."""
 import pytest
 
-from cpweb.database import row_id
-from cpweb.security import safe_next
+from cpweb.core.database import row_id
+from cpweb.web.security import safe_next
 
 
 def test_security_headers_on_every_response(client):
@@ -142,10 +142,10 @@ def test_static_files_stay_cacheable_for_members_and_public_pages_for_guests(app
 def test_downloads_with_personal_data_are_not_stored(app, client, demo_admin):
     """The list in the README: the participants' CSV, the signals' CSV, the annual report (Word and
     Markdown), a member's own calendar feed (reached without logging in), and every member's page."""
-    from cpweb.calendar.logic import renew_feed
     from cpweb.auth.models import User
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.calendar.logic import renew_feed
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from tests.pages import members_activity
 
     year = local_today().year
@@ -170,7 +170,7 @@ PAGINATED = ["/beheer/", "/beheer/logboek", "/vergaderingen/", "/vergaderingen/a
 
 @pytest.mark.parametrize("path", PAGINATED)
 def test_a_page_number_out_of_range_is_the_dutch_404_through_the_shared_pager(client, demo_admin, path, monkeypatch):
-    from cpweb import database
+    from cpweb.core import database
 
     asked = []
     real = database.page_number
@@ -182,7 +182,7 @@ def test_a_page_number_out_of_range_is_the_dutch_404_through_the_shared_pager(cl
 
 
 def test_a_signal_over_64_kb_gets_a_dutch_413_and_nothing_is_kept(app, client):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.signals.models import Signal
 
     response = client.post("/signaal", data={"description": "x" * (70 * 1024), "category": "communicatie"})

@@ -5,11 +5,12 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import AMSTERDAM, date_long, local_today
-from cpweb.meetings import logic as meetings, rules as meeting_rules
-from cpweb.privacy import register
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import AMSTERDAM, date_long, local_today
+from cpweb.core.privacy import register
+from cpweb.meetings import logic as meetings
+from cpweb.meetings import rules as meeting_rules
 from cpweb.signals import logic, rules
 from cpweb.signals.models import Signal, SignalAgendaItem
 from tests.test_signals import TEXT, form_data, municipality  # noqa: F401 (fixtures)
@@ -244,7 +245,7 @@ def test_a_new_signal_goes_on_an_agenda_in_one_save(app, council):
 
 
 def test_the_assignee_hears_of_it_unless_they_switched_it_off(app, council, mails):
-    from cpweb.mail.preferences import chosen_kinds, choose_kinds
+    from cpweb.mail.preferences import choose_kinds, chosen_kinds
 
     signal, reader = council["signal"], council["reader"]
     client = browser(app, council["secretary"])

@@ -1,6 +1,6 @@
 """The "aard en aantal" report per organisation: counts only, no number below the small-group limit."""
+from cpweb.core.i18n import local_today
 from cpweb.signals import logic
-from cpweb.i18n import local_today
 from tests.test_signals import make_signal  # noqa: F401 (a fixture)
 
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, text, update
 
-from cpweb.extensions import db
-from cpweb.i18n import AMSTERDAM
+from cpweb.core.extensions import db
+from cpweb.core.i18n import AMSTERDAM
 from cpweb.signals import logic, rules, tally
 from cpweb.signals.models import Signal
 

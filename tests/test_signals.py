@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from cpweb.bodies.models import Organisation
-from cpweb.database import utcnow
-from cpweb.extensions import db
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
 from cpweb.signals import logic, rules
 from cpweb.signals.models import Signal
 from tests.conftest import PASSWORD, count_queries
@@ -474,7 +474,7 @@ def test_everyone_may_send_a_signal(app, people, form_data):
 
 
 def test_contact_details_only_for_secretaries_admins_and_the_assignee_and_each_showing_is_logged(app, people):
-    from cpweb.audit import AuditEntry
+    from cpweb.core.audit import AuditEntry
 
     signal = assigned_signal(people)
     for role in sorted(READERS):
@@ -496,7 +496,7 @@ def test_contact_details_only_for_secretaries_admins_and_the_assignee_and_each_s
 
 
 def test_a_change_by_htmx_that_shows_the_contact_details_again_is_logged(app, people):
-    from cpweb.audit import AuditEntry
+    from cpweb.core.audit import AuditEntry
 
     signal = assigned_signal(people)
     response = browser_of(app, people, "assignee").post(f"/signalen/{signal.id}/status", data={"status": "in_behandeling"},

@@ -3,10 +3,11 @@ from datetime import time, timedelta
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
-from cpweb.meetings import logic as meetings, rules as meeting_rules
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
+from cpweb.meetings import logic as meetings
+from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.models import Decision
 from cpweb.signals import logic, rules
 from cpweb.signals.models import SignalAgendaItem

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cpweb.spreadsheet import csv_response, inert
+from cpweb.web.spreadsheet import csv_response, inert
 
 
 @pytest.mark.parametrize("typed, written", [
@@ -42,4 +42,4 @@ def test_every_csv_export_goes_through_the_helper():
     package = Path(__file__).resolve().parents[1] / "cpweb"
     writers = [str(path.relative_to(package)) for path in package.rglob("*.py")
                if re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))]
-    assert writers == ["spreadsheet.py"]
+    assert writers == ["web/spreadsheet.py"]

@@ -1,4 +1,4 @@
-"""Files in an S3-compatible store (cpweb.filestore), against a real S3 server: moto's standalone
+"""Files in an S3-compatible store (cpweb.core.filestore), against a real S3 server: moto's standalone
 server, a process of its own reached over HTTP by boto3 (tests/conftest.py, `s3_server`). Downloads
 stream with ranges passed on, or go to a short-lived link, after the check of who may see the file;
 a failed commit leaves no object behind; `cpweb storage check` and `cpweb storage migrate`."""
@@ -12,10 +12,10 @@ import uuid
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from cpweb.core.extensions import db
+from cpweb.core.filestore import S3Store, store
 from cpweb.documents import logic, storage
 from cpweb.documents.models import DocumentCategory, DocumentVersion
-from cpweb.extensions import db
-from cpweb.filestore import S3Store, store
 from tests.conftest import S3_BUCKET, make_test_app, s3_config
 
 TEXT = b"Werkboek voor de clientenraad over re-integratie. " * 40

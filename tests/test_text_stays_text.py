@@ -2,7 +2,7 @@
 
 Flask-Babel's lazy strings carry __html__, so Jinja and WTForms put them on a page as they are;
 `_l("… %(title)s", title=…)` put a member's title on an admin's page as markup, and htmx acted on
-the hx-* attributes in it. Messages with values go through cpweb.i18n.gettext_markup (or its lazy
+the hx-* attributes in it. Messages with values go through cpweb.core.i18n.gettext_markup (or its lazy
 form), which escapes each value.
 """
 import ast
@@ -10,10 +10,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from cpweb.i18n import gettext_markup, lazy_gettext_markup
+from cpweb.core.i18n import gettext_markup, lazy_gettext_markup
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cpweb"
-HELPERS = PACKAGE / "i18n.py"
+HELPERS = PACKAGE / "core" / "i18n.py"
 LAZY = {"_l", "lazy_gettext", "lazy_ngettext", "lazy_pgettext", "lazy_npgettext"}
 GETTEXT = LAZY | {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 

@@ -8,9 +8,9 @@ import pyotp
 import pytest
 
 from cpweb import create_app
-from cpweb.audit import AuditEntry
 from cpweb.auth.models import LoginSession, Passkey, RecoveryCode
-from cpweb.extensions import db, limiter
+from cpweb.core.audit import AuditEntry
+from cpweb.core.extensions import db, limiter
 from tests.conftest import PASSWORD
 from tests.webauthn_authenticator import SoftPasskey
 
@@ -156,7 +156,7 @@ def test_the_key_being_set_up_stays_on_the_server_and_never_in_the_cookie(app, c
 def test_an_expired_key_starts_the_setup_again_with_a_message(app, client, make_user, monkeypatch):
     """After TWO_FACTOR_SETUP_TIME a code for the old key is not tried: a new key, and why."""
     import cpweb.auth.twofactor_views
-    from cpweb.database import utcnow
+    from cpweb.core.database import utcnow
 
     user = make_user(role="beheerder")
     password_step(client, user)
@@ -180,7 +180,7 @@ def test_an_expired_key_starts_the_setup_again_with_a_message(app, client, make_
 
 def test_the_daily_purge_clears_keys_that_expired_unused(app, make_user):
     from cpweb.auth import twofactor
-    from cpweb.database import utcnow
+    from cpweb.core.database import utcnow
 
     now = utcnow()
     fresh, stale = make_user(), make_user()

@@ -4,12 +4,14 @@ from datetime import time, timedelta
 
 import pytest
 
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
-from cpweb.jobs import run_cron_jobs
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
+from cpweb.core.jobs import run_cron_jobs
 from cpweb.mail import choose_kinds, chosen_kinds
-from cpweb.meetings import actions, commands, logic as meetings, rules as meeting_rules
+from cpweb.meetings import actions, commands
+from cpweb.meetings import logic as meetings
+from cpweb.meetings import rules as meeting_rules
 from cpweb.meetings.models import ActionItem, Minutes
 from tests.conftest import PASSWORD
 

@@ -1,5 +1,5 @@
 """Activities members (and sometimes guests) can attend: sign-up, waiting list, one calendar with the meetings."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

@@ -5,13 +5,12 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection, AnnualTable, year_list
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import date_in_text, from_local
+from ..core.annual import AnnualSection, AnnualTable, year_list
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import date_in_text, from_local
 from . import logic, rules
 from .models import Activity, Signup
-
 
 # A confirmed place, and whose: a member's sign-up has an account, a guest's only a name and address.
 _MEMBER = func.sum(case((Signup.user_id.is_not(None), 1), else_=0))

@@ -1,9 +1,9 @@
 """Demo activities in and around the region, written for cpweb."""
 from datetime import time, timedelta
 
+from ..core.extensions import db
+from ..core.i18n import local_today
 from ..demo import DemoRegion
-from ..extensions import db
-from ..i18n import local_today
 from . import logic, rules
 from .models import Signup
 

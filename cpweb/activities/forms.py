@@ -3,11 +3,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..calendar.logic import Month
-from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, email_field, name_field, strip
-from ..i18n import lazy_gettext_markup as _lm, month_name
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.i18n import month_name
+from ..web.forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, email_field, name_field, strip
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")

@@ -18,13 +18,14 @@ from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies, secretaries_of
 from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
-from ..database import Page, first_rows, utcnow
-from ..extensions import db
-from ..guards import check
-from ..i18n import datetime_long, from_local, lazy_gettext_markup as _lm
+from ..core.database import Page, first_rows, utcnow
+from ..core.extensions import db
+from ..core.guards import check
+from ..core.i18n import datetime_long, from_local
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from ..mail import chosen_kinds, send_mail, will_get, with_note
-from ..privacy import Processing
-from ..urls import site_url
+from ..web.urls import site_url
 from . import rules
 from .models import Activity, Signup, activity_bodies
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
-from ..i18n import as_local, datetime_long, time_short
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
+from ..core.i18n import as_local, datetime_long, time_short
 from . import rules
 
 # For an activity open to the members of some bodies only.

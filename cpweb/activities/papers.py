@@ -1,11 +1,10 @@
 """Documents added to an activity (slides, a handout), kept in the library and linked to it."""
 from flask_babel import lazy_gettext as _l
 
+from ..core.extensions import db
 from ..documents import places
-from ..extensions import db
 from . import logic, rules
 from .models import Activity
-
 
 PLACE_KIND = places.titled_kind("activity", Activity, "activities.show", "activity_id", logic.visible_filter)
 KIND = PLACE_KIND.kind

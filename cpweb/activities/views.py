@@ -5,15 +5,15 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import active_bodies
-from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
-from ..database import paginate, utcnow
+from ..core.database import paginate, utcnow
+from ..core.extensions import db, limiter
+from ..core.guards import Refused
+from ..core.i18n import as_local, datetime_long, local_today
 from ..documents import attaching
-from ..extensions import db, limiter
-from ..forms import choice_list
-from ..guards import Refused
-from ..i18n import as_local, datetime_long, local_today
-from ..rendering import done, redirect_to, refused, render
-from ..spreadsheet import csv_response
+from ..web.confirming import Confirmation, ConfirmForm, confirm_page, note_of
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, refused, render
+from ..web.spreadsheet import csv_response
 from . import logic, papers, rules
 from .forms import ActivityForm, DeclineForm, FilterForm, GuestSignupForm, ReportForm
 from .models import Activity, Signup

@@ -1,5 +1,5 @@
 """Admin pages: invite members, change their role and bodies, deactivate; bodies; audit log."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

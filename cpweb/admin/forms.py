@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth.roles import ROLE_LABELS
 from ..bodies.models import BODY_KINDS, ORGANISATION_KINDS
-from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, strip
+from ..web.forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, strip
 
 
 class MemberForm(FlaskForm):

@@ -6,14 +6,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..audit import record
 from ..auth import sessions, tokens
 from ..auth.models import User
 from ..bodies.logic import body_names, set_memberships
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
-from ..privacy import Processing
+from ..core.audit import record
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 
 
 class MemberError(ValueError):

@@ -3,8 +3,8 @@ committed once."""
 from flask_babel import gettext as _
 
 from ..bodies.models import Body, Organisation
-from ..extensions import db
-from ..keys import free_key, slugify
+from ..core.extensions import db
+from ..core.keys import free_key, slugify
 
 
 def _free_slug(name: str) -> str:

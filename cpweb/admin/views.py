@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from ..audit import AuditEntry
 from ..auth import twofactor
 from ..auth.access import role_required
 from ..auth.login import has_second_factor
@@ -12,11 +11,12 @@ from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..bodies.logic import active_bodies
 from ..bodies.models import Body, Organisation
-from ..database import paginate, utcnow
-from ..extensions import db
-from ..forms import choice_list
-from ..rendering import done, redirect_to, render
-from .. import privacy
+from ..core import privacy
+from ..core.audit import AuditEntry
+from ..core.database import paginate, utcnow
+from ..core.extensions import db
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, render
 from . import members, structure
 from .forms import BodyForm, MemberFilterForm, MemberForm, OrganisationForm
 

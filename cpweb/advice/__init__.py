@@ -1,7 +1,7 @@
 """Advice dossiers: from a request or an idea to an outcome, with every step on a timeline."""
 from datetime import timedelta
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

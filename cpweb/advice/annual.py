@@ -5,10 +5,10 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..annual import AnnualSection, AnnualTable, year_list
 from ..bodies.logic import active_bodies
-from ..extensions import db
-from ..i18n import date_in_text, number
+from ..core.annual import AnnualSection, AnnualTable, year_list
+from ..core.extensions import db
+from ..core.i18n import date_in_text, number
 from . import logic, rules
 from .models import Advice
 

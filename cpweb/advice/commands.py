@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
-from ..extensions import db
-from ..hooks import hooks
-from ..i18n import local_today
-from ..jobs import claim, job_context
+from ..core.extensions import db
+from ..core.hooks import hooks
+from ..core.i18n import local_today
+from ..core.jobs import claim, job_context
 from ..mail import send_mail, wants_mail
-from ..urls import site_url
+from ..web.urls import site_url
 from . import logic
 
 

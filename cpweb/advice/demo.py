@@ -1,10 +1,10 @@
 """Demo advice dossiers of the sounding-board group, written for cpweb."""
 from datetime import timedelta
 
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import local_today
 from ..demo import DemoRegion
-from ..extensions import db
-from ..i18n import local_today
 from . import logic, rules
 
 # What the public reads on 'Onze adviezen' about the dossier that is on the website.

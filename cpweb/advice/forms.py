@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")

@@ -2,11 +2,10 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.extensions import db
 from ..documents import places
-from ..extensions import db
 from . import logic
 from .models import Advice
-
 
 PLACE_KIND = places.titled_kind("advice", Advice, "advice.show", "advice_id", logic.place_filter)
 KIND = PLACE_KIND.kind

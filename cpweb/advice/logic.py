@@ -11,16 +11,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.roles import SECRETARY
 from ..bodies.logic import active_bodies, members_of_bodies
-from ..database import Page, StaleEdit, days_between, first_rows, utcnow
-from ..extensions import db
-from ..i18n import date_long, local_today
+from ..core.database import Page, StaleEdit, days_between, first_rows, utcnow
+from ..core.extensions import db
+from ..core.i18n import date_long, local_today
+from ..core.privacy import Processing
 from ..meetings.logic import can_see as can_see_meeting
 from ..meetings.logic import meetings_by_id
-from ..privacy import Processing
 from ..signals.logic import can_triage, find_by_reference, signals_by_id
 from . import rules
 from .models import Advice, AdviceEvent, AdviceLink
-
 
 # --- access ---------------------------------------------------------------------------------------
 

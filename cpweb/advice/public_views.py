@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 
-from ..database import paginate
+from ..core.database import paginate
+from ..core.extensions import db
 from ..documents import places
-from ..extensions import db
 from ..feeds.entries import Entry, Feed
-from ..forms import choice_list
-from ..rendering import render
-from ..urls import site_url
+from ..web.forms import choice_list
+from ..web.rendering import render
+from ..web.urls import site_url
 from . import letters, logic
 from .forms import PublicFilterForm
 

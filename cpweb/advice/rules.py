@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.i18n import lazy_gettext_markup as _lm
 
 MAX_TITLE = 200
 

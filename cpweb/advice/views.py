@@ -5,13 +5,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.access import login_required
 from ..bodies.logic import active_organisations, bodies_of, members_of_bodies
-from ..database import paginate
+from ..core.database import paginate
+from ..core.extensions import db
+from ..core.i18n import local_today
 from ..documents import attaching
-from ..extensions import db
-from ..forms import choice_list
-from ..i18n import local_today
 from ..meetings.logic import recent_meetings_of
-from ..rendering import done, render
+from ..web.forms import choice_list
+from ..web.rendering import done, render
 from . import letters, logic, rules
 from .forms import AdviceForm, FilterForm, LinkForm, NoteForm, PublishForm, StepForm
 from .models import Advice

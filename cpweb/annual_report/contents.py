@@ -1,7 +1,7 @@
 """What the annual report holds: the council's own text around the facts the features give."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, sections_for
+from ..core.annual import AnnualSection, sections_for
 
 
 def own_text(year: int) -> tuple[list[AnnualSection], list[AnnualSection]]:

@@ -1,12 +1,13 @@
 from flask import Blueprint, abort, current_app, make_response, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..annual import sections_for
 from ..auth.access import login_required
-from ..i18n import local_today
-from ..rendering import redirect_to, render
-from ..security import no_store
+from ..core.annual import sections_for
+from ..core.i18n import local_today
+from ..web.rendering import redirect_to, render
+from ..web.security import no_store
 from .contents import markdown_text, outline
 
 bp = Blueprint("annual_report", __name__, url_prefix="/jaarverslag")

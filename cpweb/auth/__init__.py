@@ -1,5 +1,5 @@
 """Members' accounts: login with a second step, invitations, password reset, profile and roles."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

@@ -5,8 +5,8 @@ from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import limiter, login_manager
-from ..rendering import redirect_to
+from ..core.extensions import limiter, login_manager
+from ..web.rendering import redirect_to
 from . import sessions
 from .models import User
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ..forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field, strip
+from ..web.forms import CheckboxesField, ChoiceField, choice_list, email_field, name_field, password_field, strip
 from .passwords import password_problem
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import current_app, session
 from flask_babel import gettext as _
 
-from ..extensions import db
+from ..core.extensions import db
 from . import sessions, throttle
 from .models import User
 from .passwords import password_matches

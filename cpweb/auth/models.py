@@ -7,8 +7,8 @@ from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import generate_password_hash
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 from .passwords import password_matches
 from .roles import ADMIN, MEMBER, ROLE_LABELS, SECRETARY, role_rank
 

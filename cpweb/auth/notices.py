@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..i18n import datetime_long
+from ..core.i18n import datetime_long
 from ..mail import send_mail
 
 

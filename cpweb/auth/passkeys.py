@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..extensions import db
+from ..core.audit import record
+from ..core.extensions import db
 from . import login, notices, throttle
 from .models import Passkey, User
 

@@ -5,7 +5,8 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
-from ..i18n import lazy_gettext_markup as _lm
+
+from ..core.i18n import lazy_gettext_markup as _lm
 
 MIN_LENGTH = 10
 # The passwords tried first in every attack, in Dutch and English.

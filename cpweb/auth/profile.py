@@ -4,8 +4,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..audit import record
-from ..extensions import db
+from ..core.audit import record
+from ..core.extensions import db
 from ..mail import choose_kinds
 from . import login, notices, sessions, throttle, tokens
 from .models import User

@@ -16,11 +16,11 @@ from flask_login import login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
-from ..privacy import Processing
-from ..retention import delete_rows
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
+from ..core.retention import delete_rows
 from .models import LoginSession, User
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from ..extensions import db, limiter
+from ..core.extensions import db, limiter
 from . import notices
 
 

@@ -9,10 +9,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..extensions import db
+from ..core.extensions import db
 from ..mail import send_mail
 from ..mail.models import OutboxMail
-from ..urls import site_url
+from ..web.urls import site_url
 from .login import find_member
 from .models import User
 

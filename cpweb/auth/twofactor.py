@@ -13,14 +13,14 @@ from datetime import datetime
 
 import pyotp
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..audit import record
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
-from ..privacy import Processing
+from ..core.audit import record
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from . import login, notices, sessions, throttle
 from .models import Passkey, RecoveryCode, User
 

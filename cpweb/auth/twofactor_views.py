@@ -8,10 +8,10 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..database import utcnow
-from ..qr import qr_svg
-from ..rendering import redirect_to, render
-from ..security import no_store, safe_next
+from ..core.database import utcnow
+from ..web.qr import qr_svg
+from ..web.rendering import redirect_to, render
+from ..web.security import no_store, safe_next
 from . import login, passkeys, throttle, twofactor
 from .access import login_required, password_guesses
 from .forms import CodeForm, ConfirmPasswordForm, PasskeyForm, RecoveryCodeForm

@@ -2,12 +2,12 @@ from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..database import utcnow
-from ..extensions import limiter
-from ..forms import choice_list
+from ..core.database import utcnow
+from ..core.extensions import limiter
 from ..mail import OPTIONAL_MAIL_KINDS, chosen_kinds
-from ..rendering import done, redirect_to, render
-from ..security import no_store, safe_next
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, render
+from ..web.security import no_store, safe_next
 from . import login as logins
 from . import sessions, tokens
 from .access import login_required, password_guesses

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from ..forms import CheckboxesField
+from ..web.forms import CheckboxesField
 
 
 class VotingForm(FlaskForm):

@@ -1,8 +1,8 @@
 """Public functions other features use to find bodies and check membership."""
 from sqlalchemy.orm import contains_eager
 
-from ..extensions import db
-from ..hooks import hooks
+from ..core.extensions import db
+from ..core.hooks import hooks
 from .models import Body, Membership, Organisation
 
 

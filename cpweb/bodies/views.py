@@ -4,9 +4,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..auth.access import login_required
-from ..extensions import db
-from ..forms import choice_list
-from ..rendering import done, render
+from ..core.extensions import db
+from ..web.forms import choice_list
+from ..web.rendering import done, render
 from .forms import VotingForm
 from .logic import active_bodies, body_by_slug, body_sections_for, memberships_of, set_voting
 from .models import Membership

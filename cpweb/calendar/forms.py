@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import Optional
 
-from ..forms import RadioChoiceField, choice_list
+from ..web.forms import RadioChoiceField, choice_list
 
 ALARMS = {"": _l("Geen herinnering"), "60": _l("1 uur van tevoren"), "1440": _l("1 dag van tevoren")}
 

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from flask import current_app
 
-from ..i18n import AMSTERDAM
-from ..urls import site_url
+from ..core.i18n import AMSTERDAM
+from ..web.urls import site_url
 from .sources import CalendarEvent
 
 # Minutes before the start (the feed's setting) as the alarm's TRIGGER, a negative duration.

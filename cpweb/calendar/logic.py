@@ -5,9 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..extensions import db
-from ..hooks import hooks
-from ..i18n import AMSTERDAM, from_local
+from ..core.extensions import db
+from ..core.hooks import hooks
+from ..core.i18n import AMSTERDAM, from_local
 from .models import CalendarFeed, new_feed_token
 from .sources import CalendarEvent, events_between
 

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from flask_login import AnonymousUserMixin, current_user
 from ..auth.access import login_required
 from ..auth.models import User
 from ..bodies.logic import active_bodies
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import local_today
-from ..qr import qr_svg
-from ..rendering import done, render
-from ..security import no_store
-from ..urls import site_url
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import local_today
+from ..web.qr import qr_svg
+from ..web.rendering import done, render
+from ..web.security import no_store
+from ..web.urls import site_url
 from . import logic
 from .forms import AlarmForm
 from .ical import calendar_file

@@ -7,7 +7,7 @@ Who may see a document is decided in one place: `access`.
 """
 from datetime import timedelta
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, false, or_, true
 
 from ..auth.roles import SECRETARY
-from ..extensions import db
-from ..hooks import hooks
+from ..core.extensions import db
+from ..core.hooks import hooks
 from .models import BODY, MEMBERS, PUBLIC, Document, DocumentLink
 
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
 
-from ..database import row_id
-from ..extensions import db
-from ..i18n import gettext_markup as _m
-from ..rendering import done as said
-from ..rendering import redirect_to, render
+from ..core.database import row_id
+from ..core.extensions import db
+from ..core.i18n import gettext_markup as _m
+from ..web.rendering import done as said
+from ..web.rendering import redirect_to, render
 from . import places
 from .forms import ReuseForm
 from .models import Document, audience_label

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from ..filestore import CHUNK
+from ..core.filestore import CHUNK
 from . import filetypes, storage
 
 MAX_STEM = 120  # characters of a name before its extension: long titles stay readable in any zip tool

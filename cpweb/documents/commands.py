@@ -8,8 +8,8 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .. import filestore
-from ..filestore import store
+from ..core import filestore
+from ..core.filestore import store
 from . import logic
 
 

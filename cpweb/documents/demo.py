@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.i18n import local_today
 from ..demo import DemoRegion
-from ..i18n import local_today
 from ..meetings import logic as meetings_logic
 from ..meetings import stukken
 from . import logic, places

@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
-from ..extensions import db
+from ..core.extensions import db
 from ..feeds.entries import Entry, Feed
-from ..urls import site_url
+from ..web.urls import site_url
 from .access import visible_documents_query
 
 

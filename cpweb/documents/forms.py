@@ -4,8 +4,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..categories import category_form
-from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
+from ..web.categories import category_form
+from ..web.forms import ChoiceField, RadioChoiceField, choice_list, strip
 from .models import BODY, VISIBILITIES
 
 

@@ -15,14 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from .. import categories as shared_categories
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body
-from ..database import utcnow
-from ..extensions import db
-from ..filestore import Unavailable
-from ..i18n import lazy_gettext_markup as _lm
-from ..privacy import Processing
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.filestore import Unavailable
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
+from ..web import categories as shared_categories
 from . import access, filetypes, search, storage
 from .extract import extract_text
 from .models import (BODY, MEMBERS, PUBLIC, TEXT_FAILED, TEXT_NONE, TEXT_OK, VISIBILITIES, Document, DocumentCategory,

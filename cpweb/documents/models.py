@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..categories import CategoryColumns
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.categories import CategoryColumns
 
 PUBLIC, MEMBERS, BODY = "public", "members", "body"
 VISIBILITIES = {

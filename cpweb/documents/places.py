@@ -13,8 +13,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
 from . import logic
 from .access import PlaceKind, can_view, is_editor, visible_clause, visible_documents_query
 from .logic import UploadError

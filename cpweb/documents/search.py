@@ -1,12 +1,12 @@
 """Full-text search over the documents' title, description, tags and the files' own text.
 
-The index (cpweb.fulltext) is kept up to date from Python (logic.py), in the same transaction as
+The index (cpweb.core.fulltext) is kept up to date from Python (logic.py), in the same transaction as
 the document. The file's text lives only there: it is read back for snippets and when the
 document's details change.
 """
 from markupsafe import Markup
 
-from ..fulltext import FullTextIndex, snippet, words
+from ..core.fulltext import FullTextIndex, snippet, words
 from .models import Document
 
 # The file's text is split: its start ("content") gives the snippets, the rest ("more") is only

@@ -1,4 +1,4 @@
-"""The library's files in the site's store (`cpweb.filestore`: the instance folder or S3), under
+"""The library's files in the site's store (`cpweb.core.filestore`: the instance folder or S3), under
 `documents/<random name>`, never under static/; a file sent with a form that had mistakes waits
 under `held/<random name>` (see `uploads`).
 
@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..filestore import CHUNK, Sending, store
+from ..core.filestore import CHUNK, Sending, store
 
 DOCUMENTS, HELD = "documents", "held"
 PART_PREFIX = ".part-"

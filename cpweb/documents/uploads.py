@@ -9,7 +9,7 @@ from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from ..filestore import Unavailable
+from ..core.filestore import Unavailable
 from . import logic, storage
 
 HELD_KEY = "held_upload"

@@ -7,16 +7,16 @@ from sqlalchemy.orm import selectinload
 from ..auth.access import login_required, permission_required, role_required
 from ..auth.roles import ADMIN
 from ..bodies.models import Body
-from ..categories import CategoryPages
-from ..database import paginate
-from ..extensions import csrf, db
-from ..filestore import Sending
-from ..forms import choice_list
+from ..core.database import paginate
+from ..core.extensions import csrf, db
+from ..core.filestore import Sending
+from ..core.i18n import gettext_markup as _m
 from ..handbook.logic import search_pages
-from ..i18n import gettext_markup as _m
-from ..markdown import render_markdown
-from ..rendering import done, redirect_to, render
-from ..security import safe_next
+from ..web.categories import CategoryPages
+from ..web.forms import choice_list
+from ..web.markdown import render_markdown
+from ..web.rendering import done, redirect_to, render
+from ..web.security import safe_next
 from . import access, filetypes, logic, places, search, storage, uploads
 from .forms import AudienceForm, CategoryForm, EditForm, LibraryFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentCategory, DocumentVersion

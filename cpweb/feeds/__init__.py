@@ -1,7 +1,7 @@
 """Public feeds: what the council publishes (advice sent, public documents) as Atom, so other
 councils' sites and feed readers can follow it. Each feature registers its feed (hooks.feed); this
 package writes them and remembers what they showed, to tell followers what was withdrawn."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..database import utcnow
-from ..extensions import db
-from ..hooks import hooks
-from ..retention import delete_rows
-from ..urls import site_url
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.hooks import hooks
+from ..core.retention import delete_rows
+from ..web.urls import site_url
 from . import atom
 from .entries import Feed
 from .models import PublishedEntry

@@ -1,7 +1,7 @@
 """Following other councils: their public calendars and feeds (iCalendar, Atom, RSS), fetched
 safely by `cpweb cron`, shown read-only in the agenda ("ook van andere raden") and on
 /van-andere-raden, each labelled with its source. Never published again in this site's feeds."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

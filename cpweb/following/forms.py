@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import strip
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.forms import strip
 
 
 class SourceForm(FlaskForm):

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..calendar.sources import CalendarEvent
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import local_today
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import local_today
 from ..mail import send_mail
-from ..urls import site_url
+from ..web.urls import site_url
 from .models import ACTIVE, STOPPED, RemoteEntry, RemoteEvent, Source
 
 log = logging.getLogger(__name__)

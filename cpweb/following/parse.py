@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import nh3
 
-from ..i18n import AMSTERDAM
+from ..core.i18n import AMSTERDAM
 
 WINDOW_PAST = timedelta(days=7)
 WINDOW_FUTURE = timedelta(days=400)

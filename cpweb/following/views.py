@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 
 from ..auth.access import role_required
 from ..auth.roles import ADMIN
-from ..database import paginate
-from ..extensions import db
-from ..rendering import done, render
+from ..core.database import paginate
+from ..core.extensions import db
+from ..web.rendering import done, render
 from . import logic
 from .forms import SourceForm
 from .models import Source

@@ -1,5 +1,5 @@
 """The members' handbook: pages in a tree, edited by secretaries, with every revision kept."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

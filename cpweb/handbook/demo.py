@@ -1,6 +1,6 @@
 """A starter handbook for the demo, written for cpweb in plain Dutch (B1)."""
+from ..core.extensions import db
 from ..demo import DemoRegion
-from ..extensions import db
 from . import logic
 
 # (chapter title, chapter text, [(page title, page text), ...])

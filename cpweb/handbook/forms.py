@@ -3,9 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..database import row_id
-from ..forms import ChoiceField, choice_list, strip
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.database import row_id
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.forms import ChoiceField, choice_list, strip
 from . import rules
 
 NO_PARENT = ""

@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload, load_only
 
 from ..auth.roles import SECRETARY
-from ..database import utcnow
-from ..extensions import db
-from ..fulltext import opening, snippet
-from ..keys import free_key
-from ..privacy import Processing
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.fulltext import opening, snippet
+from ..core.keys import free_key
+from ..core.privacy import Processing
 from . import rules
 from .models import SEARCH, HandbookPage, HandbookRevision
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
-from ..fulltext import FullTextIndex
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
+from ..core.fulltext import FullTextIndex
 from . import rules
 
 

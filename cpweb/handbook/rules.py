@@ -1,7 +1,7 @@
 """The rules of handbook pages, as plain functions and constants."""
 import re
 
-from .. import keys
+from ..core import keys
 
 MAX_TITLE = 200
 MAX_SLUG = 100

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import permission_required
-from ..rendering import done, redirect_to, render
+from ..web.rendering import done, redirect_to, render
 from . import logic
 from .forms import PageForm, SearchForm
 from .models import HandbookPage, HandbookRevision

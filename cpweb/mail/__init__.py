@@ -8,8 +8,8 @@ oldest_waiting and longest_retrying; tests use outbox (the "memory" backend's ma
 """
 from flask import Flask, current_app
 
-from ..extensions import db
-from ..hooks import hooks
+from ..core.extensions import db
+from ..core.hooks import hooks
 from .compose import send_mail, with_note
 from .dispatch import SendAfterResponse, uncommitted_mails, wait_for_sending
 from .preferences import OFF_BY_DEFAULT, OPTIONAL_MAIL_KINDS, choose_kinds, chosen_kinds, wants_mail, will_get

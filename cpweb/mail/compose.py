@@ -1,17 +1,17 @@
 """Writing a mail: plain text from the site's name, with a footer that says where it comes from,
 where to ask questions and how to stop it; put in the outbox with the caller's change."""
 from email import policy
-from email.message import EmailMessage
 from email.headerregistry import Address
+from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..database import utcnow
-from ..extensions import db
-from ..urls import site_url
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..web.urls import site_url
 from .models import OutboxMail
 from .preferences import OPTIONAL_MAIL_KINDS, unsubscribe_url, will_get
 

@@ -22,7 +22,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from werkzeug.wsgi import ClosingIterator
 
-from ..extensions import db
+from ..core.extensions import db
 from .models import NEW_MAILS, OutboxMail
 from .sending import send_waiting
 

@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 
 WAITING = "waiting"
 SENDING = "sending"  # claimed by one sender; a claim older than MAIL_CLAIM_TIMEOUT_MINUTES is a crashed one

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..auth.models import User
-from ..extensions import db
-from ..urls import site_url
+from ..core.extensions import db
+from ..web.urls import site_url
 from .models import MailOptOut
 
 # Kinds of mail a person may switch off. Account mails (invitation, password) are always sent.

@@ -23,11 +23,13 @@ from sqlalchemy import and_, case, or_
 
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import as_local, datetime_long, lazy_gettext_markup as _lm, time_short
-from ..privacy import Processing
-from ..urls import site_url
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import as_local, datetime_long
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.i18n import time_short
+from ..core.privacy import Processing
+from ..web.urls import site_url
 from . import transport
 from .compose import send_mail, sender_address
 from .models import FAILED, NEW_MAILS, SENDING, SENT, WAITING, OutboxMail

@@ -5,11 +5,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.access import permission_required
-from ..extensions import csrf, db
-from ..rendering import redirect_to, render
+from ..core.extensions import csrf, db
+from ..web.rendering import redirect_to, render
 from . import sending
 from .models import OutboxMail
-from .preferences import read_unsubscribe_token, unsubscribe as stop_kind
+from .preferences import read_unsubscribe_token
+from .preferences import unsubscribe as stop_kind
 
 bp = Blueprint("mail", __name__)
 

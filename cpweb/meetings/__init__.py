@@ -1,7 +1,7 @@
 """Meetings of a body: agenda, stukken, attendance, minutes, decisions and action items."""
 from datetime import timedelta
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

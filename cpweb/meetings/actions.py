@@ -7,14 +7,13 @@ see what, lists, settings), notices (the mails' texts), stukken (files on agenda
 from datetime import date
 
 from flask_babel import gettext as _
-
 from sqlalchemy import update
 
-from ..database import StaleEdit, utcnow
+from ..core.database import StaleEdit, utcnow
+from ..core.extensions import db
+from ..core.guards import Refused, check
+from ..core.i18n import AMSTERDAM, datetime_long
 from ..documents import places
-from ..extensions import db
-from ..guards import Refused, check
-from ..i18n import AMSTERDAM, datetime_long
 from ..signals.logic import close_with_decision
 from . import guards, logic, notices, rules, stukken
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, Minutes, MinutesCorrection

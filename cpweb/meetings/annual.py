@@ -5,12 +5,12 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from ..annual import AnnualSection, AnnualTable, year_list
 from ..bodies.logic import active_bodies
 from ..bodies.models import Body
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import date_in_text, from_local
+from ..core.annual import AnnualSection, AnnualTable, year_list
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import date_in_text, from_local
 from . import logic, rules
 from .models import Attendance, Commitment, Meeting
 

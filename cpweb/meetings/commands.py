@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import click
 from flask.cli import with_appcontext
 
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import local_today
-from ..jobs import job_context
-from ..reminders import send_all
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import local_today
+from ..core.jobs import job_context
+from ..core.reminders import send_all
 from . import logic, notices
 
 

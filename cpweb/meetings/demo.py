@@ -3,10 +3,10 @@ minutes, a decision and an action item) and planned ones ahead, whatever the day
 from datetime import date, time, timedelta
 from typing import NamedTuple
 
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import as_local, local_today
 from ..demo import DemoRegion
-from ..extensions import db
-from ..i18n import as_local, local_today
 from . import logic, rules
 from .models import ActionItem, AgendaItem, Attendance, Commitment, Decision, Minutes
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from ..calendar.ical import calendar_file
 from ..calendar.sources import CalendarEvent
-from ..database import utcnow
-from ..extensions import db
+from ..core.database import utcnow
+from ..core.extensions import db
 from . import logic
 from .models import Meeting
 

@@ -3,11 +3,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField, TimeField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..database import utcnow
-from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, ignore_unless, strip
-from ..i18n import from_local, lazy_gettext_markup as _lm
+from ..core.database import utcnow
+from ..core.i18n import from_local
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, ignore_unless, strip
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")

@@ -1,10 +1,11 @@
 """What a meeting's state allows, as rules: plain values in, a Dutch reason why not (or None) out.
-Logic enforces them (`cpweb.guards.check`); the meeting page shows the same reasons."""
+Logic enforces them (`cpweb.core.guards.check`); the meeting page shows the same reasons."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import datetime_long, lazy_gettext_markup as _lm
+from ..core.i18n import datetime_long
+from ..core.i18n import lazy_gettext_markup as _lm
 from . import rules
 
 

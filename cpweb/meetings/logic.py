@@ -11,14 +11,14 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..auth.roles import SECRETARY
 from ..bodies.models import Body, Membership
-from ..database import Page, first_rows, utcnow
-from ..extensions import db
-from ..i18n import date_long, from_local, lazy_gettext_markup as _lm
-from ..privacy import Processing
+from ..core.database import Page, first_rows, utcnow
+from ..core.extensions import db
+from ..core.i18n import date_long, from_local
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from . import rules
 from .models import (ActionItem, AgendaItem, Attendance, Commitment, Decision, Meeting, MeetingSettings, Minutes,
                      MinutesCorrection)
-
 
 # --- who may see and do what ---------------------------------------------------------------
 

@@ -4,9 +4,9 @@ A `note` is the secretary's personal message from such a page."""
 from flask_babel import gettext as _
 
 from ..bodies.logic import secretaries_of
-from ..i18n import date_long, datetime_long
+from ..core.i18n import date_long, datetime_long
 from ..mail import chosen_kinds, send_mail, wants_mail, with_note
-from ..urls import site_url
+from ..web.urls import site_url
 from . import feeds, logic
 from .models import ActionItem, Meeting, MinutesCorrection
 

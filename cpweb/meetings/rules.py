@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import AMSTERDAM, date_long, from_local, lazy_gettext_markup as _lm
+from ..core.i18n import AMSTERDAM, date_long, from_local
+from ..core.i18n import lazy_gettext_markup as _lm
 
 MAX_TITLE = 200
 MAX_TEXT = 2000

@@ -6,11 +6,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import date_in_text, date_short, datetime_long
+from ..core.keys import slugify
 from ..documents import bundle, places
-from ..extensions import db
-from ..i18n import date_in_text, date_short, datetime_long
-from ..keys import slugify
 from . import logic, rules
 from .models import AgendaItem, Meeting
 

@@ -2,19 +2,20 @@
 loaders of a meeting; the meeting page with its agenda and attendance in views_agenda, the
 minutes in views_minutes, action items in views_action_items."""
 from flask import Blueprint, abort, flash, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.access import login_required, permission_required
 from ..bodies.logic import bodies_of
-from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
-from ..database import StaleEdit, paginate, utcnow
-from ..extensions import db
-from ..forms import choice_list
-from ..guards import Refused
-from ..i18n import as_local, datetime_long, local_today
-from ..rendering import done, redirect_to, refused, render
+from ..core.database import StaleEdit, paginate, utcnow
+from ..core.extensions import db
+from ..core.guards import Refused
+from ..core.i18n import as_local, datetime_long, local_today
+from ..web.confirming import Confirmation, ConfirmForm, confirm_page, note_of
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, refused, render
 from . import actions, logic, notices, rules
 from .forms import CommitmentForm, DraftMeetingForm, FilterForm, MeetingForm, NewMeetingForm, SettingsForm
 from .models import Commitment, Meeting

@@ -6,16 +6,16 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import bodies_of
-from ..database import paginate
-from ..extensions import db
-from ..forms import choice_list
-from ..i18n import local_today
-from ..rendering import done, render
-from ..security import safe_next
+from ..core.database import paginate
+from ..core.extensions import db
+from ..core.i18n import local_today
+from ..web.forms import choice_list
+from ..web.rendering import done, render
+from ..web.security import safe_next
 from . import actions, logic
 from .forms import ActionItemEditForm, ActionItemForm
 from .models import ActionItem
-from .views import bp, body_filter, get_managed_meeting_or_404
+from .views import body_filter, bp, get_managed_meeting_or_404
 from .views_minutes import chosen_item, minutes_page, with_agenda_items
 
 

@@ -4,15 +4,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
-from ..confirming import Confirmation, ConfirmForm, confirm_page, flash_undo, read_undo_token, undo_token
-from ..database import row_id, utcnow
+from ..core.database import row_id, utcnow
+from ..core.guards import Refused
 from ..documents import attaching, bundle
-from ..forms import choice_list
-from ..guards import Refused
 from ..proposals.logic import planned_from
-from ..rendering import done, redirect_to, refused, render
-from ..security import no_store
 from ..signals.logic import on_agenda
+from ..web.confirming import Confirmation, ConfirmForm, confirm_page, flash_undo, read_undo_token, undo_token
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, refused, render
+from ..web.security import no_store
 from . import actions, feeds, guards, logic, rules, stukken
 from .forms import AgendaItemForm, AttendanceForm, PresenceForm
 from .models import AgendaItem, Meeting

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import login_required
-from ..confirming import Confirmation, ConfirmForm, confirm_page, note_of
-from ..database import StaleEdit
-from ..extensions import db
-from ..forms import choice_list
-from ..guards import Refused
-from ..rendering import done, refused, render
+from ..core.database import StaleEdit
+from ..core.extensions import db
+from ..core.guards import Refused
 from ..signals.logic import closable_on_agenda
+from ..web.confirming import Confirmation, ConfirmForm, confirm_page, note_of
+from ..web.forms import choice_list
+from ..web.rendering import done, refused, render
 from . import actions, guards, logic, notices, rules
 from .forms import ActionItemForm, CorrectionForm, DecisionForm, MinutesForm
 from .models import Meeting, MinutesCorrection

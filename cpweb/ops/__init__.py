@@ -1,7 +1,7 @@
 """Running the site: /healthz for uptime monitors, request logging, backups (`cpweb backup`)."""
 from flask import Blueprint
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 bp = Blueprint("ops", __name__)
 

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from ..extensions import db
+from ..core.extensions import db
 
 FORMAT = 1
 MANIFEST = "manifest.json"

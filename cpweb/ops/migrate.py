@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 
-from ..extensions import db
+from ..core.extensions import db
 from .backup import snapshot_sqlite, sqlite_row_counts
 
 

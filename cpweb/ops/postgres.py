@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from ..extensions import db
-from ..hooks import hooks
+from ..core.extensions import db
+from ..core.hooks import hooks
 
 BATCH = 1000
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
 
-from ..extensions import db, limiter
-from ..filestore import store
+from ..core.extensions import db, limiter
+from ..core.filestore import store
 from ..mail import longest_retrying, oldest_waiting
 from . import bp
 

@@ -1,5 +1,5 @@
 """Pages for everyone: home, privacy statement, accessibility statement, contact form, language choice."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

@@ -4,10 +4,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.extensions import db
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from ..mail import send_mail
-from ..privacy import Processing
 
 PROCESSING = Processing(
     name=_l("Vragen via het contactformulier"),

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import email_field, strip
+from ..web.forms import email_field, strip
 
 
 class ContactForm(FlaskForm):

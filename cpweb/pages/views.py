@@ -5,13 +5,13 @@ from flask_login import current_user
 from ..auth.access import login_required
 from ..auth.profile import choose_language, hide_first_steps
 from ..bodies.logic import bodies_of, body_links
-from ..database import utcnow
-from ..extensions import limiter
-from ..guest_pages import kept_for_guests
+from ..core.database import utcnow
+from ..core.extensions import limiter
 from ..handbook.logic import welcome_page
-from ..home import sections_for
-from ..rendering import done, redirect_to, render
-from ..security import safe_next
+from ..web.guest_pages import kept_for_guests
+from ..web.home import sections_for
+from ..web.rendering import done, redirect_to, render
+from ..web.security import safe_next
 from . import contact as contact_logic
 from .forms import ContactForm
 

@@ -1,6 +1,6 @@
 """Proposals: decisions between meetings. Members answer in writing until the closing time; the outcome
 lands in the dossier, on the next meeting's agenda and in its minutes, and in the annual report."""
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

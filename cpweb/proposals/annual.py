@@ -2,8 +2,8 @@
 Counts only: no answer and no name."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, AnnualTable
 from ..bodies.logic import active_bodies
+from ..core.annual import AnnualSection, AnnualTable
 from . import logic, rules
 
 

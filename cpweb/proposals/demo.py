@@ -3,10 +3,10 @@ whose outcome is on the next meeting's agenda and in the dossier, and an anonymo
 from datetime import datetime, time, timedelta
 
 from ..advice.logic import advice_query
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import from_local, local_today
 from ..demo import DemoRegion
-from ..extensions import db
-from ..i18n import from_local, local_today
 from . import logic, rules
 from .models import Proposal, ProposalAnswer, ProposalOption, ProposalPick
 

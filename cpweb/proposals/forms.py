@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..database import utcnow
-from ..forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
-from ..i18n import from_local, lazy_gettext_markup as _lm
+from ..core.database import utcnow
+from ..core.i18n import from_local
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.forms import CheckboxesField, ChoiceField, RadioChoiceField, choice_list, strip
 from . import rules
 
 DATE_MESSAGE = _l("Vul een datum in zoals 19-05-2026.")

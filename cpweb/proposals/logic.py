@@ -18,16 +18,17 @@ from ..auth.roles import SECRETARY
 from ..bodies.logic import bodies_of, memberships_of
 from ..bodies.models import Membership
 from ..calendar.sources import CalendarEvent
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import as_local, date_long, datetime_long, from_local, lazy_gettext_markup as _lm
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import as_local, date_long, datetime_long, from_local
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from ..mail import send_mail
 from ..meetings import logic as meetings_logic
 from ..meetings import rules as meetings_rules
 from ..meetings.rules import MAX_TEXT as MAX_DECISION
 from ..meetings.rules import MAX_TITLE as MAX_MEETING_TITLE
-from ..privacy import Processing
-from ..urls import site_url
+from ..web.urls import site_url
 from . import rules
 from .models import Proposal, ProposalAnswer, ProposalOption, ProposalPick
 

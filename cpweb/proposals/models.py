@@ -3,9 +3,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
-from ..i18n import datetime_long, time_short
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
+from ..core.i18n import datetime_long, time_short
 from . import rules
 
 

@@ -3,11 +3,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..advice import letters
 from ..advice import logic as advice_logic
+from ..core.extensions import db
 from ..documents import places
-from ..extensions import db
 from . import logic
 from .models import Proposal
-
 
 PLACE_KIND = places.titled_kind("proposal", Proposal, "proposals.show", "proposal_id", logic.visible_filter)
 KIND = PLACE_KIND.kind

@@ -4,10 +4,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from ..i18n import lazy_gettext_markup as _lm
+
+from ..core.i18n import lazy_gettext_markup as _lm
 
 MAX_TITLE = 200
 MAX_TEXT = 10000

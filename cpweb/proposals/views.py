@@ -4,14 +4,14 @@ from flask_login import current_user
 
 from ..auth.access import login_required
 from ..bodies.logic import memberships_of
-from ..confirming import Confirmation, ConfirmForm, confirm_page
-from ..database import paginate, row_id, utcnow
+from ..core.database import paginate, row_id, utcnow
+from ..core.extensions import db
+from ..core.i18n import date_short, datetime_long
 from ..documents import attaching
-from ..extensions import db
-from ..forms import choice_list
-from ..i18n import date_short, datetime_long
-from ..rendering import done, redirect_to, render, saved
-from ..spreadsheet import csv_response
+from ..web.confirming import Confirmation, ConfirmForm, confirm_page
+from ..web.forms import choice_list
+from ..web.rendering import done, redirect_to, render, saved
+from ..web.spreadsheet import csv_response
 from . import logic, papers, rules
 from .forms import OutcomeForm, ProposalForm, answer_form, answer_values, check_answer
 from .models import Proposal

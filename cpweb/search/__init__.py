@@ -5,7 +5,7 @@ page's own rule, in the query (see kinds)."""
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

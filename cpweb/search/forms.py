@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 
-from ..forms import strip
+from ..web.forms import strip
 from . import logic
 
 

@@ -1,5 +1,5 @@
 """What the search box searches: one kind per page people open, each with its own full-text index
-(cpweb.fulltext), who may find it, and how a result shows.
+(cpweb.core.fulltext), who may find it, and how a result shows.
 
 Who may find a row is the rule of the page it opens, as the feature writes it (`visible_filter`
 and the like), put into the query itself: a hidden row is never fetched, so never counted.
@@ -20,12 +20,12 @@ from ..activities import logic as activities
 from ..activities.models import Activity
 from ..advice import logic as advice
 from ..advice.models import Advice, AdviceEvent
+from ..bodies.models import Body
+from ..core.fulltext import FullTextIndex
 from ..documents import access as documents
 from ..documents import search as document_search
 from ..documents.models import Document
-from ..bodies.models import Body
 from ..following.models import RemoteEntry, Source
-from ..fulltext import FullTextIndex
 from ..handbook import logic as handbook
 from ..handbook.models import SEARCH as HANDBOOK_INDEX
 from ..handbook.models import HandbookPage

@@ -14,11 +14,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import String, case, cast, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
-from ..database import COUNT_LIMIT, Paging
+from ..core.database import COUNT_LIMIT, Paging
+from ..core.extensions import db
+from ..core.fulltext import opening, snippet, words
 from ..documents import search as document_search
 from ..documents.models import Document
-from ..extensions import db
-from ..fulltext import opening, snippet, words
 from ..handbook import logic as handbook
 from ..handbook.models import HandbookPage
 from . import kinds as kinds_

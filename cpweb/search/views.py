@@ -1,8 +1,8 @@
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from ..database import page_from, utcnow
-from ..rendering import render
+from ..core.database import page_from, utcnow
+from ..web.rendering import render
 from . import logic
 from .forms import SearchForm
 from .kinds import BY_KEY

@@ -5,7 +5,7 @@ Secretaries triage signals; management sees counts by kind ("aard en aantal"), n
 """
 from datetime import timedelta
 
-from ..hooks import hooks
+from ..core.hooks import hooks
 
 
 def init_app(app) -> None:

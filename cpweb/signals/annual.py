@@ -1,7 +1,7 @@
 """The signals part of the annual report: counts by subject, no content ("aard en aantal")."""
 from flask_babel import gettext as _
 
-from ..annual import AnnualSection, AnnualTable
+from ..core.annual import AnnualSection, AnnualTable
 from . import logic
 
 

@@ -5,11 +5,11 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from ..database import utcnow
-from ..extensions import db
-from ..jobs import claim, job_context
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.jobs import claim, job_context
 from ..mail import send_mail
-from ..urls import site_url
+from ..web.urls import site_url
 from . import logic
 from .models import Signal
 

@@ -2,9 +2,9 @@
 import random
 from datetime import timedelta
 
-from ..database import utcnow
+from ..core.database import utcnow
+from ..core.extensions import db
 from ..demo import DemoRegion
-from ..extensions import db
 from . import logic, rules
 from .models import Signal
 

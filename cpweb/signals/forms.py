@@ -3,11 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..confirming import ConfirmForm
-from ..database import utcnow
-from ..categories import category_form
-from ..forms import ChoiceField, RadioChoiceField, choice_list, strip
-from ..i18n import lazy_gettext_markup as _lm
+from ..core.database import utcnow
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..web.categories import category_form
+from ..web.confirming import ConfirmForm
+from ..web.forms import ChoiceField, RadioChoiceField, choice_list, strip
 from . import rules
 
 PHONE = r"^\+?[0-9 ()-]{10,20}$"

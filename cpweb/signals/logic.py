@@ -13,24 +13,23 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import categories as shared_categories
-from ..audit import record
 from ..auth.models import User
 from ..auth.roles import ADMIN, SECRETARY
-from ..bodies.models import Membership, Organisation
 from ..bodies.logic import signal_receiving_body_ids
-from ..database import COUNT_LIMIT, count_up_to, utcnow
-from ..extensions import db
-from ..i18n import AMSTERDAM, date_long, lazy_gettext_markup as _lm
+from ..bodies.models import Membership, Organisation
+from ..core.audit import record
+from ..core.database import COUNT_LIMIT, count_up_to, utcnow
+from ..core.extensions import db
+from ..core.i18n import AMSTERDAM, date_long
+from ..core.i18n import lazy_gettext_markup as _lm
+from ..core.privacy import Processing
 from ..mail import send_mail
 from ..meetings import logic as meetings
 from ..meetings.models import AgendaItem, Meeting
-from ..privacy import Processing
-from ..urls import site_url
+from ..web import categories as shared_categories
+from ..web.urls import site_url
 from . import rules, tally
 from .models import Signal, SignalAgendaItem, SignalCategory, SignalEvent
-
-
 
 # --- subjects ---------------------------------------------------------------------------------
 

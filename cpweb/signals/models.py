@@ -3,9 +3,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..categories import CategoryColumns
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
+from ..web.categories import CategoryColumns
 from . import rules, tally
 
 

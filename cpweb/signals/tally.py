@@ -15,7 +15,7 @@ the copied signals again.
 """
 from sqlalchemy import DDL, event, text
 
-from ..extensions import db
+from ..core.extensions import db
 from . import rules
 
 TABLE = "signal_year_counts"

@@ -7,18 +7,18 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import permission_required
 from ..bodies.logic import active_organisations
-from ..database import paginate, utcnow
-from ..extensions import csrf, db, limiter
-from ..forms import choice_list
-from ..categories import CategoryPages
-from ..confirming import Confirmation, confirm_page
-from ..errors import error_page
-from ..i18n import date_long, number
-from ..qr import qr_svg
-from ..rendering import done, redirect_to, refused, render
-from ..security import no_store
-from ..spreadsheet import csv_response
-from ..urls import site_url
+from ..core.database import paginate, utcnow
+from ..core.extensions import csrf, db, limiter
+from ..core.i18n import date_long, number
+from ..web.categories import CategoryPages
+from ..web.confirming import Confirmation, confirm_page
+from ..web.errors import error_page
+from ..web.forms import choice_list
+from ..web.qr import qr_svg
+from ..web.rendering import done, redirect_to, refused, render
+from ..web.security import no_store
+from ..web.spreadsheet import csv_response
+from ..web.urls import site_url
 from . import logic, rules
 from .forms import (AssignForm, CategoryForm, MessageForm, NoteForm, RecordedSignalForm, ReportForm, SignalFilterForm,
                     SignalForm, StatusForm)

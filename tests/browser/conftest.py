@@ -92,7 +92,7 @@ class LiveServer:
     _server: object = field(repr=False, default=None)
 
     def stop(self):
-        from cpweb.extensions import db
+        from cpweb.core.extensions import db
 
         self._server.shutdown()
         with self.app.app_context():
@@ -148,8 +148,8 @@ def next_meeting(server: LiveServer, **filters) -> tuple[int, list[str]]:
     """(id, agenda item titles) of the first planned meeting ahead in the server's data whose columns
     match `filters` (e.g. visibility="public"): tests find demo meetings by their state, since the
     demo is built around the day it is loaded."""
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
     from cpweb.meetings import rules
     from cpweb.meetings.models import Meeting
 

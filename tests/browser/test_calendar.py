@@ -18,8 +18,8 @@ BUSY_DAY = date(2026, 11, 10)  # four public meetings: the grid shows three and 
 def server(tmp_path_factory):
     """Its own server: the meeting added here would change what the other browser tests read."""
     from cpweb.bodies.models import Body
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
     from cpweb.meetings import logic, rules
 
     server = start_live_server(tmp_path_factory.mktemp("calendar-instance"))

@@ -41,20 +41,20 @@ def watch_this_server(watcher, server):
 
 def _body():
     from cpweb.bodies.models import Body
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     return db.session.scalar(db.select(Body).filter_by(name=BODY))
 
 
 def _secretary():
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     return db.session.scalar(db.select(User).filter_by(email=SECRETARY))
 
 
 def plan(server, title: str) -> int:
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from cpweb.meetings import logic, rules
 
     with server.app.app_context():
@@ -122,8 +122,8 @@ def an_agenda_item(server, title: str) -> Target:
 
 def a_stuk(server, title: str) -> Target:
     """An agenda item with a document of the body from the library attached."""
+    from cpweb.core.extensions import db
     from cpweb.documents.models import Document
-    from cpweb.extensions import db
     from cpweb.meetings import actions
     meeting_id = plan(server, title)
     with server.app.app_context():
@@ -137,8 +137,8 @@ def a_stuk(server, title: str) -> Target:
 
 def an_activity_with_signups(server, title: str) -> Target:
     from cpweb.activities import logic, rules
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from cpweb.meetings.logic import members_of
 
     with server.app.test_request_context():
@@ -156,32 +156,32 @@ def an_activity_with_signups(server, title: str) -> Target:
 # --- reading the state ---------------------------------------------------------------------------
 
 def meeting_status(key):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.meetings.models import Meeting
     return db.session.get(Meeting, key[0]).status
 
 
 def invited_at(key):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.meetings.models import Meeting
     return db.session.get(Meeting, key[0]).invitations_sent_at
 
 
 def minutes_status(key):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.meetings import logic
     from cpweb.meetings.models import Meeting
     return logic.minutes_of(db.session.get(Meeting, key[0])).status
 
 
 def agenda(key):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.meetings.models import Meeting
     return [item.title for item in db.session.get(Meeting, key[0]).items]
 
 
 def stukken_of_item(key):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.meetings import stukken
     from cpweb.meetings.models import Meeting
     meeting_id, item_id = key
@@ -190,7 +190,7 @@ def stukken_of_item(key):
 
 def activity_status(key):
     from cpweb.activities.models import Activity
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     return db.session.get(Activity, key[0]).status
 
 
@@ -234,7 +234,7 @@ CASES = {
 def state_and_mails(server, case: Case, target: Target, since: int) -> tuple[object, list[tuple[str, str, str]]]:
     """The state the case reads, and the (name, subject, body) of each mail sent since `since`."""
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.mail import outbox
 
     with server.app.app_context():

@@ -20,9 +20,9 @@ def server(tmp_path_factory):
     server = start_live_server(tmp_path_factory.mktemp("first-screen-instance"))
     with server.app.test_request_context():  # the invitation's links
         from cpweb.auth.models import User
-        from cpweb.database import utcnow
-        from cpweb.extensions import db
-        from cpweb.i18n import as_local, local_today
+        from cpweb.core.database import utcnow
+        from cpweb.core.extensions import db
+        from cpweb.core.i18n import as_local, local_today
         from cpweb.meetings import actions, rules
         from cpweb.meetings.models import Meeting
         from cpweb.signals.logic import store_signal
@@ -97,9 +97,9 @@ def test_the_answer_to_a_coming_meeting_is_on_the_first_screen(phone, server):
 def coming_meeting_with_stukken(server) -> int:
     """The first planned meeting ahead with a stuk on its agenda (the demo puts one on the
     klankbordgroep's next meeting), whatever the day."""
-    from cpweb.database import utcnow
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
     from cpweb.documents.models import DocumentLink
-    from cpweb.extensions import db
     from cpweb.meetings import rules
     from cpweb.meetings.models import AgendaItem, Meeting
 

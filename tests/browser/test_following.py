@@ -12,7 +12,7 @@ SOURCE = "Cliëntenraad Buurgemeente"
 
 @pytest.fixture(scope="module")
 def councils(tmp_path_factory):
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.following import logic
     from cpweb.following.models import RemoteEvent
 

@@ -91,7 +91,7 @@ def test_a_guest_confirms_and_sees_what_when_and_where(new_context, server, java
 def welcome_title(server, email: str) -> str:
     """The title of the handbook page a new member starts reading."""
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.handbook.logic import welcome_page
 
     with server.app.app_context():
@@ -103,7 +103,7 @@ def welcome_title(server, email: str) -> str:
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_new_member_hides_the_first_steps(new_context, server, javascript):
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     email = "lid@example.org" if javascript else "ria@example.org"
     with server.app.app_context():

@@ -24,7 +24,7 @@ def own_server(tmp_path_factory, browser_type_launch_args):
 
 def _member(server):
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     with server.app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email="lid@example.org"))

@@ -17,8 +17,8 @@ LONG_ADDRESS = "iemand.met.een.heel.lang.adres.bij.de.gemeente@voorbeeldgemeente
 def server(tmp_path_factory):
     """Its own server, with a waiting and a failed mail: these tests change what others read."""
     from cpweb.admin.members import create_member
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
     from cpweb.mail import send_mail
     from cpweb.mail.models import FAILED, OutboxMail
 
@@ -102,7 +102,7 @@ def test_admin_shows_an_invitation_link_once(page, server):
 
 def test_unsubscribe_without_login_or_javascript(new_context, server):
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.mail.preferences import unsubscribe_url
 
     with server.app.app_context():

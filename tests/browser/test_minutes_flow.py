@@ -30,9 +30,9 @@ def watch_this_server(watcher, server):
 def held_yesterday(server, title: str, minutes_text: str = "") -> int:
     """A meeting of the sounding-board group that started yesterday; with shared minutes when a text is given."""
     from cpweb.bodies.models import Body
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from cpweb.meetings import logic, rules
     from cpweb.meetings.models import Minutes
 

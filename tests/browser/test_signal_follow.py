@@ -29,7 +29,7 @@ def watch_this_server(watcher, server):
 
 
 def signal_id(server, reference: str) -> int:
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.signals.models import Signal
 
     with server.app.app_context():

@@ -90,7 +90,7 @@ def test_secretary_changes_status_in_place(page, login, live_server):
 def test_a_mistake_then_sending_again_at_once_is_not_spam(new_context, live_server, javascript):
     """A visitor takes their time, forgets the consent box, ticks it and sends again within a
     second: the form's clock started when it was first opened, so the signal is not spam."""
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
     from cpweb.signals.models import Signal
 
     page = new_context(java_script_enabled=javascript).new_page()

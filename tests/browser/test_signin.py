@@ -53,7 +53,7 @@ def passkey_server(tmp_path_factory, browser_type_launch_args):
 def test_a_new_secretary_sets_up_the_app_after_the_password(page, passkey_server, watcher):
     """A member made secretary after the demo has no app yet: the site leads there, and the QR code shows."""
     from cpweb.auth.models import User
-    from cpweb.extensions import db
+    from cpweb.core.extensions import db
 
     watcher.origin = passkey_server.url
     with passkey_server.app.app_context():

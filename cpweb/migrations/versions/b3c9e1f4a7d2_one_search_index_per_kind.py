@@ -2,7 +2,7 @@
 
 The search box (cpweb.search) searches meetings, agenda items, minutes with their decisions,
 action items, advice dossiers, the public advice page, activities, proposals, signals and the
-followed councils' items, each through its own full-text index (cpweb.fulltext): an FTS5 table on
+followed councils' items, each through its own full-text index (cpweb.core.fulltext): an FTS5 table on
 SQLite, a table with weighted tsvectors under a GIN index on PostgreSQL. The rows already there
 are indexed here; from now on cpweb.search keeps them with each flush.
 
@@ -13,14 +13,13 @@ Create Date: 2026-12-07 20:00:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'b3c9e1f4a7d2'
 down_revision = 'a7d3e9f2b4c1'
 branch_labels = None
 depends_on = None
 
-# The statements as cpweb.fulltext made them when this migration was written (never import app code here).
+# The statements as cpweb.core.fulltext made them when this migration was written (never import app code here).
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS meetings_search USING fts5(title, location, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS agenda_items_search USING fts5(title, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",

@@ -1,7 +1,7 @@
 """full-text search on PostgreSQL
 
 On PostgreSQL the documents and the handbook are searched with PostgreSQL's own full-text search
-(cpweb.fulltext): the configuration cpweb_dutch (dutch, with unaccent before the Dutch stemmer)
+(cpweb.core.fulltext): the configuration cpweb_dutch (dutch, with unaccent before the Dutch stemmer)
 and a table per index with a generated, weighted tsvector under a GIN index (and a function
 that reads the matches from that index), and a small one of the heavier columns to rank by. Rows already there
 are indexed; a document's file text is not in the database, so it becomes searchable again when
@@ -14,14 +14,13 @@ Create Date: 2026-11-24 08:20:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'd8e17cc36050'
 down_revision = '574eac9a2aba'
 branch_labels = None
 depends_on = None
 
-# The statements as cpweb.fulltext made them when this migration was written (never import app code here).
+# The statements as cpweb.core.fulltext made them when this migration was written (never import app code here).
 UPGRADE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE TEXT SEARCH CONFIGURATION cpweb_dutch (COPY = pg_catalog.dutch)",

@@ -5,8 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from .extensions import db
-
+from ..core.extensions import db
 from .rendering import render, wants_fragment
 
 MESSAGES = {

@@ -8,8 +8,8 @@ from flask import abort, current_app, request
 from sqlalchemy import DateTime, Integer, event, func, literal_column
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import lazyload
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -218,7 +218,7 @@ def alembic_include_name(name, type_, parent_names):
     return True
 
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def init_migrations(app) -> None:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from .extensions import db
+from ..core.extensions import db
+from ..core.keys import free_key, slugify
 from .forms import strip
-from .keys import free_key, slugify
 from .rendering import done, render
 
 MAX_LABEL = 80

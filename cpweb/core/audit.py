@@ -14,7 +14,6 @@ from .i18n import lazy_gettext_markup as _lm
 from .privacy import Processing
 from .retention import delete_rows
 
-
 ACTION_LABELS = {
     "created": _l("Account gemaakt"),
     "invited": _l("Uitgenodigd"),

@@ -4,7 +4,7 @@ import re
 from flask import flash, get_flashed_messages, get_template_attribute, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
-from .extensions import db
+from ..core.extensions import db
 
 
 def wants_fragment() -> bool:

@@ -17,7 +17,7 @@ LANGUAGES = ("nl", "en")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Secure is added per request when it arrives over https (see cpweb.security).
+# Secure is added per request when it arrives over https (see cpweb.web.security).
 SESSION_COOKIE_SECURE = False
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
@@ -28,7 +28,7 @@ WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 # Limits are counted in the site's own database, so all workers share them and a restart keeps
-# them (cpweb.ratelimit); a redis:// URI works too, with the `redis` package installed.
+# them (cpweb.core.ratelimit); a redis:// URI works too, with the `redis` package installed.
 RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_HEADERS_ENABLED = False
 # Said here, not left to Flask-Limiter: without it the limiter keeps the choice of the last app it
@@ -54,7 +54,7 @@ TWO_FACTOR_ROLES = ["beheerder", "secretaris"]
 REAUTHENTICATION_MAX_AGE = timedelta(minutes=15)
 # The path the site lives under when it is not the domain's root (e.g. "/raad"; the proxy then
 # passes requests on without it). Only this setting counts: a SCRIPT_NAME from a request's header
-# or the server is ignored (cpweb.security.FixedScriptName).
+# or the server is ignored (cpweb.web.security.FixedScriptName).
 SCRIPT_NAME = ""
 # How long the key shown while setting up the app waits for its first right code; then a new one.
 TWO_FACTOR_SETUP_TIME = timedelta(minutes=15)
@@ -94,7 +94,7 @@ AUDIT_RETENTION = timedelta(days=2 * 365)
 
 PER_PAGE = 25
 
-# The guest home and the statements: kept per worker this long (cpweb.guest_pages); 0 = off.
+# The guest home and the statements: kept per worker this long (cpweb.web.guest_pages); 0 = off.
 GUEST_PAGE_SECONDS = 30
 
 # Signals: the public form's spam check, and how long personal data is kept.
@@ -118,7 +118,7 @@ ADVICE_RESPONSE_WEEKS = 6  # an addressee owes a reasoned response; after this, 
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DOCUMENT_EXTRACT_SECONDS = 10
 
-# Where uploaded files are kept (cpweb.filestore): "" is the instance folder (instance/uploads);
+# Where uploaded files are kept (cpweb.core.filestore): "" is the instance folder (instance/uploads);
 # "s3://bucket/prefix" an S3-compatible object store, so that more than one app server can serve
 # the site. S3_ENDPOINT_URL names the store (empty: Amazon's own); the key may also come the ways
 # boto3 looks for one (AWS_* variables, a role) when these are empty. `cpweb storage migrate`

@@ -1,7 +1,7 @@
 """The main menu. An entry shows once its feature's blueprint is registered, to those its page lets in."""
 from flask import current_app, request
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 MAIN_MENU = [
     (_l("Agenda"), "calendar.index"),

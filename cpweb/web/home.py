@@ -1,7 +1,7 @@
 """Sections on a member's home page. Each feature registers one; pages.home shows them in order."""
 from collections.abc import Callable
 
-from .hooks import hooks
+from ..core.hooks import hooks
 
 # fn(user) -> (template name, context dict), or None when there is nothing to show.
 Section = Callable[[object], tuple[str, dict] | None]
