@@ -15,7 +15,7 @@ one gunicorn worker gets SIGKILL.
 Afterwards the outbox is run as `cpweb cron` would run it once the crashed worker's claims have
 expired, and the ledger is drawn up: every acknowledged write is in the database exactly once (an
 unacknowledged one at most once), every acknowledged upload's file reads back through
-cpweb.filestore with the sha256 that was sent, and every mail the outbox made arrived at the SMTP
+cpweb.core.filestore with the sha256 that was sent, and every mail the outbox made arrived at the SMTP
 server (more than once only when it was tried more than once: a resend after a crash mid-send
 keeps its Message-ID). It prints requests/s, p50/p95 per kind, errors per 10-s window and the
 ledger, and exits 1 when anything is lost or duplicated.
@@ -102,11 +102,12 @@ def build_site(members: int) -> Site:
     from cpweb.activities.models import Activity
     from cpweb.auth.models import User
     from cpweb.bodies.models import Body, Membership
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
-    from cpweb.i18n import local_today
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
+    from cpweb.core.i18n import local_today
     from cpweb.mail.models import OutboxMail
-    from cpweb.meetings import logic as meetings, rules as meeting_rules
+    from cpweb.meetings import logic as meetings
+    from cpweb.meetings import rules as meeting_rules
     from cpweb.proposals import rules as proposal_rules
     from cpweb.proposals.models import Proposal
 
@@ -348,9 +349,9 @@ def stored_counts(writes: list[Write], site: Site) -> dict:
     """What the database and the store hold of each write, and the outbox's mails; in this process."""
     from cpweb.activities.models import Signup
     from cpweb.auth.models import User
+    from cpweb.core.extensions import db
     from cpweb.documents import storage
     from cpweb.documents.models import Document
-    from cpweb.extensions import db
     from cpweb.mail.models import OutboxMail
     from cpweb.meetings.models import Attendance
     from cpweb.proposals.models import ProposalAnswer
@@ -408,7 +409,7 @@ def ledger(writes: list[Write], found: dict, files: dict, outbox: list[tuple[str
     differ = [w.key for w in uploads if files[w.key] != w.sha256]
     good = good and not differ
     lines.append(f"uploads        {len(uploads) - len(differ)} of {len(uploads)} identical by sha256 through "
-                 f"cpweb.filestore" + (f"  DIFFERENT OR MISSING {differ[:5]}" if differ else ""))
+                 f"cpweb.core.filestore" + (f"  DIFFERENT OR MISSING {differ[:5]}" if differ else ""))
     times_arrived = Counter(message_id for message_id, _recipients in arrived)
     sent = [(m, attempts) for m, status, attempts in outbox if status == "sent"]
     once = [m for m, _attempts in sent if times_arrived[m] == 1]
@@ -434,8 +435,8 @@ def ledger(writes: list[Write], found: dict, files: dict, outbox: list[tuple[str
 def settle_outbox(claim_minutes: int, first_new_mail: int) -> str:
     """Send what still waits, as `cpweb cron` would once a crashed worker's claim has expired; says
     what it found."""
-    from cpweb.database import utcnow
-    from cpweb.extensions import db
+    from cpweb.core.database import utcnow
+    from cpweb.core.extensions import db
     from cpweb.mail import send_waiting
     from cpweb.mail.models import OutboxMail
 
@@ -488,7 +489,7 @@ def main() -> int:
             os.environ.update(env)
             sys.path.insert(0, str(ROOT))
             from cpweb import create_app
-            from cpweb.extensions import db
+            from cpweb.core.extensions import db
 
             app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})  # logging in is not what is measured
             with app.app_context():

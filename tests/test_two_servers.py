@@ -15,8 +15,8 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from datetime import time as clock
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -26,13 +26,13 @@ import requests
 from flask import Flask
 from sqlalchemy import func, select
 
-from cpweb.audit import AuditEntry, record
 from cpweb.auth.models import User
 from cpweb.bodies.models import Body, Membership
-from cpweb.database import utcnow
-from cpweb.extensions import db
-from cpweb.i18n import local_today
-from cpweb.jobs import JobRun, cron_jobs, period_key
+from cpweb.core.audit import AuditEntry, record
+from cpweb.core.database import utcnow
+from cpweb.core.extensions import db
+from cpweb.core.i18n import local_today
+from cpweb.core.jobs import JobRun, cron_jobs, period_key
 from cpweb.mail.models import OutboxMail
 from cpweb.meetings import logic as meeting_logic
 from cpweb.meetings import rules as meeting_rules
