@@ -37,7 +37,7 @@ def test_the_jobs_are_registered(app):
     jobs = {job.name: job.every for job in cron_jobs()}
     assert jobs.items() >= {"send-reminders": None, "signals-digest": timedelta(days=1),
                             "purge": timedelta(days=1), "advice-digest": timedelta(days=1),
-                            "sweep-uploads": timedelta(hours=1)}.items()
+                            "sweep-uploads": timedelta(hours=1), "sweep-parts": None}.items()
 
 
 def test_cron_runs_each_job_and_a_second_run_repeats_nothing(app, runner, due_meeting, make_user, mails):

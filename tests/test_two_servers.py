@@ -33,6 +33,7 @@ from cpweb.core.database import utcnow
 from cpweb.core.extensions import db
 from cpweb.core.i18n import local_today
 from cpweb.core.jobs import JobRun, cron_jobs, period_key
+from cpweb.documents import storage
 from cpweb.mail.models import OutboxMail
 from cpweb.meetings import logic as meeting_logic
 from cpweb.meetings import rules as meeting_rules
@@ -421,6 +422,13 @@ def test_a_kept_guest_page_is_at_most_guest_page_seconds_old_on_the_other_server
 
 def test_each_cron_job_runs_once_when_both_servers_run_cron_at_the_same_minute(site):
     """Each server runs `cpweb cron` from its own instance folder (its own lock file), at once."""
+    halfway = []  # what an upload killed halfway left on each server's own disk, two hours ago
+    for environment in site.environments.values():
+        part = Path(environment["CPWEB_INSTANCE"]) / "uploads" / "parts" / (storage.PART_PREFIX + "halfway")
+        part.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(b"half")
+        os.utime(part, (time.time() - 7200, time.time() - 7200))
+        halfway.append(part)
     started = utcnow()
     runs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "cpweb", "cron"], cwd=ROOT,
                              env=site.environments[name], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -430,6 +438,7 @@ def test_each_cron_job_runs_once_when_both_servers_run_cron_at_the_same_minute(s
     assert [run.returncode for run in runs] == [0, 0], outputs
     both = "".join("\n" + output for output in outputs)
     assert "cron draait al" not in both, "the servers share a lock: they are not two servers"
+    assert not any(part.exists() for part in halfway), "each server sweeps its own disk"
     for daily in ("\naudit log: ", "\nsignals-digest ", "\nadvice-digest: "):  # what the daily jobs say
         assert both.count(daily) == 1, both
     assert "audit log: 1 verwijderd" in both

@@ -18,6 +18,7 @@ def init_app(app) -> None:
     hook.command(commands.sweep_uploads_command)
     hook.command(commands.storage_command)
     hook.cron_job("sweep-uploads", commands.sweep_uploads_command, every=timedelta(hours=1))
+    hook.cron_job("sweep-parts", logic.sweep_parts)
     hook.home_section(40, views.newest_documents_section)
     hook.fulltext_index(search.INDEX)
     hook.feed(feed.FEED)

@@ -390,16 +390,24 @@ def sweep_uploads(older_than: timedelta = SWEEP_AFTER) -> int:
     name just before the kill, so their row was never committed; and files held for a form that
     nobody came back to. Returns how many files went."""
     seconds = older_than.total_seconds()
-    parts, held = storage.stale_parts(seconds), storage.stale_held(seconds)
+    held = storage.stale_held(seconds)
     stored = storage.stored_files()
     files_without_row = [name for name in orphans(stored)[0] if stored[name] < time.time() - seconds]
-    for path in parts:
-        path.unlink(missing_ok=True)
     for name in held:
         storage.release_held(name)
     for name in files_without_row:
         storage.remove(name)
-    return len(parts) + len(held) + len(files_without_row)
+    return sweep_parts(older_than) + len(held) + len(files_without_row)
+
+
+def sweep_parts(older_than: timedelta = SWEEP_AFTER) -> int:
+    """Remove the temporary parts of uploads that died halfway on this server. They are on its own
+    disk, also when the files are in a store that several servers share: cron runs this on every
+    server each time, while sweep_uploads, which also goes through the store, runs on one an hour."""
+    parts = storage.stale_parts(older_than.total_seconds())
+    for path in parts:
+        path.unlink(missing_ok=True)
+    return len(parts)
 
 
 def copy_files(target) -> tuple[int, list[tuple[str, str]]]:
