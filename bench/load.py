@@ -166,6 +166,7 @@ class Write:
 class Record:
     """Everything the clients saw, shared between their threads."""
 
+    seconds: float
     started: float = field(default_factory=time.perf_counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -181,7 +182,8 @@ class Record:
     def note(self, kind: str, began: float, ok: bool, answer: str) -> None:
         """A request's time, and its error in the window it ended in (a killed worker's at the kill)."""
         ended = time.perf_counter()
-        window = int((ended - self.started) // WINDOW)
+        # The requests still running at the end belong to the last window.
+        window = int(min(ended - self.started, self.seconds - 0.001) // WINDOW)
         with self.lock:
             self.requests += 1
             self.times[kind].append((ended - began) * 1000)
@@ -329,7 +331,7 @@ def kill_one_worker(master: int, record: Record, at: float) -> None:
 
 
 def run_load(port: int, master: int, site: Site, seconds: float) -> Record:
-    record = Record()
+    record = Record(seconds)
     deadline = record.started + seconds
     files = sample_files()
     threads = [threading.Thread(target=member, args=(port, record, site, n, deadline, files)) for n in range(MEMBERS)]
