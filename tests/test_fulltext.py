@@ -57,3 +57,11 @@ def test_snippets_mark_every_match_and_escape_the_rest():
     assert fulltext.snippet("niets", "raad") is None
     assert fulltext.opening("kort <b>") == "kort &lt;b&gt;"
     assert str(fulltext.opening("woord " * 100)).endswith("woord…")
+
+
+@pytest.mark.parametrize("position", [0, 500, 3_000, 20_000, 99_990])
+def test_a_snippet_is_found_wherever_the_word_is_in_a_long_text(position):
+    text = ("woord " * 20_000)[:position] + " cliëntenraad " + "einde " * 10
+    piece = fulltext.snippet(text, "clientenraad")
+    assert "<mark>cliëntenraad</mark>" in piece and len(piece) < 300
+    assert fulltext.snippet(text, "ontbreekt") is None

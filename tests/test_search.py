@@ -250,6 +250,38 @@ def test_title_matches_come_first_then_the_newest_with_counts_filter_and_pages(c
     assert "Hier niets gevonden" in only and "Vergaderingen (3)" in only
 
 
+def test_beyond_the_most_per_kind_the_newest_are_ranked_and_the_page_says_so(client, auth, world, monkeypatch):
+    monkeypatch.setattr(logic, "MOST", 3)
+    meeting(world, title="Werkplein eerst", days=-40)  # added first: not among the three newest
+    meeting(world, title="Overleg", location="Werkplein", days=-1)
+    meeting(world, title="Werkplein later", days=-30)
+    meeting(world, title="Beraad", location="Werkplein", days=-2)
+    auth.login(world["users"]["member"])
+    page = client.get("/zoeken?q=werkplein").text
+    assert "Meer dan 3 resultaten" in page and "Vergaderingen (meer dan 3)" in page
+    assert "Van elke soort ziet u de 3 nieuwste." in page
+    assert "Werkplein eerst" not in page
+    assert page.index("<mark>Werkplein</mark> later") < page.index("Overleg</a>") < page.index("Beraad</a>")
+
+
+def test_a_capped_count_never_counts_a_hidden_row(client, auth, world, monkeypatch):
+    monkeypatch.setattr(logic, "MOST", 2)
+    for n in range(2):
+        meeting(world, title=f"Werkplein open {n}", visibility=meeting_rules.PUBLIC)
+    for n in range(3):  # added last, so the newest: hidden from who is not a member
+        meeting(world, title=f"Werkplein intern {n}")
+    for role in ("guest", "other body", "member"):
+        auth.logout()
+        if role != "guest":
+            auth.login(world["users"][role])
+        page = client.get("/zoeken?q=werkplein").text
+        if role == "member":
+            assert "Vergaderingen (meer dan 2)" in page and "intern" in page
+        else:
+            assert "2 resultaten" in page and "Vergaderingen (2)" in page and "meer dan" not in page, role
+            assert "Werkplein</mark> open 0" in page and "Werkplein</mark> open 1" in page and "intern" not in page
+
+
 def test_the_snippet_marks_the_words_and_shows_typed_text_as_text(client, auth, world):
     made = meeting(world)
     db.session.add(AgendaItem(meeting_id=made.id, title="<b>Vet</b>", description="<script>x</script> kleurplaat"))

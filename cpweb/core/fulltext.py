@@ -172,24 +172,50 @@ class FullTextIndex:
         return (self._match_sqlite if _dialect(bind) == "sqlite" else self._match_postgres)(terms)
 
     def _match_sqlite(self, terms: list[str]):
-        expression = " ".join(f'"{term}"*' for term in terms)
-        return (select(literal_column(f"{self.table}.rowid").label("id"),
-                       func.bm25(literal_column(self.table), *self.weights.values()).label("score"))
-                .select_from(text(self.table))
-                .where(text(f"{self.table} MATCH :{self.table}_match").bindparams(
-                    bindparam(f"{self.table}_match", expression))))
+        return self._ids_sqlite(terms).add_columns(
+            func.bm25(literal_column(self.table), *self.weights.values()).label("score"))
 
     def _match_postgres(self, terms: list[str]):
-        query = None
-        for term in terms:
-            either = func.to_tsquery(literal_column(f"'{CONFIG}'"), term + ":*").op("||")(
-                func.to_tsquery(literal_column("'simple'"), fold(term) + ":*"))
-            query = either if query is None else query.op("&&")(either)
+        query = self._tsquery(terms)
         found = table(self.table, column("id"), column("ranking"))
-        matched = getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="matched")
+        matched = self._matched(query)
         weights = literal_column("'{" + ", ".join(map(str, self.rank_weights)) + "}'::float4[]")
         return (select(found.c.id, (-func.ts_rank(weights, found.c.ranking, query, type_=Float)).label("score"))
                 .join_from(matched, found, found.c.id == matched.c.id))
+
+    def ids(self, typed: str | None, bind=None):
+        """A select of the ids of the rows with every typed word, without a score; None without words.
+
+        Ordered by id, newest first, and limited, it reads no more of the index than it returns
+        (FTS5 walks its doclists backwards), however many rows match: ranking every match is what
+        costs time when a word is in thousands of long texts.
+        """
+        terms = words(typed)
+        if not terms:
+            return None
+        bind = bind if bind is not None else db.session
+        if _dialect(bind) == "sqlite":
+            return self._ids_sqlite(terms)
+        return select(self._matched(self._tsquery(terms)).c.id)
+
+    def _ids_sqlite(self, terms: list[str]):
+        expression = " ".join(f'"{term}"*' for term in terms)
+        index = table(self.table, column("rowid"))
+        return (select(index.c.rowid.label("id"))
+                .where(text(f"{self.table} MATCH :{self.table}_match").bindparams(
+                    bindparam(f"{self.table}_match", expression))))
+
+    def _tsquery(self, terms: list[str], letter: str = ""):
+        """Every word, as its stem's start or (unstemmed) its folded start; in the columns of weight `letter`."""
+        query = None
+        for term in terms:
+            either = func.to_tsquery(literal_column(f"'{CONFIG}'"), f"{term}:*{letter}").op("||")(
+                func.to_tsquery(literal_column("'simple'"), f"{fold(term)}:*{letter}"))
+            query = either if query is None else query.op("&&")(either)
+        return query
+
+    def _matched(self, query, name: str = "matched"):
+        return getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name=name)
 
     def in_title(self, typed: str | None, bind=None):
         """A select of the ids whose first (heaviest) column has every typed word. None without words."""
@@ -202,14 +228,7 @@ class FullTextIndex:
             return (select(literal_column(f"{self.table}.rowid").label("id")).select_from(text(self.table))
                     .where(text(f"{self.table} MATCH :{self.table}_title").bindparams(
                         bindparam(f"{self.table}_title", expression))))
-        letter = self.letters[self.columns[0]]
-        query = None
-        for term in terms:
-            either = func.to_tsquery(literal_column(f"'{CONFIG}'"), f"{term}:*{letter}").op("||")(
-                func.to_tsquery(literal_column("'simple'"), f"{fold(term)}:*{letter}"))
-            query = either if query is None else query.op("&&")(either)
-        matched = getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="titled")
-        return select(matched.c.id)
+        return select(self._matched(self._tsquery(terms, self.letters[self.columns[0]]), "titled").c.id)
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:
         """What was indexed for these rows, per id: the given columns, in that order."""
@@ -266,8 +285,10 @@ def snippet(content: str, typed: str | None) -> Markup | None:
     if not terms:
         return None
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*")
-    # Most matches are near the start: fold a little text first, all of it only when needed.
-    for length in (2 * SNIPPET_CHARS, len(content)):
+    # Most matches are near the start: fold a little text first, four times as much each time it
+    # has none, so a match far into a long file costs a few times its position, not the whole text.
+    length = 2 * SNIPPET_CHARS
+    while True:
         part = content[:length + SNIPPET_CHARS]
         folded = fold(part)
         if len(folded) != len(part):  # a rare letter whose lower case is longer: no snippet
@@ -275,8 +296,9 @@ def snippet(content: str, typed: str | None) -> Markup | None:
         if (first := pattern.search(folded, 0, length)) is not None:
             content = part
             break
-    else:
-        return None
+        if length >= len(content):
+            return None
+        length *= 4
     start = max(0, first.start() - SNIPPET_CHARS // 3)
     start = folded.find(" ", start) + 1 if start else 0
     end = min(len(content), start + SNIPPET_CHARS)

@@ -14,7 +14,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, false, func, literal, not_, select, true
+from sqlalchemy import Select, String, and_, cast, false, func, literal, not_, select, true
 
 from ..activities import logic as activities
 from ..activities.models import Activity
@@ -52,8 +52,9 @@ class Kind:
     label: object  # the kind's name, plural, for the counts and the filter
     one: object  # on each result
     index: FullTextIndex
-    found: Callable  # found(user, now) -> select of (id, at): what this person may open
-    # shown(select of found) -> (the select with what it needs joined, title, place, ref): the columns
+    source: Select  # of (id, at), with what the rule needs joined
+    rule: Callable  # rule(user, now) -> the WHERE clause of what this person may open: the page's own
+    # shown(select of source) -> (the select with what it needs joined, title, place, ref): the columns
     # a result shows, so the page's one query brings them; hit(row) makes the Hit of such a row.
     shown: Callable
     hit: Callable
@@ -191,9 +192,9 @@ def _advice_rows(connection, ids):
                                                  Advice.follow_up_notes).where(Advice.id.in_(ids)))]
 
 
-def _public_advice_found(user, now):
+def _public_advice_rule(user, now):
     # Members who open the dossier itself find that; the public page is for everyone else.
-    return select(Advice.id, Advice.published_at).where(advice.published_filter(), not_(advice.visible_filter(user)))
+    return and_(advice.published_filter(), not_(advice.visible_filter(user)))
 
 
 def _proposal_rows(connection, ids):
@@ -207,57 +208,56 @@ def _proposal_rows(connection, ids):
 
 KINDS = (
     Kind("vergaderingen", _l("Vergaderingen"), _l("Vergadering"), MEETINGS,
-         lambda user, now: select(Meeting.id, Meeting.starts_at).where(meetings.visible_filter(user, now)),
+         select(Meeting.id, Meeting.starts_at), meetings.visible_filter,
          _meeting_shown, _link("meetings.show", "meeting_id"), ("location",), _plain(Meeting.id, Meeting.title, Meeting.location),
          {Meeting: lambda m: m.id}),
     Kind("agendapunten", _l("Agendapunten"), _l("Agendapunt"), AGENDA_ITEMS,
-         lambda user, now: select(AgendaItem.id, Meeting.starts_at).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-         .where(meetings.visible_filter(user, now)),
+         select(AgendaItem.id, Meeting.starts_at).join(Meeting, Meeting.id == AgendaItem.meeting_id),
+         meetings.visible_filter,
          _agenda_item_shown, _agenda_item_hit, ("description",), _plain(AgendaItem.id, AgendaItem.title, AgendaItem.description),
          {AgendaItem: lambda item: item.id}),
     Kind("verslagen", _l("Verslagen en besluiten"), _l("Verslag"), MINUTES,
-         lambda user, now: select(Meeting.id, Meeting.starts_at).outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-         .where(meetings.minutes_filter(user, now)),
+         select(Meeting.id, Meeting.starts_at).outerjoin(Minutes, Minutes.meeting_id == Meeting.id),
+         meetings.minutes_filter,
          _meeting_shown, _link("meetings.minutes", "meeting_id"), ("decisions", "text"), _minutes_rows,
          {Meeting: lambda m: m.id, Minutes: lambda m: m.meeting_id, Decision: lambda d: d.meeting_id}),
     Kind("actiepunten", _l("Actiepunten"), _l("Actiepunt"), ACTION_ITEMS,
-         lambda user, now: select(ActionItem.id, ActionItem.created_at)
-         .where(meetings.member_clause(user, ActionItem.body_id)),
+         select(ActionItem.id, ActionItem.created_at), lambda user, now: meetings.member_clause(user, ActionItem.body_id),
          _action_item_shown, _action_item_hit, ("description",), _plain(ActionItem.id, ActionItem.description),
          {ActionItem: lambda item: item.id}),
     Kind("documenten", _l("Documenten"), _l("Document"), document_search.INDEX,
-         lambda user, now: select(Document.id, Document.updated_at).where(documents.visible_clause(user)),
+         select(Document.id, Document.updated_at), lambda user, now: documents.visible_clause(user),
          _own(Document.title, Document.id), _link("documents.show", "document_id"),
          ("description", "content")),
     Kind("handboek", _l("Handboek"), _l("Handboek"), HANDBOOK_INDEX,
-         lambda user, now: select(HandbookPage.id, HandbookPage.updated_at)
-         .where(true() if handbook.can_read(user) else false()),
+         select(HandbookPage.id, HandbookPage.updated_at),
+         lambda user, now: true() if handbook.can_read(user) else false(),
          _own(HandbookPage.title, HandbookPage.slug), _link("handbook.show", "slug"), ("text",)),
     Kind("adviezen", _l("Adviezen"), _l("Advies"), ADVICE,
-         lambda user, now: select(Advice.id, Advice.updated_at).where(advice.visible_filter(user)),
+         select(Advice.id, Advice.updated_at), lambda user, now: advice.visible_filter(user),
          _own(Advice.title, Advice.id, Advice.body_id), _link("advice.show", "advice_id"),
          ("summary", "steps"), _advice_rows,
          {Advice: lambda a: a.id, AdviceEvent: lambda event: event.advice_id}),
-    Kind("onze-adviezen", _l("Onze adviezen"), _l("Onze adviezen"), PUBLIC_ADVICE, _public_advice_found,
+    Kind("onze-adviezen", _l("Onze adviezen"), _l("Onze adviezen"), PUBLIC_ADVICE,
+         select(Advice.id, Advice.published_at), _public_advice_rule,
          _own(Advice.title, Advice.id), _link("advice_public.show", "advice_id"), ("summary",), _as(id=Advice.id, title=Advice.title, summary=Advice.public_summary),
          {Advice: lambda a: a.id}),
     Kind("activiteiten", _l("Activiteiten"), _l("Activiteit"), ACTIVITIES,
-         lambda user, now: select(Activity.id, Activity.starts_at).where(activities.visible_filter(user)),
+         select(Activity.id, Activity.starts_at), lambda user, now: activities.visible_filter(user),
          _own(Activity.title, Activity.id), _link("activities.show", "activity_id"),
          ("description", "report"),
          _plain(Activity.id, Activity.title, Activity.description, Activity.report), {Activity: lambda a: a.id}),
     Kind("voorstellen", _l("Voorstellen"), _l("Voorstel"), PROPOSALS,
-         lambda user, now: select(Proposal.id, Proposal.created_at).where(proposals.visible_filter(user)),
+         select(Proposal.id, Proposal.created_at), lambda user, now: proposals.visible_filter(user),
          _own(Proposal.title, Proposal.id, Proposal.body_id), _link("proposals.show", "proposal_id"),
          ("options", "text"), _proposal_rows,
          {Proposal: lambda p: p.id, ProposalOption: lambda option: option.proposal_id}),
     Kind("signalen", _l("Signalen"), _l("Signaal"), SIGNALS,
-         lambda user, now: select(Signal.id, Signal.created_at)
-         .where(true() if signals.can_triage(user) else false()),
+         select(Signal.id, Signal.created_at), lambda user, now: true() if signals.can_triage(user) else false(),
          _signal_shown, _signal_hit, ("description",), _plain(Signal.id, Signal.reference, Signal.description),
          {Signal: lambda s: s.id}),
     Kind("andere-raden", _l("Van andere raden"), _l("Van andere raden"), REMOTE,
-         lambda user, now: select(RemoteEntry.id, RemoteEntry.updated),
+         select(RemoteEntry.id, RemoteEntry.updated), lambda user, now: true(),
          _remote_shown, _remote_hit, ("summary",), _plain(RemoteEntry.id, RemoteEntry.title, RemoteEntry.summary),
          {RemoteEntry: lambda e: e.id}),
 )

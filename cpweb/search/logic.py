@@ -2,7 +2,7 @@
 first (a match in the title above one in the text, newer above older), each with a snippet.
 
 Whatever the data's size, a search is a fixed number of statements: the counts (one statement),
-the page (one), and per kind on the page its rows and their snippets.
+the page (one) and the snippets (one); and each reads at most MOST matches per kind.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import String, case, cast, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import False_
 
-from ..core.database import COUNT_LIMIT, Paging
+from ..core.database import Paging
 from ..core.extensions import db
 from ..core.fulltext import opening, snippet, words
 from ..documents import search as document_search
@@ -27,6 +28,8 @@ from .kinds import KINDS, OWN, Hit, Kind
 MIN_CHARS = 2  # a word of one letter would match a large part of every index
 MAX_CHARS = 200
 MAX_PAGE = 1000
+# Per kind, the newest this many matches are counted and ranked: beyond them the page says "more than".
+MOST = 500
 
 
 @dataclass(frozen=True)
@@ -40,24 +43,28 @@ class Result:
 @dataclass(frozen=True)
 class Found(Paging):
     """One page of results, shaped for the pagination macro."""
-    counts: list[tuple[Kind, int]]  # the kinds with results, each counted up to COUNT_LIMIT + 1
+    counts: list[tuple[Kind, int]]  # the kinds with results, each counted up to MOST + 1
     results: list[Result]
     page: int
     per_page: int
-    listed: int  # the results of the kinds listed (all, or the one chosen)
+    listed: int  # the results of the kinds listed (all, or the one chosen), at most MOST per kind
     has_next: bool
 
     @property
+    def most(self) -> int:
+        return MOST
+
+    @property
     def more(self) -> bool:
-        return any(n > COUNT_LIMIT for _kind, n in self.counts)
+        return any(n > MOST for _kind, n in self.counts)
 
     @property
     def total(self) -> int:
-        return sum(min(n, COUNT_LIMIT) for _kind, n in self.counts)
+        return sum(min(n, MOST) for _kind, n in self.counts)
 
     @property
-    def pages(self) -> int | None:
-        return None if self.more else max(1, -(-self.listed // self.per_page))
+    def pages(self) -> int:
+        return max(1, -(-self.listed // self.per_page))
 
 
 def searched_words(typed: str) -> str:
@@ -74,37 +81,55 @@ def problem_with(typed: str) -> str | None:
     return None
 
 
-def _hits(kind: Kind, typed: str, user, now: datetime, shown: bool = False):
-    """A select of the ids of what this person may open and matches; shown, (kind, id, at, titled)
-    and the columns a result shows (title, place, ref)."""
-    found = kind.found(user, now)
-    row_id, at = found.selected_columns
-    matches = kind.index.matching(typed).subquery(f"{kind.index.table}_matches")
-    query = found.join(matches, matches.c.id == row_id)
-    if not shown:  # for counting: no second search in the titles
-        return query.with_only_columns(row_id, maintain_column_froms=True)
-    titled = case((row_id.in_(kind.index.in_title(typed)), 1), else_=0)
-    columns = [literal(kind.key).label("kind"), row_id.label("id"), at.label("at"), titled.label("titled")]
+def _newest(kind: Kind, typed: str, rule, most: int):
+    """A select of the ids of the newest `most` rows of this kind (by id, so by when they were added)
+    that match and that this person may open (the rule, per row, in EXISTS): straight from the
+    index, newest first, so no row is read beyond them however many match."""
+    ids = kind.index.ids(typed)
+    match_id = ids.selected_columns.id
+    row_id = kind.source.selected_columns[0]
+    return ids.where(kind.source.where(rule, row_id == match_id).exists()).order_by(match_id.desc()).limit(most)
+
+
+def _shown(kind: Kind, typed: str, rule, lowest: int):
+    """A select of (kind, id, at, titled, title, place, ref) of the kind's newest matches (_newest);
+    lowest is the least id among them, so the search in the titles reads no older rows."""
+    newest = _newest(kind, typed, rule, MOST).subquery(f"{kind.index.table}_newest")
+    row_id, at = kind.source.selected_columns
+    # The person's rule is in _newest already; the rows are joined for their columns only (the
+    # rule again here would make SQLite first build a filter over every row of the table).
+    query = kind.source.join(newest, newest.c.id == row_id)
+    in_title = kind.index.in_title(typed)
+    titled = case((row_id.in_(in_title.where(in_title.selected_columns.id >= lowest)), 1), else_=0)
     query, title, place, ref = kind.shown(query)
-    columns += [title.label("title"), place.label("place"), ref.label("ref")]
-    return query.with_only_columns(*columns, maintain_column_froms=True)
+    return query.with_only_columns(literal(kind.key).label("kind"), row_id.label("id"), at.label("at"),
+                                   titled.label("titled"), title.label("title"), place.label("place"),
+                                   ref.label("ref"), maintain_column_froms=True)
 
 
 def search(user, typed: str, kind_key: str | None, page: int, per_page: int, now: datetime) -> Found:
     """One page of what this person may open that has every word typed; typed has no problem_with.
-    Three statements: the counts, the page's rows with what they show, and their snippets."""
+
+    Per kind the newest MOST matches count and are ranked (a match in the title first, then the
+    newest): a word in thousands of rows costs what one in MOST rows does, and the page says there
+    are more. Three statements: the counts, the page's rows with what they show, and their snippets.
+    """
     typed = searched_words(typed)
-    counted = union_all(*(select(literal(kind.key), func.count())
-                          .select_from(_hits(kind, typed, user, now).limit(COUNT_LIMIT + 1).subquery())
-                          for kind in KINDS))
-    numbers = dict(db.session.execute(counted).all())
+    # A kind this person may not search at all (a rule decided without the rows) is left out.
+    rules = {kind.key: rule for kind in KINDS if not isinstance(rule := kind.rule(user, now), False_)}
+    windows = {key: _newest(kinds_.BY_KEY[key], typed, rule, MOST + 1).subquery() for key, rule in rules.items()}
+    counted = union_all(*(select(literal(key), func.count(), func.min(window.c.id)).select_from(window)
+                          for key, window in windows.items()))
+    numbers, lowest = {}, {}
+    for key, number, low in db.session.execute(counted):
+        numbers[key], lowest[key] = number, low
     counts = [(kind, numbers[kind.key]) for kind in KINDS if numbers.get(kind.key)]
     shown = [kind for kind in KINDS if kind.key == kind_key and numbers.get(kind.key)] or (
         [] if kind_key in kinds_.BY_KEY else [kind for kind, _n in counts])
-    listed = sum(numbers[kind.key] for kind in shown)
+    listed = sum(min(numbers[kind.key], MOST) for kind in shown)
     if not shown:
         return Found(counts, [], page, per_page, 0, False)
-    hits = union_all(*(_hits(kind, typed, user, now, shown=True) for kind in shown)).subquery("hits")
+    hits = union_all(*(_shown(kind, typed, rules[kind.key], lowest[kind.key]) for kind in shown)).subquery("hits")
     rows = db.session.execute(select(hits).order_by(hits.c.titled.desc(), hits.c.at.desc(), hits.c.kind,
                                                     hits.c.id.desc())
                               .limit(per_page + 1).offset((page - 1) * per_page)).all()
