@@ -61,13 +61,13 @@ def dossier(world, title="Brieven", **fields):
     return made
 
 
-def activity(world, audience, title="Training"):
+def activity(world, audience, title="Training", proposer=None):
     made = activities.save_activity(None, {
         "title": title, "description": "", "kind": "training", "organiser": "lcr", "organiser_name": "",
         "scope": "regionaal", "day": local_today() + timedelta(days=10), "start": time(10), "end_day": None,
         "end": time(12), "location": "", "online_url": "", "external_url": "", "audience": audience,
         "capacity": None, "signup_deadline": None, "contact": ""},
-        [world["body"]] if audience == activity_rules.BODIES else [])
+        [world["body"]] if audience == activity_rules.BODIES else [], proposer)
     db.session.commit()
     return made
 
@@ -152,6 +152,10 @@ def _activity(audience):
     return lambda world: activity(world, audience, title="Training zonnepaneel")
 
 
+def _proposed_activity(world):
+    activity(world, activity_rules.EVERYONE, title="Training zonnepaneel", proposer=world["users"]["member"])
+
+
 def _proposal(world):
     proposals.create_proposal({
         "body_id": world["body"].id, "title": "Welke dag?", "text": "", "kind": "choice", "voters": proposal_rules.ALL,
@@ -193,6 +197,7 @@ CASES = {
     "published advice's inside text": (_published_advice_internal_text, "adviezen", NOBODY_BUT),
     "activity for everyone": (_activity(activity_rules.EVERYONE), "activiteiten", set(ROLES)),
     "activity for the body": (_activity(activity_rules.BODIES), "activiteiten", NOBODY_BUT),
+    "activity a member proposed": (_proposed_activity, "activiteiten", NOBODY_BUT),
     "proposal": (_proposal, "voorstellen", NOBODY_BUT),
     "signal": (_signal, "signalen", {"secretary"}),
     "followed council's item": (_remote_entry, "andere-raden", set(ROLES)),
@@ -218,10 +223,20 @@ def test_a_row_is_found_and_counted_only_by_who_may_open_its_page(client, auth, 
             assert opened.status_code == 200, (case, role)
 
 
-def _first_link(html: str) -> str:
+def _first_link(html: str, anchor: bool = False) -> str:
     start = html.index('<ul class="search-results">')
     href = html.index('href="', start) + 6
-    return html[href:html.index('"', href)].replace("&amp;", "&").split("#")[0]
+    link = html[href:html.index('"', href)].replace("&amp;", "&")
+    return link if anchor else link.split("#")[0]
+
+
+def test_an_action_item_links_to_its_row_in_the_list(client, auth, world):
+    _action_item(world)
+    item = db.session.scalar(db.select(ActionItem))
+    auth.login(world["users"]["member"])
+    link = _first_link(client.get("/zoeken?q=zonnepaneel").text, anchor=True)
+    assert link.endswith(f"#actiepunt-{item.id}")
+    assert f'<tr id="actiepunt-{item.id}">' in client.get(link).text
 
 
 def test_contact_details_of_a_signal_are_never_searched(client, auth, world):

@@ -52,6 +52,14 @@ def visible_filter(user):
     return and_(shown, or_(Activity.audience.in_([rules.EVERYONE, rules.MEMBERS]), in_my_bodies))
 
 
+def findable_filter(user):
+    """The activities whose page opens for this person, as a WHERE clause for the search: those
+    listed (visible_filter) and their own proposals, also before a secretary has decided."""
+    if not user.is_authenticated:
+        return visible_filter(user)
+    return or_(visible_filter(user), Activity.proposed_by_id == user.id)
+
+
 def can_see(user, activity: Activity) -> bool:
     if can_manage(user) or (user.is_authenticated and activity.proposed_by_id == user.id):
         return True

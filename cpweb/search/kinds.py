@@ -157,8 +157,9 @@ def _agenda_item_hit(row):
 
 
 def _action_item_hit(row):
-    # The list of the body's action items, the finished ones too.
-    return Hit(row.title, url_for("meetings.action_items", orgaan=row.ref, klaar="1"), row.at, row.place)
+    # An action item has no page of its own: the list of its body's, the finished ones too, at its row.
+    return Hit(row.title, url_for("meetings.action_items", orgaan=row.ref, klaar="1", _anchor=f"actiepunt-{row.id}"),
+               row.at, row.place)
 
 
 def _signal_hit(row):
@@ -243,7 +244,7 @@ KINDS = (
          _own(Advice.title, Advice.id), _link("advice_public.show", "advice_id"), ("summary",), _as(id=Advice.id, title=Advice.title, summary=Advice.public_summary),
          {Advice: lambda a: a.id}),
     Kind("activiteiten", _l("Activiteiten"), _l("Activiteit"), ACTIVITIES,
-         select(Activity.id, Activity.starts_at), lambda user, now: activities.visible_filter(user),
+         select(Activity.id, Activity.starts_at), lambda user, now: activities.findable_filter(user),
          _own(Activity.title, Activity.id), _link("activities.show", "activity_id"),
          ("description", "report"),
          _plain(Activity.id, Activity.title, Activity.description, Activity.report), {Activity: lambda a: a.id}),
