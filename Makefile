@@ -32,10 +32,8 @@ run: install
 # that touches the database engine. The browser tests check the page, not the engine, so they run once.
 # One pytest process per core (pytest-xdist); each test still has its own instance folder and
 # database, so they need not run in one process. `make test TEST_WORKERS=0` runs them in one.
-# Tests marked xdist_group share one process, e.g. those of tests/test_two_servers.py, whose site of
-# two servers is started once.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 test: $(VENV)/.installed-test
 	$(PYTEST)
 	@if [ -n "$$CPWEB_TEST_POSTGRES_URL" ]; then \
