@@ -128,10 +128,10 @@ class Browser:
         assert fields.get("csrf_token"), f"the form on {path} has no CSRF token"
         return target, fields
 
-    def send(self, server: str, target: str, fields: dict, files=None) -> requests.Response:
+    def send(self, server: str, target: str, fields: dict, files=None, status: int = 200) -> requests.Response:
         response = self.http.post(self.site.servers[server] + target, data=fields, files=files, timeout=30)
-        assert response.status_code == 200, (f"POST {target} on {server}: {response.status_code} "
-                                             f"{_errors(response.text)}{self._why(response)}")
+        assert response.status_code == status, (f"POST {target} on {server}: {response.status_code} "
+                                                f"{_errors(response.text)}{self._why(response)}")
         return response
 
     def _why(self, response: requests.Response) -> str:
@@ -392,6 +392,21 @@ def test_a_document_uploaded_on_one_server_is_downloaded_from_the_other_with_the
     on_disk = [path for environment in site.environments.values()
                for path in (Path(environment["CPWEB_INSTANCE"]) / "uploads").rglob("*") if path.is_file()]
     assert not on_disk, "files on a server's own disk"
+
+
+def test_a_file_kept_with_a_form_that_had_a_mistake_on_a_is_still_there_when_b_gets_it_right(site, visitor):
+    content = f"Werkboek {uuid.uuid4()}\n".encode()
+    visitor.log_in("A", site.people.secretary)
+    target, fields = visitor.form("A", "/documenten/nieuw")
+    refused = visitor.send("A", target, {**fields, "title": "", "category": "werkboek", "visibility": "members"},
+                           files={"file": ("werkboek.txt", content, "text/plain")}, status=422)
+    parser = _Forms()
+    parser.feed(refused.text)
+    again = next(fields for action, fields in parser.forms if urljoin(target, action) == target)
+    assert again["kept"], "the file is not kept with the form"
+    shown = visitor.send("B", target, {**again, "title": "Werkboek na een fout"})
+    document = re.search(r"/documenten/(\d+)/download", shown.text).group(1)
+    assert visitor.get("A", f"/documenten/{document}/download").content == content
 
 
 def test_a_meeting_cancelled_on_a_is_cancelled_on_b(site, visitor):
