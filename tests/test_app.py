@@ -66,6 +66,12 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(app):
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
 
 
+@pytest.mark.only_on("postgresql")
+def test_postgresql_connections_do_not_compile_queries(app):
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
+
+
 def test_utc_datetime_stores_utc_and_returns_aware_values():
     column = UTCDateTime()
     amsterdam_summer = timezone(timedelta(hours=2))

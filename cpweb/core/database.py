@@ -50,6 +50,18 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _configure_postgres(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # No JIT: a page's statements take milliseconds, but one with many parts (the search's, a
+    # union over every kind) looks expensive to the planner, which then compiles for a second.
+    autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.autocommit = autocommit
+
+
 class StaleEdit(Exception):
     """Someone else saved a change after this form was opened (its version or sequence moved on)."""
 

@@ -9,7 +9,8 @@ transaction as its rows:
     PAGES.put(page.id, title=..., text=...)       # add or replace
     PAGES.remove([page.id])
     matches = PAGES.matching(typed).subquery()    # (id, score): join it; ORDER BY score is best first
-    PAGES.in_title(typed)                         # the ids with every word in the title (first column)
+    PAGES.ids(typed)                              # the ids only; SQLite's ORDER BY id DESC LIMIT n reads n
+    PAGES.in_title(typed, HandbookPage.id)        # a condition: every word is in the title (first column)
     PAGES.stored([page.id], "text")               # the text as indexed, e.g. for snippets
 
 What a person types becomes words only (letters and digits); every word must occur, as the start
@@ -214,21 +215,29 @@ class FullTextIndex:
             query = either if query is None else query.op("&&")(either)
         return query
 
-    def _matched(self, query, name: str = "matched"):
-        return getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name=name)
+    def _matched(self, query):
+        return getattr(func, f"{self.table}_matching")(query).table_valued("id").render_derived(name="matched")
 
-    def in_title(self, typed: str | None, bind=None):
-        """A select of the ids whose first (heaviest) column has every typed word. None without words."""
+    def in_title(self, typed: str | None, row_id, from_id: int = 0, bind=None):
+        """A condition: the row of `row_id` (a column) has every typed word in its first (heaviest)
+        column; only rows from id `from_id` on are asked about. None without words."""
         terms = words(typed)
         if not terms:
             return None
         bind = bind if bind is not None else db.session
         if _dialect(bind) == "sqlite":
+            # FTS5 reads the title matches from from_id on only (a rowid range), not every row's.
             expression = f"{{{self.columns[0]}}} : (" + " ".join(f'"{term}"*' for term in terms) + ")"
-            return (select(literal_column(f"{self.table}.rowid").label("id")).select_from(text(self.table))
-                    .where(text(f"{self.table} MATCH :{self.table}_title").bindparams(
-                        bindparam(f"{self.table}_title", expression))))
-        return select(self._matched(self._tsquery(terms, self.letters[self.columns[0]]), "titled").c.id)
+            index = table(self.table, column("rowid"))
+            return row_id.in_(select(index.c.rowid).where(
+                index.c.rowid >= from_id,
+                text(f"{self.table} MATCH :{self.table}_title").bindparams(bindparam(f"{self.table}_title", expression))))
+        # Per row, on its small vector of the heavier columns: through the GIN index a weight is
+        # checked on the whole vector of every row with the word anywhere (a file's text, too).
+        index = table(self.table, column("id"), column("ranking"))
+        query = self._tsquery(terms, self.letters[self.columns[0]])
+        return select(index.c.id).where(index.c.id == row_id, index.c.id >= from_id,
+                                        index.c.ranking.op("@@")(query)).exists()
 
     def stored(self, row_ids: Iterable[int], *names: str, bind=None) -> dict[int, tuple[str, ...]]:
         """What was indexed for these rows, per id: the given columns, in that order."""

@@ -99,8 +99,7 @@ def _shown(kind: Kind, typed: str, rule, lowest: int):
     # The person's rule is in _newest already; the rows are joined for their columns only (the
     # rule again here would make SQLite first build a filter over every row of the table).
     query = kind.source.join(newest, newest.c.id == row_id)
-    in_title = kind.index.in_title(typed)
-    titled = case((row_id.in_(in_title.where(in_title.selected_columns.id >= lowest)), 1), else_=0)
+    titled = case((kind.index.in_title(typed, row_id, lowest), 1), else_=0)
     query, title, place, ref = kind.shown(query)
     return query.with_only_columns(literal(kind.key).label("kind"), row_id.label("id"), at.label("at"),
                                    titled.label("titled"), title.label("title"), place.label("place"),
