@@ -165,20 +165,3 @@ def test_the_search_migration_indexes_the_rows_already_there(tmp_path, monkeypat
         assert found == [1]
         assert search_logic.reindex()["advice_search"] == 1
         assert kinds.ADVICE.stored([1], "steps") == {1: ("Nagesprek gehad\nEerste stap\nTweede zonnepaneel",)}
-
-
-def test_the_followed_events_migration_indexes_the_events_already_there(tmp_path, monkeypatch):
-    app = make_test_app(tmp_path, monkeypatch)
-    init_migrations(app)
-    with app.app_context():
-        upgrade(revision="b3c9e1f4a7d2")  # the one before the followed councils' events were searched
-        db.session.execute(text("INSERT INTO followed_sources (name, url, status, refresh_seconds, next_check_at, "
-                                "failures, last_error, last_error_detail, skipped, created_at) VALUES ('Oost', "
-                                "'https://oost.example.org/a.ics', 'active', 3600, '2026-01-01', 0, '', '', 0, '2026-01-01')"))
-        db.session.execute(text("INSERT INTO remote_events (source_id, uid, recurrence, title, starts_at, ends_at, "
-                                "location, description, url, cancelled) VALUES (1, 'a', '', 'Markt', '2026-01-05 10:00:00', "
-                                "'2026-01-05 12:00:00', 'Stadhuis', 'Over het zonnepaneel', '', false)"))
-        db.session.commit()
-        upgrade()
-        assert kinds.REMOTE_EVENTS.stored([1], "title", "location") == {1: ("Markt", "Stadhuis")}
-        assert db.session.scalars(kinds.REMOTE_EVENTS.ids("zonnepaneel")).all() == [1]

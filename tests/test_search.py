@@ -16,7 +16,7 @@ from cpweb.core.extensions import db
 from cpweb.core.i18n import local_today
 from cpweb.documents import search as document_search
 from cpweb.documents.models import BODY, Document
-from cpweb.following.models import RemoteEntry, RemoteEvent, Source
+from cpweb.following.models import RemoteEntry, Source
 from cpweb.handbook import logic as handbook
 from cpweb.handbook.models import HandbookPage
 from cpweb.meetings import logic as meetings
@@ -181,15 +181,6 @@ def _remote_entry(world):
     db.session.commit()
 
 
-def _remote_event(world):
-    source = Source(name="Raad Oost", url="https://oost.example.org/agenda.ics")
-    db.session.add(source)
-    db.session.flush()
-    db.session.add(RemoteEvent(source_id=source.id, uid="1", title="Markt", location="Bij het zonnepaneel",
-                               starts_at=utcnow() + timedelta(days=3), ends_at=utcnow() + timedelta(days=3, hours=2)))
-    db.session.commit()
-
-
 CASES = {
     "meeting for members": (_members_meeting, "vergaderingen", NOBODY_BUT),
     "meeting not published": (_draft_meeting, "vergaderingen", {"secretary"}),
@@ -210,7 +201,6 @@ CASES = {
     "proposal": (_proposal, "voorstellen", NOBODY_BUT),
     "signal": (_signal, "signalen", {"secretary"}),
     "followed council's item": (_remote_entry, "andere-raden", set(ROLES)),
-    "followed council's event": (_remote_event, "agenda-andere-raden", set(ROLES)),
 }
 
 
@@ -247,14 +237,6 @@ def test_an_action_item_links_to_its_row_in_the_list(client, auth, world):
     link = _first_link(client.get("/zoeken?q=zonnepaneel").text, anchor=True)
     assert link.endswith(f"#actiepunt-{item.id}")
     assert f'<tr id="actiepunt-{item.id}">' in client.get(link).text
-
-
-def test_a_followed_councils_event_is_labelled_and_links_to_its_month_in_the_agenda(client, world):
-    _remote_event(world)
-    page = client.get("/zoeken?q=zonnepaneel").text
-    assert "Agenda van andere raden · Van Raad Oost" in page
-    link = _first_link(page)
-    assert "andere=1" in link and "Markt" in client.get(link).text
 
 
 def test_contact_details_of_a_signal_are_never_searched(client, auth, world):

@@ -22,11 +22,10 @@ from ..advice import logic as advice
 from ..advice.models import Advice, AdviceEvent
 from ..bodies.models import Body
 from ..core.fulltext import FullTextIndex
-from ..core.i18n import as_local
 from ..documents import access as documents
 from ..documents import search as document_search
 from ..documents.models import Document
-from ..following.models import RemoteEntry, RemoteEvent, Source
+from ..following.models import RemoteEntry, Source
 from ..handbook import logic as handbook
 from ..handbook.models import SEARCH as HANDBOOK_INDEX
 from ..handbook.models import HandbookPage
@@ -82,8 +81,6 @@ ACTIVITIES = FullTextIndex("activities_search", _weights("title", "description",
 PROPOSALS = FullTextIndex("proposals_search", _weights("title", "options", "text"), owner=Proposal.__table__)
 SIGNALS = FullTextIndex("signals_search", _weights("reference", "description"), owner=Signal.__table__)
 REMOTE = FullTextIndex("remote_entries_search", _weights("title", "summary"), owner=RemoteEntry.__table__)
-REMOTE_EVENTS = FullTextIndex("remote_events_search", _weights("title", "location", "description"),
-                              owner=RemoteEvent.__table__)
 
 
 def _joined(connection, query) -> dict[int, str]:
@@ -151,11 +148,6 @@ def _remote_shown(query):
     return query, RemoteEntry.title, Source.name, RemoteEntry.url
 
 
-def _remote_event_shown(query):
-    query = query.join(Source, Source.id == RemoteEvent.source_id)
-    return query, RemoteEvent.title, Source.name, _text(literal(""))
-
-
 def _link(endpoint: str, argument: str):
     return lambda row: Hit(row.title, url_for(endpoint, **{argument: row.ref}), row.at, row.place)
 
@@ -177,13 +169,6 @@ def _signal_hit(row):
 
 def _remote_hit(row):
     return Hit(row.title, row.ref or url_for("following.entries"), row.at, _("Van %(source)s", source=row.place))
-
-
-def _remote_event_hit(row):
-    # Its place on this site is the agenda of its month with the other councils' events, labelled there too.
-    month = as_local(row.at).strftime("%Y-%m")
-    return Hit(row.title, url_for("calendar.index", maand=month, weergave="lijst", andere="1"), row.at,
-               _("Van %(source)s", source=row.place))
 
 
 # --- what is indexed --------------------------------------------------------------------------------
@@ -276,11 +261,6 @@ KINDS = (
          select(RemoteEntry.id, RemoteEntry.updated), lambda user, now: true(),
          _remote_shown, _remote_hit, ("summary",), _plain(RemoteEntry.id, RemoteEntry.title, RemoteEntry.summary),
          {RemoteEntry: lambda e: e.id}),
-    Kind("agenda-andere-raden", _l("Agenda van andere raden"), _l("Agenda van andere raden"), REMOTE_EVENTS,
-         select(RemoteEvent.id, RemoteEvent.starts_at), lambda user, now: true(),
-         _remote_event_shown, _remote_event_hit, ("location", "description"),
-         _plain(RemoteEvent.id, RemoteEvent.title, RemoteEvent.location, RemoteEvent.description),
-         {RemoteEvent: lambda e: e.id}),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # The indexes this feature keeps (the documents' and the handbook's are their features').
