@@ -30,6 +30,9 @@ run: install
 
 # With CPWEB_TEST_POSTGRES_URL set (see README), the suite runs a second time on PostgreSQL: every test
 # that touches the database engine. The browser tests check the page, not the engine, so they run once.
+# That second run keeps the files in an S3 store (moto's standalone S3 server, a test dependency that
+# tests/conftest.py starts as a process of its own and reaches over HTTP), so every test that stores a
+# file runs on both stores: the instance folder with SQLite, S3 with PostgreSQL.
 # One pytest process per core (pytest-xdist); each test still has its own instance folder and
 # database, so they need not run in one process. `make test TEST_WORKERS=0` runs them in one.
 TEST_WORKERS ?= auto
@@ -37,8 +40,8 @@ PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 test: $(VENV)/.installed-test
 	$(PYTEST)
 	@if [ -n "$$CPWEB_TEST_POSTGRES_URL" ]; then \
-		echo "== The same tests on PostgreSQL =="; \
-		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" $(PYTEST) --ignore=tests/browser; \
+		echo "== The same tests on PostgreSQL, with the files in an S3 store =="; \
+		CPWEB_DATABASE_URL="$$CPWEB_TEST_POSTGRES_URL" CPWEB_TEST_STORAGE=s3 $(PYTEST) --ignore=tests/browser; \
 	else echo "(PostgreSQL not tested: CPWEB_TEST_POSTGRES_URL is not set)"; fi
 
 # The lock files from pyproject.toml's ranges, for Python 3.11 and newer on any platform.

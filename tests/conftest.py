@@ -13,7 +13,7 @@ The suite runs on SQLite. With CPWEB_DATABASE_URL naming a PostgreSQL database w
 
 With CPWEB_TEST_STORAGE=s3, every test app keeps its files in an S3 store (a bucket on the
 `s3_server` below: CPWEB_TEST_S3_URL, or moto's standalone server started as a process of its own
-and reached over HTTP), under a prefix of its own; `.ci/run` runs the document tests that way.
+and reached over HTTP), under a prefix of its own; `make test` runs its PostgreSQL pass that way.
 
 Tests that only read may share one app per module (shared_test_app(), e.g. the page audits on the
 demo data): it checks at the end that its data did not change.
