@@ -11,7 +11,18 @@ from tests.browser.conftest import start_live_server
 pytestmark = [pytest.mark.browser, pytest.mark.dates]
 PHONE = {"width": 375, "height": 800}
 NEXT_MEETING = "Vergadering op 2 december"
-BUSY_DAY = date(2026, 11, 10)  # four public meetings: the grid shows three and "Nog 1 meer"
+NOVEMBER = date(2026, 11, 1)
+
+
+def quiet_day() -> date:
+    """A weekday of November with nothing on a guest's agenda yet: the demo is made around the day it
+    is loaded, so on some days it holds a meeting on any fixed date."""
+    from cpweb.calendar.logic import Month, month_view
+    from cpweb.core.extensions import login_manager
+
+    _weeks, by_day = month_view(login_manager.anonymous_user(), Month(NOVEMBER.year, NOVEMBER.month), None)
+    return next(day for day in (NOVEMBER + timedelta(days=n) for n in range(30))
+                if day.weekday() < 5 and not by_day.get(day))
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +34,16 @@ def server(tmp_path_factory):
     from cpweb.meetings import logic, rules
 
     server = start_live_server(tmp_path_factory.mktemp("calendar-instance"))
-    with server.app.app_context():
+    with server.app.test_request_context():  # the agenda's events carry their links
         body = db.session.scalars(db.select(Body).order_by(Body.id)).first()
         logic.create_meetings(body.id, [date(2026, 12, 2)], {
             "title": NEXT_MEETING, "kind": rules.REGULAR, "location": "Zaal 1", "online_url": "",
             "visibility": rules.PUBLIC, "start": time(19, 30), "end": time(21, 0)},
             publish_at=utcnow() - timedelta(days=1))
+        # A busy day: four public meetings; the grid shows three and "Nog 1 meer".
+        busy_day = quiet_day()
         for hour in range(14, 18):
-            logic.create_meetings(body.id, [BUSY_DAY], {
+            logic.create_meetings(body.id, [busy_day], {
                 "title": f"Overleg om {hour} uur", "kind": rules.REGULAR, "location": "Zaal 2", "online_url": "",
                 "visibility": rules.PUBLIC, "start": time(hour), "end": time(hour, 45)},
                 publish_at=utcnow() - timedelta(days=1))
