@@ -2,6 +2,7 @@
 of the top, and the page's own action (the answer to a meeting, the first signal, the first
 events) is on the first screen."""
 from datetime import time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -153,6 +154,21 @@ def test_the_menu_opens_and_closes_by_keyboard(phone, server):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     assert not agenda.is_visible()
+
+
+def test_escape_folds_the_open_menu_and_gives_the_focus_back_to_its_button(new_context, server):
+    """With JavaScript; without it the menu folds with its own button (the test above)."""
+    page = new_context(viewport=PHONE).new_page()
+    _login_form(page, server, "lid@example.org")
+    page.goto(server.url + "/")
+    menu = page.locator(".site-menu > summary")
+    menu.click()
+    agenda = page.locator(".site-menu nav").get_by_role("link", name="Agenda")
+    agenda.focus()
+    page.keyboard.press("Escape")
+    assert not agenda.is_visible()
+    assert page.evaluate("document.activeElement.matches('.site-menu > summary')")
+    assert urlsplit(page.url).path == "/"  # only the menu closed
 
 
 def test_on_a_wide_screen_the_menu_is_unfolded(new_context, server):
