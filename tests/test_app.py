@@ -64,6 +64,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(app):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA mmap_size")).scalar() == 256 * 1024 * 1024
 
 
 @pytest.mark.only_on("postgresql")
