@@ -129,10 +129,27 @@ def start_live_server(instance: Path, **config) -> LiveServer:
         load_demo()
     password = (instance / "demo-login.txt").read_text().strip()
     app_key = (instance / "demo-app-key.txt").read_text().strip()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, whole_responses(app), threaded=True)
     threading.Thread(target=server.serve_forever, name="cpweb-live-server", daemon=True).start()
     return LiveServer(url=f"http://127.0.0.1:{server.server_port}", password=password, app=app, app_key=app_key,
                       _server=server)
+
+
+def whole_responses(app):
+    """The app, answering with its body already read and its response closed.
+
+    Werkzeug's development server closes a response only after draining the request's socket; when
+    the browser has already dropped the connection (it often does for a favicon), draining raises
+    first and the static file stays open until the garbage collector warns about it in some later
+    test. Pages here are small, so reading each body whole costs nothing."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
 
 
 def demo_url(server: LiveServer, entry) -> str:
