@@ -62,6 +62,6 @@ def test_the_annual_report_reads_the_same_numbers_as_the_signals_report(app):
     for month, sentiment in ((1, "goed"), (3, "beter"), (3, "beter"), (12, "goed")):
         new_signal(datetime(2025, month, 15, 12, tzinfo=UTC), sentiment=sentiment)
     db.session.commit()
-    per_category, _municipalities = logic.report(datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date())
+    per_category, _municipalities, _organisations = logic.report(datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date())
     assert logic.year_category_counts(2025) == per_category
     assert db.session.scalar(db.select(func.count()).select_from(Signal)) == 4

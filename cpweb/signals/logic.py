@@ -638,17 +638,23 @@ def _counted(begin: datetime, finish: datetime, *columns):
                               .group_by(*columns)).all()
 
 
-def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
-    """Per category (went well, could be better, total, previous period) and per municipality.
+def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]], list[dict]]:
+    """Per category (went well, could be better, total, previous period), per municipality and per
+    organisation.
 
-    Counts only, no content: one grouped query for the period and one for the period before.
+    Counts only, no content: one grouped query over the period (read once for all three tables,
+    from one covering index) and one for the period before.
     """
     per_category = _category_rows()
     per_municipality: dict[int | None, int] = {}
-    for category, sentiment, municipality_id, number in _counted(
-            *period_bounds(start, end), Signal.category, Signal.sentiment, Signal.municipality_id):
+    per_organisation = {kind: {"goed": 0, "beter": 0} for kind in rules.ORGANISATIONS}
+    for category, sentiment, municipality_id, kind, number in _counted(
+            *period_bounds(start, end), Signal.category, Signal.sentiment, Signal.municipality_id,
+            Signal.organisation_kind):
         _add(per_category, category, sentiment, number)
         per_municipality[municipality_id] = per_municipality.get(municipality_id, 0) + number
+        numbers = per_organisation.setdefault(kind, {"goed": 0, "beter": 0})
+        numbers[sentiment] = numbers.get(sentiment, 0) + number
     for category, number in _counted(*period_bounds(*previous_period(start, end)), Signal.category):
         if category in per_category:
             per_category[category]["previous"] = number
@@ -656,16 +662,13 @@ def report(start: date, end: date) -> tuple[list[dict], list[tuple[str, int]]]:
                                     .filter(Organisation.id.in_([i for i in per_municipality if i]))).all())
     municipalities = sorted(((names.get(i) or _("Weet ik niet"), n) for i, n in per_municipality.items()),
                             key=lambda item: -item[1])
-    return list(per_category.values()), municipalities
+    return list(per_category.values()), municipalities, _organisation_rows(per_organisation)
 
 
-def organisation_counts(start: date, end: date) -> list[dict]:
+def _organisation_rows(counted: dict[str, dict]) -> list[dict]:
     """Per organisation (gemeente, UWV, Werkplein, other): went well, could be better, total, each a
     number or None for a small group (fewer than SMALL_GROUP). Where one of the two parts is hidden,
     so is the other, or the total would give it away."""
-    counted = {kind: {"goed": 0, "beter": 0} for kind in rules.ORGANISATIONS}
-    for kind, sentiment, number in _counted(*period_bounds(start, end), Signal.organisation_kind, Signal.sentiment):
-        counted.setdefault(kind, {"goed": 0, "beter": 0})[sentiment] = number
     rows = []
     for kind, numbers in counted.items():
         total = numbers["goed"] + numbers["beter"]

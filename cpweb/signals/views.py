@@ -295,8 +295,7 @@ def report():
         return render("signals/report.html", rows=[], municipalities=[], organisations=[], start=start, end=end,
                       status=422, **context)
     start, end = form.start.data or start, form.end.data or end
-    rows, municipalities = logic.report(start, end)
-    organisations = logic.organisation_counts(start, end)
+    rows, municipalities, organisations = logic.report(start, end)
     if request.args.get("formaat") == "csv":
         return _report_csv(rows, municipalities, organisations, start, end)
     return render("signals/report.html", rows=rows, start=start, end=end, previous=logic.previous_period(start, end),
