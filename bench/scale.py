@@ -79,13 +79,15 @@ def build(label: str, *builders) -> Site:
     return site
 
 
-def visited_pages(app) -> list[tuple[str, str]]:
-    """(role, path) for each page a member or a secretary visits in tests/pages.py, in its order."""
+def visited_pages(app) -> list[tuple[str, str, int]]:
+    """(role, path, expected status) for each page a member or a secretary visits in tests/pages.py,
+    in its order. The status is known by the entry (a path, or the function that finds one)."""
     from tests import pages  # the project root is on sys.path once an app is built
 
     with app.app_context():
-        return [(role, path) for role in ROLES for path in map(pages.resolve, pages.PAGES[role])
-                if path not in LEFT_OUT]
+        found = [(role, pages.resolve(entry), pages.expected_status(role, entry))
+                 for role in ROLES for entry in pages.PAGES[role]]
+    return [page for page in found if page[1] not in LEFT_OUT]
 
 
 def limit_of(path: str) -> float:
@@ -98,11 +100,8 @@ def timed(site: Site, role: str, path: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def compare(role: str, path: str, small: Site, large: Site, requests: int) -> tuple[bool, str]:
+def compare(role: str, path: str, expected: int, small: Site, large: Site, requests: int) -> tuple[bool, str]:
     """Time one page on both sites, taking turns (and who goes first); one line of the table."""
-    from tests.pages import expected_status
-
-    expected = expected_status(role, path)
     for site in (small, large):
         status = site.get(role, path).status_code
         assert status == expected, (role, path, status, expected)
@@ -141,7 +140,7 @@ def main() -> int:
 
 
 def run(small: Site, large: Site, args) -> int:
-    pages = [(role, path) for role, path in visited_pages(small.app) if args.only in path]
+    pages = [page for page in visited_pages(small.app) if args.only in page[1]]
     print(f"large: demo + {meetings.BODIES * meetings.MEETINGS_PER_BODY:,} meetings, "
           f"{activities.ACTIVITIES:,} activities with {activities.SIGNUPS:,} sign-ups, "
           f"{advice.DOSSIERS:,} advice dossiers, {signals.REPORT_ROWS:,} signals, "
@@ -152,8 +151,8 @@ def run(small: Site, large: Site, args) -> int:
     print(f"{'role':10} {'page':46} {'p95 ms':>7} {'large':>7} {'ratio':>5} {'max':>4} {'KB':>6} {'SQL':>4} "
           f"{'large':>4}")
     results = []
-    for role, path in pages:
-        passed, line = compare(role, path, small, large, args.requests)
+    for role, path, expected in pages:
+        passed, line = compare(role, path, expected, small, large, args.requests)
         results.append(passed)
         print(line, flush=True)
     print(f"{load()} (after)")

@@ -91,6 +91,11 @@ def remove_item_page() -> str:
     return _first_item(coming_meeting()) + "/verwijderen"
 
 
+def attach_stuk_page() -> str:
+    """The form that adds a stuk to the first agenda item of the coming meeting."""
+    return _first_item(coming_meeting()) + "/stukken"
+
+
 def detach_no_stuk() -> str:
     """Taking a stuk off asks first on the same page as the other confirmations; the first item has
     no stukken, so this reaches the route with a stuk that is not there: the 404 page."""
@@ -356,6 +361,7 @@ SECRETARIS = [
     at(coming_meeting, "/gaat-toch-door"),
     approve_minutes_page,
     remove_item_page,
+    attach_stuk_page,
     detach_no_stuk,
     at(members_activity, "/afgelasten"),
     at(held_meeting, "/presentie"),

@@ -89,12 +89,18 @@ def upload(audience, name="concept.txt", content=CONTENT):
 
 
 def attach_as_secretary(client, auth, world, page: str, action: str, suffix, audience=None):
-    """The secretary adds a file on the place's page; without an audience, the form's own default."""
+    """The secretary adds a file with the form on `page`; without an audience, the form's own default."""
     as_role(client, auth, world, "secretary")
     audience = audience or form_default(client.get(page).text, suffix)
     response = client.post(action, data=upload(audience), content_type="multipart/form-data")
     assert response.status_code == 303, response.text
     return db.session.scalars(db.select(Document).order_by(Document.id.desc())).first()
+
+
+def attach_to_item(client, auth, world, meeting, audience=None):
+    """The secretary adds a file to the meeting's first item, with the item's form (a page of its own)."""
+    form_page = f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken"
+    return attach_as_secretary(client, auth, world, form_page, form_page, meeting.items[0].id, audience)
 
 
 def fetch(client, path: str):
@@ -165,8 +171,7 @@ def test_a_stuk_is_seen_as_chosen_and_never_wider_than_its_meeting(client, auth,
     meeting = make_meeting(world, visibility)
     item = meeting.items[0]
     page = f"/vergaderingen/{meeting.id}"
-    document = attach_as_secretary(client, auth, world, page,
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", item.id, audience)
+    document = attach_to_item(client, auth, world, meeting, audience)
     assert document.visibility == (audience or places.BODY) and document.body == world["body"]
     set_meeting_state(meeting, state)
     assert_seen_by(who_sees(client, auth, world, document, page), expected,
@@ -238,9 +243,7 @@ def test_a_library_document_keeps_its_own_audience_also_on_a_draft_meeting(clien
 def test_a_document_in_the_bin_is_seen_by_no_one(client, auth, world):
     meeting = make_meeting(world)
     set_meeting_state(meeting, "published")
-    document = attach_as_secretary(client, auth, world, f"/vergaderingen/{meeting.id}",
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken",
-                                   meeting.items[0].id, places.PUBLIC)
+    document = attach_to_item(client, auth, world, meeting, places.PUBLIC)
     assert client.post(f"/documenten/{document.id}/verwijderen").status_code == 303
     assert_seen_by(who_sees(client, auth, world, document, f"/vergaderingen/{meeting.id}"), NOBODY)
 
@@ -274,8 +277,7 @@ def test_every_attached_file_shows_its_audience_and_a_secretary_changes_it_there
     set_meeting_state(meeting, "published")
     item = meeting.items[0]
     page = f"/vergaderingen/{meeting.id}"
-    document = attach_as_secretary(client, auth, world, page,
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", item.id)
+    document = attach_to_item(client, auth, world, meeting)
     html = client.get(page).text
     assert "Wie mag het zien: Alleen leden van Cliëntenraad Noord" in html
     assert f'action="/documenten/{document.id}/wie-mag-het-zien"' in html
@@ -296,9 +298,7 @@ def test_every_attached_file_shows_its_audience_and_a_secretary_changes_it_there
 def test_only_who_looks_after_a_document_changes_its_audience(client, auth, world, role, status):
     meeting = make_meeting(world)
     set_meeting_state(meeting, "published")
-    document = attach_as_secretary(client, auth, world, f"/vergaderingen/{meeting.id}",
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken",
-                                   meeting.items[0].id)
+    document = attach_to_item(client, auth, world, meeting)
     as_role(client, auth, world, role)
     response = client.post(f"/documenten/{document.id}/wie-mag-het-zien", data={"wie": "public", "next": "/"})
     assert response.status_code == status
@@ -307,9 +307,7 @@ def test_only_who_looks_after_a_document_changes_its_audience(client, auth, worl
 
 def test_a_changed_audience_needs_a_body_one_may_choose_and_a_local_return_address(client, auth, world):
     meeting = make_meeting(world)
-    document = attach_as_secretary(client, auth, world, f"/vergaderingen/{meeting.id}",
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken",
-                                   meeting.items[0].id, places.MEMBERS)
+    document = attach_to_item(client, auth, world, meeting, places.MEMBERS)
     path = f"/documenten/{document.id}/wie-mag-het-zien"
     response = client.post(path, data={"wie": "body", "orgaan": str(world["other"].id), "next": "https://evil.example/"},
                            follow_redirects=True)
@@ -322,14 +320,29 @@ def test_a_changed_audience_needs_a_body_one_may_choose_and_a_local_return_addre
 def test_the_attach_form_asks_who_may_see_it_and_refuses_what_it_does_not_offer(client, auth, world):
     meeting = make_meeting(world)
     item = meeting.items[0]
+    action = f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken"
     as_role(client, auth, world, "secretary")
-    html = client.get(f"/vergaderingen/{meeting.id}").text
+    # The meeting page links each item to a form of its own (the library's list is not repeated per item).
+    meeting_page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert f'href="{action}"' in meeting_page and "Wie mag het stuk zien?" not in meeting_page
+    html = client.get(action).text
     assert "Wie mag het stuk zien?" in html and "Wie de vergadering niet mag zien, ziet het stuk ook niet." in html
+    assert f"Bij agendapunt ‘{item.title}’" in html and f'action="{action}"' in html
     assert form_default(html, item.id) == places.BODY
-    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken", data=upload("iedereen"),
-                           content_type="multipart/form-data", follow_redirects=True)
-    assert "Kies wie het stuk mag zien." in response.text
+    response = client.post(action, data=upload("iedereen"), content_type="multipart/form-data")
+    assert response.status_code == 303 and response.location == action  # the problem is said on the form
+    assert "Kies wie het stuk mag zien." in client.get(action).text
     assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
+
+
+@pytest.mark.parametrize("role, status", [("guest", 303), ("member", 403), ("other body", 404)])
+def test_only_who_runs_the_meeting_opens_the_attach_form(client, auth, world, role, status):
+    meeting = make_meeting(world)
+    set_meeting_state(meeting, "published")
+    as_role(client, auth, world, role)
+    action = f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken"
+    assert client.get(action).status_code == status
+    assert client.get(f"/vergaderingen/{meeting.id}/agendapunten/999999/stukken").status_code in (status, 404)
 
 
 def test_an_activity_for_several_bodies_offers_no_single_body(client, auth, world):
@@ -422,11 +435,9 @@ def test_who_may_not_change_the_audience_can_only_keep_it(client, auth, world, m
 def test_choosing_a_library_document_with_another_audience_asks_too(client, auth, world):
     document = library_document(client, auth, world)
     meeting = make_meeting(world)
-    item = meeting.items[0]
-    html = client.get(f"/vergaderingen/{meeting.id}").text
-    assert f'<option value="{document.id}">Het origineel (Openbaar)</option>' in html
-    response = client.post(f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken",
-                           data={"document": str(document.id), "wie": places.BODY})
+    action = f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken"
+    assert f'<option value="{document.id}">Het origineel (Openbaar)</option>' in client.get(action).text
+    response = client.post(action, data={"document": str(document.id), "wie": places.BODY})
     assert "Dit bestand staat al in de bibliotheek" in response.text and links() == 0
 
 
@@ -550,9 +561,7 @@ def test_only_admins_check_old_documents(client, auth, world, role, status):
 
 def test_the_edit_page_puts_a_placed_document_on_its_own_in_the_library(client, auth, world):
     meeting = make_meeting(world)
-    document = attach_as_secretary(client, auth, world, f"/vergaderingen/{meeting.id}",
-                                   f"/vergaderingen/{meeting.id}/agendapunten/{meeting.items[0].id}/stukken",
-                                   meeting.items[0].id, places.PUBLIC)
+    document = attach_to_item(client, auth, world, meeting, places.PUBLIC)
     html = client.get(f"/documenten/{document.id}/bewerken").text
     assert "Ook los in de bibliotheek" in html
     assert "Alleen als zij ook de vergadering, de activiteit of het dossier mogen zien" in client.get(

@@ -30,9 +30,10 @@ class AttachForm:
     choosable: list[Document]
 
 
-def form_for(place: places.Place, user) -> AttachForm:
+def form_for(place: places.Place, user, library: bool = True) -> AttachForm:
+    """Without the library, only what changing an attached file's audience needs."""
     return AttachForm(places.audience_choices(place), place.default, place.noun,
-                      getattr(place.body, "id", None), places.choosable(user))
+                      getattr(place.body, "id", None), places.choosable(user) if library else [])
 
 
 def choice() -> dict:
@@ -41,15 +42,15 @@ def choice() -> dict:
             "audience": request.form.get("wie"), "reuse": request.form.get("hergebruik") or None}
 
 
-def answer(place: places.Place, outcome: places.Attached, *, back: str, done):
+def answer(place: places.Place, outcome: places.Attached, *, back: str, done, retry: str | None = None):
     """The question when the file is already in the library with another audience; a problem,
-    said on the page the person came from; or done, with `done(document)` said."""
+    said on the form's page (`retry`, else `back`); or done, with `done(document)` said on `back`."""
     if outcome.existing is not None:
         return _reuse_question(place, outcome.existing, outcome.audience, back)
     if outcome.problem:
         db.session.rollback()
         flash(escape(outcome.problem), "error")
-        return redirect_to(back)
+        return redirect_to(retry or back)
     return said(done(outcome.document), back)
 
 

@@ -37,8 +37,10 @@ def _show(meeting: Meeting, status: int = 200, block: str | None = None, **forms
     forms.setdefault("attendance_form", AttendanceForm(formdata=None))
     deadline = rules.documents_deadline(meeting.starts_at, settings.documents_days)
     attached = stukken.stukken_of(meeting, current_user)
-    # Every item's form offers the same: the first item stands for all of them.
-    attach_form = attaching.form_for(stukken.place_of(meeting.items[0]), current_user) if manage and meeting.items else None
+    # For changing who sees an attached stuk: the same choices for every item, so the first stands
+    # for all. Adding one is a page of its own (attach), or the library's list came once per item.
+    attach_form = (attaching.form_for(stukken.place_of(meeting.items[0]), current_user, library=False)
+                   if manage and meeting.items else None)
     return render(
         "meetings/show.html", block=block, status=status, has_errors=status >= 400, meeting=meeting, manage=manage, member=member,
         stukken=attached, late_documents=stukken.late_documents(attached, deadline), attach_form=attach_form,
@@ -177,16 +179,19 @@ def _back_to(meeting: Meeting, item: AgendaItem) -> str:
     return url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}")
 
 
-@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["POST"])
+@bp.route("/<int:meeting_id>/agendapunten/<int:item_id>/stukken", methods=["GET", "POST"])
 @login_required
 def attach(meeting_id: int, item_id: int):
     """Attach a stuk to an agenda item, with who may see it: a new file (stored in the library) or a
-    document already there."""
+    document already there. A page of its own, so a phone shows one form and not one per item."""
     meeting = get_managed_meeting_or_404(meeting_id)
     item = get_item_or_404(meeting, item_id)
+    place = stukken.place_of(item)
+    if request.method == "GET":
+        return render("meetings/attach.html", meeting=meeting, item=item, back=_back_to(meeting, item),
+                      attach_form=attaching.form_for(place, current_user))
     attached = actions.attach_stuk(item.id, current_user, attaching.choice())
-    return attaching.answer(stukken.place_of(item), attached,
-                            back=url_for("meetings.show", meeting_id=meeting.id, _anchor=f"item-{item.id}"),
+    return attaching.answer(place, attached, back=_back_to(meeting, item), retry=request.path,
                             done=lambda document: _("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title,
                                                     item=item.title))
 

@@ -45,14 +45,16 @@ def test_a_stuk_added_with_the_defaults_stays_with_the_members(page, new_context
     _login_form(page, own_server, "secretaris@example.org")
     page.goto(f"{own_server.url}/vergaderingen/{meeting_id}")
     item = page.locator("ol.agenda > li", has=page.get_by_role("heading", name=item_title))
-    item.get_by_text("Stuk toevoegen").click()
-    # The form says who may see it, starting at the body's members.
-    expect(item.get_by_role("radio", name=f"Alleen leden van {BODY}")).to_be_checked()
-    expect(item.get_by_text("Wie de vergadering niet mag zien, ziet het stuk ook niet.")).to_be_visible()
-    assert_accessible(page)
-    item.locator("input[type=file]").set_input_files(str(file))
     with page.expect_navigation():
-        item.get_by_role("button", name="Toevoegen aan dit punt").click()
+        item.get_by_role("link", name="Stuk toevoegen").click()
+    # The form, on a page of its own, says who may see it, starting at the body's members.
+    expect(page.get_by_text(f"Bij agendapunt ‘{item_title}’")).to_be_visible()
+    expect(page.get_by_role("radio", name=f"Alleen leden van {BODY}")).to_be_checked()
+    expect(page.get_by_text("Wie de vergadering niet mag zien, ziet het stuk ook niet.")).to_be_visible()
+    assert_accessible(page)
+    page.locator("input[type=file]").set_input_files(str(file))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toevoegen aan dit punt").click()
     expect(page.locator("#flash")).to_contain_text(f"‘concept-advies.txt’ hoort nu bij ‘{item_title}’.")
     item = page.locator("ol.agenda > li", has=page.get_by_role("heading", name=item_title))
     stuk = item.locator("ul.stukken > li", has_text="concept-advies.txt")  # the item may have others
