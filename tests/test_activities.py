@@ -327,6 +327,25 @@ def test_a_members_own_proposal_says_it_waits_for_approval(client, auth):
     assert activity.status == rules.PROPOSED
 
 
+def test_only_an_activity_that_will_happen_offers_its_calendar_file(client, auth, make_activity):
+    """A proposal, a declined one or a cancelled one is not something to put in a calendar."""
+    member = auth.login()
+    published = make_activity(title="Gaat door")
+    for status in (rules.PROPOSED, rules.DECLINED, rules.CANCELLED):
+        activity = make_activity(status=status, proposed_by_id=member.id)
+        page = client.get(f"/activiteiten/{activity.id}")
+        assert page.status_code == 200 and "Zet in mijn agenda" not in page.text, status
+        expected = 200 if status == rules.CANCELLED else 404
+        assert client.get(f"/activiteiten/{activity.id}/agenda.ics").status_code == expected, status
+    assert "Zet in mijn agenda" in client.get(f"/activiteiten/{published.id}").text
+    assert client.get(f"/activiteiten/{published.id}/agenda.ics").status_code == 200
+    auth.logout()
+    auth.login(role="secretaris")
+    proposal = db.session.scalar(db.select(Activity).filter_by(status=rules.PROPOSED))
+    assert "Zet in mijn agenda" not in client.get(f"/activiteiten/{proposal.id}").text
+    assert client.get(f"/activiteiten/{proposal.id}/agenda.ics").status_code == 200
+
+
 def test_why_nobody_signs_up_says_the_activitys_own_state():
     start = datetime(2026, 6, 1, 10, tzinfo=UTC)
     now = start - timedelta(days=1)

@@ -80,6 +80,11 @@ class Activity(db.Model):
         return self.status == rules.CANCELLED
 
     @property
+    def will_happen(self) -> bool:
+        """Published: only then does it belong in someone's calendar (a proposal may still be declined)."""
+        return self.status == rules.PUBLISHED
+
+    @property
     def is_public(self) -> bool:
         return self.audience == rules.EVERYONE
 

@@ -262,8 +262,10 @@ def participants_csv(activity_id: int):
 
 @bp.route("/<int:activity_id>/agenda.ics")
 def ics(activity_id: int):
-    """This activity as an .ics download."""
+    """This activity as an .ics download; a proposal's only for those who decide on it."""
     activity = get_activity_or_404(activity_id)
+    if activity.status in (rules.PROPOSED, rules.DECLINED) and not logic.can_manage(current_user):
+        abort(404)
     response = make_response(logic.activity_ics(activity))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="activiteit-{activity.id}.ics"'
