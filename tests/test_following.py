@@ -16,6 +16,7 @@ from cpweb.core.i18n import local_today
 from cpweb.following import fetch, logic, parse
 from cpweb.following.models import STOPPED, RemoteEntry, RemoteEvent, Source
 from cpweb.mail import outbox
+from cpweb.search import kinds
 
 
 def ics(*events: str, head: str = "") -> bytes:
@@ -290,6 +291,19 @@ def test_the_admin_page_adds_lists_refreshes_and_removes_sources(app, client, au
     assert "Op dit adres staat geen agenda of nieuwsfeed" in client.get("/beheer/bronnen").text
     client.post(f"/beheer/bronnen/{source.id}/weghalen")
     assert db.session.scalar(db.select(db.func.count()).select_from(RemoteEvent)) == 0
+
+
+def test_a_removed_source_leaves_nothing_in_the_search(app, client, auth, base):
+    Hostile.routes["/adviezen.atom"] = (200, {}, ATOM.format(entries=atom_entry("a1", "Advies Zwerfvuilpoging")).encode())
+    source = refreshed(follow(base, "/adviezen.atom"))
+    entry_id = db.session.scalars(db.select(RemoteEntry.id)).one()
+    indexed = kinds.REMOTE.stored_select([entry_id], "title")
+    assert db.session.execute(indexed).all() == [(entry_id, "Advies Zwerfvuilpoging")]
+    assert "https://b.example/a1" in client.get("/zoeken?q=Zwerfvuilpoging").text
+    auth.login(role="beheerder")
+    assert client.post(f"/beheer/bronnen/{source.id}/weghalen").status_code == 303
+    assert "https://b.example/a1" not in client.get("/zoeken?q=Zwerfvuilpoging").text
+    assert db.session.execute(indexed).all() == []
 
 
 def test_only_admins_reach_the_sources(client, auth):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import load_only
 
 from ..auth.models import User
 from ..auth.roles import ADMIN
@@ -77,7 +78,12 @@ def add_source(name: str, url: str) -> Source | str:
 
 def remove_source(source_id: int) -> None:
     db.session.execute(db.delete(RemoteEvent).filter_by(source_id=source_id))
-    db.session.execute(db.delete(RemoteEntry).filter_by(source_id=source_id))
+    # Through the session, not in bulk: the search index follows the entries a flush deletes, in this
+    # transaction. Flushed before the source goes, whose cascade would otherwise take them first.
+    for entry in db.session.scalars(db.select(RemoteEntry).filter_by(source_id=source_id)
+                                    .options(load_only(RemoteEntry.id))):
+        db.session.delete(entry)
+    db.session.flush()
     db.session.execute(db.delete(Source).filter_by(id=source_id))
     db.session.commit()
 
