@@ -564,6 +564,15 @@ def test_filters(client, make_document, make_body):
     assert client.get("/documenten?pagina=nul").status_code == 404
 
 
+def test_file_types_are_named_in_plain_words_in_either_language(client, make_document):
+    document = make_document(content=b"# Kop", filename="uitleg.md", visibility="public")
+    for page in (client.get("/documenten").text, client.get(f"/documenten/{document.id}").text):
+        assert "Tekst (opgemaakt)" in page and "Markdown" not in page
+    client.post("/taal", data={"taal": "en"})
+    assert '<option value="md">Formatted text</option>' in client.get("/documenten").text
+    assert "(Formatted text," in client.get(f"/documenten/{document.id}").text
+
+
 def test_the_list_runs_the_same_number_of_queries_for_3_or_30_documents(client, auth, make_document, make_body):
     body = make_body()
     for n in range(3):

@@ -3,17 +3,19 @@ and whether that agrees with the name's extension. Anything else is refused."""
 import zipfile
 from pathlib import PurePosixPath
 
-# kind -> (extensions, mime type, label)
+from flask_babel import lazy_gettext as _l
+
+# kind -> (extensions, mime type, label); a label is what a member reads, so in words they know
 KINDS = {
     "pdf": (("pdf",), "application/pdf", "PDF"),
     "docx": (("docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
     "xlsx": (("xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
     "pptx": (("pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint"),
-    "odt": (("odt",), "application/vnd.oasis.opendocument.text", "OpenDocument tekst"),
-    "ods": (("ods",), "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument rekenblad"),
-    "odp": (("odp",), "application/vnd.oasis.opendocument.presentation", "OpenDocument presentatie"),
-    "txt": (("txt",), "text/plain", "Tekst"),
-    "md": (("md", "markdown"), "text/markdown", "Markdown"),
+    "odt": (("odt",), "application/vnd.oasis.opendocument.text", _l("OpenDocument tekst")),
+    "ods": (("ods",), "application/vnd.oasis.opendocument.spreadsheet", _l("OpenDocument rekenblad")),
+    "odp": (("odp",), "application/vnd.oasis.opendocument.presentation", _l("OpenDocument presentatie")),
+    "txt": (("txt",), "text/plain", _l("Tekst")),
+    "md": (("md", "markdown"), "text/markdown", _l("Tekst (opgemaakt)")),
     "csv": (("csv",), "text/csv", "CSV"),
     "png": (("png",), "image/png", "PNG"),
     "jpg": (("jpg", "jpeg"), "image/jpeg", "JPEG"),
