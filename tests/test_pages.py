@@ -37,6 +37,12 @@ def test_guest_home_explains_the_council_and_lists_bodies(client, make_body):
     assert "Hoofdmenu" not in html  # guests get no members' menu
 
 
+def test_a_guest_finds_one_way_to_log_in_and_the_language_switch(client):
+    html = client.get("/").text
+    assert html.count('href="/inloggen"') == 1 and ">Inloggen</a>" in html and "Log in" not in html
+    assert ">English</button>" in html
+
+
 def test_member_home_shows_own_bodies_and_not_others(client, auth, make_body):
     mine, other = make_body(name="Mijn Raad"), make_body(name="Andere Raad")
     auth.login(bodies=[mine])
