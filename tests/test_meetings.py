@@ -541,6 +541,24 @@ def test_attendance_needs_an_answer_and_membership(client, auth, member, make_me
     assert client.post(f"/vergaderingen/{meeting.id}/aanwezigheid", data={"answer": "yes"}).status_code == 403
 
 
+def test_a_meeting_that_has_begun_speaks_of_itself_in_the_past(client, auth, member, make_meeting, make_user, body):
+    past, coming = make_meeting(days_ahead=-3), make_meeting(days_ahead=10)
+    for meeting in (past, coming):
+        for name, reply in (("Piet", rules.YES), ("Ann", rules.NO)):
+            db.session.add(Attendance(meeting_id=meeting.id, user_id=make_user(bodies=[body], name=name).id,
+                                      answer=reply, answered_at=utcnow()))
+    db.session.commit()
+    auth.login(member)
+    page = client.get(f"/vergaderingen/{past.id}").text
+    for future in ("Bent u erbij?", "Wie komen er?", "Ik ben er", "laten weten of u komt", "Staan hier uiterlijk op"):
+        assert future.lower() not in page.lower(), future
+    assert "Wie waren er?" in page and 'name="answer"' not in page
+    assert "Piet: zou komen" in page and "Ann: had zich afgemeld" in page and "Lid Lisa: had niets laten weten" in page
+    page = client.get(f"/vergaderingen/{coming.id}").text
+    assert "Bent u erbij?" in page and "Wie komen er?" in page and 'name="answer"' in page
+    assert "Piet: Ik ben er" in page and "Lid Lisa: nog niet laten weten" in page and "Staan hier uiterlijk op" in page
+
+
 def test_secretary_records_presence_and_the_minutes_show_it(client, auth, secretary, member, make_meeting):
     meeting = make_meeting(days_ahead=-1)
     db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, answer=rules.NO, message="Ziek"))

@@ -55,6 +55,10 @@ class Meeting(db.Model):
     def is_public(self) -> bool:
         return self.visibility == rules.PUBLIC
 
+    def has_begun(self, now: datetime) -> bool:
+        """From its start on, the page speaks of the meeting in the past: asking who comes is over."""
+        return now >= self.starts_at
+
     def is_published(self, now: datetime) -> bool:
         return self.published_at is not None and self.published_at <= now
 
@@ -96,6 +100,10 @@ class Attendance(db.Model):
     @property
     def answer_label(self):
         return rules.ANSWERS.get(self.answer, _l("Nog niet laten weten"))
+
+    @property
+    def answer_label_afterwards(self):
+        return rules.ANSWERS_AFTERWARDS.get(self.answer, _l("had niets laten weten"))
 
 
 class Minutes(db.Model):

@@ -24,6 +24,8 @@ KINDS = {REGULAR: _l("Vergadering"), MANAGEMENT: _l("Overleg met het management"
 
 YES, NO = "yes", "no"
 ANSWERS = {YES: _l("Ik ben er"), NO: _l("Ik ben er niet")}
+# The same answers once the meeting has begun, said of the past.
+ANSWERS_AFTERWARDS = {YES: _l("zou komen"), NO: _l("had zich afgemeld")}
 
 DRAFT, SHARED, APPROVED = "draft", "shared", "approved"
 # Shared minutes go to all the body's members (`logic.minutes_readers`), present or not: the status says so too.
