@@ -554,9 +554,28 @@ def test_a_meeting_that_has_begun_speaks_of_itself_in_the_past(client, auth, mem
         assert future.lower() not in page.lower(), future
     assert "Wie waren er?" in page and 'name="answer"' not in page
     assert "Piet: zou komen" in page and "Ann: had zich afgemeld" in page and "Lid Lisa: had niets laten weten" in page
+    assert "Zet in mijn agenda" not in page and "Verslag</a>" in page
     page = client.get(f"/vergaderingen/{coming.id}").text
     assert "Bent u erbij?" in page and "Wie komen er?" in page and 'name="answer"' in page
     assert "Piet: Ik ben er" in page and "Lid Lisa: nog niet laten weten" in page and "Staan hier uiterlijk op" in page
+    assert "Zet in mijn agenda" in page
+
+
+def test_a_cancelled_meeting_asks_no_one_to_come_or_to_keep_the_date(client, auth, member, make_meeting, body, make_user):
+    meeting = make_meeting(days_ahead=10, visibility=rules.PUBLIC)
+    db.session.add(Attendance(meeting_id=meeting.id, user_id=make_user(bodies=[body], name="Piet").id,
+                              answer=rules.YES, answered_at=utcnow()))
+    meeting.status = rules.CANCELLED
+    db.session.commit()
+    auth.login(member)
+    page = client.get(f"/vergaderingen/{meeting.id}").text
+    assert "Afgelast" in page
+    for question in ("Bent u erbij?", "Wie komen er?", "Piet:", 'name="answer"', "Zet in mijn agenda"):
+        assert question not in page, question
+    assert "Verslag</a>" in page
+    auth.logout()
+    page = client.get(f"/vergaderingen/{meeting.id}").text  # a guest: the meeting is public
+    assert "Afgelast" in page and "Zet in mijn agenda" not in page
 
 
 def test_secretary_records_presence_and_the_minutes_show_it(client, auth, secretary, member, make_meeting):
