@@ -211,10 +211,11 @@ def _close_databases(monkeypatch):
             db.session.remove()
             db.engine.dispose()
     if len(_made) > before:
-        emptied = [name for name in _made[before:] if name in _recyclable and _emptied(name)]
+        emptied = [name for name in _made[before:] if name in _recyclable and _emptied(name, _recyclable[name])]
         _spare.extend(emptied)
         _drop_databases([name for name in _made[before:] if name not in emptied])
-        _recyclable.difference_update(_made[before:])
+        for name in _made[before:]:
+            _recyclable.pop(name, None)
         del _made[before:]
 
 
@@ -396,7 +397,7 @@ class SchemaTemplate:
             name = _spare.pop() if _spare else make_url(_new_postgres_database(self.location)).database
             if name not in _made:
                 _made.append(name)
-            _recyclable.add(name)
+            _recyclable[name] = self.location
             _template_state(self.location)  # read while nobody is connected to the template
             return _postgres_url(name)
         path = instance / "test.sqlite3"
@@ -405,7 +406,7 @@ class SchemaTemplate:
 
 
 _spare: list[str] = []  # copies of the template emptied by their tests' teardown, for the next test
-_recyclable: set[str] = set()  # the current test's copies of the template
+_recyclable: dict[str, str] = {}  # the current test's copies of a template -> that template
 
 # Whatever a test changes beyond rows shows here: tables, columns, indexes, triggers, functions.
 _SCHEMA_FINGERPRINT = text(
@@ -447,10 +448,10 @@ def _template_state(location: str) -> _TemplateState:
         engine.dispose()
 
 
-def _emptied(name: str) -> bool:
+def _emptied(name: str, template: str) -> bool:
     """The database back to the template's rows and sequences, ready for another test; False (it
     is then dropped) when its test changed more than rows or left a connection to it open."""
-    state = _template_state(SCHEMA_TEMPLATE_LOCATION[0])
+    state = _template_state(template)
     engine = create_engine(_postgres_url(name), poolclass=NullPool)
     try:
         with engine.begin() as connection:
@@ -469,9 +470,6 @@ def _emptied(name: str) -> bool:
         return False
     finally:
         engine.dispose()
-
-
-SCHEMA_TEMPLATE_LOCATION: list[str] = []  # set by schema_template
 
 
 @pytest.fixture(scope="session")
@@ -495,7 +493,6 @@ def schema_template(tmp_path_factory):
         db.engine.dispose()
     if not ON_POSTGRES:
         assert not Path(location + "-wal").exists(), "the template's WAL was not folded into its file"
-    SCHEMA_TEMPLATE_LOCATION[:] = [location]
     yield SchemaTemplate(location)
     if ON_POSTGRES:
         _drop_databases([location])

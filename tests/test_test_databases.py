@@ -10,12 +10,13 @@ from cpweb.signals.models import SignalCategory
 from tests import conftest
 
 
-def _closed() -> str:
-    """This test's database, with the app's connections to it closed (as after the test)."""
+def _closed() -> tuple[str, str]:
+    """This test's database and its template, with the app's connections to it closed (as after
+    the test)."""
     name = db.engine.url.database
     db.session.remove()
     db.engine.dispose()
-    return name
+    return name, conftest._recyclable[name]
 
 
 @pytest.mark.only_on("postgresql")
@@ -25,7 +26,7 @@ def test_a_database_is_emptied_back_to_the_template_rows_and_sequences(app, make
     make_user(email="eerder@example.org")
     db.session.execute(db.delete(SignalCategory))
     db.session.commit()
-    assert conftest._emptied(_closed())
+    assert conftest._emptied(*_closed())
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     assert db.session.scalar(select(func.count()).select_from(SignalCategory)) == seeded
     assert make_user(email="later@example.org").id == 1  # the sequences start again too
@@ -36,16 +37,16 @@ def test_a_database_is_emptied_back_to_the_template_rows_and_sequences(app, make
                                     "CREATE INDEX ix_extra ON users (name)",
                                     "ALTER TABLE signals DISABLE TRIGGER signal_year_counts_keep"])
 def test_a_database_whose_schema_changed_is_not_used_again(app, change):
-    name = _closed()
+    name, template = _closed()
     engine = create_engine(db.engine.url, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(text(change))
     engine.dispose()
-    assert not conftest._emptied(name)
+    assert not conftest._emptied(name, template)
 
 
 @pytest.mark.only_on("postgresql")
 def test_a_database_someone_is_still_connected_to_is_not_used_again(app):
     name = db.engine.url.database
     with db.engine.connect():
-        assert not conftest._emptied(name)
+        assert not conftest._emptied(name, conftest._recyclable[name])
