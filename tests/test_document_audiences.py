@@ -330,9 +330,24 @@ def test_the_attach_form_asks_who_may_see_it_and_refuses_what_it_does_not_offer(
     assert f"Bij agendapunt ‘{item.title}’" in html and f'action="{action}"' in html
     assert form_default(html, item.id) == places.BODY
     response = client.post(action, data=upload("iedereen"), content_type="multipart/form-data")
-    assert response.status_code == 303 and response.location == action  # the problem is said on the form
-    assert "Kies wie het stuk mag zien." in client.get(action).text
+    assert response.status_code == 422  # the problem is said on the form, which starts again at its default
+    assert "Kies wie het stuk mag zien." in response.text and form_default(response.text, item.id) == places.BODY
     assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
+
+
+def test_the_attach_form_keeps_what_was_chosen_when_something_is_missing(client, auth, world):
+    document = library_document(client, auth, world, visibility="members")
+    meeting = make_meeting(world)
+    item = meeting.items[0]
+    action = f"/vergaderingen/{meeting.id}/agendapunten/{item.id}/stukken"
+    response = client.post(action, data={"wie": places.MEMBERS})  # no file, no document
+    assert response.status_code == 422 and "<title>Fout:" in response.text
+    assert "Kies een bestand of een document uit de bibliotheek." in response.text
+    assert form_default(response.text, item.id) == places.MEMBERS
+    response = client.post(action, data={"document": str(document.id), "wie": "iedereen"})  # not a choice here
+    assert response.status_code == 422 and "Kies wie het stuk mag zien." in response.text
+    assert f'<option value="{document.id}" selected>' in response.text
+    assert links() == 0
 
 
 @pytest.mark.parametrize("role, status", [("guest", 303), ("member", 403), ("other body", 404)])

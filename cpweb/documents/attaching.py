@@ -28,12 +28,17 @@ class AttachForm:
     noun: str
     body_id: int | None
     choosable: list[Document]
+    chosen_document: int | None = None
 
 
-def form_for(place: places.Place, user, library: bool = True) -> AttachForm:
-    """Without the library, only what changing an attached file's audience needs."""
-    return AttachForm(places.audience_choices(place), place.default, place.noun,
-                      getattr(place.body, "id", None), places.choosable(user) if library else [])
+def form_for(place: places.Place, user, library: bool = True, sent: dict | None = None) -> AttachForm:
+    """Without the library, only what changing an attached file's audience needs; with what the
+    form `sent` (see `choice`), its audience and document chosen again."""
+    choices = places.audience_choices(place)
+    sent = sent or {}
+    audience = sent.get("audience") if sent.get("audience") in dict(choices) else place.default
+    return AttachForm(choices, audience, place.noun, getattr(place.body, "id", None),
+                      places.choosable(user) if library else [], sent.get("document_id"))
 
 
 def choice() -> dict:
@@ -42,15 +47,16 @@ def choice() -> dict:
             "audience": request.form.get("wie"), "reuse": request.form.get("hergebruik") or None}
 
 
-def answer(place: places.Place, outcome: places.Attached, *, back: str, done, retry: str | None = None):
+def answer(place: places.Place, outcome: places.Attached, *, back: str, done, retry=None):
     """The question when the file is already in the library with another audience; a problem,
-    said on the form's page (`retry`, else `back`); or done, with `done(document)` said on `back`."""
+    said on the form again (`retry()`, its page with what was chosen) or else on `back`; or done,
+    with `done(document)` said on `back`."""
     if outcome.existing is not None:
         return _reuse_question(place, outcome.existing, outcome.audience, back)
     if outcome.problem:
         db.session.rollback()
         flash(escape(outcome.problem), "error")
-        return redirect_to(retry or back)
+        return retry() if retry else redirect_to(back)
     return said(done(outcome.document), back)
 
 

@@ -187,11 +187,17 @@ def attach(meeting_id: int, item_id: int):
     meeting = get_managed_meeting_or_404(meeting_id)
     item = get_item_or_404(meeting, item_id)
     place = stukken.place_of(item)
-    if request.method == "GET":
+
+    def form_page(sent: dict | None = None, status: int = 200):
         return render("meetings/attach.html", meeting=meeting, item=item, back=_back_to(meeting, item),
-                      attach_form=attaching.form_for(place, current_user))
-    attached = actions.attach_stuk(item.id, current_user, attaching.choice())
-    return attaching.answer(place, attached, back=_back_to(meeting, item), retry=request.path,
+                      attach_form=attaching.form_for(place, current_user, sent=sent), status=status,
+                      has_errors=status >= 400)
+
+    if request.method == "GET":
+        return form_page()
+    sent = attaching.choice()
+    attached = actions.attach_stuk(item.id, current_user, sent)
+    return attaching.answer(place, attached, back=_back_to(meeting, item), retry=lambda: form_page(sent, 422),
                             done=lambda document: _("‘%(title)s’ hoort nu bij ‘%(item)s’.", title=document.title,
                                                     item=item.title))
 
